@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using FuncSync.Catalog;
+using FuncSync.Hosting.Azurite;
+using FuncSync.Simulators.Etsy;
+using FuncSync.Simulators.Shopify;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FuncSync.Bench;
+
+/// <summary>Azurite, both simulators and the real app on loopback. Each order sells one unit of a
+/// SKU on Shopify; its latency ends when Etsy's simulator receives a quantity at or below the one
+/// that order implies (a later order's push may carry it: pushes are level-triggered).</summary>
+internal sealed class BenchHarness : IAsyncDisposable
+{
+    private const int StartQuantity = 999;
+
+    private readonly AzuriteServer _azurite;
+    private readonly ShopifySimulator _shopify;
+    private readonly EtsySimulator _etsy;
+    private readonly WebApplication _app;
+    private readonly BenchOptions _options;
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<int, long>> _pending = new();
+    private readonly ConcurrentBag<double> _latencies = [];
+    private int _nextItem;
+
+    private BenchHarness(AzuriteServer azurite, ShopifySimulator shopify, EtsySimulator etsy, WebApplication app, BenchOptions options)
+    {
+        _azurite = azurite;
+        _shopify = shopify;
+        _etsy = etsy;
+        _app = app;
+        _options = options;
+        _etsy.InventoryChanged += OnEtsyChanged;
+    }
+
+    public static async Task<BenchHarness> StartAsync(BenchOptions options)
+    {
+        var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
+        var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
+        var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = options.EtsyQueriesPerSecond, QueriesPerDay = 10_000_000 }, TimeProvider.System);
+        var builder = FuncSyncHost.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["FuncSync:Shop"] = "bench",
+            ["Shopify:ShopDomain"] = shopify.Options.ShopDomain,
+            ["Shopify:AdminApiBaseUrl"] = shopify.BaseUrl.ToString(),
+            ["Shopify:AccessToken"] = shopify.Options.AccessToken,
+            ["Shopify:WebhookSecret"] = shopify.Options.WebhookSecret,
+            ["Etsy:ApiBaseUrl"] = etsy.BaseUrl.ToString(),
+            ["Etsy:ShopId"] = etsy.Options.ShopId.ToString(CultureInfo.InvariantCulture),
+            ["Etsy:Keystring"] = etsy.Options.Keystring,
+            ["Etsy:SharedSecret"] = etsy.Options.SharedSecret,
+            ["Etsy:AccessToken"] = etsy.Options.AccessToken,
+            ["Etsy:PollSchedule"] = "0 0 0 1 1 *",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = FuncSyncHost.Build(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        shopify.Options.WebhookUrl = new Uri(address.TrimEnd('/') + "/api/webhooks/shopify");
+        return new BenchHarness(azurite, shopify, etsy, app, options);
+    }
+
+    public async Task<BenchResult> RunAsync(int rate)
+    {
+        var items = await StockAsync(_options.Skus);
+        var quantities = items.ToDictionary(i => i.Mapping.Sku, _ => StartQuantity);
+        _latencies.Clear();
+        var orders = rate * _options.Seconds;
+        var failed = 0;
+        var tasks = new List<Task>(orders);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < orders; i++)
+        {
+            // Open loop: order i leaves at i / rate seconds whatever happened to the others.
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed, TimeProvider.System);
+            }
+
+            var item = items[i % items.Count];
+            var expected = --quantities[item.Mapping.Sku];
+            tasks.Add(Task.Run(async () =>
+            {
+                var result = await _shopify.PlaceOrderAsync([(item.Mapping.Shopify!.VariantId, 1)]);
+                if (result?.WebhookStatus != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref failed);
+                    return;
+                }
+
+                // The clock starts when the webhook was accepted.
+                _pending.GetOrAdd(item.Mapping.Sku, _ => new())[expected] = Stopwatch.GetTimestamp();
+                Settle(item.Mapping.Sku, _etsy.GetQuantity(item.Mapping.Etsy!.ListingId, item.Mapping.Sku), null);
+            }));
+        }
+
+        await Task.WhenAll(tasks);
+        var achieved = orders / clock.Elapsed.TotalSeconds;
+        var deadline = Stopwatch.StartNew();
+        while (_pending.Values.Any(p => !p.IsEmpty) && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        }
+
+        var lost = _pending.Values.Sum(p => p.Count);
+        _pending.Clear();
+        return new BenchResult(rate, orders, achieved, [.. _latencies], lost, failed);
+    }
+
+    private void OnEtsyChanged(EtsyInventoryChanged change) => Settle(change.Sku, change.Quantity, Stopwatch.GetTimestamp());
+
+    /// <summary>Every pending order of the SKU whose quantity Etsy now shows (or lower) is delivered.</summary>
+    private void Settle(string sku, int quantity, long? at)
+    {
+        if (!_pending.TryGetValue(sku, out var pending))
+        {
+            return;
+        }
+
+        foreach (var (expected, accepted) in pending)
+        {
+            if (quantity <= expected && pending.TryRemove(expected, out _))
+            {
+                // An order whose quantity was already on Etsy by the time its webhook returned counts as zero.
+                _latencies.Add(at is { } t ? Math.Max(0, Stopwatch.GetElapsedTime(accepted, t).TotalMilliseconds) : 0);
+            }
+        }
+    }
+
+    private async Task<List<SkuMapRow>> StockAsync(int count)
+    {
+        var rows = new List<SkuMapRow>();
+        for (var i = 0; i < count; i++)
+        {
+            var n = Interlocked.Increment(ref _nextItem);
+            var sku = string.Create(CultureInfo.InvariantCulture, $"BENCH-{n:D5}");
+            var mapping = new SkuMapping(sku, sku, new ShopifyListing(4_100_000_000 + n, 4_300_000_000 + n, 6_500_000_001, 7_000_000_000 + n), new EtsyListing(1_500_000_000 + n, sku));
+            _shopify.AddVariant(mapping.Shopify!.ProductId!.Value, mapping.Shopify.VariantId, mapping.Shopify.InventoryItemId, mapping.Shopify.LocationId, sku, StartQuantity, sku);
+            _etsy.AddListing(mapping.Etsy!.ListingId, sku, [new EtsySimProduct(sku, StartQuantity, 20m, [])]);
+            rows.Add(new SkuMapRow(mapping, StartQuantity));
+        }
+
+        var importer = _app.Services.GetRequiredService<CatalogImporter>();
+        var ledger = _app.Services.GetRequiredService<Ledger.LedgerStore>();
+        await importer.ImportAsync(rows, Guid.NewGuid().ToString("N"), "bench", CancellationToken.None);
+        foreach (var row in rows)
+        {
+            while ((await ledger.GetStockAsync(row.Mapping.Sku, CancellationToken.None)).Version == 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+            }
+        }
+
+        // Let the import's own pushes (all "in sync") drain before measuring.
+        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System);
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _etsy.InventoryChanged -= OnEtsyChanged;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _shopify.DisposeAsync();
+        await _etsy.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+}

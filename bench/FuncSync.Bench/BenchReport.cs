@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace FuncSync.Bench;
+
+internal sealed record BenchResult(int TargetRate, int Orders, double AchievedRate, IReadOnlyList<double> LatenciesMs, int Lost, int Failed);
+
+internal static class BenchReport
+{
+    public const string Header = "| target orders/s | orders | achieved orders/s | p50 ms | p95 ms | p99 ms | max ms | not delivered | webhook failures |\n|---|---|---|---|---|---|---|---|---|";
+
+    public static string Row(BenchResult r)
+    {
+        var sorted = r.LatenciesMs.Order().ToArray();
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {r.TargetRate} | {r.Orders} | {r.AchievedRate:F1} | {Percentile(sorted, 0.50):F1} | {Percentile(sorted, 0.95):F1} | {Percentile(sorted, 0.99):F1} | {(sorted.Length == 0 ? double.NaN : sorted[^1]):F1} | {r.Lost} | {r.Failed} |");
+    }
+
+    /// <summary>Nearest-rank percentile.</summary>
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

@@ -1,0 +1,13 @@
+using FuncSync.Bench;
+
+// Drives orders through the running app (Azurite, simulators and FuncSync on loopback) and reports
+// the time from Shopify's webhook being accepted to Etsy's simulator receiving the new quantity.
+// Usage: dotnet run -c Release --project bench/FuncSync.Bench -- [--rates 10,50] [--seconds 20] [--etsy-qps 1000]
+var options = BenchOptions.Parse(args);
+await using var harness = await BenchHarness.StartAsync(options);
+Console.WriteLine(BenchReport.Header);
+foreach (var rate in options.Rates)
+{
+    var result = await harness.RunAsync(rate);
+    Console.WriteLine(BenchReport.Row(result));
+}

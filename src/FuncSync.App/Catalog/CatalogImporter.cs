@@ -1,0 +1,38 @@
+using System.Text.Json;
+using FuncSync.Domain.Ledger;
+using FuncSync.Hosting.Functions;
+using FuncSync.Json;
+using FuncSync.Ledger;
+using FuncSync.Storage;
+
+namespace FuncSync.Catalog;
+
+/// <summary>Loads SKU map rows: stores each mapping, and turns a starting quantity into a count event
+/// that travels the same queue and ledger path as every other change, so it is audited and pushed.</summary>
+public sealed class CatalogImporter(SkuMapStore map, IQueueSender queues, StorageNames names, TimeProvider time)
+{
+    /// <param name="importId">Names this import: the same id imported twice counts once.</param>
+    public async Task ImportAsync(IReadOnlyList<SkuMapRow> rows, string importId, string source, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            await map.UpsertAsync(row.Mapping, cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var row in rows.Where(r => r.Quantity is not null))
+        {
+            var counted = new InventoryEventReceived(
+                EventId: $"import:{importId}:{row.Mapping.Sku}",
+                Kind: InventoryEventKind.Count,
+                Source: source,
+                Listing: null,
+                Sku: row.Mapping.Sku,
+                Quantity: row.Quantity!.Value,
+                OccurredAt: now,
+                ReceivedAt: now,
+                Reference: $"import {importId}");
+            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(counted, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+        }
+    }
+}

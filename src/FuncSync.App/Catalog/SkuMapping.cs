@@ -1,0 +1,51 @@
+using System.Globalization;
+using FuncSync.Domain;
+using FuncSync.Ledger;
+
+namespace FuncSync.Catalog;
+
+/// <summary>One internal SKU and the listing that carries it on each channel.</summary>
+public sealed record SkuMapping(string Sku, string Title, ShopifyListing? Shopify, EtsyListing? Etsy)
+{
+    public IEnumerable<Channel> Channels
+    {
+        get
+        {
+            if (Shopify is not null)
+            {
+                yield return Channel.Shopify;
+            }
+
+            if (Etsy is not null)
+            {
+                yield return Channel.Etsy;
+            }
+        }
+    }
+
+    public IEnumerable<ListingRef> Listings => Channels.Select(ListingOn);
+
+    public ListingRef ListingOn(Channel channel) => channel switch
+    {
+        Channel.Shopify when Shopify is not null => Shopify.Ref,
+        Channel.Etsy when Etsy is not null => Etsy.Ref,
+        _ => throw new InvalidOperationException($"SKU {Sku} is not mapped on {channel}."),
+    };
+}
+
+/// <summary>A Shopify variant: sales name the variant, stock lives on the inventory item at a location.</summary>
+/// <param name="ProductId">The variant's product, when known; products/update webhooks name it.</param>
+public sealed record ShopifyListing(long VariantId, long InventoryItemId, long LocationId, long? ProductId = null)
+{
+    public ListingRef Ref => new(Channel.Shopify, VariantId.ToString(CultureInfo.InvariantCulture));
+}
+
+/// <summary>A product of an Etsy listing. Etsy renumbers product and offering ids on every inventory
+/// update, so the product is found by its SKU within the listing.</summary>
+public sealed record EtsyListing(long ListingId, string Sku)
+{
+    public ListingRef Ref => KeyFor(ListingId, Sku);
+
+    public static ListingRef KeyFor(long listingId, string? sku) =>
+        new(Channel.Etsy, string.Create(CultureInfo.InvariantCulture, $"{listingId}:{sku}"));
+}

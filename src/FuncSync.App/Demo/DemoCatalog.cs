@@ -1,0 +1,51 @@
+using System.Globalization;
+using CsvHelper;
+using FuncSync.Catalog;
+using FuncSync.Simulators.Etsy;
+using FuncSync.Simulators.Shopify;
+
+namespace FuncSync.Demo;
+
+/// <summary>The demo's handmade shop: the SKU map rows plus the prices the simulated channels list.</summary>
+public sealed record DemoCatalog(IReadOnlyList<SkuMapRow> Rows, IReadOnlyDictionary<string, decimal> Prices)
+{
+    public static DemoCatalog Load(string path)
+    {
+        using var mapReader = new StreamReader(path);
+        var rows = SkuMapCsv.Read(mapReader);
+        using var priceReader = new StreamReader(path);
+        using var csv = new CsvReader(priceReader, CultureInfo.InvariantCulture);
+        var prices = csv.GetRecords<PriceRow>().ToDictionary(r => r.Sku, r => r.Price, StringComparer.Ordinal);
+        return new DemoCatalog(rows, prices);
+    }
+
+    /// <summary>Lists every item on both simulated channels with the catalog's starting quantities.</summary>
+    public void Stock(ShopifySimulator shopify, EtsySimulator etsy)
+    {
+        foreach (var row in Rows)
+        {
+            var s = row.Mapping.Shopify!;
+            shopify.AddVariant(s.ProductId ?? s.VariantId, s.VariantId, s.InventoryItemId, s.LocationId, row.Mapping.Sku, row.Quantity ?? 0, row.Mapping.Title);
+        }
+
+        foreach (var listing in Rows.GroupBy(r => r.Mapping.Etsy!.ListingId))
+        {
+            var variations = listing.Count() > 1;
+            var products = listing.Select((row, i) => new EtsySimProduct(
+                row.Mapping.Etsy!.Sku,
+                row.Quantity ?? 0,
+                Prices[row.Mapping.Sku],
+                variations ? [new EtsySimPropertyValue(100, "Ring size", 1000 + i, row.Mapping.Title.Split(' ')[^1])] : [])).ToList();
+            etsy.AddListing(listing.Key, listing.First().Mapping.Title.Split(',')[0], products);
+        }
+    }
+
+    private sealed class PriceRow
+    {
+        [CsvHelper.Configuration.Attributes.Name("sku")]
+        public string Sku { get; set; } = string.Empty;
+
+        [CsvHelper.Configuration.Attributes.Name("price")]
+        public decimal Price { get; set; }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using FuncSync.Catalog;
+using FuncSync.Hosting.Azurite;
+using FuncSync.Simulators.Etsy;
+using FuncSync.Simulators.Shopify;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace FuncSync.Demo;
+
+/// <summary>What FuncSync runs when nothing is configured: Azurite for storage and, with no channel
+/// configured, the Shopify and Etsy simulators with a demo shop and simulated buyers.</summary>
+public sealed class DemoEnvironment : IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private AzuriteServer? _azurite;
+    private ShopifySimulator? _shopify;
+    private EtsySimulator? _etsy;
+    private Task _buyers = Task.CompletedTask;
+
+    private DemoEnvironment(ILogger logger) => _logger = logger;
+
+    public static async Task<DemoEnvironment> PrepareAsync(ConfigurationManager configuration, ILogger logger, CancellationToken cancellationToken)
+    {
+        var demo = new DemoEnvironment(logger);
+        var overrides = new Dictionary<string, string?>();
+        if (string.IsNullOrWhiteSpace(configuration["AzureWebJobsStorage"]))
+        {
+            var dataDirectory = Path.Combine(Environment.CurrentDirectory, ".azurite");
+            demo._azurite = await AzuriteServer.StartAsync(dataDirectory, logger, cancellationToken);
+            overrides["AzureWebJobsStorage"] = demo._azurite.ConnectionString;
+            logger.LogInformation("No AzureWebJobsStorage configured: started Azurite, data in {DataDirectory}", dataDirectory);
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]))
+        {
+            // Order, event and transaction ids must not repeat those of earlier runs kept in .azurite.
+            var seed = (int)(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() % int.MaxValue);
+            demo._shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { Seed = seed }, TimeProvider.System, null, cancellationToken);
+            demo._etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { Seed = seed }, TimeProvider.System, null, cancellationToken);
+            var shopify = demo._shopify.Options;
+            var etsy = demo._etsy.Options;
+            overrides["FuncSync:Shop"] = "demo";
+            overrides["Shopify:ShopDomain"] = shopify.ShopDomain;
+            overrides["Shopify:AdminApiBaseUrl"] = demo._shopify.BaseUrl.ToString();
+            overrides["Shopify:ApiVersion"] = shopify.ApiVersion;
+            overrides["Shopify:AccessToken"] = shopify.AccessToken;
+            overrides["Shopify:WebhookSecret"] = shopify.WebhookSecret;
+            overrides["Etsy:ApiBaseUrl"] = demo._etsy.BaseUrl.ToString();
+            overrides["Etsy:ShopId"] = etsy.ShopId.ToString(CultureInfo.InvariantCulture);
+            overrides["Etsy:Keystring"] = etsy.Keystring;
+            overrides["Etsy:SharedSecret"] = etsy.SharedSecret;
+            overrides["Etsy:AccessToken"] = etsy.AccessToken;
+            overrides["Etsy:PollSchedule"] = "*/5 * * * * *";
+            logger.LogInformation("No channels configured: simulated Shopify at {Shopify} and Etsy at {Etsy}", demo._shopify.BaseUrl, demo._etsy.BaseUrl);
+        }
+
+        configuration.AddInMemoryCollection(overrides);
+        return demo;
+    }
+
+    /// <summary>Once the app listens: points Shopify's webhooks at it, loads the demo shop, and lets
+    /// simulated buyers shop on both channels until the app stops.</summary>
+    public async Task StartAsync(WebApplication app, CancellationToken stopping)
+    {
+        if (_shopify is null || _etsy is null)
+        {
+            return;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _shopify.Options.WebhookUrl = new Uri(new Uri(address.EndsWith('/') ? address : address + "/"), "api/webhooks/shopify");
+
+        var catalog = DemoCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-catalog.csv"));
+        catalog.Stock(_shopify, _etsy);
+        var importer = app.Services.GetRequiredService<CatalogImporter>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
+
+        // A fresh import id per run: the simulators start full, so the ledger is counted to match.
+        var runId = time.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        await importer.ImportAsync(catalog.Rows, $"demo-{runId}", "demo", stopping);
+        _logger.LogInformation("Demo shop loaded: {Count} SKUs. Try GET {Address}/api/skus/NECK-MOON-01", catalog.Rows.Count, address.TrimEnd('/'));
+
+        var buyers = new DemoBuyers(_shopify, _etsy, catalog, importer, time, _logger);
+        _buyers = buyers.RunAsync(stopping);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _buyers;
+        }
+        catch (OperationCanceledException)
+        {
+            // The app is stopping.
+        }
+
+        if (_shopify is not null)
+        {
+            await _shopify.DisposeAsync();
+        }
+
+        if (_etsy is not null)
+        {
+            await _etsy.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+}

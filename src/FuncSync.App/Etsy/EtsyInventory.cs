@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using FuncSync.Catalog;
+using FuncSync.Domain;
+using FuncSync.Push;
+
+namespace FuncSync.Etsy;
+
+/// <summary>Etsy's side of a push. Etsy has no compare-and-set and its inventory PUT replaces the
+/// whole listing, so a write re-sends every product of the listing exactly as read, with only the
+/// target product's quantity changed.</summary>
+public sealed class EtsyInventory(EtsyApi api) : IChannelInventory
+{
+    /// <summary>Etsy's upper bound for an offering's quantity.</summary>
+    public const int MaxQuantity = 999;
+
+    public Channel Channel => Channel.Etsy;
+
+    public async Task<ChannelStock> ReadAsync(SkuMapping mapping, CancellationToken cancellationToken)
+    {
+        var listing = Listing(mapping);
+        var inventory = await api.GetListingInventoryAsync(listing.ListingId, cancellationToken);
+        var state = await api.GetListingStateAsync(listing.ListingId, cancellationToken);
+        var offering = Offering(FindProduct(inventory, listing));
+        var buyable = string.Equals(state, "active", StringComparison.Ordinal) && (bool?)offering["is_enabled"] == true;
+        return new ChannelStock(buyable ? (int)offering["quantity"]! : 0, new EtsySnapshot(inventory, state));
+    }
+
+    public async Task WriteAsync(SkuMapping mapping, ChannelStock current, int quantity, CancellationToken cancellationToken)
+    {
+        var listing = Listing(mapping);
+        var snapshot = current.Snapshot as EtsySnapshot
+            ?? throw new InvalidOperationException("An Etsy write needs the inventory its read returned.");
+        var body = ToUpdateRequest(snapshot.Inventory, listing, Math.Min(quantity, MaxQuantity));
+        var active = string.Equals(snapshot.State, "active", StringComparison.Ordinal);
+
+        if (!HasStock(body))
+        {
+            // Etsy refuses an inventory with no unit left ("One offering must have quantity greater
+            // than 0"): the way to show zero is to deactivate the listing.
+            if (active)
+            {
+                await api.UpdateListingStateAsync(listing.ListingId, "inactive", cancellationToken);
+            }
+
+            return;
+        }
+
+        await api.UpdateListingInventoryAsync(listing.ListingId, body, cancellationToken);
+        if (!active && quantity > 0)
+        {
+            await api.UpdateListingStateAsync(listing.ListingId, "active", cancellationToken);
+        }
+    }
+
+    /// <summary>Turns a getListingInventory answer into an updateListingInventory body: read-only fields
+    /// dropped, prices as floats (amount / divisor), every product kept so no variation is wiped.</summary>
+    internal static JsonObject ToUpdateRequest(JsonObject inventory, EtsyListing listing, int quantity)
+    {
+        var target = FindProduct(inventory, listing);
+        var products = new JsonArray();
+        foreach (var product in Products(inventory))
+        {
+            var offering = Offering(product);
+            var price = offering["price"] is JsonObject money
+                ? (decimal)money["amount"]! / (decimal)money["divisor"]!
+                : (decimal)offering["price"]!;
+            var isTarget = ReferenceEquals(product, target);
+            products.Add(new JsonObject
+            {
+                ["sku"] = (string?)product["sku"] ?? string.Empty,
+                ["property_values"] = new JsonArray(((JsonArray?)product["property_values"] ?? []).Select(StripPropertyValue).ToArray()),
+                ["offerings"] = new JsonArray(new JsonObject
+                {
+                    ["price"] = price,
+                    ["quantity"] = isTarget ? quantity : (int)offering["quantity"]!,
+                    ["is_enabled"] = (bool?)offering["is_enabled"] ?? true,
+                    ["readiness_state_id"] = offering["readiness_state_id"]?.DeepClone(),
+                }),
+            });
+        }
+
+        var request = new JsonObject { ["products"] = products };
+        foreach (var arrayName in new[] { "price_on_property", "quantity_on_property", "sku_on_property", "readiness_state_on_property" })
+        {
+            request[arrayName] = inventory[arrayName]?.DeepClone() ?? new JsonArray();
+        }
+
+        return request;
+    }
+
+    private static bool HasStock(JsonObject request) =>
+        request["products"]!.AsArray().Any(p => p!["offerings"]!.AsArray().Any(o => (int)o!["quantity"]! > 0 && (bool)o["is_enabled"]!));
+
+    private static JsonNode? StripPropertyValue(JsonNode? value)
+    {
+        var copy = (JsonObject)value!.DeepClone();
+        copy.Remove("scale_name");
+        return copy;
+    }
+
+    private static IEnumerable<JsonObject> Products(JsonObject inventory) =>
+        ((JsonArray?)inventory["products"] ?? []).OfType<JsonObject>().Where(p => (bool?)p["is_deleted"] != true);
+
+    private static JsonObject FindProduct(JsonObject inventory, EtsyListing listing)
+    {
+        var products = Products(inventory).ToList();
+
+        // Product ids change on every update, so the SKU identifies the product; a listing with a single
+        // product and no SKU is that product.
+        return products.FirstOrDefault(p => string.Equals((string?)p["sku"] ?? string.Empty, listing.Sku, StringComparison.Ordinal))
+            ?? (products.Count == 1 && listing.Sku.Length == 0 ? products[0] : null)
+            ?? throw new ChannelRequestException($"Etsy listing {listing.ListingId} has no product with SKU '{listing.Sku}'.");
+    }
+
+    private static JsonObject Offering(JsonObject product) =>
+        ((JsonArray?)product["offerings"] ?? []).OfType<JsonObject>().FirstOrDefault(o => (bool?)o["is_deleted"] != true)
+            ?? throw new ChannelRequestException($"Etsy product {product["sku"]} has no offering.");
+
+    private static EtsyListing Listing(SkuMapping mapping) =>
+        mapping.Etsy ?? throw new InvalidOperationException($"SKU {mapping.Sku} is not mapped on Etsy.");
+
+    private sealed record EtsySnapshot(JsonObject Inventory, string State);
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace FuncSync.Etsy;
+
+/// <summary>Etsy's paged answer to getShopReceipts.</summary>
+public sealed record EtsyReceiptPage(
+    [property: JsonPropertyName("count")] int Count,
+    [property: JsonPropertyName("results")] IReadOnlyList<EtsyReceipt> Results);
+
+/// <summary>The fields of a ShopReceipt that move stock. Timestamps are Unix seconds.</summary>
+public sealed record EtsyReceipt(
+    [property: JsonPropertyName("receipt_id")] long ReceiptId,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("create_timestamp")] long CreateTimestamp,
+    [property: JsonPropertyName("update_timestamp")] long UpdateTimestamp,
+    [property: JsonPropertyName("transactions")] IReadOnlyList<EtsyTransaction> Transactions);
+
+public sealed record EtsyTransaction(
+    [property: JsonPropertyName("transaction_id")] long TransactionId,
+    [property: JsonPropertyName("listing_id")] long ListingId,
+    [property: JsonPropertyName("sku")] string? Sku,
+    [property: JsonPropertyName("quantity")] int Quantity);
+
+[JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(EtsyReceiptPage))]
+internal sealed partial class EtsyJson : JsonSerializerContext;

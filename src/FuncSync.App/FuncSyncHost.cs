@@ -1,0 +1,59 @@
+using FuncSync.Demo;
+using FuncSync.Hosting;
+
+namespace FuncSync;
+
+/// <summary>Builds and runs the FuncSync web app: the custom handler the Functions host calls, or,
+/// outside Azure, a self-contained app that runs its own triggers.</summary>
+public static class FuncSyncHost
+{
+    /// <summary>Azure Functions Core Tools' local port, so local URLs look the same as with the real host.</summary>
+    public const string DefaultLocalUrl = "http://127.0.0.1:7071";
+
+    public static async Task RunAsync(string[] args)
+    {
+        var builder = CreateBuilder(args);
+        using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        await using var demo = await DemoEnvironment.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("FuncSync.Demo"), CancellationToken.None);
+        await using var app = Build(builder);
+        await app.StartAsync();
+        await demo.StartAsync(app, app.Lifetime.ApplicationStopping);
+        await app.WaitForShutdownAsync();
+    }
+
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration
+            .AddFunctionsHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"))
+            .AddLocalSettingsJson(Path.Combine(Environment.CurrentDirectory, "local.settings.json"))
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+
+        if (FunctionsHostEnvironment.CustomHandlerPort is { } port)
+        {
+            // Under the Functions host: listen where it expects us, on loopback only.
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultLocalUrl);
+        }
+
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+        // Every HTTP call and retry attempt at Information drowns the sync story; failures still show.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        builder.Services.AddFuncSync(builder.Configuration);
+        var app = builder.Build();
+        app.MapFuncSync();
+        return app;
+    }
+}

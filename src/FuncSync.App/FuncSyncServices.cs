@@ -1,0 +1,104 @@
+using FuncSync.Alerts;
+using FuncSync.Catalog;
+using FuncSync.Etsy;
+using FuncSync.Hosting;
+using FuncSync.Hosting.Functions;
+using FuncSync.Hosting.Storage;
+using FuncSync.Json;
+using FuncSync.Ledger;
+using FuncSync.Polling;
+using FuncSync.Push;
+using FuncSync.Shopify;
+using FuncSync.Skus;
+using FuncSync.Storage;
+using FuncSync.Webhooks;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace FuncSync;
+
+/// <summary>FuncSync's composition root: every function declared once, with the services it needs.</summary>
+public static class FuncSyncServices
+{
+    public static IServiceCollection AddFuncSync(this IServiceCollection services, IConfiguration configuration)
+    {
+        var names = new StorageNames(configuration["FuncSync:StoragePrefix"] ?? string.Empty);
+        services.AddSingleton(names);
+        services.AddSingleton(new ShopPartition(configuration["FuncSync:Shop"] ?? "default"));
+        services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EtsyOptions>().BindConfiguration(EtsyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Before the triggers: hosted services start in registration order.
+        services.AddHostedService<StorageBootstrap>();
+
+        AddStore(services, names.LedgerTable, (table, sp) => new LedgerStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        AddStore(services, names.SkuMapTable, (table, sp) => new SkuMapStore(table, sp.GetRequiredService<ShopPartition>()));
+        AddStore(services, names.PushesTable, (table, sp) => new PushStore(table, sp.GetRequiredService<ShopPartition>()));
+        AddStore(services, names.WatermarksTable, (table, sp) => new WatermarkStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        AddStore(services, names.UnmappedTable, (table, sp) => new UnmappedEventStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<AlertSender>();
+        services.AddSingleton<CatalogImporter>();
+        services.AddSingleton<RejectedWebhookStore>();
+        services.AddSingleton<ShopifyWebhookFunction>();
+        services.AddSingleton<SkuStatusFunction>();
+        services.AddScoped(sp => new StoreAlertFunction(
+            sp.GetRequiredService<StorageClients>().Table(names.AlertsTable), sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<ILogger<StoreAlertFunction>>()));
+
+        services.AddHttpClient<ShopifyInventory>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value.AdminApiBaseUrl)
+            .AddStandardResilienceHandler(ConfigureResilience);
+        services.AddSingleton(sp => EtsyRequestBudget.Create(sp.GetRequiredService<IOptions<EtsyOptions>>().Value));
+        var etsyHttp = services.AddHttpClient<EtsyApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<EtsyOptions>>().Value.ApiBaseUrl);
+        etsyHttp.AddStandardResilienceHandler(ConfigureResilience);
+
+        // Inside the retry handler, so every attempt, retries included, spends from Etsy's budget.
+        etsyHttp.AddResilienceHandler("etsy-budget", (pipeline, context) =>
+        {
+            var budget = context.ServiceProvider.GetRequiredService<EtsyRequestBudget>();
+            pipeline.AddRateLimiter(new HttpRateLimiterStrategyOptions
+            {
+                RateLimiter = args => budget.Limiter.AcquireAsync(1, args.Context.CancellationToken),
+            });
+        });
+        services.AddTransient<EtsyInventory>();
+        services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<ShopifyInventory>());
+        services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<EtsyInventory>());
+
+        services.AddFunctionsHosting(configuration)
+            .AddHttpFunction(ShopifyWebhookFunction.Name, ShopifyWebhookFunction.Route, ["post"], FunctionAuthLevel.Anonymous)
+            .AddHttpFunction(SkuStatusFunction.Name, SkuStatusFunction.Route, ["get"], FunctionAuthLevel.Function)
+            .AddQueueFunction<ApplyLedgerFunction>(ApplyLedgerFunction.Name, names.InventoryEventsQueue)
+            .AddQueueFunction<PushChannelFunction>(PushChannelFunction.Name, names.ChannelPushQueue)
+            .AddQueueFunction<StoreAlertFunction>(StoreAlertFunction.Name, names.AlertsQueue)
+            .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, EtsyReceiptPollFunction.ScheduleSetting)
+            .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, OutboxSweeperFunction.Schedule);
+        return services;
+    }
+
+    public static WebApplication MapFuncSync(this WebApplication app)
+    {
+        // The Functions host's readiness probe: any answer on "/" means the handler is up.
+        app.MapGet("/", () => Results.Text("FuncSync is running."));
+        app.MapPost("/api/" + ShopifyWebhookFunction.Route, (HttpRequest request, ShopifyWebhookFunction function, CancellationToken ct) => function.HandleAsync(request, ct));
+        app.MapGet("/api/" + SkuStatusFunction.Route, async (string sku, SkuStatusFunction function, CancellationToken ct) =>
+            await function.GetAsync(sku, ct) is { } status
+                ? Results.Json(status, FuncSyncJson.Default.SkuStatus)
+                : Results.Json(new ProblemBody($"No SKU '{sku}' is mapped or counted."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status404NotFound));
+        app.MapFunctionInvocations();
+        return app;
+    }
+
+    private static void AddStore<TStore>(IServiceCollection services, string table, Func<Azure.Data.Tables.TableClient, IServiceProvider, TStore> create)
+        where TStore : class =>
+        services.AddSingleton(sp => create(sp.GetRequiredService<StorageClients>().Table(table), sp));
+
+    private static void ConfigureResilience(HttpStandardResilienceOptions options)
+    {
+        // Short in-invocation retries (Retry-After honoured); longer outages are the queue's job.
+        options.Retry.MaxRetryAttempts = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+        options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
+    }
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using FuncSync.Alerts;
+using FuncSync.Ledger;
+using FuncSync.Push;
+using FuncSync.Skus;
+
+namespace FuncSync.Json;
+
+/// <summary>One source-generated JSON context for every queue payload and API response.</summary>
+[JsonSourceGenerationOptions(
+    System.Text.Json.JsonSerializerDefaults.Web,
+    UseStringEnumConverter = true,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(InventoryEventReceived))]
+[JsonSerializable(typeof(SyncListing))]
+[JsonSerializable(typeof(AlertRaised))]
+[JsonSerializable(typeof(SkuStatus))]
+[JsonSerializable(typeof(ProblemBody))]
+internal sealed partial class FuncSyncJson : JsonSerializerContext;
+
+/// <summary>The body of every 4xx/5xx answer: one sentence a person can act on.</summary>
+public sealed record ProblemBody(string Error);

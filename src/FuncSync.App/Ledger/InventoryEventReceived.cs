@@ -1,0 +1,26 @@
+using FuncSync.Domain;
+using FuncSync.Domain.Ledger;
+
+namespace FuncSync.Ledger;
+
+/// <summary>A stock-moving event normalised from a channel (or a person), as it travels on the
+/// <c>inventory-events</c> queue. Either <see cref="Listing"/> names the channel listing it concerns
+/// (resolved to a SKU through the map) or <see cref="Sku"/> names the SKU directly.</summary>
+/// <param name="EventId">Unique per source event: replays of the same id are applied once.</param>
+/// <param name="Source">Who reported it: a channel name, <c>admin</c> or <c>demo</c>.</param>
+/// <param name="OccurredAt">When it happened at the source (the sale on the channel).</param>
+/// <param name="ReceivedAt">When FuncSync received it: the start of the lag it measures.</param>
+/// <param name="Reference">A human-readable pointer, e.g. an order name, for history and alerts.</param>
+public sealed record InventoryEventReceived(
+    string EventId,
+    InventoryEventKind Kind,
+    string Source,
+    ListingRef? Listing,
+    string? Sku,
+    int Quantity,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReceivedAt,
+    string? Reference);
+
+/// <summary>A listing on a channel, by the key that channel reports sales with.</summary>
+public sealed record ListingRef(Channel Channel, string Key);

@@ -1,0 +1,23 @@
+using FuncSync.Hosting.Functions;
+
+namespace FuncSync.Ledger;
+
+/// <summary>Timer: re-sends pushes whose outbox rows outlived the commit by more than a few seconds,
+/// which only happens when a process died between committing an event and enqueuing its pushes.</summary>
+public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher dispatcher, TimeProvider time, ILogger<OutboxSweeperFunction> logger) : ITimerFunction
+{
+    public const string Name = "OutboxSweeper";
+    public const string Schedule = "*/30 * * * * *";
+
+    private static readonly TimeSpan MinimumAge = TimeSpan.FromSeconds(10);
+
+    public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
+    {
+        var stale = await ledger.ListOutboxAsync(time.GetUtcNow() - MinimumAge, cancellationToken);
+        if (stale.Count > 0)
+        {
+            logger.LogWarning("Re-sending {Count} pushes left in the outbox", stale.Count);
+            await dispatcher.DispatchAsync(stale, cancellationToken);
+        }
+    }
+}

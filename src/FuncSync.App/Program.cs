@@ -1,0 +1,1 @@
+await FuncSync.FuncSyncHost.RunAsync(args);

@@ -1,0 +1,104 @@
+using Azure;
+using Azure.Data.Tables;
+using FuncSync.Domain;
+using FuncSync.Storage;
+
+namespace FuncSync.Push;
+
+/// <summary>Per SKU and channel: what the channel was last seen or made to show, for which ledger
+/// version, and when. The SKU API and the push's own safety rule read it.</summary>
+public sealed class PushStore(TableClient table, ShopPartition shop)
+{
+    public async Task<PushRecord?> GetAsync(string sku, Channel channel, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, Key(sku, channel), cancellationToken: cancellationToken);
+        return row.HasValue ? FromEntity(row.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<PushRecord>> ListAsync(string sku, CancellationToken cancellationToken)
+    {
+        var records = new List<PushRecord>();
+        foreach (var channel in Enum.GetValues<Channel>())
+        {
+            if (await GetAsync(sku, channel, cancellationToken) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Records a push, conditional on the record read before it (<see cref="PushRecord.ETag"/>;
+    /// default for "there was none").</summary>
+    /// <returns>False when another push of the same listing recorded first: its write and ours raced,
+    /// so the caller must look at the channel again.</returns>
+    public async Task<bool> TryRecordAsync(PushRecord record, ETag readETag, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(shop.Key, Key(record.Sku, record.Channel))
+        {
+            ["Sku"] = record.Sku,
+            ["Channel"] = record.Channel.ToString(),
+            ["Shown"] = record.Shown,
+            ["Target"] = record.Target,
+            ["Status"] = record.Status.ToString(),
+            ["LedgerVersion"] = record.LedgerVersion,
+            ["CheckedAt"] = record.CheckedAt,
+            ["WrittenAt"] = record.WrittenAt,
+        };
+        try
+        {
+            if (readETag == default)
+            {
+                await table.AddEntityAsync(row, cancellationToken);
+            }
+            else
+            {
+                await table.UpdateEntityAsync(row, readETag, TableUpdateMode.Replace, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    private static string Key(string sku, Channel channel) => TableKeys.Join(sku, channel.ToString());
+
+    private static PushRecord FromEntity(TableEntity row) => new(
+        row.GetString("Sku"),
+        Enum.Parse<Channel>(row.GetString("Channel")),
+        row.GetInt32("Shown") ?? 0,
+        row.GetInt32("Target") ?? 0,
+        Enum.Parse<PushStatus>(row.GetString("Status")),
+        row.GetInt64("LedgerVersion") ?? 0,
+        row.GetDateTimeOffset("CheckedAt") ?? default,
+        row.GetDateTimeOffset("WrittenAt"))
+    {
+        ETag = row.ETag,
+    };
+}
+
+/// <param name="Shown">What the channel shows buyers, as of <see cref="CheckedAt"/>.</param>
+/// <param name="Target">What the ledger wanted it to show.</param>
+/// <param name="WrittenAt">When FuncSync last changed the channel's quantity.</param>
+public sealed record PushRecord(string Sku, Channel Channel, int Shown, int Target, PushStatus Status, long LedgerVersion, DateTimeOffset CheckedAt, DateTimeOffset? WrittenAt)
+{
+    /// <summary>The stored row's version, for the next conditional record.</summary>
+    public ETag ETag { get; init; }
+}
+
+public enum PushStatus
+{
+    /// <summary>The channel already showed the target.</summary>
+    InSync,
+
+    /// <summary>FuncSync wrote the target.</summary>
+    Written,
+
+    /// <summary>An increase held back: the channel moved since FuncSync last saw it, most likely a
+    /// sale not imported yet, and raising it could relist a sold unit.</summary>
+    Deferred,
+}

@@ -1,0 +1,47 @@
+namespace FuncSync.Storage;
+
+/// <summary>Every queue, table and blob container FuncSync uses, named in one place. An optional
+/// prefix lets several FuncSync instances (or test runs) share one storage account.</summary>
+public sealed class StorageNames
+{
+    public StorageNames(string prefix)
+    {
+        if (prefix.Length > 0 && (!char.IsAsciiLetterLower(prefix[0]) || !prefix.All(char.IsAsciiLetterOrDigit) || prefix.Any(char.IsAsciiLetterUpper)))
+        {
+            throw new ArgumentException("A storage prefix is lower-case letters and digits and starts with a letter.", nameof(prefix));
+        }
+
+        Prefix = prefix;
+        QueuePrefix = prefix.Length == 0 ? string.Empty : prefix + "-";
+    }
+
+    public string Prefix { get; }
+
+    private string QueuePrefix { get; }
+
+    public string InventoryEventsQueue => QueuePrefix + "inventory-events";
+
+    public string ChannelPushQueue => QueuePrefix + "channel-push";
+
+    public string AlertsQueue => QueuePrefix + "alerts";
+
+    /// <summary>Stock rows, dedupe rows, outbox rows and audit rows of a shop share one partition of
+    /// this table: an entity-group transaction cannot span tables.</summary>
+    public string LedgerTable => Prefix + "Ledger";
+
+    public string SkuMapTable => Prefix + "SkuMap";
+
+    public string PushesTable => Prefix + "Pushes";
+
+    public string WatermarksTable => Prefix + "Watermarks";
+
+    public string AlertsTable => Prefix + "Alerts";
+
+    public string UnmappedTable => Prefix + "Unmapped";
+
+    public string RejectedWebhooksContainer => QueuePrefix + "rejected-webhooks";
+
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue];
+
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable];
+}

@@ -1,0 +1,309 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using FuncSync.Hosting.Functions;
+using FuncSync.Hosting.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FuncSync.Hosting.Queues;
+
+/// <summary>Drives one queue-triggered function the way the Functions host's QueueListener does:
+/// batched receives with a long invisibility that is renewed while the function runs, delete on
+/// success, release on failure, and a <c>-poison</c> queue once the dequeue count is exhausted.</summary>
+internal sealed class QueueListener : BackgroundService
+{
+    private const int MaxQueueNameLength = 63;
+    private const string PoisonSuffix = "-poison";
+
+    private readonly FunctionMetadata _function;
+    private readonly StorageClients _clients;
+    private readonly QueueWatcher _watcher;
+    private readonly QueueListenerOptions _options;
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<QueueListener> _logger;
+    private readonly string? _poisonQueueName;
+    private QueueClient? _queue;
+    private int _emptyPolls;
+
+    public QueueListener(
+        FunctionMetadata function,
+        string queueName,
+        StorageClients clients,
+        QueueWatcher watcher,
+        QueueListenerOptions options,
+        IServiceScopeFactory scopeFactory,
+        TimeProvider timeProvider,
+        ILogger<QueueListener> logger)
+    {
+        _function = function;
+        QueueName = queueName;
+        _clients = clients;
+        _watcher = watcher;
+        _options = options;
+        _scopeFactory = scopeFactory;
+        _timeProvider = timeProvider;
+        _logger = logger;
+
+        // The host has no poison queue for a poison queue, nor when the name would be too long.
+        var poison = queueName + PoisonSuffix;
+        _poisonQueueName = queueName.EndsWith(PoisonSuffix, StringComparison.Ordinal) || poison.Length > MaxQueueNameLength ? null : poison;
+    }
+
+    public string QueueName { get; }
+
+    /// <summary>Receives that returned nothing; lets tests know the listener has gone idle.</summary>
+    internal int EmptyPolls => Volatile.Read(ref _emptyPolls);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        clientOptions.MessageDecodingFailed += OnMessageDecodingFailedAsync;
+        var queue = _clients.CreateQueueClient(QueueName, clientOptions);
+        _queue = queue;
+        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        _logger.LogInformation("Listening on queue {QueueName} for function {FunctionName}", QueueName, _function.Name);
+
+        var backoff = new PollingBackoff(QueueListenerOptions.MinimumPollingInterval, _options.MaxPollingInterval);
+        var inFlight = new List<Task>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                inFlight.RemoveAll(t => t.IsCompleted);
+                if (inFlight.Count > _options.NewBatchThreshold)
+                {
+                    await Task.WhenAny(inFlight);
+                    continue;
+                }
+
+                QueueMessage[] messages;
+                try
+                {
+                    messages = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.ReceiveVisibilityTimeout, stoppingToken)).Value;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    _logger.LogError(ex, "Receiving from queue {QueueName} failed; retrying after backoff", QueueName);
+                    messages = [];
+                }
+
+                if (messages.Length == 0)
+                {
+                    Interlocked.Increment(ref _emptyPolls);
+                    if (await _watcher.WaitAsync(QueueName, backoff.Next(), _timeProvider, stoppingToken))
+                    {
+                        backoff.Reset();
+                    }
+
+                    continue;
+                }
+
+                backoff.Reset();
+                foreach (var message in messages)
+                {
+                    inFlight.Add(ProcessAsync(queue, message, stoppingToken));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: fall through and let in-flight invocations finish, as the host does when draining.
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    private async Task ProcessAsync(QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
+    {
+        // Leave the receive loop before doing any work for this message.
+        await Task.Yield();
+        var receipt = new PopReceipt(message.PopReceipt);
+        try
+        {
+            if (message.DequeueCount > _options.MaxDequeueCount)
+            {
+                // A message that keeps crashing the process never completes an invocation; stop trying it.
+                _logger.LogWarning(
+                    "Message {MessageId} on queue {QueueName} was dequeued {DequeueCount} times without completing; moving it to poison",
+                    message.MessageId, QueueName, message.DequeueCount);
+                await MoveToPoisonAsync(queue, message, receipt);
+                return;
+            }
+
+            var succeeded = await InvokeWithRenewalAsync(queue, message, receipt, stoppingToken);
+            if (succeeded)
+            {
+                await DeleteAsync(queue, message.MessageId, receipt.Value);
+            }
+            else if (stoppingToken.IsCancellationRequested)
+            {
+                // Interrupted by shutdown, not a verdict on the message: hand it straight back.
+                await ReleaseAsync(queue, message.MessageId, receipt.Value, TimeSpan.Zero);
+            }
+            else if (message.DequeueCount >= _options.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(queue, message, receipt);
+            }
+            else
+            {
+                await ReleaseAsync(queue, message.MessageId, receipt.Value, _options.VisibilityTimeout);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Completion failed (storage unavailable); the message reappears after its invisibility lapses.
+            _logger.LogError(ex, "Completing message {MessageId} on queue {QueueName} failed", message.MessageId, QueueName);
+        }
+    }
+
+    private async Task<bool> InvokeWithRenewalAsync(QueueClient queue, QueueMessage message, PopReceipt receipt, CancellationToken stoppingToken)
+    {
+        using var renewal = new CancellationTokenSource();
+        var renewing = RenewVisibilityAsync(queue, message.MessageId, receipt, renewal.Token);
+        try
+        {
+            await using var scope = _scopeFactory.CreateAsyncScope();
+            var function = (IQueueFunction)scope.ServiceProvider.GetRequiredService(_function.HandlerType!);
+            var trigger = new QueueTriggerMessage(message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn);
+            await function.RunAsync(trigger, stoppingToken);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(
+                ex, "Function {FunctionName} failed for message {MessageId} (dequeue count {DequeueCount})",
+                _function.Name, message.MessageId, message.DequeueCount);
+            return false;
+        }
+        finally
+        {
+            await renewal.CancelAsync();
+            await renewing;
+        }
+    }
+
+    private async Task RenewVisibilityAsync(QueueClient queue, string messageId, PopReceipt receipt, CancellationToken cancellationToken)
+    {
+        var interval = _options.ReceiveVisibilityTimeout / 2;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(interval, _timeProvider, cancellationToken);
+                var updated = await queue.UpdateMessageAsync(messageId, receipt.Value, (string?)null, _options.ReceiveVisibilityTimeout, cancellationToken);
+                receipt.Value = updated.Value.PopReceipt;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RequestFailedException ex) when (IsLostOwnership(ex))
+            {
+                _logger.LogWarning("Message {MessageId} on queue {QueueName} was taken over while its function ran", messageId, QueueName);
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Renewing visibility of message {MessageId} on queue {QueueName} failed", messageId, QueueName);
+            }
+        }
+    }
+
+    private async Task MoveToPoisonAsync(QueueClient queue, QueueMessage message, PopReceipt receipt)
+    {
+        if (_poisonQueueName is null)
+        {
+            // Releasing it would make a fast infinite loop; leaving it invisible is what the host does.
+            _logger.LogError("Message {MessageId} on queue {QueueName} failed {DequeueCount} times and has no poison queue; leaving it invisible",
+                message.MessageId, QueueName, message.DequeueCount);
+            return;
+        }
+
+        var poison = _clients.Queue(_poisonQueueName);
+        await poison.CreateIfNotExistsAsync();
+        await poison.SendMessageAsync(message.Body);
+        _logger.LogWarning("Message {MessageId} on queue {QueueName} moved to {PoisonQueueName} after {DequeueCount} dequeues",
+            message.MessageId, QueueName, _poisonQueueName, message.DequeueCount);
+        await DeleteAsync(queue, message.MessageId, receipt.Value);
+    }
+
+    private async Task OnMessageDecodingFailedAsync(QueueMessageDecodingFailedEventArgs args)
+    {
+        // A message that is not Base64 can never reach the function; the host poisons it too.
+        if (args.ReceivedMessage is not { } message)
+        {
+            return;
+        }
+
+        _logger.LogWarning("Message {MessageId} on queue {QueueName} is not valid Base64", message.MessageId, QueueName);
+        if (_poisonQueueName is null)
+        {
+            return;
+        }
+
+        var poison = _clients.CreateQueueClient(_poisonQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        await poison.CreateIfNotExistsAsync(cancellationToken: args.CancellationToken);
+        await poison.SendMessageAsync(message.Body, cancellationToken: args.CancellationToken);
+        await DeleteAsync(args.Queue, message.MessageId, message.PopReceipt);
+    }
+
+    private async Task DeleteAsync(QueueClient queue, string messageId, string popReceipt)
+    {
+        try
+        {
+            await queue.DeleteMessageAsync(messageId, popReceipt);
+        }
+        catch (RequestFailedException ex) when (IsLostOwnership(ex))
+        {
+            _logger.LogWarning("Message {MessageId} on queue {QueueName} was already gone or taken over at delete", messageId, QueueName);
+        }
+    }
+
+    private async Task ReleaseAsync(QueueClient queue, string messageId, string popReceipt, TimeSpan visibilityTimeout)
+    {
+        try
+        {
+            await queue.UpdateMessageAsync(messageId, popReceipt, (string?)null, visibilityTimeout);
+        }
+        catch (RequestFailedException ex) when (IsLostOwnership(ex))
+        {
+            _logger.LogWarning("Message {MessageId} on queue {QueueName} was already gone or taken over at release", messageId, QueueName);
+        }
+    }
+
+    // "Someone else took over": the message was deleted or dequeued again with a newer pop receipt.
+    private static bool IsLostOwnership(RequestFailedException ex) =>
+        ex.Status == 404 || (ex.Status == 400 && string.Equals(ex.ErrorCode, QueueErrorCode.PopReceiptMismatch.ToString(), StringComparison.Ordinal));
+
+    /// <summary>The latest pop receipt; each renewal replaces it and only the newest one deletes.</summary>
+    private sealed class PopReceipt(string value)
+    {
+        private string _value = value;
+
+        public string Value
+        {
+            get => Volatile.Read(ref _value);
+            set => Volatile.Write(ref _value, value);
+        }
+    }
+}
+
+/// <summary>Randomized exponential backoff while a queue is empty, from the minimum up to the maximum interval.</summary>
+internal sealed class PollingBackoff(TimeSpan minimum, TimeSpan maximum)
+{
+    private TimeSpan _current = TimeSpan.Zero;
+
+    public TimeSpan Next()
+    {
+        _current = _current == TimeSpan.Zero ? minimum : TimeSpan.FromTicks(Math.Min(_current.Ticks * 2, maximum.Ticks));
+
+        // Jitter keeps many idle instances from polling in lockstep; no test depends on the sequence.
+        var jittered = _current * (0.8 + (0.4 * Random.Shared.NextDouble()));
+        return jittered < minimum ? minimum : jittered > maximum ? maximum : jittered;
+    }
+
+    public void Reset() => _current = TimeSpan.Zero;
+}

@@ -1,0 +1,29 @@
+namespace FuncSync.Simulators.Shopify;
+
+public sealed record ShopifySimulatorOptions
+{
+    public string ShopDomain { get; init; } = "funcsync-demo.myshopify.com";
+
+    /// <summary>The only Admin API version served; other versions in the path answer 404 so a connector pinned to the wrong one fails loudly.</summary>
+    public string ApiVersion { get; init; } = "2026-04";
+
+    public string AccessToken { get; init; } = "shpat_simulator";
+
+    /// <summary>The app's client secret; Shopify signs webhooks with it.</summary>
+    public string WebhookSecret { get; init; } = "shopify-simulator-secret";
+
+    /// <summary>Where orders/create webhooks go. Settable after start because the app under test starts later.</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>Shopify gives up on a webhook delivery after 5 s.</summary>
+    public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Leaky-bucket size in query-cost points (GraphQL Admin API, standard plan).</summary>
+    public int ThrottleMaximumAvailable { get; init; } = 1000;
+
+    /// <summary>Points restored per second.</summary>
+    public int ThrottleRestoreRate { get; init; } = 100;
+
+    /// <summary>Seeds order, line-item, event and delivery ids, so runs with the same seed send the same payloads.</summary>
+    public int Seed { get; init; } = 1;
+}

@@ -1,0 +1,53 @@
+using FuncSync.Catalog;
+
+namespace FuncSync.App.Tests.Catalog;
+
+public sealed class SkuMapCsvTests
+{
+    private const string Header = "sku,title,quantity,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku\n";
+
+    [Fact]
+    public void Read_RowWithBothChannels_MapsBoth()
+    {
+        var rows = SkuMapCsv.Read(new StringReader(Header + "RING-6,\"Silver ring, size 6\",2,41,43,65,15,RING-6\n"));
+
+        var row = Assert.Single(rows);
+        Assert.Equal("Silver ring, size 6", row.Mapping.Title);
+        Assert.Equal(2, row.Quantity);
+        Assert.Equal(new ShopifyListing(41, 43, 65), row.Mapping.Shopify);
+        Assert.Equal(new EtsyListing(15, "RING-6"), row.Mapping.Etsy);
+    }
+
+    [Fact]
+    public void Read_EtsyOnlyWithoutQuantity_MapsEtsyOnly()
+    {
+        var row = Assert.Single(SkuMapCsv.Read(new StringReader(Header + "MUG,Mug,,,,,15,\n")));
+
+        Assert.Null(row.Mapping.Shopify);
+        Assert.Null(row.Quantity);
+        Assert.Equal(new EtsyListing(15, string.Empty), row.Mapping.Etsy);
+    }
+
+    [Fact]
+    public void Read_NonNumericId_NamesRowAndColumn()
+    {
+        var error = Assert.Throws<FormatException>(() => SkuMapCsv.Read(new StringReader(Header + "MUG,Mug,1,abc,43,65,,\n")));
+
+        Assert.Contains("Row 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("shopify_variant_id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_VariantWithoutInventoryItem_Rejected()
+    {
+        var error = Assert.Throws<FormatException>(() => SkuMapCsv.Read(new StringReader(Header + "MUG,Mug,1,41,,65,,\n")));
+
+        Assert.Contains("shopify_inventory_item_id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_NegativeQuantity_Rejected()
+    {
+        Assert.Throws<FormatException>(() => SkuMapCsv.Read(new StringReader(Header + "MUG,Mug,-1,,,,15,\n")));
+    }
+}

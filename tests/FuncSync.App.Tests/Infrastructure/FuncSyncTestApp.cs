@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using FuncSync.Catalog;
+using FuncSync.Hosting.Storage;
+using FuncSync.Ledger;
+using FuncSync.Simulators.Etsy;
+using FuncSync.Simulators.Shopify;
+using FuncSync.Storage;
+using FuncSync.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FuncSync.App.Tests.Infrastructure;
+
+/// <summary>The real FuncSync app on a free loopback port, with its own storage names in the shared
+/// Azurite and its own Shopify and Etsy simulators, talking real HTTP both ways.</summary>
+internal sealed class FuncSyncTestApp : IAsyncDisposable
+{
+    /// <summary>Polls run when a test says so, never by the clock.</summary>
+    public const string NeverSchedule = "0 0 0 1 1 *";
+
+    private FuncSyncTestApp(WebApplication app, Uri baseUrl, ShopifySimulator shopify, EtsySimulator etsy, StorageClients storage)
+    {
+        App = app;
+        BaseUrl = baseUrl;
+        Shopify = shopify;
+        Etsy = etsy;
+        Storage = storage;
+        Http = new HttpClient { BaseAddress = baseUrl };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseUrl { get; }
+
+    public ShopifySimulator Shopify { get; }
+
+    public EtsySimulator Etsy { get; }
+
+    public StorageClients Storage { get; }
+
+    public HttpClient Http { get; }
+
+    public StorageNames Names => App.Services.GetRequiredService<StorageNames>();
+
+    public LedgerStore Ledger => App.Services.GetRequiredService<LedgerStore>();
+
+    public static async Task<FuncSyncTestApp> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions(), TimeProvider.System);
+        var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions(), TimeProvider.System);
+        var configuration = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["FuncSync:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12],
+            ["FuncSync:Shop"] = "test",
+            ["Shopify:ShopDomain"] = shopify.Options.ShopDomain,
+            ["Shopify:AdminApiBaseUrl"] = shopify.BaseUrl.ToString(),
+            ["Shopify:ApiVersion"] = shopify.Options.ApiVersion,
+            ["Shopify:AccessToken"] = shopify.Options.AccessToken,
+            ["Shopify:WebhookSecret"] = shopify.Options.WebhookSecret,
+            ["Etsy:ApiBaseUrl"] = etsy.BaseUrl.ToString(),
+            ["Etsy:ShopId"] = etsy.Options.ShopId.ToString(CultureInfo.InvariantCulture),
+            ["Etsy:Keystring"] = etsy.Options.Keystring,
+            ["Etsy:SharedSecret"] = etsy.Options.SharedSecret,
+            ["Etsy:AccessToken"] = etsy.Options.AccessToken,
+            ["Etsy:PollSchedule"] = NeverSchedule,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var builder = FuncSyncHost.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = FuncSyncHost.Build(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var baseUrl = new Uri(address.TrimEnd('/') + "/");
+        shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
+        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, azurite.Clients);
+    }
+
+    /// <summary>Lists the items on both simulators, maps them, counts them into the ledger, and waits
+    /// until the ledger holds every starting quantity.</summary>
+    public async Task LoadAsync(params TestItem[] items)
+    {
+        foreach (var item in items)
+        {
+            Shopify.AddVariant(item.ShopifyProductId, item.ShopifyVariantId, item.ShopifyInventoryItemId, TestItem.LocationId, item.Sku, item.Quantity, item.Sku);
+            Etsy.AddListing(item.EtsyListingId, item.Sku, [new EtsySimProduct(item.Sku, item.Quantity, 24.00m, [])]);
+        }
+
+        var importer = App.Services.GetRequiredService<CatalogImporter>();
+        await importer.ImportAsync(items.Select(i => new SkuMapRow(i.Mapping, i.Quantity)).ToList(), Guid.NewGuid().ToString("N"), "test", CancellationToken.None);
+        foreach (var item in items)
+        {
+            await Eventually.WaitAsync(async () => (await Ledger.GetStockAsync(item.Sku, CancellationToken.None)).Version > 0, TimeSpan.FromSeconds(20), $"{item.Sku} is counted in the ledger");
+        }
+    }
+
+    /// <summary>Invokes a timer function the way the Functions host does: POST /{name} with the envelope.</summary>
+    public Task<HttpResponseMessage> RunTimerAsync(string functionName)
+    {
+        const string envelope = """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"Timer"}}}""";
+        return Http.PostAsync(functionName, new StringContent(envelope, Encoding.UTF8, "application/json"));
+    }
+
+    /// <summary>Waits until the queue holds no message, visible or in flight: everything sent was handled.</summary>
+    public Task DrainedAsync(string queueName) =>
+        Eventually.WaitAsync(
+            async () => (await Storage.Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
+            TimeSpan.FromSeconds(20),
+            $"{queueName} is empty");
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Shopify.DisposeAsync();
+        await Etsy.DisposeAsync();
+    }
+}
+
+/// <summary>A one-product item listed on both channels, with ids derived from <paramref name="N"/>.</summary>
+internal sealed record TestItem(string Sku, int Quantity, int N)
+{
+    public const long LocationId = 6_500_000_001;
+
+    public long ShopifyProductId => 7_000_000_000 + N;
+
+    public long ShopifyVariantId => 4_100_000_000 + N;
+
+    public long ShopifyInventoryItemId => 4_300_000_000 + N;
+
+    public long EtsyListingId => 1_500_000_000 + N;
+
+    public SkuMapping Mapping => new(
+        Sku,
+        Sku,
+        new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId),
+        new EtsyListing(EtsyListingId, Sku));
+}

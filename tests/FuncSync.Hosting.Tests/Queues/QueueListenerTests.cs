@@ -1,0 +1,165 @@
+using System.Text;
+using Azure.Storage.Queues;
+using FuncSync.Hosting.Functions;
+using FuncSync.Hosting.Queues;
+using FuncSync.Hosting.Tests.Infrastructure;
+using FuncSync.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FuncSync.Hosting.Tests.Queues;
+
+[Collection(AzuriteTests.Name)]
+public sealed class QueueListenerTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    // Short polling keeps the retry loop quick; the watcher test below uses the real 1-minute default.
+    private static readonly Dictionary<string, string?> FastPolling = new()
+    {
+        ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
+    };
+
+    [Fact]
+    public async Task ProcessMessage_HandlerSucceeds_DeletesMessage()
+    {
+        var queueName = TestNames.Unique("ok");
+        await using var host = TestHost.Create(azurite.ConnectionString, f => f.AddQueueFunction<RecordingQueueFunction>("Ok", queueName), FastPolling);
+        await host.StartAsync();
+
+        await host.Services.GetRequiredService<IQueueSender>().SendAsync(queueName, """{"sku":"A1"}""", CancellationToken.None);
+
+        await Eventually.WaitAsync(() => !host.Probe.Messages.IsEmpty, Timeout, "the function ran");
+        var queue = azurite.Clients.Queue(queueName);
+        await Eventually.WaitAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Timeout, "the message was deleted");
+        var message = Assert.Single(host.Probe.Messages);
+        Assert.Equal("""{"sku":"A1"}""", message.Body);
+        Assert.Equal(1, message.DequeueCount);
+        Assert.NotNull(message.InsertedOn);
+        Assert.False(await azurite.Clients.Queue(queueName + "-poison").ExistsAsync());
+    }
+
+    [Fact]
+    public async Task ProcessMessage_HandlerAlwaysThrows_InvokedFiveTimesThenMovedToPoison()
+    {
+        var queueName = TestNames.Unique("fail");
+        var probe = new Probe { Throw = true };
+        await using var host = TestHost.Create(
+            azurite.ConnectionString, f => f.AddQueueFunction<RecordingQueueFunction>("Fail", queueName), FastPolling, probe: probe);
+        await host.StartAsync();
+
+        await host.Services.GetRequiredService<IQueueSender>().SendAsync(queueName, "doomed", CancellationToken.None);
+
+        var poison = azurite.Clients.Queue(queueName + "-poison");
+        await Eventually.WaitAsync(
+            async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync(10)).Value.Length > 0, Timeout, "the message reached the poison queue");
+        var poisoned = Assert.Single((await poison.PeekMessagesAsync(10)).Value);
+        Assert.Equal("doomed", poisoned.Body.ToString());
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], host.Probe.Messages.Select(m => m.DequeueCount).Order());
+        Assert.Equal(0, (await azurite.Clients.Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task ProcessMessage_DequeueCountAlreadyAboveMax_MovedToPoisonWithoutInvoking()
+    {
+        var queueName = TestNames.Unique("crash");
+        var queue = azurite.Clients.Queue(queueName);
+        await queue.CreateAsync();
+        await queue.SendMessageAsync("crashes-the-host");
+
+        // Simulate five deliveries whose processing never completed.
+        for (var i = 0; i < 5; i++)
+        {
+            var received = (await queue.ReceiveMessageAsync(TimeSpan.FromSeconds(30))).Value;
+            await queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, (string?)null, TimeSpan.Zero);
+        }
+
+        await using var host = TestHost.Create(azurite.ConnectionString, f => f.AddQueueFunction<RecordingQueueFunction>("Crash", queueName), FastPolling);
+        await host.StartAsync();
+
+        var poison = azurite.Clients.Queue(queueName + "-poison");
+        await Eventually.WaitAsync(
+            async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0, Timeout, "the message reached the poison queue");
+        Assert.Equal("crashes-the-host", Assert.Single((await poison.PeekMessagesAsync()).Value).Body.ToString());
+        Assert.Empty(host.Probe.Messages);
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task SendAsync_AnyMessage_IsBase64OnTheWire()
+    {
+        var queueName = TestNames.Unique("wire");
+        await using var host = TestHost.Create(azurite.ConnectionString, _ => { });
+
+        await host.Services.GetRequiredService<IQueueSender>().SendAsync(queueName, "héllo {\"a\":1}", CancellationToken.None);
+
+        var raw = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var peeked = Assert.Single((await raw.PeekMessagesAsync()).Value);
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes("héllo {\"a\":1}")), peeked.Body.ToString());
+    }
+
+    [Fact]
+    public async Task SendAsync_ListenerIdleWithOneMinutePolling_WakesListenerImmediately()
+    {
+        var queueName = TestNames.Unique("wake");
+
+        // Fake time never advances, so the listener's backoff never elapses: only the watcher can wake it.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var host = TestHost.Create(
+            azurite.ConnectionString,
+            f => f.AddQueueFunction<RecordingQueueFunction>("Wake", queueName),
+            new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:01:00" },
+            s => s.AddSingleton<TimeProvider>(time));
+        await host.StartAsync();
+        var listener = Assert.Single(host.HostedServices<QueueListener>());
+        await Eventually.WaitAsync(() => listener.EmptyPolls >= 1, Timeout, "the listener found the queue empty");
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        Assert.Equal(1, listener.EmptyPolls);
+
+        await host.Services.GetRequiredService<IQueueSender>().SendAsync(queueName, "wake up", CancellationToken.None);
+
+        await Eventually.WaitAsync(() => !host.Probe.Messages.IsEmpty, TimeSpan.FromSeconds(5), "the woken listener processed the message");
+        Assert.Equal("wake up", Assert.Single(host.Probe.Messages).Body);
+    }
+
+    [Fact]
+    public async Task ProcessMessage_HandlerOutlivesHalfTheVisibility_RenewsAndDeletesWithNewPopReceipt()
+    {
+        var queueName = TestNames.Unique("slow");
+        var probe = new Probe { UseGate = true };
+        var options = new QueueListenerOptions { ReceiveVisibilityTimeout = TimeSpan.FromSeconds(2), MaxPollingInterval = TimeSpan.FromMilliseconds(500) };
+        await using var host = TestHost.Create(
+            azurite.ConnectionString, f => f.AddQueueFunction<RecordingQueueFunction>("Slow", queueName), services: s => s.AddSingleton(options), probe: probe);
+        await host.StartAsync();
+        var queue = azurite.Clients.Queue(queueName);
+
+        await host.Services.GetRequiredService<IQueueSender>().SendAsync(queueName, "long job", CancellationToken.None);
+        await Eventually.WaitAsync(() => !probe.Messages.IsEmpty, Timeout, "the function started");
+
+        // Well past the 2 s receive visibility: only the renewals keep the message hidden.
+        await Task.Delay(TimeSpan.FromSeconds(3.5), TimeProvider.System);
+        Assert.Empty((await queue.PeekMessagesAsync()).Value);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        probe.Gate.SetResult();
+
+        // A delete with the original, superseded pop receipt would fail and leave the message behind.
+        await Eventually.WaitAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Timeout, "the message was deleted");
+        Assert.Single(probe.Messages);
+    }
+
+    [Fact]
+    public async Task AddQueueFunction_SettingReference_ResolvesQueueNameFromConfiguration()
+    {
+        var queueName = TestNames.Unique("ref");
+        await using var host = TestHost.Create(
+            azurite.ConnectionString,
+            f => f.AddQueueFunction<RecordingQueueFunction>("Ref", "%OrdersQueue%"),
+            new Dictionary<string, string?> { ["OrdersQueue"] = queueName });
+
+        var listener = Assert.Single(host.HostedServices<QueueListener>());
+        Assert.Equal(queueName, listener.QueueName);
+        var metadata = Assert.Single(host.Services.GetRequiredService<IFunctionCatalog>().Functions);
+        Assert.Equal(new QueueFunctionTrigger("%OrdersQueue%"), metadata.Trigger);
+    }
+}
