@@ -63,9 +63,10 @@ internal sealed class BenchHarness : IAsyncDisposable
             ["Etsy:SharedSecret"] = etsy.Options.SharedSecret,
             ["Etsy:AccessToken"] = etsy.Options.AccessToken,
             ["Etsy:PollSchedule"] = "0 0 0 1 1 *",
+            ["Etsy:QueriesPerSecond"] = options.EtsyQueriesPerSecond.ToString(CultureInfo.InvariantCulture),
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
         var app = FuncSyncHost.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -166,7 +167,12 @@ internal sealed class BenchHarness : IAsyncDisposable
         }
 
         // Let the import's own pushes (all "in sync") drain before measuring.
-        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System);
+        var pushQueue = _app.Services.GetRequiredService<Hosting.Storage.StorageClients>().Queue(_app.Services.GetRequiredService<Storage.StorageNames>().ChannelPushQueue);
+        while ((await pushQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+        }
+
         return rows;
     }
 

@@ -50,9 +50,9 @@ public static class FuncSyncServices
             .AddStandardResilienceHandler(ConfigureResilience);
         services.AddSingleton(sp => EtsyRequestBudget.Create(sp.GetRequiredService<IOptions<EtsyOptions>>().Value));
         var etsyHttp = services.AddHttpClient<EtsyApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<EtsyOptions>>().Value.ApiBaseUrl);
-        etsyHttp.AddStandardResilienceHandler(ConfigureResilience);
 
-        // Inside the retry handler, so every attempt, retries included, spends from Etsy's budget.
+        // Outermost, so waiting for Etsy's budget does not eat into the request timeouts; a retry after
+        // a 429 or a 5xx honours Retry-After instead of spending a token.
         etsyHttp.AddResilienceHandler("etsy-budget", (pipeline, context) =>
         {
             var budget = context.ServiceProvider.GetRequiredService<EtsyRequestBudget>();
@@ -61,6 +61,7 @@ public static class FuncSyncServices
                 RateLimiter = args => budget.Limiter.AcquireAsync(1, args.Context.CancellationToken),
             });
         });
+        etsyHttp.AddStandardResilienceHandler(ConfigureResilience);
         services.AddTransient<EtsyInventory>();
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<ShopifyInventory>());
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<EtsyInventory>());

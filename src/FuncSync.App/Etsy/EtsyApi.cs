@@ -22,9 +22,11 @@ public sealed class EtsyApi(HttpClient http, IOptions<EtsyOptions> options)
             ?? throw new ChannelRequestException("Etsy returned an empty receipts page.");
     }
 
+    /// <summary>getListingInventory with the listing attached (<c>includes=Listing</c>): one request
+    /// gives both the products and the listing's state.</summary>
     public async Task<JsonObject> GetListingInventoryAsync(long listingId, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v3/application/listings/{listingId}/inventory"), null, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v3/application/listings/{listingId}/inventory?includes=Listing"), null, cancellationToken);
         return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken)
             ?? throw new ChannelRequestException($"Etsy returned no inventory for listing {listingId}.");
     }
@@ -32,13 +34,6 @@ public sealed class EtsyApi(HttpClient http, IOptions<EtsyOptions> options)
     public async Task UpdateListingInventoryAsync(long listingId, JsonObject inventory, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Put, string.Create(CultureInfo.InvariantCulture, $"v3/application/listings/{listingId}/inventory"), inventory, cancellationToken);
-    }
-
-    public async Task<string> GetListingStateAsync(long listingId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v3/application/listings/{listingId}"), null, cancellationToken);
-        var listing = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
-        return (string?)listing?["state"] ?? throw new ChannelRequestException($"Etsy returned no state for listing {listingId}.");
     }
 
     public async Task UpdateListingStateAsync(long listingId, string state, CancellationToken cancellationToken)

@@ -19,7 +19,8 @@ public sealed class EtsyInventory(EtsyApi api) : IChannelInventory
     {
         var listing = Listing(mapping);
         var inventory = await api.GetListingInventoryAsync(listing.ListingId, cancellationToken);
-        var state = await api.GetListingStateAsync(listing.ListingId, cancellationToken);
+        var state = (string?)inventory["listing"]?["state"]
+            ?? throw new ChannelRequestException($"Etsy returned listing {listing.ListingId}'s inventory without the listing.");
         var offering = Offering(FindProduct(inventory, listing));
         var buyable = string.Equals(state, "active", StringComparison.Ordinal) && (bool?)offering["is_enabled"] == true;
         return new ChannelStock(buyable ? (int)offering["quantity"]! : 0, new EtsySnapshot(inventory, state));

@@ -141,11 +141,18 @@ internal sealed class EtsyShop
         }
     }
 
-    public JsonObject GetInventoryJson(long listingId)
+    public JsonObject GetInventoryJson(long listingId, bool includeListing)
     {
         lock (_gate)
         {
-            return EtsyJson.Inventory(ListingOr404(listingId), _options.CurrencyCode);
+            var listing = ListingOr404(listingId);
+            var inventory = EtsyJson.Inventory(listing, _options.CurrencyCode);
+            if (includeListing)
+            {
+                inventory["listing"] = EtsyJson.Listing(listing, _options.ShopId, _sellerUserId, _options.CurrencyCode);
+            }
+
+            return inventory;
         }
     }
 

@@ -220,7 +220,8 @@ public sealed class EtsySimulator : IAsyncDisposable
                 return (StatusCodes.Status200OK, _shop.GetListingJson(PathId(listing, "listing_id")));
 
             case ["listings", var listing, "inventory"] when HttpMethods.IsGet(method):
-                return (StatusCodes.Status200OK, _shop.GetInventoryJson(PathId(listing, "listing_id")));
+                // includes=Listing attaches the listing (its state among others), as Etsy's association does.
+                return (StatusCodes.Status200OK, _shop.GetInventoryJson(PathId(listing, "listing_id"), string.Equals(request.Query["includes"], "Listing", StringComparison.Ordinal)));
 
             case ["listings", var listing, "inventory"] when HttpMethods.IsPut(method):
                 {
