@@ -1,5 +1,6 @@
 using FuncSync.Demo;
 using FuncSync.Hosting;
+using FuncSync.Hosting.Publishing;
 
 namespace FuncSync;
 
@@ -10,8 +11,22 @@ public static class FuncSyncHost
     /// <summary>Azure Functions Core Tools' local port, so local URLs look the same as with the real host.</summary>
     public const string DefaultLocalUrl = "http://127.0.0.1:7071";
 
+    /// <summary>The publish step's verb: <c>FuncSync.App --write-functions &lt;dir&gt;</c> writes a function.json per
+    /// declared function into the package folder and exits without starting anything.</summary>
+    public const string WriteFunctionsVerb = "--write-functions";
+
     public static async Task RunAsync(string[] args)
     {
+        if (args is [WriteFunctionsVerb, var appRoot])
+        {
+            foreach (var path in WriteFunctions(appRoot))
+            {
+                Console.WriteLine(path);
+            }
+
+            return;
+        }
+
         var builder = CreateBuilder(args);
         using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
         await using var demo = await DemoEnvironment.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("FuncSync.Demo"), CancellationToken.None);
@@ -47,6 +62,19 @@ public static class FuncSyncHost
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         return builder;
+    }
+
+    /// <summary>Declares FuncSync's functions, as a start would, and writes their function.json files under
+    /// <paramref name="appRoot"/>. Needs no app settings: the files keep <c>%Setting%</c> references.</summary>
+    public static IReadOnlyList<string> WriteFunctions(string appRoot)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [FunctionsHostEnvironment.DescribeOnlyKey] = "true" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddFuncSync(configuration);
+        using var provider = services.BuildServiceProvider();
+        return FunctionJsonWriter.WriteAll(provider.GetRequiredService<IFunctionCatalog>(), appRoot);
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)

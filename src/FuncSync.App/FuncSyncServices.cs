@@ -37,15 +37,19 @@ public static class FuncSyncServices
         AddStore(services, names.PushesTable, (table, sp) => new PushStore(table, sp.GetRequiredService<ShopPartition>()));
         AddStore(services, names.WatermarksTable, (table, sp) => new WatermarkStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         AddStore(services, names.UnmappedTable, (table, sp) => new UnmappedEventStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<ReturnPolicy>().Configure<IConfiguration>(ReadReturnPolicy);
+        services.AddSingleton<InventoryEventApplier>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<AlertSender>();
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<RejectedWebhookStore>();
         services.AddSingleton<ShopifyWebhookFunction>();
         services.AddSingleton<SkuStatusFunction>();
+        services.AddSingleton<StockAdminFunctions>();
         services.AddScoped(sp => new StoreAlertFunction(
             sp.GetRequiredService<StorageClients>().Table(names.AlertsTable), sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<ILogger<StoreAlertFunction>>()));
 
+        services.AddSingleton<AdminKeyFilter>();
         services.AddHttpClient<ShopifyInventory>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value.AdminApiBaseUrl)
             .AddStandardResilienceHandler(ConfigureResilience);
         services.AddSingleton(sp => EtsyRequestBudget.Create(sp.GetRequiredService<IOptions<EtsyOptions>>().Value));
@@ -69,11 +73,15 @@ public static class FuncSyncServices
         services.AddFunctionsHosting(configuration)
             .AddHttpFunction(ShopifyWebhookFunction.Name, ShopifyWebhookFunction.Route, ["post"], FunctionAuthLevel.Anonymous)
             .AddHttpFunction(SkuStatusFunction.Name, SkuStatusFunction.Route, ["get"], FunctionAuthLevel.Function)
+            .AddHttpFunction(StockAdminFunctions.HistoryName, StockAdminFunctions.HistoryRoute, ["get"], FunctionAuthLevel.Function)
+            .AddHttpFunction(StockAdminFunctions.CountName, StockAdminFunctions.CountRoute, ["put"], FunctionAuthLevel.Function)
+            .AddHttpFunction(StockAdminFunctions.AdjustName, StockAdminFunctions.AdjustRoute, ["post"], FunctionAuthLevel.Function)
+            .AddHttpFunction(StockAdminFunctions.InspectName, StockAdminFunctions.InspectRoute, ["post"], FunctionAuthLevel.Function)
             .AddQueueFunction<ApplyLedgerFunction>(ApplyLedgerFunction.Name, names.InventoryEventsQueue)
             .AddQueueFunction<PushChannelFunction>(PushChannelFunction.Name, names.ChannelPushQueue)
             .AddQueueFunction<StoreAlertFunction>(StoreAlertFunction.Name, names.AlertsQueue)
             .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, EtsyReceiptPollFunction.ScheduleSetting)
-            .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, OutboxSweeperFunction.Schedule);
+            .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule);
         return services;
     }
 
@@ -82,12 +90,30 @@ public static class FuncSyncServices
         // The Functions host's readiness probe: any answer on "/" means the handler is up.
         app.MapGet("/", () => Results.Text("FuncSync is running."));
         app.MapPost("/api/" + ShopifyWebhookFunction.Route, (HttpRequest request, ShopifyWebhookFunction function, CancellationToken ct) => function.HandleAsync(request, ct));
-        app.MapGet("/api/" + SkuStatusFunction.Route, async (string sku, SkuStatusFunction function, CancellationToken ct) =>
+        var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapGet(SkuStatusFunction.Route, async (string sku, SkuStatusFunction function, CancellationToken ct) =>
             await function.GetAsync(sku, ct) is { } status
                 ? Results.Json(status, FuncSyncJson.Default.SkuStatus)
-                : Results.Json(new ProblemBody($"No SKU '{sku}' is mapped or counted."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status404NotFound));
+                : Results.Json(new ProblemBody($"No SKU {sku} is in the SKU map."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status404NotFound));
+        admin.MapGet(StockAdminFunctions.HistoryRoute, (string sku, int? limit, string? continuation, StockAdminFunctions functions, CancellationToken ct) => functions.HistoryAsync(sku, limit, continuation, ct));
+        admin.MapPut(StockAdminFunctions.CountRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.CountAsync(sku, request, ct));
+        admin.MapPost(StockAdminFunctions.AdjustRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.AdjustAsync(sku, request, ct));
+        admin.MapPost(StockAdminFunctions.InspectRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.InspectAsync(sku, request, ct));
         app.MapFunctionInvocations();
         return app;
+    }
+
+    private static void ReadReturnPolicy(ReturnPolicy policy, IConfiguration configuration)
+    {
+        foreach (var setting in configuration.GetSection(ReturnPolicy.Section).GetChildren())
+        {
+            if (!Enum.TryParse<Domain.Channel>(setting.Key, ignoreCase: true, out var channel) || !Enum.TryParse<Domain.Ledger.ReturnDisposition>(setting.Value, ignoreCase: true, out var disposition))
+            {
+                throw new InvalidOperationException($"{ReturnPolicy.Section}:{setting.Key} = '{setting.Value}': use a channel name and Restock or Inspect, e.g. Returns__Etsy=Inspect.");
+            }
+
+            policy.Channels[channel] = disposition;
+        }
     }
 
     private static void AddStore<TStore>(IServiceCollection services, string table, Func<Azure.Data.Tables.TableClient, IServiceProvider, TStore> create)

@@ -17,13 +17,15 @@ public sealed partial class FunctionsBuilder
 {
     private readonly FunctionCatalog _catalog;
     private readonly IConfiguration _configuration;
+    private readonly bool _describeOnly;
 
-    internal FunctionsBuilder(IServiceCollection services, IConfiguration configuration, FunctionCatalog catalog, bool runTriggers)
+    internal FunctionsBuilder(IServiceCollection services, IConfiguration configuration, FunctionCatalog catalog, bool runTriggers, bool describeOnly = false)
     {
         Services = services;
         _configuration = configuration;
         _catalog = catalog;
         RunTriggers = runTriggers;
+        _describeOnly = describeOnly;
     }
 
     public IServiceCollection Services { get; }
@@ -65,8 +67,11 @@ public sealed partial class FunctionsBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(schedule);
 
-        // Parse now so a bad expression fails at start-up in both run modes, not at the first tick.
-        var parsed = TimerSchedule.Parse(SettingReferences.Resolve(schedule, _configuration));
+        // Parse now so a bad expression fails at start-up in both run modes, not at the first tick. Only
+        // describing the functions (for function.json) needs no value behind a %Setting% reference.
+        var parsed = _describeOnly && SettingReferences.IsReference(schedule)
+            ? null
+            : TimerSchedule.Parse(SettingReferences.Resolve(schedule, _configuration));
         var function = new FunctionMetadata(ValidateName(name), new TimerFunctionTrigger(schedule, runOnStartup), typeof(TFunction));
         _catalog.Add(function);
         Services.TryAddScoped<TFunction>();
@@ -75,7 +80,7 @@ public sealed partial class FunctionsBuilder
         {
             Services.AddSingleton<IHostedService>(sp => new TimerListener(
                 function,
-                parsed,
+                parsed!,
                 sp.GetRequiredService<StorageClients>(),
                 sp.GetRequiredService<TimerListenerOptions>(),
                 sp.GetRequiredService<IServiceScopeFactory>(),

@@ -17,7 +17,8 @@ public static class FunctionsHostingExtensions
 {
     public const string StorageConnectionKey = "AzureWebJobsStorage";
 
-    /// <summary>Registers the time provider, storage clients from <c>AzureWebJobsStorage</c>, <see cref="IQueueSender"/>,
+    /// <summary>Registers the time provider, storage clients from <c>AzureWebJobsStorage</c> (a connection string, or
+    /// <c>AzureWebJobsStorage__accountName</c> for a managed identity), <see cref="IQueueSender"/>,
     /// the function catalog and, when no Functions host drives the triggers (see
     /// <see cref="FunctionsHostEnvironment.ShouldRunTriggers(IConfiguration)"/>), a listener or timer per declared function.</summary>
     public static FunctionsBuilder AddFunctionsHosting(this IServiceCollection services, IConfiguration configuration)
@@ -35,19 +36,14 @@ public static class FunctionsHostingExtensions
         services.AddSingleton(catalog);
         services.AddSingleton<IFunctionCatalog>(catalog);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ =>
-        {
-            var connectionString = configuration[StorageConnectionKey];
-            return string.IsNullOrWhiteSpace(connectionString)
-                ? throw new InvalidOperationException($"The '{StorageConnectionKey}' connection string is not configured.")
-                : StorageClients.FromConnectionString(connectionString);
-        });
+        services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration, StorageConnectionKey));
         services.TryAddSingleton<QueueWatcher>();
         services.TryAddSingleton<IQueueSender, QueueSender>();
         services.TryAddSingleton(_ => QueueListenerOptions.FromConfiguration(configuration));
         services.TryAddSingleton(_ => TimerListenerOptions.FromConfiguration(configuration));
 
-        return new FunctionsBuilder(services, configuration, catalog, FunctionsHostEnvironment.ShouldRunTriggers(configuration));
+        var describeOnly = FunctionsHostEnvironment.IsDescribeOnly(configuration);
+        return new FunctionsBuilder(services, configuration, catalog, runTriggers: !describeOnly && FunctionsHostEnvironment.ShouldRunTriggers(configuration), describeOnly);
     }
 
     /// <summary>Maps <c>POST /{FunctionName}</c>, the custom-handler invocation endpoint the Functions host calls

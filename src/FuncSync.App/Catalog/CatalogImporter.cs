@@ -9,7 +9,7 @@ namespace FuncSync.Catalog;
 
 /// <summary>Loads SKU map rows: stores each mapping, and turns a starting quantity into a count event
 /// that travels the same queue and ledger path as every other change, so it is audited and pushed.</summary>
-public sealed class CatalogImporter(SkuMapStore map, IQueueSender queues, StorageNames names, TimeProvider time)
+public sealed class CatalogImporter(SkuMapStore map, UnmappedEventStore unmapped, IQueueSender queues, StorageNames names, TimeProvider time, ILogger<CatalogImporter> logger)
 {
     /// <param name="importId">Names this import: the same id imported twice counts once.</param>
     public async Task ImportAsync(IReadOnlyList<SkuMapRow> rows, string importId, string source, CancellationToken cancellationToken)
@@ -17,6 +17,18 @@ public sealed class CatalogImporter(SkuMapStore map, IQueueSender queues, Storag
         foreach (var row in rows)
         {
             await map.UpsertAsync(row.Mapping, cancellationToken);
+        }
+
+        // Sales that arrived before their listing was mapped go back on the queue now; their event ids
+        // keep the replay idempotent.
+        foreach (var listing in rows.SelectMany(r => r.Mapping.Listings))
+        {
+            foreach (var parked in await unmapped.ListAsync(listing, cancellationToken))
+            {
+                await queues.SendAsync(names.InventoryEventsQueue, parked.Event, cancellationToken);
+                await unmapped.ReleaseAsync(parked, cancellationToken);
+                logger.LogInformation("Replayed an event parked for {Channel} listing {Listing}", listing.Channel, listing.Key);
+            }
         }
 
         var now = time.GetUtcNow();

@@ -41,7 +41,26 @@ public static class SkuMapCsv
                 throw new FormatException($"Row {line}: quantity must be zero or more.");
             }
 
-            rows.Add(new SkuMapRow(new SkuMapping(sku, Optional(csv, "title") ?? string.Empty, shopify, etsy), (int?)quantity));
+            IReadOnlyList<Domain.Ledger.Component>? components = null;
+            if (Optional(csv, "components") is { } parts)
+            {
+                try
+                {
+                    components = ComponentList.Parse(parts);
+                    Domain.Ledger.Composition.Validate(sku, components);
+                }
+                catch (Exception ex) when (ex is FormatException or Domain.Ledger.StockRuleException)
+                {
+                    throw new FormatException($"Row {line}: components: {ex.Message}", ex);
+                }
+
+                if (quantity is not null)
+                {
+                    throw new FormatException($"Row {line}: {sku} is made of components, so its quantity is derived; leave quantity empty.");
+                }
+            }
+
+            rows.Add(new SkuMapRow(new SkuMapping(sku, Optional(csv, "title") ?? string.Empty, shopify, etsy, components), (int?)quantity));
         }
 
         return rows;

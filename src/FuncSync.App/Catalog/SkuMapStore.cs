@@ -11,6 +11,7 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
 {
     private const string SkuPrefix = "sku";
     private const string ListingPrefix = "listing";
+    private const string UsedByPrefix = "usedby";
 
     public async Task UpsertAsync(SkuMapping mapping, CancellationToken cancellationToken)
     {
@@ -32,6 +33,18 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
             actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(shop.Key, ListingKey(stale)), ETag.All));
         }
 
+        // Reverse rows let a change to a part find every bundle and made-to-order listing built from it.
+        var parts = mapping.Parts.Select(c => c.Sku).ToHashSet(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(shop.Key, UsedByKey(part, mapping.Sku)) { ["Parent"] = mapping.Sku }));
+        }
+
+        foreach (var dropped in existing?.Parts.Select(c => c.Sku).Where(p => !parts.Contains(p)).Distinct(StringComparer.Ordinal) ?? [])
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(shop.Key, UsedByKey(dropped, mapping.Sku)), ETag.All));
+        }
+
         await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
     }
 
@@ -47,6 +60,20 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
         return row.HasValue ? row.Value!.GetString("Sku") : null;
     }
 
+    /// <summary>The composed SKUs (bundles, made-to-order listings) that use <paramref name="part"/>.</summary>
+    public async Task<IReadOnlyList<string>> ParentsOfAsync(string part, CancellationToken cancellationToken)
+    {
+        var from = TableKeys.Join(UsedByPrefix, part) + TableKeys.Separator;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(from)}");
+        var parents = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["Parent"], cancellationToken: cancellationToken))
+        {
+            parents.Add(row.GetString("Parent"));
+        }
+
+        return parents;
+    }
+
     public async IAsyncEnumerable<SkuMapping> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var from = SkuPrefix + TableKeys.Separator;
@@ -58,6 +85,8 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
     }
 
     private static string ListingKey(ListingRef listing) => TableKeys.Join(ListingPrefix, listing.Channel.ToString(), listing.Key);
+
+    private static string UsedByKey(string part, string parent) => TableKeys.Join(UsedByPrefix, part, parent);
 
     private TableEntity ToEntity(SkuMapping mapping)
     {
@@ -80,6 +109,11 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
             entity["EtsySku"] = etsy.Sku;
         }
 
+        if (mapping.IsComposed)
+        {
+            entity["Components"] = ComponentList.Format(mapping.Parts);
+        }
+
         return entity;
     }
 
@@ -91,6 +125,7 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
         var etsy = row.GetInt64("EtsyListingId") is { } listing
             ? new EtsyListing(listing, row.GetString("EtsySku") ?? string.Empty)
             : null;
-        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, shopify, etsy);
+        var components = row.GetString("Components") is { Length: > 0 } text ? ComponentList.Parse(text) : null;
+        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, shopify, etsy, components);
     }
 }

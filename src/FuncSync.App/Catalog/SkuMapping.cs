@@ -1,12 +1,19 @@
 using System.Globalization;
 using FuncSync.Domain;
+using FuncSync.Domain.Ledger;
 using FuncSync.Ledger;
 
 namespace FuncSync.Catalog;
 
 /// <summary>One internal SKU and the listing that carries it on each channel.</summary>
-public sealed record SkuMapping(string Sku, string Title, ShopifyListing? Shopify, EtsyListing? Etsy)
+/// <param name="Components">Empty for a SKU with stock of its own; otherwise the parts a bundle, kit
+/// or made-to-order listing is made of, from which its quantity is derived.</param>
+public sealed record SkuMapping(string Sku, string Title, ShopifyListing? Shopify, EtsyListing? Etsy, IReadOnlyList<Component>? Components = null)
 {
+    public IReadOnlyList<Component> Parts => Components ?? [];
+
+    public bool IsComposed => Parts.Count > 0;
+
     public IEnumerable<Channel> Channels
     {
         get

@@ -1,6 +1,8 @@
 using System.Globalization;
 using FuncSync.Catalog;
+using FuncSync.Hosting;
 using FuncSync.Hosting.Azurite;
+using FuncSync.Hosting.Storage;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,6 +14,8 @@ namespace FuncSync.Demo;
 /// configured, the Shopify and Etsy simulators with a demo shop and simulated buyers.</summary>
 public sealed class DemoEnvironment : IAsyncDisposable
 {
+    public const string DemoAdminKey = "demo-admin-key";
+
     private readonly ILogger _logger;
     private AzuriteServer? _azurite;
     private ShopifySimulator? _shopify;
@@ -24,7 +28,8 @@ public sealed class DemoEnvironment : IAsyncDisposable
     {
         var demo = new DemoEnvironment(logger);
         var overrides = new Dictionary<string, string?>();
-        if (string.IsNullOrWhiteSpace(configuration["AzureWebJobsStorage"]))
+        // A connection string or an identity-based connection (AzureWebJobsStorage__accountName) both count.
+        if (!StorageConnection.IsConfigured(configuration, FunctionsHostingExtensions.StorageConnectionKey))
         {
             var dataDirectory = Path.Combine(Environment.CurrentDirectory, ".azurite");
             demo._azurite = await AzuriteServer.StartAsync(dataDirectory, logger, cancellationToken);
@@ -52,6 +57,13 @@ public sealed class DemoEnvironment : IAsyncDisposable
             overrides["Etsy:SharedSecret"] = etsy.SharedSecret;
             overrides["Etsy:AccessToken"] = etsy.AccessToken;
             overrides["Etsy:PollSchedule"] = "*/5 * * * * *";
+
+            // The demo's admin key is public on purpose (README); a real deployment sets its own.
+            if (string.IsNullOrEmpty(configuration["FuncSync:AdminKey"]))
+            {
+                overrides["FuncSync:AdminKey"] = DemoAdminKey;
+            }
+
             logger.LogInformation("No channels configured: simulated Shopify at {Shopify} and Etsy at {Etsy}", demo._shopify.BaseUrl, demo._etsy.BaseUrl);
         }
 
@@ -79,7 +91,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
         // A fresh import id per run: the simulators start full, so the ledger is counted to match.
         var runId = time.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         await importer.ImportAsync(catalog.Rows, $"demo-{runId}", "demo", stopping);
-        _logger.LogInformation("Demo shop loaded: {Count} SKUs. Try GET {Address}/api/skus/NECK-MOON-01", catalog.Rows.Count, address.TrimEnd('/'));
+        _logger.LogInformation("Demo shop loaded: {Count} SKUs. Try: curl -H 'x-functions-key: {Key}' {Address}/api/skus/NECK-MOON-01", catalog.Rows.Count, DemoAdminKey, address.TrimEnd('/'));
 
         var buyers = new DemoBuyers(_shopify, _etsy, catalog, importer, time, _logger);
         _buyers = buyers.RunAsync(stopping);

@@ -17,6 +17,8 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(AlertRaised))]
 [JsonSerializable(typeof(SkuStatus))]
 [JsonSerializable(typeof(ProblemBody))]
+[JsonSerializable(typeof(StockChanged))]
+[JsonSerializable(typeof(SkuHistory))]
 internal sealed partial class FuncSyncJson : JsonSerializerContext;
 
 /// <summary>The body of every 4xx/5xx answer: one sentence a person can act on.</summary>

@@ -11,6 +11,7 @@ namespace FuncSync.Ledger;
 /// <param name="OccurredAt">When it happened at the source (the sale on the channel).</param>
 /// <param name="ReceivedAt">When FuncSync received it: the start of the lag it measures.</param>
 /// <param name="Reference">A human-readable pointer, e.g. an order name, for history and alerts.</param>
+/// <param name="Reason">Why a person changed stock (adjustments: damaged, found, gift, ...).</param>
 public sealed record InventoryEventReceived(
     string EventId,
     InventoryEventKind Kind,
@@ -20,7 +21,8 @@ public sealed record InventoryEventReceived(
     int Quantity,
     DateTimeOffset OccurredAt,
     DateTimeOffset ReceivedAt,
-    string? Reference);
+    string? Reference,
+    string? Reason = null);
 
 /// <summary>A listing on a channel, by the key that channel reports sales with.</summary>
 public sealed record ListingRef(Channel Channel, string Key);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
 using FuncSync.Storage;
@@ -8,19 +9,26 @@ using FuncSync.Storage;
 namespace FuncSync.Ledger;
 
 /// <summary>The master ledger in Table Storage. One event commits, in one entity-group transaction of
-/// the shop's partition, its stock row (ETag-guarded), a dedupe row (so a replay is a no-op), an outbox
-/// row per channel it must push to, and an audit row.</summary>
+/// the shop's partition: every stock row it moves (each ETag-guarded), a dedupe row (so a replay is a
+/// no-op), an audit row per stock row, and an outbox row per listing it must push to.</summary>
 public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvider time)
 {
-    // Contention on one SKU resolves in a few rounds; past this the queue's retry takes over.
-    private const int MaxAttempts = 20;
+    // Contention on a hot SKU resolves in a few rounds; past this the queue's retry takes over.
+    private const int MaxAttempts = 40;
 
     private const string StockPrefix = "stock";
     private const string EventPrefix = "event";
     private const string OutboxPrefix = "outbox";
     private const string AuditPrefix = "audit";
 
-    public async Task<LedgerApplyResult> ApplyAsync(InventoryEventReceived received, string sku, IReadOnlyCollection<Channel> pushTo, CancellationToken cancellationToken)
+    /// <param name="moves">The stock rows the event moves and by how many units each (a bundle moves its parts).</param>
+    /// <param name="pushTo">The listings whose quantity this event may change.</param>
+    public async Task<LedgerApplyResult> ApplyAsync(
+        InventoryEventReceived received,
+        IReadOnlyList<(string Sku, int Units)> moves,
+        ReturnDisposition returns,
+        IReadOnlyCollection<PushTarget> pushTo,
+        CancellationToken cancellationToken)
     {
         var dedupeKey = TableKeys.Join(EventPrefix, received.EventId);
         for (var attempt = 1; ; attempt++)
@@ -31,39 +39,118 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
                 return LedgerApplyResult.Duplicate;
             }
 
-            var stock = await GetStockAsync(sku, cancellationToken);
-            var change = StockRules.Apply(stock.Available, received.Kind, received.Quantity);
+            var rows = await Task.WhenAll(moves.Select(m => GetStockAsync(m.Sku, cancellationToken)));
+            var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, m.Units, returns))).ToList();
             var now = time.GetUtcNow();
-            var actions = new List<TableTransactionAction>(3 + pushTo.Count)
+            var actions = new List<TableTransactionAction>(1 + (2 * changes.Count) + pushTo.Count)
             {
-                StockAction(sku, stock, change, received.EventId, now),
-                new(TableTransactionActionType.Add, DedupeRow(dedupeKey, sku, change, now)),
-                new(TableTransactionActionType.Add, AuditRow(sku, received, change, now)),
+                new(TableTransactionActionType.Add, DedupeRow(dedupeKey, received, changes, now)),
             };
-            var outbox = pushTo.Select(channel => new OutboxEntry(sku, channel, OutboxKey(sku, channel), default)).ToList();
+            foreach (var change in changes)
+            {
+                actions.Add(StockAction(change, received.EventId, now));
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AuditRow(change, received, now)));
+            }
+
+            var outboxStart = actions.Count;
+            var outbox = pushTo.Select(t => new OutboxEntry(t.Sku, t.Channel, TableKeys.Join(OutboxPrefix, t.Sku, t.Channel.ToString()), default)).ToList();
             actions.AddRange(outbox.Select(entry => new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxRow(entry, now))));
 
             try
             {
                 var responses = await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
-                var committed = outbox.Select((entry, i) => entry with { ETag = responses.Value[3 + i].Headers.ETag ?? default }).ToList();
-                return new LedgerApplyResult(LedgerApplyOutcome.Applied, change, stock.Version + 1, committed);
+                var committed = outbox.Select((entry, i) => entry with { ETag = responses.Value[outboxStart + i].Headers.ETag ?? default }).ToList();
+                return new LedgerApplyResult(LedgerApplyOutcome.Applied, changes.Select(c => new AppliedChange(c.Row.Sku, c.Change)).ToList(), committed);
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
-                // Another applier committed first (the stock row's ETag moved, or it created the row,
-                // or it applied this very event): re-read and decide again. Never overwrite.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), time, cancellationToken);
+                // Another applier committed first (a stock row's ETag moved, or it created the row, or
+                // it applied this very event): re-read and decide again. Never overwrite.
+                var backoff = Math.Min(50, 2 << Math.Min(attempt, 5));
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, backoff)), time, cancellationToken);
             }
         }
     }
 
-    public async Task<StockSnapshot> GetStockAsync(string sku, CancellationToken cancellationToken)
+    public async Task<StockRow> GetStockAsync(string sku, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, StockKey(sku), cancellationToken: cancellationToken);
-        return row.HasValue
-            ? new StockSnapshot(sku, row.Value!.GetInt32("Available") ?? 0, row.Value.GetInt64("Version") ?? 0, row.Value.GetDateTimeOffset("UpdatedAt"), row.Value.ETag)
-            : new StockSnapshot(sku, 0, 0, null, default);
+        if (!row.HasValue)
+        {
+            return new StockRow(sku, default, 0, null, default);
+        }
+
+        var entity = row.Value!;
+        return new StockRow(
+            sku,
+            new StockLevel(entity.GetInt32("Available") ?? 0, entity.GetInt32("PendingInspection") ?? 0),
+            entity.GetInt64("Version") ?? 0,
+            entity.GetDateTimeOffset("UpdatedAt"),
+            entity.ETag);
+    }
+
+    /// <summary>What a SKU can sell now: its own stock row, or for a composed SKU the quantity its parts
+    /// allow. The version grows with every change that can move the figure (for a composed SKU, the sum
+    /// of its parts' versions), so a push can tell whether it has already shown this state.</summary>
+    public async Task<SkuAvailability> GetAvailabilityAsync(SkuMapping mapping, CancellationToken cancellationToken)
+    {
+        if (!mapping.IsComposed)
+        {
+            var row = await GetStockAsync(mapping.Sku, cancellationToken);
+            return new SkuAvailability(row.Level.Available, row.Version, row.UpdatedAt);
+        }
+
+        var parts = await Task.WhenAll(mapping.Parts.Select(c => c.Sku).Distinct(StringComparer.Ordinal).Select(sku => GetStockAsync(sku, cancellationToken)));
+        var bySku = parts.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        return new SkuAvailability(
+            Composition.Available(mapping.Parts, sku => bySku[sku].Level.Available),
+            parts.Sum(p => p.Version),
+            parts.Max(p => p.UpdatedAt));
+    }
+
+    /// <summary>A stock row's changes, newest first, a page at a time.</summary>
+    public async Task<HistoryPage> GetHistoryAsync(string sku, int pageSize, string? continuation, CancellationToken cancellationToken)
+    {
+        var from = TableKeys.Join(AuditPrefix, sku) + TableKeys.Separator;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(from)}");
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuation, pageSize))
+        {
+            return new HistoryPage(page.Values.Select(ToHistoryEntry).ToList(), page.ContinuationToken);
+        }
+
+        return new HistoryPage([], null);
+    }
+
+    /// <summary>The sales that compete for an oversold stock row's last units: walking back from the
+    /// newest change, every sale while the row was at or below zero, and the sale that took the last unit.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> CompetingSalesAsync(string sku, CancellationToken cancellationToken)
+    {
+        var sales = new List<HistoryEntry>();
+        string? continuation = null;
+        do
+        {
+            var page = await GetHistoryAsync(sku, 50, continuation, cancellationToken);
+            foreach (var entry in page.Entries)
+            {
+                if (entry.Kind == InventoryEventKind.Sale)
+                {
+                    sales.Add(entry);
+                    if (entry.Before > 0)
+                    {
+                        return sales;
+                    }
+                }
+                else if (entry.After > 0)
+                {
+                    return sales;
+                }
+            }
+
+            continuation = page.Continuation;
+        }
+        while (continuation is not null && sales.Count < 50);
+
+        return sales;
     }
 
     /// <summary>Outbox rows older than <paramref name="olderThan"/>: pushes whose enqueue a crash may have lost.</summary>
@@ -96,29 +183,46 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
 
     private static string StockKey(string sku) => TableKeys.Join(StockPrefix, sku);
 
-    private static string OutboxKey(string sku, Channel channel) => TableKeys.Join(OutboxPrefix, sku, channel.ToString());
+    private static HistoryEntry ToHistoryEntry(TableEntity row) => new(
+        row.GetDateTimeOffset("CommittedAt") ?? default,
+        row.GetString("EventId"),
+        Enum.Parse<InventoryEventKind>(row.GetString("Kind")),
+        row.GetString("Source"),
+        row.GetString("Channel") is { } channel ? Enum.Parse<Channel>(channel) : null,
+        row.GetString("Listing"),
+        row.GetString("SoldSku"),
+        row.GetString("Reference"),
+        row.GetString("Reason"),
+        row.GetInt32("Delta") ?? 0,
+        row.GetInt32("Before") ?? 0,
+        row.GetInt32("After") ?? 0,
+        row.GetInt32("PendingInspection") ?? 0,
+        row.GetDateTimeOffset("OccurredAt") ?? default,
+        row.GetDateTimeOffset("ReceivedAt") ?? default);
 
-    private TableTransactionAction StockAction(string sku, StockSnapshot stock, StockChange change, string eventId, DateTimeOffset now)
+    private TableTransactionAction StockAction(RowChange change, string eventId, DateTimeOffset now)
     {
-        var row = new TableEntity(shop.Key, StockKey(sku))
+        var row = new TableEntity(shop.Key, StockKey(change.Row.Sku))
         {
-            ["Sku"] = sku,
-            ["Available"] = change.After,
-            ["Version"] = stock.Version + 1,
+            ["Sku"] = change.Row.Sku,
+            ["Available"] = change.Change.After.Available,
+            ["PendingInspection"] = change.Change.After.PendingInspection,
+            ["Version"] = change.Row.Version + 1,
             ["LastEventId"] = eventId,
             ["UpdatedAt"] = now,
         };
 
         // A new SKU is an Add, so two first events race on a 409 instead of one overwriting the other.
-        return stock.ETag == default
+        return change.Row.ETag == default
             ? new TableTransactionAction(TableTransactionActionType.Add, row)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, stock.ETag);
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, change.Row.ETag);
     }
 
-    private TableEntity DedupeRow(string key, string sku, StockChange change, DateTimeOffset now) => new(shop.Key, key)
+    private TableEntity DedupeRow(string key, InventoryEventReceived received, IReadOnlyList<RowChange> changes, DateTimeOffset now) => new(shop.Key, key)
     {
-        ["Sku"] = sku,
-        ["Delta"] = change.Delta,
+        ["Sku"] = received.Sku ?? changes[0].Row.Sku,
+        ["Kind"] = received.Kind.ToString(),
+        ["Rows"] = string.Join(';', changes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Row.Sku}:{c.Change.Delta}"))),
         ["AppliedAt"] = now,
     };
 
@@ -129,28 +233,33 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         ["CreatedAt"] = now,
     };
 
-    private TableEntity AuditRow(string sku, InventoryEventReceived received, StockChange change, DateTimeOffset now)
+    private TableEntity AuditRow(RowChange change, InventoryEventReceived received, DateTimeOffset now)
     {
         // Inverted ticks sort the newest change first within the SKU's history.
         var inverted = (DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
-        return new TableEntity(shop.Key, TableKeys.Join(AuditPrefix, sku, inverted, received.EventId))
+        return new TableEntity(shop.Key, TableKeys.Join(AuditPrefix, change.Row.Sku, inverted, received.EventId))
         {
-            ["Sku"] = sku,
+            ["Sku"] = change.Row.Sku,
+            ["SoldSku"] = received.Sku,
             ["EventId"] = received.EventId,
             ["Kind"] = received.Kind.ToString(),
             ["Source"] = received.Source,
             ["Channel"] = received.Listing?.Channel.ToString(),
             ["Listing"] = received.Listing?.Key,
             ["Reference"] = received.Reference,
+            ["Reason"] = received.Reason,
             ["Quantity"] = received.Quantity,
-            ["Before"] = change.Before,
-            ["After"] = change.After,
-            ["Delta"] = change.Delta,
+            ["Before"] = change.Change.Before.Available,
+            ["After"] = change.Change.After.Available,
+            ["Delta"] = change.Change.Delta,
+            ["PendingInspection"] = change.Change.After.PendingInspection,
             ["OccurredAt"] = received.OccurredAt,
             ["ReceivedAt"] = received.ReceivedAt,
             ["CommittedAt"] = now,
         };
     }
+
+    private sealed record RowChange(StockRow Row, StockChange Change);
 }
 
 public enum LedgerApplyOutcome
@@ -159,13 +268,40 @@ public enum LedgerApplyOutcome
     Duplicate,
 }
 
-/// <param name="Version">The stock row's version after this event: pushes record which state they showed.</param>
+/// <param name="Changes">Each stock row the event moved.</param>
 /// <param name="Outbox">The outbox rows this event committed, with their ETags.</param>
-public sealed record LedgerApplyResult(LedgerApplyOutcome Outcome, StockChange Change, long Version, IReadOnlyList<OutboxEntry> Outbox)
+public sealed record LedgerApplyResult(LedgerApplyOutcome Outcome, IReadOnlyList<AppliedChange> Changes, IReadOnlyList<OutboxEntry> Outbox)
 {
-    public static LedgerApplyResult Duplicate { get; } = new(LedgerApplyOutcome.Duplicate, default, 0, []);
+    public static LedgerApplyResult Duplicate { get; } = new(LedgerApplyOutcome.Duplicate, [], []);
 }
+
+public sealed record AppliedChange(string Sku, StockChange Change);
+
+public sealed record PushTarget(string Sku, Channel Channel);
 
 public sealed record OutboxEntry(string Sku, Channel Channel, string RowKey, ETag ETag);
 
-public sealed record StockSnapshot(string Sku, int Available, long Version, DateTimeOffset? UpdatedAt, ETag ETag);
+public sealed record StockRow(string Sku, StockLevel Level, long Version, DateTimeOffset? UpdatedAt, ETag ETag);
+
+public sealed record SkuAvailability(int Available, long Version, DateTimeOffset? UpdatedAt);
+
+public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Entries, string? Continuation);
+
+/// <summary>One change of one stock row, as the history shows it.</summary>
+/// <param name="SoldSku">The SKU the event named, when it differs from the row (a bundle sold moves its parts).</param>
+public sealed record HistoryEntry(
+    DateTimeOffset CommittedAt,
+    string EventId,
+    InventoryEventKind Kind,
+    string Source,
+    Channel? Channel,
+    string? Listing,
+    string? SoldSku,
+    string? Reference,
+    string? Reason,
+    int Delta,
+    int Before,
+    int After,
+    int PendingInspection,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReceivedAt);

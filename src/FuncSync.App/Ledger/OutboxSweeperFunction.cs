@@ -4,12 +4,15 @@ namespace FuncSync.Ledger;
 
 /// <summary>Timer: re-sends pushes whose outbox rows outlived the commit by more than a few seconds,
 /// which only happens when a process died between committing an event and enqueuing its pushes.</summary>
-public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher dispatcher, TimeProvider time, ILogger<OutboxSweeperFunction> logger) : ITimerFunction
+public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher dispatcher, IConfiguration configuration, TimeProvider time, ILogger<OutboxSweeperFunction> logger) : ITimerFunction
 {
     public const string Name = "OutboxSweeper";
-    public const string Schedule = "*/30 * * * * *";
+    public const string ScheduleSetting = "FuncSync:OutboxSweepSchedule";
+    public const string DefaultSchedule = "*/30 * * * * *";
+    public const string MinimumAgeSetting = "FuncSync:OutboxMinimumAge";
 
-    private static readonly TimeSpan MinimumAge = TimeSpan.FromSeconds(10);
+    // A row younger than this belongs to an apply that is still enqueuing its pushes.
+    private TimeSpan MinimumAge => TimeSpan.TryParse(configuration[MinimumAgeSetting], System.Globalization.CultureInfo.InvariantCulture, out var age) ? age : TimeSpan.FromSeconds(10);
 
     public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
     {

@@ -24,6 +24,33 @@ public sealed class UnmappedEventStore(TableClient table, ShopPartition shop, Ti
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>The events parked for a listing, oldest first, with a way to let each one go once it
+    /// is back on the queue.</summary>
+    public async Task<IReadOnlyList<ParkedEvent>> ListAsync(ListingRef listing, CancellationToken cancellationToken)
+    {
+        var from = TableKeys.Join(listing.Channel.ToString(), listing.Key) + TableKeys.Separator;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(from)}");
+        var parked = new List<ParkedEvent>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            parked.Add(new ParkedEvent(row.RowKey, row.GetString("Event"), row.ETag));
+        }
+
+        return parked;
+    }
+
+    public async Task ReleaseAsync(ParkedEvent parked, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(shop.Key, parked.RowKey, parked.ETag, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Released by a concurrent import.
+        }
+    }
+
     public async Task<int> CountAsync(CancellationToken cancellationToken)
     {
         var count = 0;
@@ -35,3 +62,6 @@ public sealed class UnmappedEventStore(TableClient table, ShopPartition shop, Ti
         return count;
     }
 }
+
+/// <param name="Event">The event as it was queued (JSON), ready to queue again.</param>
+public sealed record ParkedEvent(string RowKey, string Event, Azure.ETag ETag);

@@ -35,7 +35,7 @@ public sealed class PushChannelFunction(
 
         var connector = connectors.Single(c => c.Channel == command.Channel);
         var last = await pushes.GetAsync(command.Sku, command.Channel, cancellationToken);
-        var stock = await ledger.GetStockAsync(command.Sku, cancellationToken);
+        var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
         if (last is not null && last.LedgerVersion >= stock.Version)
         {
             // An earlier push already brought this channel to this ledger state or a newer one: a burst
@@ -58,7 +58,7 @@ public sealed class PushChannelFunction(
                 catch (StaleChannelQuantityException) when (attempt < MaxAttempts)
                 {
                     logger.LogInformation("{Channel} changed {Sku} while we wrote; re-reading", command.Channel, command.Sku);
-                    (last, stock) = await ReloadAsync(command, cancellationToken);
+                    (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
                     continue;
                 }
             }
@@ -75,7 +75,7 @@ public sealed class PushChannelFunction(
 
                 // Another push of this listing ran alongside and one of the two writes may have landed
                 // last with an older ledger state: look at the channel again.
-                (last, stock) = await ReloadAsync(command, cancellationToken);
+                (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
                 continue;
             }
 
@@ -86,8 +86,8 @@ public sealed class PushChannelFunction(
         }
     }
 
-    private async Task<(PushRecord? Last, StockSnapshot Stock)> ReloadAsync(SyncListing command, CancellationToken cancellationToken) =>
-        (await pushes.GetAsync(command.Sku, command.Channel, cancellationToken), await ledger.GetStockAsync(command.Sku, cancellationToken));
+    private async Task<(PushRecord? Last, SkuAvailability Stock)> ReloadAsync(SyncListing command, SkuMapping mapping, CancellationToken cancellationToken) =>
+        (await pushes.GetAsync(command.Sku, command.Channel, cancellationToken), await ledger.GetAvailabilityAsync(mapping, cancellationToken));
 
     /// <summary>Decreases go out at once. An increase goes out only while the channel still shows what
     /// FuncSync last saw there: if it moved, a buyer probably bought a unit that has not reached the

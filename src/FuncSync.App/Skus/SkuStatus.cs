@@ -7,7 +7,10 @@ namespace FuncSync.Skus;
 
 /// <summary>Answer of <c>GET /api/skus/{sku}</c>: the master quantity and, per channel, what it was
 /// last seen or made to show, and when.</summary>
-public sealed record SkuStatus(string Sku, string Title, int Available, long LedgerVersion, DateTimeOffset? UpdatedAt, IReadOnlyList<ChannelStatus> Channels);
+/// <param name="Components">Empty unless the SKU is a bundle or made-to-order listing, whose available quantity is derived from these.</param>
+public sealed record SkuStatus(string Sku, string Title, int Available, long LedgerVersion, DateTimeOffset? UpdatedAt, IReadOnlyList<ChannelStatus> Channels, IReadOnlyList<ComponentStatus> Components);
+
+public sealed record ComponentStatus(string Sku, int PerUnit);
 
 public sealed record ChannelStatus(Channel Channel, string Listing, int? Shown, int? Target, PushStatus? Status, DateTimeOffset? CheckedAt, DateTimeOffset? WrittenAt);
 
@@ -19,19 +22,19 @@ public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushS
 
     public async Task<SkuStatus?> GetAsync(string sku, CancellationToken cancellationToken)
     {
-        var mapping = await map.GetAsync(sku, cancellationToken);
-        var stock = await ledger.GetStockAsync(sku, cancellationToken);
-        if (mapping is null && stock.UpdatedAt is null)
+        if (await map.GetAsync(sku, cancellationToken) is not { } mapping)
         {
             return null;
         }
 
+        var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
+
         var records = (await pushes.ListAsync(sku, cancellationToken)).ToDictionary(r => r.Channel);
-        var channels = (mapping?.Listings ?? []).Select(listing =>
+        var channels = mapping.Listings.Select(listing =>
         {
             var record = records.GetValueOrDefault(listing.Channel);
             return new ChannelStatus(listing.Channel, listing.Key, record?.Shown, record?.Target, record?.Status, record?.CheckedAt, record?.WrittenAt);
         }).ToList();
-        return new SkuStatus(sku, mapping?.Title ?? string.Empty, stock.Available, stock.Version, stock.UpdatedAt, channels);
+        return new SkuStatus(sku, mapping.Title, stock.Available, stock.Version, stock.UpdatedAt, channels, mapping.Parts.Select(c => new ComponentStatus(c.Sku, c.PerUnit)).ToList());
     }
 }

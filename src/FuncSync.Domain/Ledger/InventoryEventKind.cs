@@ -6,6 +6,35 @@ public enum InventoryEventKind
     /// <summary>A buyer paid for units on a channel: available goes down.</summary>
     Sale,
 
+    /// <summary>An order was cancelled before it shipped: its units are back on the shelf.</summary>
+    Cancellation,
+
+    /// <summary>A buyer sent units back. Restocked at once, or held for inspection, as the seller
+    /// chose for the channel.</summary>
+    Return,
+
+    /// <summary>Returned units passed inspection and go back on sale.</summary>
+    InspectionRestocked,
+
+    /// <summary>Returned units failed inspection and are written off.</summary>
+    InspectionWrittenOff,
+
     /// <summary>A person counted the shelf: available becomes the counted number.</summary>
     Count,
+
+    /// <summary>A person changed stock by a delta, with a reason (damaged, found, gift, ...).</summary>
+    Adjustment,
+
+    /// <summary>New stock arrived (made, delivered): available goes up.</summary>
+    Receipt,
+}
+
+/// <summary>What happens to returned units, per channel.</summary>
+public enum ReturnDisposition
+{
+    /// <summary>Returned units are sellable again at once.</summary>
+    Restock,
+
+    /// <summary>Returned units wait for a person to inspect them.</summary>
+    Inspect,
 }

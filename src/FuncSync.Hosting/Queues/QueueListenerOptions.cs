@@ -36,6 +36,10 @@ internal sealed class QueueListenerOptions
             MaxPollingInterval = ReadTimeSpan(section, "maxPollingInterval") ?? TimeSpan.FromMinutes(1),
             VisibilityTimeout = ReadTimeSpan(section, "visibilityTimeout") ?? TimeSpan.Zero,
             MaxDequeueCount = ReadInt(section, "maxDequeueCount") ?? 5,
+
+            // Not a host.json setting: the host hard-codes it. Crash tests shorten it so a killed
+            // instance's messages come back in seconds rather than ten minutes.
+            ReceiveVisibilityTimeout = ReadTimeSpan(configuration.GetSection("FuncSync:Queues"), "receiveVisibilityTimeout") ?? TimeSpan.FromMinutes(10),
         };
         options.Validate();
         return options;

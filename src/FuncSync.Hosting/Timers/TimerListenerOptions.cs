@@ -9,6 +9,7 @@ internal sealed class TimerListenerOptions
     public const string DefaultHostId = "funcsync";
     public const string HostIdKey = HostJsonConfigurationExtensions.SectionName + ":id";
     public const string LeaseRecoveryIntervalKey = "FuncSync:Timers:LeaseRecoveryInterval";
+    public const string LeasePeriodKey = "FuncSync:Timers:LeasePeriod";
 
     /// <summary>Our own container, not <c>azure-webjobs-hosts</c>, so a real Functions host sharing the
     /// account never contends for our locks.</summary>
@@ -30,8 +31,14 @@ internal sealed class TimerListenerOptions
     {
         var hostId = configuration[HostIdKey];
         var recovery = configuration[LeaseRecoveryIntervalKey];
+        var period = configuration[LeasePeriodKey];
+        var leasePeriod = string.IsNullOrWhiteSpace(period) ? TimeSpan.FromSeconds(60)
+            : TimeSpan.TryParse(period, CultureInfo.InvariantCulture, out var p) && p >= TimeSpan.FromSeconds(15) && p <= TimeSpan.FromSeconds(60) ? p
+            : throw new InvalidOperationException($"{LeasePeriodKey} must be between 00:00:15 and 00:01:00, the lease lengths storage allows (was '{period}').");
         var options = new TimerListenerOptions
         {
+            LeasePeriod = leasePeriod,
+            LeaseRenewInterval = leasePeriod / 3,
             HostId = string.IsNullOrWhiteSpace(hostId) ? DefaultHostId : hostId.Trim(),
             LeaseRecoveryInterval = string.IsNullOrWhiteSpace(recovery)
                 ? TimeSpan.FromMinutes(1)

@@ -31,7 +31,7 @@ public sealed class EtsyReceiptPollTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Null(await WatermarkAsync(app));
         Assert.Null((await app.Storage.Queue(app.Names.InventoryEventsQueue).PeekMessageAsync()).Value);
-        Assert.Equal(500, (await app.Ledger.GetStockAsync(item.Sku, CancellationToken.None)).Available);
+        Assert.Equal(500, await app.AvailableAsync(item.Sku));
 
         failing = false;
         Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
@@ -40,7 +40,7 @@ public sealed class EtsyReceiptPollTests(AzuriteFixture azurite)
         // The overlap window makes the next poll read the same receipts again: they must not count twice.
         Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
         await app.DrainedAsync(app.Names.InventoryEventsQueue);
-        Assert.Equal(500 - receipts, (await app.Ledger.GetStockAsync(item.Sku, CancellationToken.None)).Available);
+        Assert.Equal(500 - receipts, await app.AvailableAsync(item.Sku));
         await app.DrainedAsync(app.Names.ChannelPushQueue);
         await Eventually.WaitAsync(
             () => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId) == 500 - receipts,

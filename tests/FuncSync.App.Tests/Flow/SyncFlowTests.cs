@@ -42,7 +42,7 @@ public sealed class SyncFlowTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
         await Eventually.WaitAsync(() => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId) == 1, Deadline, "Shopify shows 1");
-        Assert.Equal(1, (await app.Ledger.GetStockAsync(item.Sku, CancellationToken.None)).Available);
+        Assert.Equal(1, await app.AvailableAsync(item.Sku));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class SyncFlowTests(AzuriteFixture azurite)
 
         // Etsy cannot take quantity 0 on a listing's only offering: the listing goes inactive instead.
         await Eventually.WaitAsync(() => app.Etsy.GetListingState(item.EtsyListingId) == "inactive", Deadline, "the Etsy listing is inactive");
-        Assert.Equal(0, (await app.Ledger.GetStockAsync(item.Sku, CancellationToken.None)).Available);
+        Assert.Equal(0, await app.AvailableAsync(item.Sku));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class SyncFlowTests(AzuriteFixture azurite)
 
         await app.DrainedAsync(app.Names.InventoryEventsQueue);
         await app.DrainedAsync(app.Names.ChannelPushQueue);
-        Assert.Equal(4, (await app.Ledger.GetStockAsync(item.Sku, CancellationToken.None)).Available);
+        Assert.Equal(4, await app.AvailableAsync(item.Sku));
         Assert.Equal(4, app.Etsy.GetQuantity(item.EtsyListingId, item.Sku));
     }
 }

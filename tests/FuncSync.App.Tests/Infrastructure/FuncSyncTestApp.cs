@@ -24,6 +24,8 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     /// <summary>Polls run when a test says so, never by the clock.</summary>
     public const string NeverSchedule = "0 0 0 1 1 *";
 
+    public const string AdminKey = "test-admin-key";
+
     private FuncSyncTestApp(WebApplication app, Uri baseUrl, ShopifySimulator shopify, EtsySimulator etsy, StorageClients storage)
     {
         App = app;
@@ -32,6 +34,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         Etsy = etsy;
         Storage = storage;
         Http = new HttpClient { BaseAddress = baseUrl };
+        Http.DefaultRequestHeaders.Add("x-functions-key", AdminKey);
     }
 
     public WebApplication App { get; }
@@ -70,6 +73,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             ["Etsy:SharedSecret"] = etsy.Options.SharedSecret,
             ["Etsy:AccessToken"] = etsy.Options.AccessToken,
             ["Etsy:PollSchedule"] = NeverSchedule,
+            ["FuncSync:AdminKey"] = AdminKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -94,17 +98,45 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     {
         foreach (var item in items)
         {
-            Shopify.AddVariant(item.ShopifyProductId, item.ShopifyVariantId, item.ShopifyInventoryItemId, TestItem.LocationId, item.Sku, item.Quantity, item.Sku);
-            Etsy.AddListing(item.EtsyListingId, item.Sku, [new EtsySimProduct(item.Sku, item.Quantity, 24.00m, [])]);
+            List(item.Mapping, item.Quantity);
         }
 
-        var importer = App.Services.GetRequiredService<CatalogImporter>();
-        await importer.ImportAsync(items.Select(i => new SkuMapRow(i.Mapping, i.Quantity)).ToList(), Guid.NewGuid().ToString("N"), "test", CancellationToken.None);
-        foreach (var item in items)
+        await ImportAsync(items.Select(i => new SkuMapRow(i.Mapping, i.Quantity)).ToArray());
+    }
+
+    /// <summary>Lists a mapped SKU on the simulators of the channels it maps to, showing <paramref name="quantity"/>.</summary>
+    public void List(SkuMapping mapping, int quantity)
+    {
+        if (mapping.Shopify is { } shopify)
         {
-            await Eventually.WaitAsync(async () => (await Ledger.GetStockAsync(item.Sku, CancellationToken.None)).Version > 0, TimeSpan.FromSeconds(20), $"{item.Sku} is counted in the ledger");
+            Shopify.AddVariant(shopify.ProductId ?? shopify.VariantId, shopify.VariantId, shopify.InventoryItemId, shopify.LocationId, mapping.Sku, quantity, mapping.Sku);
+        }
+
+        if (mapping.Etsy is { } etsy)
+        {
+            Etsy.AddListing(etsy.ListingId, mapping.Sku, [new EtsySimProduct(etsy.Sku, quantity, 24.00m, [])]);
         }
     }
+
+    /// <summary>Imports SKU map rows and waits until every starting quantity is in the ledger.</summary>
+    public async Task ImportAsync(params SkuMapRow[] rows)
+    {
+        var importer = App.Services.GetRequiredService<CatalogImporter>();
+        await importer.ImportAsync(rows, Guid.NewGuid().ToString("N"), "test", CancellationToken.None);
+        foreach (var row in rows.Where(r => r.Quantity is not null))
+        {
+            await Eventually.WaitAsync(async () => (await Ledger.GetStockAsync(row.Mapping.Sku, CancellationToken.None)).Version > 0, TimeSpan.FromSeconds(20), $"{row.Mapping.Sku} is counted in the ledger");
+        }
+    }
+
+    /// <summary>Puts an event on the inventory-events queue, as a webhook or poll would.</summary>
+    public Task SendEventAsync(InventoryEventReceived received) =>
+        App.Services.GetRequiredService<FuncSync.Hosting.Functions.IQueueSender>().SendAsync(
+            Names.InventoryEventsQueue,
+            System.Text.Json.JsonSerializer.Serialize(received, FuncSync.Json.FuncSyncJson.Default.InventoryEventReceived),
+            CancellationToken.None);
+
+    public async Task<int> AvailableAsync(string sku) => (await Ledger.GetStockAsync(sku, CancellationToken.None)).Level.Available;
 
     /// <summary>Invokes a timer function the way the Functions host does: POST /{name} with the envelope.</summary>
     public Task<HttpResponseMessage> RunTimerAsync(string functionName)

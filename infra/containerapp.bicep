@@ -1,0 +1,322 @@
+// The same FuncSync app as a container on Azure Container Apps. There is no Functions host here: the
+// app runs its own queue listeners and timers (blob-lease singleton), and KEDA's azure-queue scaler
+// adds replicas when inventory-events or channel-push back up. Storage and Key Vault are reached with
+// a user-assigned identity, created and granted its roles before the app starts. Image: Dockerfile.
+
+targetScope = 'resourceGroup'
+
+@description('Base name for the resources.')
+@minLength(3)
+@maxLength(24)
+param appName string
+
+param location string = resourceGroup().location
+
+param tags object = {}
+
+@description('The image to run, e.g. myregistry.azurecr.io/funcsync:1.0 (built from the Dockerfile).')
+param image string
+
+@description('Name of an Azure Container Registry in this resource group to pull from; empty for a public image.')
+param registryName string = ''
+
+param shop string
+
+param shopifyShopDomain string
+
+param shopifyApiVersion string = '2026-04'
+
+param etsyShopId string
+
+@description('Six-field NCRONTAB (UTC) for the Etsy receipt poll, run by the app itself.')
+param etsyPollSchedule string = '0 * * * * *'
+
+@description('Timers run in-process, so one replica always runs; KEDA adds more for queue backlog.')
+@minValue(1)
+param minReplicas int = 1
+
+@minValue(1)
+@maxValue(30)
+param maxReplicas int = 5
+
+@description('Queue messages per replica before KEDA adds one (the queue trigger\'s batch size is 16).')
+param queueLengthPerReplica int = 16
+
+@secure()
+param shopifyAccessToken string = ''
+@secure()
+param shopifyWebhookSecret string = ''
+@secure()
+param etsyKeystring string = ''
+@secure()
+param etsySharedSecret string = ''
+@secure()
+param etsyAccessToken string = ''
+@description('Key for the admin endpoints (x-functions-key header): no Functions host checks keys here.')
+@secure()
+param adminKey string = ''
+
+var suffix = uniqueString(resourceGroup().id, appName)
+var storageName = take('st${toLower(replace(appName, '-', ''))}${suffix}', 24)
+var vaultName = take('kv-${take(toLower(appName), 10)}-${suffix}', 24)
+var storageRoles = [
+  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner: timer leases, rejected webhooks
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor: listeners, senders, KEDA's queue length
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor: the ledger
+]
+var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+var scaledQueues = [
+  'inventory-events'
+  'channel-push'
+]
+
+// App setting name -> Key Vault secret name; each becomes a container app secret read from the vault.
+var vaultSecrets = {
+  Shopify__AccessToken: 'shopify-access-token'
+  Shopify__WebhookSecret: 'shopify-webhook-secret'
+  Etsy__Keystring: 'etsy-keystring'
+  Etsy__SharedSecret: 'etsy-shared-secret'
+  Etsy__AccessToken: 'etsy-access-token'
+  FuncSync__AdminKey: 'admin-key'
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${appName}-id'
+  location: location
+  tags: tags
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageName
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    namePrefix: appName
+    location: location
+    tags: tags
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: vaultName
+    location: location
+    tags: tags
+    readerPrincipalId: identity.properties.principalId
+    secrets: {
+      'shopify-access-token': shopifyAccessToken
+      'shopify-webhook-secret': shopifyWebhookSecret
+      'etsy-keystring': etsyKeystring
+      'etsy-shared-secret': etsySharedSecret
+      'etsy-access-token': etsyAccessToken
+      'admin-key': adminKey
+    }
+  }
+}
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageName
+  dependsOn: [
+    storage
+  ]
+}
+
+resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in storageRoles: {
+    name: guid(storageAccount.id, identity.id, role)
+    scope: storageAccount
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = if (!empty(registryName)) {
+  name: empty(registryName) ? 'none' : registryName
+}
+
+resource registryPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(registryName)) {
+  name: guid(registry.id, identity.id, acrPull)
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+  name: '${appName}-logs'
+  dependsOn: [
+    monitoring
+  ]
+}
+
+resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
+  name: '${appName}-env'
+  location: location
+  tags: tags
+  properties: {
+    appLogsConfiguration: {
+      destination: 'log-analytics'
+      logAnalyticsConfiguration: {
+        customerId: workspace.properties.customerId
+        sharedKey: workspace.listKeys().primarySharedKey
+      }
+    }
+  }
+}
+
+resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
+  name: appName
+  location: location
+  tags: tags
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    environmentId: environment.id
+    configuration: {
+      activeRevisionsMode: 'Single'
+      ingress: {
+        // Shopify must reach the webhook; admin endpoints check FuncSync__AdminKey themselves.
+        external: true
+        targetPort: 8080
+        transport: 'auto'
+        allowInsecure: false
+      }
+      registries: empty(registryName)
+        ? []
+        : [
+            {
+              server: registry!.properties.loginServer
+              identity: identity.id
+            }
+          ]
+      secrets: [
+        for secret in items(vaultSecrets): {
+          name: secret.value
+          keyVaultUrl: '${vault.outputs.uri}secrets/${secret.value}'
+          identity: identity.id
+        }
+      ]
+    }
+    template: {
+      containers: [
+        {
+          name: 'funcsync'
+          image: image
+          resources: {
+            cpu: json('0.5')
+            memory: '1Gi'
+          }
+          env: concat(
+            [
+              {
+                name: 'AzureWebJobsStorage__accountName'
+                value: storageName
+              }
+              {
+                // A user-assigned identity must be named, for the app and for DefaultAzureCredential.
+                name: 'AzureWebJobsStorage__clientId'
+                value: identity.properties.clientId
+              }
+              {
+                name: 'AZURE_CLIENT_ID'
+                value: identity.properties.clientId
+              }
+              {
+                name: 'FuncSync__Shop'
+                value: shop
+              }
+              {
+                name: 'Shopify__ShopDomain'
+                value: shopifyShopDomain
+              }
+              {
+                name: 'Shopify__AdminApiBaseUrl'
+                value: 'https://${shopifyShopDomain}/'
+              }
+              {
+                name: 'Shopify__ApiVersion'
+                value: shopifyApiVersion
+              }
+              {
+                name: 'Etsy__ApiBaseUrl'
+                value: 'https://openapi.etsy.com/'
+              }
+              {
+                name: 'Etsy__ShopId'
+                value: etsyShopId
+              }
+              {
+                name: 'Etsy__PollSchedule'
+                value: etsyPollSchedule
+              }
+            ],
+            map(items(vaultSecrets), secret => {
+              name: secret.key
+              secretRef: secret.value
+            })
+          )
+          probes: [
+            {
+              type: 'Startup'
+              httpGet: {
+                path: '/'
+                port: 8080
+              }
+              periodSeconds: 5
+              failureThreshold: 12
+            }
+            {
+              type: 'Liveness'
+              httpGet: {
+                path: '/'
+                port: 8080
+              }
+              periodSeconds: 30
+            }
+          ]
+        }
+      ]
+      scale: {
+        minReplicas: minReplicas
+        maxReplicas: maxReplicas
+        rules: [
+          for queue in scaledQueues: {
+            name: queue
+            azureQueue: {
+              accountName: storageName
+              queueName: queue
+              queueLength: queueLengthPerReplica
+              identity: identity.id
+            }
+          }
+        ]
+      }
+    }
+  }
+  dependsOn: [
+    storageRoleAssignments
+    registryPull
+  ]
+}
+
+output url string = 'https://${containerApp.properties.configuration.ingress.fqdn}'
+output shopifyWebhookUrl string = 'https://${containerApp.properties.configuration.ingress.fqdn}/api/webhooks/shopify'
+output storageAccountName string = storageName
+output keyVaultName string = vaultName

@@ -1,0 +1,222 @@
+// FuncSync on Azure Functions Flex Consumption, as a custom handler (the self-contained linux-x64
+// FuncSync.App that eng/package.sh builds). Storage through the app's system-assigned identity (no
+// account keys in app settings), channel secrets from Key Vault references, telemetry to Application
+// Insights on Log Analytics. Deploy: see docs/deploy.md.
+
+targetScope = 'resourceGroup'
+
+@description('Base name for the resources; the function app is reachable at https://<appName>.azurewebsites.net.')
+@minLength(3)
+@maxLength(32)
+param appName string
+
+@description('Flex Consumption is not offered in every region: az functionapp list-flexconsumption-locations.')
+param location string = resourceGroup().location
+
+param tags object = {}
+
+@description('The shop key rows are partitioned by (one shop per deployment).')
+param shop string
+
+@description('The store\'s myshopify.com domain, e.g. my-shop.myshopify.com.')
+param shopifyShopDomain string
+
+@description('Pinned Shopify Admin API version.')
+param shopifyApiVersion string = '2026-04'
+
+@description('Etsy shop id (numeric).')
+param etsyShopId string
+
+@description('Six-field NCRONTAB (UTC) for the Etsy receipt poll. Every minute is ~43,200 runs a month; every 15 s is four times that.')
+param etsyPollSchedule string = '0 * * * * *'
+
+@description('Flex Consumption instance size; billing is per GB-second of this size while executing.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound on instances, a cost guard; 40 is the smallest Flex allows.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+// Optional: secrets given here are stored in Key Vault. Leave empty to set them afterwards with
+// `az keyvault secret set` (docs/deploy.md), which keeps them out of the deployment history.
+@secure()
+param shopifyAccessToken string = ''
+@secure()
+param shopifyWebhookSecret string = ''
+@secure()
+param etsyKeystring string = ''
+@secure()
+param etsySharedSecret string = ''
+@secure()
+param etsyAccessToken string = ''
+
+var suffix = uniqueString(resourceGroup().id, appName)
+var storageName = take('st${toLower(replace(appName, '-', ''))}${suffix}', 24)
+var vaultName = take('kv-${take(toLower(appName), 10)}-${suffix}', 24)
+var deploymentContainer = 'app-package'
+
+// Storage Blob Data Owner: the host's leases and the deployment package; Queue Data Contributor: the
+// queue triggers and senders; Table Data Contributor: the ledger. Exactly what the app touches.
+var storageRoles = [
+  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+]
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainer
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    namePrefix: appName
+    location: location
+    tags: tags
+  }
+}
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageName
+  dependsOn: [
+    storage
+  ]
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: '${appName}-insights'
+  dependsOn: [
+    monitoring
+  ]
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${appName}-plan'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: storage.outputs.deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      // The custom handler runtime: the Functions host starts the executable named in host.json.
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+    }
+  }
+}
+
+resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in storageRoles: {
+    name: guid(storageAccount.id, app.id, role)
+    scope: storageAccount
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: app.identity.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: vaultName
+    location: location
+    tags: tags
+    readerPrincipalId: app.identity.principalId
+    secrets: {
+      'shopify-access-token': shopifyAccessToken
+      'shopify-webhook-secret': shopifyWebhookSecret
+      'etsy-keystring': etsyKeystring
+      'etsy-shared-secret': etsySharedSecret
+      'etsy-access-token': etsyAccessToken
+    }
+  }
+}
+
+// Settings go on after the role assignments, so the first start already has its storage roles.
+// Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION: the runtime is
+// functionAppConfig.runtime above. Nested keys use "__" (Linux app settings cannot contain ':').
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: {
+    AzureWebJobsStorage__accountName: storageName
+    APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
+    FuncSync__Shop: shop
+    Shopify__ShopDomain: shopifyShopDomain
+    Shopify__AdminApiBaseUrl: 'https://${shopifyShopDomain}/'
+    Shopify__ApiVersion: shopifyApiVersion
+    Shopify__AccessToken: keyVaultReference('shopify-access-token')
+    Shopify__WebhookSecret: keyVaultReference('shopify-webhook-secret')
+    Etsy__ApiBaseUrl: 'https://openapi.etsy.com/'
+    Etsy__ShopId: etsyShopId
+    Etsy__Keystring: keyVaultReference('etsy-keystring')
+    Etsy__SharedSecret: keyVaultReference('etsy-shared-secret')
+    Etsy__AccessToken: keyVaultReference('etsy-access-token')
+    // function.json keeps "%Etsy:PollSchedule%"; the host reads it from this setting.
+    Etsy__PollSchedule: etsyPollSchedule
+  }
+  dependsOn: [
+    storageRoleAssignments
+    vault
+  ]
+}
+
+func keyVaultReference(secretName string) string => '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
+
+output functionAppName string = app.name
+output defaultHostName string = app.properties.defaultHostName
+output shopifyWebhookUrl string = 'https://${app.properties.defaultHostName}/api/webhooks/shopify'
+output storageAccountName string = storageName
+output keyVaultName string = vaultName
+output applicationInsightsName string = monitoring.outputs.insightsName

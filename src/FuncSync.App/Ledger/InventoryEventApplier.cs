@@ -1,0 +1,144 @@
+using System.Globalization;
+using FuncSync.Alerts;
+using FuncSync.Catalog;
+using FuncSync.Domain.Ledger;
+using Microsoft.Extensions.Options;
+
+namespace FuncSync.Ledger;
+
+/// <summary>Applies one inventory event: resolves its SKU, works out which stock rows it moves (a
+/// bundle or made-to-order listing moves its parts) and which listings it may change, commits it
+/// once, hands the pushes to the outbox dispatcher and raises the alerts it calls for. The queue
+/// function and the admin API both come through here.</summary>
+public sealed class InventoryEventApplier(
+    SkuMapStore map,
+    LedgerStore ledger,
+    OutboxDispatcher outbox,
+    UnmappedEventStore unmapped,
+    AlertSender alerts,
+    IOptions<ReturnPolicy> returns,
+    ILogger<InventoryEventApplier> logger)
+{
+    public async Task<ApplyOutcome> ApplyAsync(InventoryEventReceived received, CancellationToken cancellationToken)
+    {
+        var sku = received.Sku;
+        if (sku is null && received.Listing is { } listing)
+        {
+            sku = await map.FindSkuAsync(listing, cancellationToken);
+            if (sku is null)
+            {
+                await ParkAsync(received, listing, cancellationToken);
+                return ApplyOutcome.Parked;
+            }
+
+            received = received with { Sku = sku };
+        }
+
+        if (sku is null)
+        {
+            throw new StockRuleException($"Event {received.EventId} names neither a SKU nor a listing.");
+        }
+
+        var mapping = await map.GetAsync(sku, cancellationToken)
+            ?? throw new UnknownSkuException($"No SKU {sku} is in the SKU map.");
+        if (mapping.IsComposed && received.Kind == InventoryEventKind.Count)
+        {
+            throw new StockRuleException($"{sku} is made of components and has no stock of its own: count its components instead.");
+        }
+
+        var moves = mapping.IsComposed ? Composition.Consumption(mapping.Parts, received.Quantity) : [(sku, received.Quantity)];
+        var targets = await PushTargetsAsync(mapping, moves, cancellationToken);
+        var result = await ledger.ApplyAsync(received, moves, returns.Value.For(received.Listing?.Channel), targets, cancellationToken);
+        if (result.Outcome == LedgerApplyOutcome.Duplicate)
+        {
+            logger.LogInformation("Event {EventId} for {Sku} was applied before; nothing to do", received.EventId, sku);
+            return ApplyOutcome.Duplicate;
+        }
+
+        foreach (var change in result.Changes)
+        {
+            logger.LogInformation(
+                "Applied {Kind} {EventId} from {Source}: {Sku} {Before} -> {After}",
+                received.Kind, received.EventId, received.Source, change.Sku, change.Change.Before.Available, change.Change.After.Available);
+        }
+
+        await outbox.DispatchAsync(result.Outbox, cancellationToken);
+        foreach (var oversold in result.Changes.Where(c => c.Change.IsOversell))
+        {
+            await RaiseOversellAsync(oversold, received, cancellationToken);
+        }
+
+        return ApplyOutcome.Applied;
+    }
+
+    /// <summary>Every listing whose quantity the moved rows feed: a row's own listings, and those of
+    /// every bundle or made-to-order listing built from it.</summary>
+    private async Task<IReadOnlyCollection<PushTarget>> PushTargetsAsync(SkuMapping sold, IReadOnlyList<(string Sku, int Units)> moves, CancellationToken cancellationToken)
+    {
+        var targets = new HashSet<PushTarget>(sold.Channels.Select(c => new PushTarget(sold.Sku, c)));
+        foreach (var (row, _) in moves)
+        {
+            var skus = (await map.ParentsOfAsync(row, cancellationToken)).Append(row).Where(s => !string.Equals(s, sold.Sku, StringComparison.Ordinal));
+            foreach (var other in skus.Distinct(StringComparer.Ordinal))
+            {
+                if (await map.GetAsync(other, cancellationToken) is { } mapping)
+                {
+                    targets.UnionWith(mapping.Channels.Select(c => new PushTarget(other, c)));
+                }
+            }
+        }
+
+        return targets;
+    }
+
+    private async Task RaiseOversellAsync(AppliedChange oversold, InventoryEventReceived received, CancellationToken cancellationToken)
+    {
+        // Name every order that competes for the missing units, so the seller can decide within
+        // minutes which to fulfil and which to refund.
+        var competing = await ledger.CompetingSalesAsync(oversold.Sku, cancellationToken);
+        var orders = string.Join(", ", competing.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Channel?.ToString() ?? s.Source} {s.Reference ?? s.EventId} ({-s.Delta})")));
+        await alerts.RaiseAsync(
+            AlertKind.Oversell,
+            $"oversell:{oversold.Sku}",
+            string.Create(CultureInfo.InvariantCulture, $"{oversold.Sku} is oversold by {-oversold.Change.After.Available}: {received.Source} sold {received.Quantity} ({received.Reference ?? received.EventId}) when {oversold.Change.Before.Available} were available. Competing orders: {orders}."),
+            oversold.Sku,
+            cancellationToken);
+    }
+
+    private async Task ParkAsync(InventoryEventReceived received, ListingRef listing, CancellationToken cancellationToken)
+    {
+        await unmapped.ParkAsync(received, listing, cancellationToken);
+        logger.LogWarning("No SKU is mapped to {Channel} listing {Listing}; event {EventId} parked", listing.Channel, listing.Key, received.EventId);
+        await alerts.RaiseAsync(
+            AlertKind.UnmappedListing,
+            $"unmapped:{listing.Channel}:{listing.Key}",
+            $"A sale on {listing.Channel} listing {listing.Key} ({received.Reference ?? received.EventId}) has no SKU mapped; the event is parked until the listing is mapped.",
+            null,
+            cancellationToken);
+    }
+}
+
+public enum ApplyOutcome
+{
+    Applied,
+    Duplicate,
+    Parked,
+}
+
+/// <summary>The event names a SKU the map does not know.</summary>
+public sealed class UnknownSkuException : Exception
+{
+    public UnknownSkuException()
+    {
+    }
+
+    public UnknownSkuException(string message)
+        : base(message)
+    {
+    }
+
+    public UnknownSkuException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
