@@ -50,6 +50,7 @@ public static class FuncSyncServices
             sp.GetRequiredService<StorageClients>().Table(names.AlertsTable), sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<ILogger<StoreAlertFunction>>()));
 
         services.AddSingleton<AdminKeyFilter>();
+        services.AddSingleton<ShopifyCostBudget>();
         services.AddHttpClient<ShopifyInventory>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value.AdminApiBaseUrl)
             .AddStandardResilienceHandler(ConfigureResilience);
         services.AddSingleton(sp => EtsyRequestBudget.Create(sp.GetRequiredService<IOptions<EtsyOptions>>().Value));

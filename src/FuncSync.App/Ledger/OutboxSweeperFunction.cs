@@ -8,7 +8,7 @@ public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher d
 {
     public const string Name = "OutboxSweeper";
     public const string ScheduleSetting = "FuncSync:OutboxSweepSchedule";
-    public const string DefaultSchedule = "*/30 * * * * *";
+    public const string DefaultSchedule = "0 * * * * *";
     public const string MinimumAgeSetting = "FuncSync:OutboxMinimumAge";
 
     // A row younger than this belongs to an apply that is still enqueuing its pushes.

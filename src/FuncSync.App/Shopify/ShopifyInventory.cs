@@ -10,8 +10,16 @@ namespace FuncSync.Shopify;
 /// <summary>Shopify's side of a push, through the GraphQL Admin API: read a level's "available"
 /// quantity, and set it with <c>inventorySetQuantities</c> conditional on the value read
 /// (<c>changeFromQuantity</c>), under an idempotency key.</summary>
-public sealed class ShopifyInventory(HttpClient http, IOptions<ShopifyOptions> options) : IChannelInventory
+public sealed class ShopifyInventory(HttpClient http, IOptions<ShopifyOptions> options, ShopifyCostBudget budget, TimeProvider time) : IChannelInventory
 {
+    // Shopify's calculated costs: a mutation is 10 points; a single-object query costs a few.
+    private const double MutationCost = 10;
+    private const double QueryCost = 2;
+
+    // A THROTTLED answer means another client shares the bucket; wait for the refill a few times
+    // before leaving the retry to the queue.
+    private const int MaxThrottledAttempts = 5;
+
     private const string ReadQuery =
         "query InventoryLevel($inventoryItemId: ID!, $locationId: ID!) { inventoryItem(id: $inventoryItemId) { id inventoryLevel(locationId: $locationId) { id quantities(names: [\"available\"]) { name quantity } } } }";
 
@@ -75,10 +83,41 @@ public sealed class ShopifyInventory(HttpClient http, IOptions<ShopifyOptions> o
 
     private async Task<JsonNode> SendAsync(string query, JsonObject variables, CancellationToken cancellationToken)
     {
+        var cost = query.StartsWith("mutation", StringComparison.Ordinal) ? MutationCost : QueryCost;
+        for (var attempt = 1; ; attempt++)
+        {
+            var wait = budget.Reserve(cost);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+
+            var body = await PostAsync(query, variables, cancellationToken);
+            budget.Observe(body["extensions"]?["cost"]);
+            if (body["errors"] is not JsonArray { Count: > 0 } errors)
+            {
+                return body["data"] ?? throw new ChannelRequestException("Shopify returned no data.");
+            }
+
+            var text = string.Join("; ", errors.Select(e => (string?)e?["message"]));
+            if (!errors.Any(e => (string?)e?["extensions"]?["code"] == "THROTTLED"))
+            {
+                throw new ChannelRequestException($"Shopify rejected the request: {text}");
+            }
+
+            if (attempt >= MaxThrottledAttempts)
+            {
+                throw new HttpRequestException($"Shopify throttled the request {attempt} times: {text}");
+            }
+        }
+    }
+
+    private async Task<JsonObject> PostAsync(string query, JsonObject variables, CancellationToken cancellationToken)
+    {
         var shopify = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/api/{shopify.ApiVersion}/graphql.json")
         {
-            Content = JsonContent.Create(new JsonObject { ["query"] = query, ["variables"] = variables }),
+            Content = JsonContent.Create(new JsonObject { ["query"] = query, ["variables"] = variables.DeepClone() }),
         };
         request.Headers.Add("X-Shopify-Access-Token", shopify.AccessToken);
         using var response = await http.SendAsync(request, cancellationToken);
@@ -90,20 +129,8 @@ public sealed class ShopifyInventory(HttpClient http, IOptions<ShopifyOptions> o
             throw status is >= 400 and < 500 and not 429 ? new ChannelRequestException(message) : new HttpRequestException(message, null, response.StatusCode);
         }
 
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken)
+        return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken)
             ?? throw new ChannelRequestException("Shopify returned an empty body.");
-        if (body["errors"] is JsonArray { Count: > 0 } errors)
-        {
-            var codes = errors.Select(e => (string?)e?["extensions"]?["code"]).ToList();
-            var text = string.Join("; ", errors.Select(e => (string?)e?["message"]));
-
-            // Throttling clears as the bucket refills: fail this attempt and let the queue retry.
-            throw codes.Contains("THROTTLED")
-                ? new HttpRequestException($"Shopify throttled the request: {text}")
-                : new ChannelRequestException($"Shopify rejected the request: {text}");
-        }
-
-        return body["data"] ?? throw new ChannelRequestException("Shopify returned no data.");
     }
 
     private static ShopifyListing Listing(SkuMapping mapping) =>

@@ -51,12 +51,15 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
     public StorageNames Names => App.Services.GetRequiredService<StorageNames>();
 
+    /// <summary>The configuration this app was started with, for a second instance of the same deployment.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     public LedgerStore Ledger => App.Services.GetRequiredService<LedgerStore>();
 
-    public static async Task<FuncSyncTestApp> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<FuncSyncTestApp> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null)
     {
         var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions(), TimeProvider.System);
-        var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions(), TimeProvider.System);
+        var etsy = await EtsySimulator.StartAsync(etsyOptions ?? new EtsySimulatorOptions(), TimeProvider.System);
         var configuration = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -89,7 +92,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.TrimEnd('/') + "/");
         shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
-        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, azurite.Clients);
+        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, azurite.Clients) { Settings = configuration };
     }
 
     /// <summary>Lists the items on both simulators, maps them, counts them into the ledger, and waits

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+
+namespace FuncSync.App.Tests.Hosting;
+
+/// <summary>Compiles and lints every template under infra/ with the Bicep CLI restored from NuGet: type
+/// errors, unknown properties for the pinned API versions and linter warnings all fail the build here,
+/// long before a deployment would. No Azure login is involved.</summary>
+public sealed class BicepTemplateTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    public static TheoryData<string> Templates()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoRoot(), "infra"), "*.bicep", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(RepoRoot(), file).Replace('\\', '/'));
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Templates_Infra_HasTheFunctionAppAndTheContainerApp()
+    {
+        var templates = Directory.EnumerateFiles(Path.Combine(RepoRoot(), "infra"), "*.bicep")
+            .Select(f => "infra/" + Path.GetFileName(f))
+            .ToList();
+
+        Assert.Contains("infra/main.bicep", templates);
+        Assert.Contains("infra/containerapp.bicep", templates);
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public async Task Build_Template_CompilesWithoutErrorsOrLinterWarnings(string template)
+    {
+        var (exitCode, output, diagnostics) = await RunBicepAsync("build", template, "--stdout");
+
+        Assert.True(exitCode == 0, $"bicep build {template} exited {exitCode}:\n{diagnostics}");
+        Assert.True(string.IsNullOrWhiteSpace(diagnostics), $"bicep build {template} reported:\n{diagnostics}");
+        Assert.NotNull(JsonNode.Parse(output)?["resources"]);
+    }
+
+    [Fact]
+    public async Task BuildParams_MainParameters_SetEveryRequiredParameterOfMain()
+    {
+        var (exitCode, output, diagnostics) = await RunBicepAsync("build-params", "infra/main.bicepparam", "--stdout");
+
+        Assert.True(exitCode == 0 && string.IsNullOrWhiteSpace(diagnostics), $"bicep build-params exited {exitCode}:\n{diagnostics}");
+        var compiled = JsonNode.Parse(output)!;
+        var parameters = JsonNode.Parse((string)compiled["parametersJson"]!)!["parameters"]!.AsObject();
+        var template = JsonNode.Parse((string)compiled["templateJson"]!)!["parameters"]!.AsObject();
+        var required = template.Where(p => p.Value!["defaultValue"] is null).Select(p => p.Key);
+        Assert.All(required, name => Assert.True(parameters.ContainsKey(name), $"main.bicepparam does not set required parameter '{name}'"));
+    }
+
+    private static async Task<(int ExitCode, string Output, string Diagnostics)> RunBicepAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(BicepCli())
+        {
+            WorkingDirectory = RepoRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The CLI is a .NET app: without ICU on the machine it must run invariant, as FuncSync does.
+        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        using var timeout = new CancellationTokenSource(Timeout);
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var diagnostics = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await diagnostics);
+    }
+
+    /// <summary>The CLI from the Azure.Bicep.CommandLine package this project downloads (see the csproj).</summary>
+    private static string BicepCli()
+    {
+        var path = typeof(BicepTemplateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepCli").Value!;
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The Bicep CLI is not at {path}: restore tests/FuncSync.App.Tests (it downloads the package for Linux x64).", path);
+        }
+
+        // NuGet does not promise to keep the exec bit of files it extracts.
+        if (!OperatingSystem.IsWindows() && !File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserExecute))
+        {
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FuncSync.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No FuncSync.sln above {AppContext.BaseDirectory}.");
+    }
+}
