@@ -3,6 +3,13 @@ using FuncSync.Bench;
 // Drives orders through the running app (Azurite, simulators and FuncSync on loopback) and reports
 // the time from Shopify's webhook being accepted to Etsy's simulator receiving the new quantity.
 // Usage: dotnet run -c Release --project bench/FuncSync.Bench -- [--rates 10,50] [--seconds 20] [--etsy-qps 1000]
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --ledger [events]   (ledger throughput vs raw transactions)
+if (args is ["--ledger", ..])
+{
+    await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
+    return;
+}
+
 var options = BenchOptions.Parse(args);
 await using var harness = await BenchHarness.StartAsync(options);
 Console.WriteLine(BenchReport.Header);

@@ -81,7 +81,7 @@ public static class FuncSyncServices
             .AddQueueFunction<ApplyLedgerFunction>(ApplyLedgerFunction.Name, names.InventoryEventsQueue)
             .AddQueueFunction<PushChannelFunction>(PushChannelFunction.Name, names.ChannelPushQueue)
             .AddQueueFunction<StoreAlertFunction>(StoreAlertFunction.Name, names.AlertsQueue)
-            .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, EtsyReceiptPollFunction.ScheduleSetting)
+            .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, string.IsNullOrEmpty(configuration["Etsy:PollSchedule"]) ? new EtsyOptions().PollSchedule : EtsyReceiptPollFunction.ScheduleSetting)
             .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule);
         return services;
     }

@@ -12,6 +12,9 @@ public sealed record SkuMapping(string Sku, string Title, ShopifyListing? Shopif
 {
     public IReadOnlyList<Component> Parts => Components ?? [];
 
+    /// <summary>The composed SKUs that use this one as a part, as the SKU map knows them.</summary>
+    public IReadOnlyList<string> UsedBy { get; init; } = [];
+
     public bool IsComposed => Parts.Count > 0;
 
     public IEnumerable<Channel> Channels

@@ -19,6 +19,7 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(StockChanged))]
 [JsonSerializable(typeof(SkuHistory))]
+[JsonSerializable(typeof(HistoryEntry))]
 internal sealed partial class FuncSyncJson : JsonSerializerContext;
 
 /// <summary>The body of every 4xx/5xx answer: one sentence a person can act on.</summary>

@@ -72,19 +72,24 @@ public sealed class InventoryEventApplier(
     }
 
     /// <summary>Every listing whose quantity the moved rows feed: a row's own listings, and those of
-    /// every bundle or made-to-order listing built from it.</summary>
+    /// every bundle or made-to-order listing built from it. A plain SKU with no bundles costs no read
+    /// beyond its own mapping.</summary>
     private async Task<IReadOnlyCollection<PushTarget>> PushTargetsAsync(SkuMapping sold, IReadOnlyList<(string Sku, int Units)> moves, CancellationToken cancellationToken)
     {
         var targets = new HashSet<PushTarget>(sold.Channels.Select(c => new PushTarget(sold.Sku, c)));
-        foreach (var (row, _) in moves)
+        var related = new HashSet<string>(sold.UsedBy, StringComparer.Ordinal);
+        foreach (var (part, _) in moves.Where(m => !string.Equals(m.Sku, sold.Sku, StringComparison.Ordinal)))
         {
-            var skus = (await map.ParentsOfAsync(row, cancellationToken)).Append(row).Where(s => !string.Equals(s, sold.Sku, StringComparison.Ordinal));
-            foreach (var other in skus.Distinct(StringComparer.Ordinal))
+            related.Add(part);
+            related.UnionWith(await map.ParentsOfAsync(part, cancellationToken));
+        }
+
+        related.Remove(sold.Sku);
+        foreach (var sku in related)
+        {
+            if (await map.GetAsync(sku, cancellationToken) is { } mapping)
             {
-                if (await map.GetAsync(other, cancellationToken) is { } mapping)
-                {
-                    targets.UnionWith(mapping.Channels.Select(c => new PushTarget(other, c)));
-                }
+                targets.UnionWith(mapping.Channels.Select(c => new PushTarget(sku, c)));
             }
         }
 

@@ -1,9 +1,11 @@
 using System.Globalization;
 using Azure;
+using System.Text.Json;
 using Azure.Data.Tables;
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
+using FuncSync.Json;
 using FuncSync.Storage;
 
 namespace FuncSync.Ledger;
@@ -33,18 +35,14 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         var dedupeKey = TableKeys.Join(EventPrefix, received.EventId);
         for (var attempt = 1; ; attempt++)
         {
-            var seen = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["Sku"], cancellationToken);
-            if (seen.HasValue)
-            {
-                return LedgerApplyResult.Duplicate;
-            }
-
+            // No read of the dedupe row up front: the transaction adds it, so a replay fails the whole
+            // transaction with a 409, and only then is the dedupe row looked at.
             var rows = await Task.WhenAll(moves.Select(m => GetStockAsync(m.Sku, cancellationToken)));
             var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, m.Units, returns))).ToList();
             var now = time.GetUtcNow();
             var actions = new List<TableTransactionAction>(1 + (2 * changes.Count) + pushTo.Count)
             {
-                new(TableTransactionActionType.Add, DedupeRow(dedupeKey, received, changes, now)),
+                new(TableTransactionActionType.Add, DedupeRow(dedupeKey, now)),
             };
             foreach (var change in changes)
             {
@@ -62,10 +60,20 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
                 var committed = outbox.Select((entry, i) => entry with { ETag = responses.Value[outboxStart + i].Headers.ETag ?? default }).ToList();
                 return new LedgerApplyResult(LedgerApplyOutcome.Applied, changes.Select(c => new AppliedChange(c.Row.Sku, c.Change)).ToList(), committed);
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                // Another applier committed first (a stock row's ETag moved, or it created the row, or
-                // it applied this very event): re-read and decide again. Never overwrite.
+                if ((await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["Sku"], cancellationToken)).HasValue)
+                {
+                    return LedgerApplyResult.Duplicate;
+                }
+
+                if (attempt >= MaxAttempts)
+                {
+                    throw;
+                }
+
+                // Another applier moved a stock row first (its ETag changed, or it created the row):
+                // re-read and decide again. Never overwrite.
                 var backoff = Math.Min(50, 2 << Math.Min(attempt, 5));
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, backoff)), time, cancellationToken);
             }
@@ -183,22 +191,9 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
 
     private static string StockKey(string sku) => TableKeys.Join(StockPrefix, sku);
 
-    private static HistoryEntry ToHistoryEntry(TableEntity row) => new(
-        row.GetDateTimeOffset("CommittedAt") ?? default,
-        row.GetString("EventId"),
-        Enum.Parse<InventoryEventKind>(row.GetString("Kind")),
-        row.GetString("Source"),
-        row.GetString("Channel") is { } channel ? Enum.Parse<Channel>(channel) : null,
-        row.GetString("Listing"),
-        row.GetString("SoldSku"),
-        row.GetString("Reference"),
-        row.GetString("Reason"),
-        row.GetInt32("Delta") ?? 0,
-        row.GetInt32("Before") ?? 0,
-        row.GetInt32("After") ?? 0,
-        row.GetInt32("PendingInspection") ?? 0,
-        row.GetDateTimeOffset("OccurredAt") ?? default,
-        row.GetDateTimeOffset("ReceivedAt") ?? default);
+    private static HistoryEntry ToHistoryEntry(TableEntity row) =>
+        JsonSerializer.Deserialize(row.GetString("Entry"), FuncSyncJson.Default.HistoryEntry)
+            ?? throw new InvalidDataException($"Audit row {row.RowKey} has no entry.");
 
     private TableTransactionAction StockAction(RowChange change, string eventId, DateTimeOffset now)
     {
@@ -218,13 +213,8 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, change.Row.ETag);
     }
 
-    private TableEntity DedupeRow(string key, InventoryEventReceived received, IReadOnlyList<RowChange> changes, DateTimeOffset now) => new(shop.Key, key)
-    {
-        ["Sku"] = received.Sku ?? changes[0].Row.Sku,
-        ["Kind"] = received.Kind.ToString(),
-        ["Rows"] = string.Join(';', changes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Row.Sku}:{c.Change.Delta}"))),
-        ["AppliedAt"] = now,
-    };
+    // The dedupe row only has to exist; what the event did is in the audit rows.
+    private TableEntity DedupeRow(string key, DateTimeOffset now) => new(shop.Key, key) { ["AppliedAt"] = now };
 
     private TableEntity OutboxRow(OutboxEntry entry, DateTimeOffset now) => new(shop.Key, entry.RowKey)
     {
@@ -235,27 +225,29 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
 
     private TableEntity AuditRow(RowChange change, InventoryEventReceived received, DateTimeOffset now)
     {
-        // Inverted ticks sort the newest change first within the SKU's history.
+        // Inverted ticks sort the newest change first within the SKU's history. The entry is one JSON
+        // property: history is only ever read whole, by key range, and one property is cheaper to
+        // write than sixteen.
         var inverted = (DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+        var entry = new HistoryEntry(
+            now,
+            received.EventId,
+            received.Kind,
+            received.Source,
+            received.Listing?.Channel,
+            received.Listing?.Key,
+            string.Equals(received.Sku, change.Row.Sku, StringComparison.Ordinal) ? null : received.Sku,
+            received.Reference,
+            received.Reason,
+            change.Change.Delta,
+            change.Change.Before.Available,
+            change.Change.After.Available,
+            change.Change.After.PendingInspection,
+            received.OccurredAt,
+            received.ReceivedAt);
         return new TableEntity(shop.Key, TableKeys.Join(AuditPrefix, change.Row.Sku, inverted, received.EventId))
         {
-            ["Sku"] = change.Row.Sku,
-            ["SoldSku"] = received.Sku,
-            ["EventId"] = received.EventId,
-            ["Kind"] = received.Kind.ToString(),
-            ["Source"] = received.Source,
-            ["Channel"] = received.Listing?.Channel.ToString(),
-            ["Listing"] = received.Listing?.Key,
-            ["Reference"] = received.Reference,
-            ["Reason"] = received.Reason,
-            ["Quantity"] = received.Quantity,
-            ["Before"] = change.Change.Before.Available,
-            ["After"] = change.Change.After.Available,
-            ["Delta"] = change.Change.Delta,
-            ["PendingInspection"] = change.Change.After.PendingInspection,
-            ["OccurredAt"] = received.OccurredAt,
-            ["ReceivedAt"] = received.ReceivedAt,
-            ["CommittedAt"] = now,
+            ["Entry"] = JsonSerializer.Serialize(entry, FuncSyncJson.Default.HistoryEntry),
         };
     }
 
