@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using FuncSync.Catalog;
+using FuncSync.Demo;
 using FuncSync.Hosting.Azurite;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
@@ -49,22 +50,11 @@ internal sealed class BenchHarness : IAsyncDisposable
         var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = options.EtsyQueriesPerSecond, QueriesPerDay = 10_000_000 }, TimeProvider.System);
         var builder = FuncSyncHost.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["FuncSync:Shop"] = "bench",
-            ["Shopify:ShopDomain"] = shopify.Options.ShopDomain,
-            ["Shopify:AdminApiBaseUrl"] = shopify.BaseUrl.ToString(),
-            ["Shopify:AccessToken"] = shopify.Options.AccessToken,
-            ["Shopify:WebhookSecret"] = shopify.Options.WebhookSecret,
-            ["Etsy:ApiBaseUrl"] = etsy.BaseUrl.ToString(),
-            ["Etsy:ShopId"] = etsy.Options.ShopId.ToString(CultureInfo.InvariantCulture),
-            ["Etsy:Keystring"] = etsy.Options.Keystring,
-            ["Etsy:SharedSecret"] = etsy.Options.SharedSecret,
-            ["Etsy:AccessToken"] = etsy.Options.AccessToken,
-            ["Etsy:PollSchedule"] = "0 0 0 1 1 *",
-            ["Etsy:QueriesPerSecond"] = options.EtsyQueriesPerSecond.ToString(CultureInfo.InvariantCulture),
-        });
+        var settings = SimulatedChannels.Settings(shopify, etsy);
+        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
+        settings["FuncSync:Shop"] = "bench";
+        settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         var app = FuncSyncHost.Build(builder);

@@ -43,19 +43,12 @@ public sealed class DemoEnvironment : IAsyncDisposable
             var seed = (int)(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() % int.MaxValue);
             demo._shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { Seed = seed }, TimeProvider.System, null, cancellationToken);
             demo._etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { Seed = seed }, TimeProvider.System, null, cancellationToken);
-            var shopify = demo._shopify.Options;
-            var etsy = demo._etsy.Options;
+            foreach (var (key, value) in SimulatedChannels.Settings(demo._shopify, demo._etsy))
+            {
+                overrides[key] = value;
+            }
+
             overrides["FuncSync:Shop"] = "demo";
-            overrides["Shopify:ShopDomain"] = shopify.ShopDomain;
-            overrides["Shopify:AdminApiBaseUrl"] = demo._shopify.BaseUrl.ToString();
-            overrides["Shopify:ApiVersion"] = shopify.ApiVersion;
-            overrides["Shopify:AccessToken"] = shopify.AccessToken;
-            overrides["Shopify:WebhookSecret"] = shopify.WebhookSecret;
-            overrides["Etsy:ApiBaseUrl"] = demo._etsy.BaseUrl.ToString();
-            overrides["Etsy:ShopId"] = etsy.ShopId.ToString(CultureInfo.InvariantCulture);
-            overrides["Etsy:Keystring"] = etsy.Keystring;
-            overrides["Etsy:SharedSecret"] = etsy.SharedSecret;
-            overrides["Etsy:AccessToken"] = etsy.AccessToken;
             overrides["Etsy:PollSchedule"] = "*/5 * * * * *";
 
             // The demo's admin key is public on purpose (README); a real deployment sets its own.

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using FuncSync.Catalog;
+using FuncSync.Demo;
 using FuncSync.Hosting.Storage;
 using FuncSync.Ledger;
 using FuncSync.Simulators.Etsy;
@@ -60,24 +60,12 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     {
         var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions(), TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(etsyOptions ?? new EtsySimulatorOptions(), TimeProvider.System);
-        var configuration = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["FuncSync:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12],
-            ["FuncSync:Shop"] = "test",
-            ["Shopify:ShopDomain"] = shopify.Options.ShopDomain,
-            ["Shopify:AdminApiBaseUrl"] = shopify.BaseUrl.ToString(),
-            ["Shopify:ApiVersion"] = shopify.Options.ApiVersion,
-            ["Shopify:AccessToken"] = shopify.Options.AccessToken,
-            ["Shopify:WebhookSecret"] = shopify.Options.WebhookSecret,
-            ["Etsy:ApiBaseUrl"] = etsy.BaseUrl.ToString(),
-            ["Etsy:ShopId"] = etsy.Options.ShopId.ToString(CultureInfo.InvariantCulture),
-            ["Etsy:Keystring"] = etsy.Options.Keystring,
-            ["Etsy:SharedSecret"] = etsy.Options.SharedSecret,
-            ["Etsy:AccessToken"] = etsy.Options.AccessToken,
-            ["Etsy:PollSchedule"] = NeverSchedule,
-            ["FuncSync:AdminKey"] = AdminKey,
-        };
+        var configuration = SimulatedChannels.Settings(shopify, etsy);
+        configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
+        configuration["FuncSync:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
+        configuration["FuncSync:Shop"] = "test";
+        configuration["Etsy:PollSchedule"] = NeverSchedule;
+        configuration["FuncSync:AdminKey"] = AdminKey;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;

@@ -19,12 +19,11 @@ public sealed class CrashSafetyTests(AzuriteFixture azurite)
         // This instance only imports and observes; the killable process runs the triggers.
         await using var control = await FuncSyncTestApp.StartAsync(
             azurite,
-            new Dictionary<string, string?> { ["FuncSync:RunTriggers"] = "false", ["Etsy:QueriesPerSecond"] = "1000" },
+            new Dictionary<string, string?> { ["FuncSync:RunTriggers"] = "false" },
             new EtsySimulatorOptions { QueriesPerSecond = 1000 });
         var processSettings = new Dictionary<string, string?>(control.Settings)
         {
             ["FuncSync:RunTriggers"] = "true",
-            ["Etsy:QueriesPerSecond"] = "1000",
 
             // A killed instance's messages, outbox rows and timer lease come back in seconds, not minutes.
             ["FuncSync:Queues:receiveVisibilityTimeout"] = "00:00:03",

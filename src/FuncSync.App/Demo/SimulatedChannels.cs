@@ -1,0 +1,25 @@
+using System.Globalization;
+using FuncSync.Simulators.Etsy;
+using FuncSync.Simulators.Shopify;
+
+namespace FuncSync.Demo;
+
+/// <summary>The settings that point FuncSync's connectors at the simulators instead of the real
+/// services: the demo, the tests and the benchmarks all connect this way.</summary>
+public static class SimulatedChannels
+{
+    public static Dictionary<string, string?> Settings(ShopifySimulator shopify, EtsySimulator etsy) => new()
+    {
+        ["Shopify:ShopDomain"] = shopify.Options.ShopDomain,
+        ["Shopify:AdminApiBaseUrl"] = shopify.BaseUrl.ToString(),
+        ["Shopify:ApiVersion"] = shopify.Options.ApiVersion,
+        ["Shopify:AccessToken"] = shopify.Options.AccessToken,
+        ["Shopify:WebhookSecret"] = shopify.Options.WebhookSecret,
+        ["Etsy:ApiBaseUrl"] = etsy.BaseUrl.ToString(),
+        ["Etsy:ShopId"] = etsy.Options.ShopId.ToString(CultureInfo.InvariantCulture),
+        ["Etsy:Keystring"] = etsy.Options.Keystring,
+        ["Etsy:SharedSecret"] = etsy.Options.SharedSecret,
+        ["Etsy:AccessToken"] = etsy.Options.AccessToken,
+        ["Etsy:QueriesPerSecond"] = etsy.Options.QueriesPerSecond.ToString(CultureInfo.InvariantCulture),
+    };
+}
