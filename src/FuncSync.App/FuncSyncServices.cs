@@ -28,6 +28,9 @@ public static class FuncSyncServices
         services.AddSingleton(new ShopPartition(configuration["FuncSync:Shop"] ?? "default"));
         services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EtsyOptions>().BindConfiguration(EtsyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Allocation.AllocationOptions>().BindConfiguration(Allocation.AllocationOptions.Section)
+            .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld and MaximumShown must not be negative.").ValidateOnStart();
+        services.AddSingleton<Allocation.IDerivedThreshold, Allocation.NoDerivedThreshold>();
 
         // Before the triggers: hosted services start in registration order.
         services.AddHostedService<StorageBootstrap>();

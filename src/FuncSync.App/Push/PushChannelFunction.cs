@@ -1,19 +1,28 @@
 using System.Text.Json;
+using FuncSync.Allocation;
 using FuncSync.Catalog;
+using FuncSync.Domain;
 using FuncSync.Domain.Allocation;
 using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Ledger;
+using FuncSync.Storage;
+using Microsoft.Extensions.Options;
 
 namespace FuncSync.Push;
 
 /// <summary>Queue function on <c>channel-push</c>: reads the ledger now, works out what the channel
-/// should show, and writes it only if the channel shows something else.</summary>
+/// should show under the allocation policy (computed over every channel the SKU is listed on), and
+/// writes it only if the channel shows something else.</summary>
 public sealed class PushChannelFunction(
     SkuMapStore map,
     LedgerStore ledger,
     PushStore pushes,
     IEnumerable<IChannelInventory> connectors,
+    IOptions<AllocationOptions> allocation,
+    IDerivedThreshold derivedThreshold,
+    IQueueSender queues,
+    StorageNames names,
     TimeProvider time,
     ILogger<PushChannelFunction> logger) : IQueueFunction
 {
@@ -36,7 +45,7 @@ public sealed class PushChannelFunction(
         var connector = connectors.Single(c => c.Channel == command.Channel);
         var last = await pushes.GetAsync(command.Sku, command.Channel, cancellationToken);
         var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
-        if (last is not null && last.LedgerVersion >= stock.Version)
+        if (last is not null && last.LedgerVersion >= stock.Version && !IsHeld(last))
         {
             // An earlier push already brought this channel to this ledger state or a newer one: a burst
             // of sales costs the channel one write, not one per sale.
@@ -44,9 +53,16 @@ public sealed class PushChannelFunction(
             return;
         }
 
+        var rules = allocation.Value.RulesFor(mapping.Channels);
+        var threshold = allocation.Value.Policy.EffectiveThreshold(await derivedThreshold.ForAsync(mapping, cancellationToken));
         for (var attempt = 1; ; attempt++)
         {
-            var target = ChannelAllocation.QuantityToShow(stock.Available);
+            var share = ChannelAllocation.Allocate(stock.Available, rules, threshold)[IndexOf(rules, command.Channel)];
+            var isProtected = ChannelAllocation.IsProtected(stock.Available, threshold);
+            var elsewhere = isProtected ? await OthersShownAsync(mapping, command.Channel, cancellationToken) : [];
+            var target = isProtected
+                ? ChannelAllocation.TargetFor(command.Channel, stock.Available, rules, threshold, c => elsewhere.GetValueOrDefault(c))
+                : share;
             var current = await connector.ReadAsync(mapping, cancellationToken);
             var status = Decide(current.Quantity, target, last);
             if (status == PushStatus.Written)
@@ -65,7 +81,9 @@ public sealed class PushChannelFunction(
 
             var now = time.GetUtcNow();
             var shown = status == PushStatus.Written ? target : current.Quantity;
-            var record = new PushRecord(command.Sku, command.Channel, shown, target, status, stock.Version, now, status == PushStatus.Written ? now : last?.WrittenAt);
+            // The record keeps the channel's share as its target: a share held back until another
+            // channel's decrease lands shows as Shown < Target, which lets the next push through.
+            var record = new PushRecord(command.Sku, command.Channel, shown, share, status, stock.Version, now, status == PushStatus.Written ? now : last?.WrittenAt);
             if (!await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken))
             {
                 if (attempt >= MaxAttempts)
@@ -82,8 +100,71 @@ public sealed class PushChannelFunction(
             logger.LogInformation(
                 "Push {Sku} to {Channel}: {Status} (channel showed {Current}, ledger wants {Target})",
                 command.Sku, command.Channel, status, current.Quantity, target);
+            if (isProtected)
+            {
+                await ReleaseHeldSharesAsync(command, mapping, record, current.Quantity, stock.Available, rules, threshold, cancellationToken);
+            }
+
             return;
         }
+    }
+
+    /// <summary>In the protected zone a channel's rise waits for the other channels' decreases. Whoever
+    /// records second sees the other's record: a channel that just gave units back wakes the channels
+    /// waiting for them, and a channel left waiting checks whether the units came free meanwhile.</summary>
+    private async Task ReleaseHeldSharesAsync(
+        SyncListing command, SkuMapping mapping, PushRecord record, int before, int available, IReadOnlyList<ChannelRule<Channel>> rules, int threshold, CancellationToken cancellationToken)
+    {
+        if (record.Status == PushStatus.Written && record.Shown < before)
+        {
+            foreach (var channel in mapping.Channels.Where(c => c != command.Channel))
+            {
+                if (await pushes.GetAsync(command.Sku, channel, cancellationToken) is { } other && IsHeld(other))
+                {
+                    await EnqueueAsync(new SyncListing(command.Sku, channel), cancellationToken);
+                }
+            }
+        }
+
+        if (IsHeld(record))
+        {
+            var elsewhere = await OthersShownAsync(mapping, command.Channel, cancellationToken);
+            if (ChannelAllocation.TargetFor(command.Channel, available, rules, threshold, c => elsewhere.GetValueOrDefault(c)) > record.Shown)
+            {
+                await EnqueueAsync(command, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<Dictionary<Channel, int?>> OthersShownAsync(SkuMapping mapping, Channel self, CancellationToken cancellationToken)
+    {
+        var shown = new Dictionary<Channel, int?>();
+        foreach (var channel in mapping.Channels.Where(c => c != self))
+        {
+            shown[channel] = (await pushes.GetAsync(mapping.Sku, channel, cancellationToken))?.Shown;
+        }
+
+        return shown;
+    }
+
+    private Task EnqueueAsync(SyncListing command, CancellationToken cancellationToken) =>
+        queues.SendAsync(names.ChannelPushQueue, JsonSerializer.Serialize(command, FuncSyncJson.Default.SyncListing), cancellationToken);
+
+    /// <summary>Showing less than its share because other channels still showed the units: not done.
+    /// A deferred increase is different: it waits for a sale's own event, never for another push.</summary>
+    internal static bool IsHeld(PushRecord record) => record.Status != PushStatus.Deferred && record.Shown < record.Target;
+
+    private static int IndexOf(IReadOnlyList<ChannelRule<Channel>> rules, Channel channel)
+    {
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (rules[i].Channel == channel)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"{channel} has no allocation rule.");
     }
 
     private async Task<(PushRecord? Last, SkuAvailability Stock)> ReloadAsync(SyncListing command, SkuMapping mapping, CancellationToken cancellationToken) =>

@@ -1,0 +1,55 @@
+using FuncSync.Domain;
+using FuncSync.Domain.Allocation;
+
+namespace FuncSync.Allocation;
+
+/// <summary>The seller's allocation policy (<c>Allocation__Mode=Strict</c>, <c>Allocation__Threshold=3</c>,
+/// <c>Allocation__Channels__Etsy__BufferPercent=10</c>).</summary>
+public sealed class AllocationOptions
+{
+    public const string Section = "Allocation";
+
+    /// <summary>Protected by default; with no threshold set and none derived yet, that behaves as
+    /// plain (every channel shows the master quantity minus its buffer).</summary>
+    public AllocationMode Mode { get; set; } = AllocationMode.Protected;
+
+    /// <summary>The seller's low-stock threshold T; unset lets a derived threshold decide.</summary>
+    public int? Threshold { get; set; }
+
+    public Dictionary<Channel, ChannelAllocationOptions> Channels { get; set; } = [];
+
+    public AllocationPolicy Policy => new(Mode, Threshold);
+
+    /// <summary>The rules for the channels a SKU is listed on. Unless the seller says otherwise,
+    /// Shopify (webhooks within seconds) goes before Etsy (polled), so the scarce unit sits where a
+    /// sale reaches the hub fastest.</summary>
+    public IReadOnlyList<ChannelRule<Channel>> RulesFor(IEnumerable<Channel> channels) =>
+        channels.Select(channel => Channels.TryGetValue(channel, out var c)
+                ? new ChannelRule<Channel>(channel, c.Priority ?? DefaultPriority(channel), new ChannelBuffer(c.BufferPercent, c.MinimumHeld, c.MaximumShown))
+                : new ChannelRule<Channel>(channel, DefaultPriority(channel), ChannelBuffer.None))
+            .ToList();
+
+    /// <summary>Start-up check, so a typo fails the deployment instead of a push.</summary>
+    public bool IsValid() =>
+        Threshold is null or >= 0
+        && Channels.Values.All(c => c.BufferPercent is >= 0 and <= 100 && c.MinimumHeld >= 0 && c.MaximumShown is null or >= 0);
+
+    private static int DefaultPriority(Channel channel) => channel switch
+    {
+        Channel.Shopify => 0,
+        _ => 10 + (int)channel,
+    };
+}
+
+/// <summary>One channel's buffer and priority.</summary>
+public sealed class ChannelAllocationOptions
+{
+    /// <summary>Lower goes first for scarce units.</summary>
+    public int? Priority { get; set; }
+
+    public int BufferPercent { get; set; }
+
+    public int MinimumHeld { get; set; }
+
+    public int? MaximumShown { get; set; }
+}
