@@ -23,9 +23,11 @@ var queueNames = [
   'inventory-events'
   'channel-push'
   'alerts'
+  'shopify-level-checks'
   'inventory-events-poison'
   'channel-push-poison'
   'alerts-poison'
+  'shopify-level-checks-poison'
 ]
 var tableNames = [
   'Ledger'

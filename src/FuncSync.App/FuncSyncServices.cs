@@ -47,6 +47,8 @@ public static class FuncSyncServices
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<RejectedWebhookStore>();
         services.AddSingleton<ShopifyWebhookFunction>();
+        services.AddSingleton<ShopifyLevelWatermarks>();
+        services.AddSingleton<ShopifyQueues>();
         services.AddSingleton<SkuStatusFunction>();
         services.AddSingleton<StockAdminFunctions>();
         services.AddScoped(sp => new StoreAlertFunction(
@@ -84,6 +86,7 @@ public static class FuncSyncServices
             .AddQueueFunction<ApplyLedgerFunction>(ApplyLedgerFunction.Name, names.InventoryEventsQueue)
             .AddQueueFunction<PushChannelFunction>(PushChannelFunction.Name, names.ChannelPushQueue)
             .AddQueueFunction<StoreAlertFunction>(StoreAlertFunction.Name, names.AlertsQueue)
+            .AddQueueFunction<ShopifyLevelCheckFunction>(ShopifyLevelCheckFunction.Name, names.ShopifyLevelChecksQueue)
             .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, string.IsNullOrEmpty(configuration["Etsy:PollSchedule"]) ? new EtsyOptions().PollSchedule : EtsyReceiptPollFunction.ScheduleSetting)
             .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule);
         return services;

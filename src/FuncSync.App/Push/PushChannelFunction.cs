@@ -55,6 +55,10 @@ public sealed class PushChannelFunction(
 
         var rules = allocation.Value.RulesFor(mapping.Channels);
         var threshold = allocation.Value.Policy.EffectiveThreshold(await derivedThreshold.ForAsync(mapping, cancellationToken));
+
+        // What this invocation itself wrote: after a racing push, the channel showing it is our own
+        // doing, not an unseen sale.
+        int? ownWrite = null;
         for (var attempt = 1; ; attempt++)
         {
             var share = ChannelAllocation.Allocate(stock.Available, rules, threshold)[IndexOf(rules, command.Channel)];
@@ -64,12 +68,13 @@ public sealed class PushChannelFunction(
                 ? ChannelAllocation.TargetFor(command.Channel, stock.Available, rules, threshold, c => elsewhere.GetValueOrDefault(c))
                 : share;
             var current = await connector.ReadAsync(mapping, cancellationToken);
-            var status = Decide(current.Quantity, target, last);
+            var status = Decide(current.Quantity, target, last, ownWrite);
             if (status == PushStatus.Written)
             {
                 try
                 {
                     await connector.WriteAsync(mapping, current, target, cancellationToken);
+                    ownWrite = target;
                 }
                 catch (StaleChannelQuantityException) when (attempt < MaxAttempts)
                 {
@@ -173,14 +178,14 @@ public sealed class PushChannelFunction(
     /// <summary>Decreases go out at once. An increase goes out only while the channel still shows what
     /// FuncSync last saw there: if it moved, a buyer probably bought a unit that has not reached the
     /// ledger yet, and raising the count could sell it twice. The sale's own event re-triggers the push.</summary>
-    internal static PushStatus Decide(int current, int target, PushRecord? last)
+    internal static PushStatus Decide(int current, int target, PushRecord? last, int? ownWrite = null)
     {
         if (current == target)
         {
             return PushStatus.InSync;
         }
 
-        if (target > current && last is not null && last.Shown != current)
+        if (target > current && last is not null && last.Shown != current && ownWrite != current)
         {
             return PushStatus.Deferred;
         }

@@ -26,4 +26,26 @@ public sealed class ShopifyOptions
     /// <summary>The app's client secret: Shopify signs webhooks with it.</summary>
     [Required]
     public string WebhookSecret { get; set; } = string.Empty;
+
+    /// <summary>The secret before a rotation. Shopify may keep signing with it for a while after the
+    /// switch, so it is accepted until <see cref="PreviousWebhookSecretValidUntil"/>.</summary>
+    public string? PreviousWebhookSecret { get; set; }
+
+    /// <summary>End of the rotation window; without it the previous secret is not accepted at all.</summary>
+    public DateTimeOffset? PreviousWebhookSecretValidUntil { get; set; }
+
+    /// <summary>The seller's capture point: <c>orders/create</c> (stock leaves at checkout) or
+    /// <c>orders/paid</c> (at payment). The other topic is acknowledged and ignored.</summary>
+    [RegularExpression("^orders/(create|paid)$")]
+    public string SaleTopic { get; set; } = "orders/create";
+
+    /// <summary>How long an inventory_levels/update settles before it is compared with what FuncSync
+    /// last saw: long enough for the sale or push that caused it to reach the push record first.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan LevelCheckDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The shop plan's GraphQL restore rate in points per second (Standard 100, Advanced 200,
+    /// Plus 1000, Enterprise 2000). Used until Shopify reports its own figures.</summary>
+    [Range(1, 100_000)]
+    public int PlanRestoreRate { get; set; } = 100;
 }

@@ -2,12 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace FuncSync.Shopify;
 
-/// <summary>The fields of Shopify's REST Order payload (orders/create) that move stock.</summary>
+/// <summary>The fields of Shopify's REST Order payload (orders/create, orders/paid, orders/cancelled) that move stock.</summary>
 public sealed record ShopifyOrder(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("created_at")] DateTimeOffset? CreatedAt,
-    [property: JsonPropertyName("line_items")] IReadOnlyList<ShopifyLineItem> LineItems);
+    [property: JsonPropertyName("line_items")] IReadOnlyList<ShopifyLineItem> LineItems)
+{
+    [JsonPropertyName("cancelled_at")]
+    public DateTimeOffset? CancelledAt { get; init; }
+
+    [JsonPropertyName("fulfillments")]
+    public IReadOnlyList<ShopifyFulfillment>? Fulfillments { get; init; }
+}
 
 /// <param name="VariantId">Null for custom line items, which have no stock to move.</param>
 /// <param name="InventoryManagement">"shopify" when Shopify tracks the variant's stock.</param>
@@ -16,8 +23,70 @@ public sealed record ShopifyLineItem(
     [property: JsonPropertyName("variant_id")] long? VariantId,
     [property: JsonPropertyName("sku")] string? Sku,
     [property: JsonPropertyName("quantity")] int Quantity,
-    [property: JsonPropertyName("variant_inventory_management")] string? InventoryManagement);
+    [property: JsonPropertyName("variant_inventory_management")] string? InventoryManagement)
+{
+    /// <summary>null (nothing shipped), <c>partial</c> or <c>fulfilled</c>.</summary>
+    [JsonPropertyName("fulfillment_status")]
+    public string? FulfillmentStatus { get; init; }
+}
+
+public sealed record ShopifyFulfillment(
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("line_items")] IReadOnlyList<ShopifyFulfilledLine>? LineItems);
+
+public sealed record ShopifyFulfilledLine(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("quantity")] int Quantity);
+
+/// <summary>The REST Refund payload of refunds/create.</summary>
+public sealed record ShopifyRefund(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("order_id")] long OrderId,
+    [property: JsonPropertyName("created_at")] DateTimeOffset? CreatedAt,
+    [property: JsonPropertyName("refund_line_items")] IReadOnlyList<ShopifyRefundLineItem> RefundLineItems);
+
+/// <param name="RestockType"><c>no_restock</c>, <c>cancel</c> (unfulfilled units), <c>return</c>
+/// (fulfilled units came back) or the deprecated <c>legacy_restock</c> on old refunds.</param>
+public sealed record ShopifyRefundLineItem(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("line_item_id")] long LineItemId,
+    [property: JsonPropertyName("quantity")] int Quantity,
+    [property: JsonPropertyName("restock_type")] string? RestockType,
+    [property: JsonPropertyName("location_id")] long? LocationId,
+    [property: JsonPropertyName("line_item")] ShopifyLineItem? LineItem);
+
+/// <summary>The inventory_levels/update payload: the absolute "available" at one location.</summary>
+public sealed record ShopifyInventoryLevel(
+    [property: JsonPropertyName("inventory_item_id")] long InventoryItemId,
+    [property: JsonPropertyName("location_id")] long LocationId,
+    [property: JsonPropertyName("available")] int? Available,
+    [property: JsonPropertyName("updated_at")] DateTimeOffset? UpdatedAt);
+
+/// <summary>The products/update payload, as far as the mapping audit needs it.</summary>
+public sealed record ShopifyProduct(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("title")] string? Title,
+    [property: JsonPropertyName("variants")] IReadOnlyList<ShopifyProductVariant> Variants);
+
+public sealed record ShopifyProductVariant(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("sku")] string? Sku,
+    [property: JsonPropertyName("inventory_item_id")] long? InventoryItemId,
+    [property: JsonPropertyName("title")] string? Title);
+
+/// <summary>A Shopify inventory level moved; checked after a settling delay (see <see cref="ShopifyLevelCheckFunction"/>).</summary>
+public sealed record ShopifyLevelChanged(
+    string EventId,
+    long InventoryItemId,
+    long LocationId,
+    int? Available,
+    DateTimeOffset TriggeredAt,
+    DateTimeOffset ReceivedAt);
 
 [JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(ShopifyOrder))]
+[JsonSerializable(typeof(ShopifyRefund))]
+[JsonSerializable(typeof(ShopifyInventoryLevel))]
+[JsonSerializable(typeof(ShopifyProduct))]
+[JsonSerializable(typeof(ShopifyLevelChanged))]
 internal sealed partial class ShopifyJson : JsonSerializerContext;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using FuncSync.Alerts;
+using FuncSync.Catalog;
 using FuncSync.Domain;
-using FuncSync.Domain.Ledger;
 using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Ledger;
@@ -11,14 +12,19 @@ using Microsoft.Extensions.Options;
 
 namespace FuncSync.Shopify;
 
-/// <summary>HTTP function <c>POST /api/webhooks/shopify</c>. Verifies the signature over the raw body,
-/// turns an order's lines into sale events on the <c>inventory-events</c> queue, and answers within
-/// Shopify's 5-second window; the ledger work happens behind the queue.</summary>
+/// <summary>HTTP function <c>POST /api/webhooks/shopify</c>. Verifies the signature over the raw body and
+/// the shop, turns each inventory-relevant topic into events on the <c>inventory-events</c> queue (or a
+/// delayed level check, or a mapping alert), and answers within Shopify's 5-second window; the ledger
+/// work happens behind the queues.</summary>
 public sealed class ShopifyWebhookFunction(
     IOptions<ShopifyOptions> options,
     IQueueSender queues,
     StorageNames names,
     RejectedWebhookStore rejected,
+    ShopifyQueues shopifyQueues,
+    ShopifyLevelWatermarks levels,
+    SkuMapStore map,
+    AlertSender alerts,
     TimeProvider time,
     ILogger<ShopifyWebhookFunction> logger)
 {
@@ -38,8 +44,13 @@ public sealed class ShopifyWebhookFunction(
         var shopify = options.Value;
         if (!ShopifyWebhookSignature.IsValid(shopify.WebhookSecret, body, headers.Hmac))
         {
-            logger.LogWarning("Refused a Shopify webhook with a missing or invalid signature (topic {Topic})", headers.Topic);
-            return Problem(StatusCodes.Status401Unauthorized, "The webhook signature is missing or invalid.");
+            if (!IsPreviousSecretValid(shopify, receivedAt, body, headers.Hmac))
+            {
+                logger.LogWarning("Refused a Shopify webhook with a missing or invalid signature (topic {Topic})", headers.Topic);
+                return Problem(StatusCodes.Status401Unauthorized, "The webhook signature is missing or invalid.");
+            }
+
+            logger.LogInformation("Shopify webhook (topic {Topic}) is signed with the previous secret, accepted until {Until}", headers.Topic, shopify.PreviousWebhookSecretValidUntil);
         }
 
         if (!string.Equals(headers.ShopDomain, shopify.ShopDomain, StringComparison.OrdinalIgnoreCase))
@@ -54,55 +65,128 @@ public sealed class ShopifyWebhookFunction(
             return Problem(StatusCodes.Status400BadRequest, "The webhook has neither X-Shopify-Event-Id nor X-Shopify-Webhook-Id, so it cannot be deduplicated.");
         }
 
-        if (!string.Equals(headers.Topic, "orders/create", StringComparison.Ordinal))
+        var topic = headers.Topic;
+        var handled = topic switch
         {
-            logger.LogInformation("Ignored Shopify webhook topic {Topic}", headers.Topic);
+            "orders/create" or "orders/paid" when string.Equals(topic, shopify.SaleTopic, StringComparison.Ordinal) => true,
+            "orders/cancelled" or "refunds/create" or "inventory_levels/update" or "products/update" => true,
+            _ => false,
+        };
+        if (!handled)
+        {
+            logger.LogInformation("Ignored Shopify webhook topic {Topic} ({EventId})", topic, eventId);
             return Results.Ok();
         }
 
-        ShopifyOrder order;
         try
         {
-            order = JsonSerializer.Deserialize(body, ShopifyJson.Default.ShopifyOrder)
-                ?? throw new JsonException("The body is the JSON literal null.");
+            var at = headers.TriggeredAt;
+            switch (topic)
+            {
+                case "orders/cancelled":
+                    var cancelled = Read(body, ShopifyJson.Default.ShopifyOrder);
+                    await SendAsync(ShopifyEventTranslator.Cancellations(cancelled, at ?? cancelled.CancelledAt ?? receivedAt, receivedAt, SkippedLine(cancelled)), topic, eventId, cancellationToken);
+                    break;
+                case "refunds/create":
+                    var refund = Read(body, ShopifyJson.Default.ShopifyRefund);
+                    await SendAsync(ShopifyEventTranslator.Refund(refund, at ?? refund.CreatedAt ?? receivedAt, receivedAt, SkippedRefundLine(refund)), topic, eventId, cancellationToken);
+                    break;
+                case "inventory_levels/update":
+                    await CheckLevelLaterAsync(Read(body, ShopifyJson.Default.ShopifyInventoryLevel), eventId, at, receivedAt, cancellationToken);
+                    break;
+                case "products/update":
+                    await AuditProductAsync(Read(body, ShopifyJson.Default.ShopifyProduct), cancellationToken);
+                    break;
+                default:
+                    var order = Read(body, ShopifyJson.Default.ShopifyOrder);
+                    await SendAsync(ShopifyEventTranslator.Sales(order, at ?? order.CreatedAt ?? receivedAt, receivedAt, SkippedLine(order)), topic!, eventId, cancellationToken);
+                    break;
+            }
         }
         catch (JsonException ex)
         {
             var kept = await rejected.KeepAsync("shopify", eventId, body, ex.Message, cancellationToken);
-            logger.LogWarning("Shopify webhook {EventId} is not a readable order; raw body kept as {Blob}", eventId, kept);
-            return Problem(StatusCodes.Status400BadRequest, $"The webhook body is not a readable order ({ex.Message}). It was kept for inspection as {kept}.");
+            logger.LogWarning("Shopify webhook {EventId} ({Topic}) is not readable; raw body kept as {Blob}", eventId, topic, kept);
+            return Problem(StatusCodes.Status400BadRequest, $"The webhook body is not a readable {topic} payload ({ex.Message}). It was kept for inspection as {kept}.");
         }
 
-        var occurredAt = headers.TriggeredAt ?? order.CreatedAt ?? receivedAt;
-        var sent = 0;
-        foreach (var line in order.LineItems)
-        {
-            if (line.VariantId is not { } variantId || line.Quantity <= 0
-                || (line.InventoryManagement is not null && !string.Equals(line.InventoryManagement, "shopify", StringComparison.Ordinal)))
-            {
-                logger.LogInformation("Skipped line {LineId} of order {Order}: no variant or stock not tracked by Shopify", line.Id, order.Name);
-                continue;
-            }
-
-            var received = new InventoryEventReceived(
-                EventId: string.Create(CultureInfo.InvariantCulture, $"shopify:{eventId}:{line.Id}"),
-                Kind: InventoryEventKind.Sale,
-                Source: "shopify",
-                Listing: new ListingRef(Channel.Shopify, variantId.ToString(CultureInfo.InvariantCulture)),
-                Sku: null,
-                Quantity: line.Quantity,
-                OccurredAt: occurredAt,
-                ReceivedAt: receivedAt,
-                Reference: order.Name ?? order.Id.ToString(CultureInfo.InvariantCulture));
-
-            // A failure here answers 500 and Shopify redelivers; lines already sent dedupe on their event ids.
-            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
-            sent++;
-        }
-
-        logger.LogInformation("Shopify order {Order} ({EventId}): {Count} sale events queued", order.Name, eventId, sent);
         return Results.Ok();
     }
+
+    private static bool IsPreviousSecretValid(ShopifyOptions shopify, DateTimeOffset now, byte[] body, string? hmac) =>
+        shopify.PreviousWebhookSecret is { Length: > 0 } previous
+        && shopify.PreviousWebhookSecretValidUntil is { } until
+        && now <= until
+        && ShopifyWebhookSignature.IsValid(previous, body, hmac);
+
+    private static T Read<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(body, type) ?? throw new JsonException("The body is the JSON literal null.");
+
+    private async Task SendAsync(IReadOnlyList<InventoryEventReceived> events, string topic, string eventId, CancellationToken cancellationToken)
+    {
+        foreach (var received in events)
+        {
+            // A failure here answers 500 and Shopify redelivers; events already sent dedupe on their ids.
+            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+        }
+
+        logger.LogInformation("Shopify {Topic} ({EventId}): {Count} events queued", topic, eventId, events.Count);
+    }
+
+    private async Task CheckLevelLaterAsync(ShopifyInventoryLevel level, string eventId, DateTimeOffset? triggeredAt, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var at = triggeredAt ?? level.UpdatedAt ?? receivedAt;
+        if (!await levels.TryAdvanceAsync(level.InventoryItemId, level.LocationId, at, cancellationToken))
+        {
+            logger.LogInformation(
+                "Ignored a stale inventory_levels/update {EventId} for item {Item} at {Location}, triggered at {TriggeredAt}: a newer one was seen",
+                eventId, level.InventoryItemId, level.LocationId, at);
+            return;
+        }
+
+        var check = new ShopifyLevelChanged(eventId, level.InventoryItemId, level.LocationId, level.Available, at, receivedAt);
+        await shopifyQueues.SendLevelCheckAsync(JsonSerializer.Serialize(check, ShopifyJson.Default.ShopifyLevelChanged), options.Value.LevelCheckDelay, cancellationToken);
+    }
+
+    /// <summary>Feeds the mapping audit: a variant FuncSync has no SKU for, or a mapped variant that is
+    /// gone from its product, is raised once per variant (alerts are stored by key).</summary>
+    private async Task AuditProductAsync(ShopifyProduct product, CancellationToken cancellationToken)
+    {
+        var present = new HashSet<long>();
+        foreach (var variant in product.Variants)
+        {
+            present.Add(variant.Id);
+            var listing = new ListingRef(Channel.Shopify, variant.Id.ToString(CultureInfo.InvariantCulture));
+            if (await map.FindSkuAsync(listing, cancellationToken) is null)
+            {
+                await alerts.RaiseAsync(
+                    AlertKind.UnmappedListing,
+                    $"unmapped:{listing.Channel}:{listing.Key}",
+                    string.Create(CultureInfo.InvariantCulture, $"Shopify variant {variant.Id} (SKU '{variant.Sku}') of product {product.Id} '{product.Title}' is not in the SKU map: its sales will be parked until it is mapped."),
+                    null,
+                    cancellationToken);
+            }
+        }
+
+        await foreach (var mapping in map.ListAsync(cancellationToken))
+        {
+            if (mapping.Shopify is { ProductId: { } productId } listing && productId == product.Id && !present.Contains(listing.VariantId))
+            {
+                await alerts.RaiseAsync(
+                    AlertKind.UnmappedListing,
+                    string.Create(CultureInfo.InvariantCulture, $"removed:{Channel.Shopify}:{listing.VariantId}"),
+                    string.Create(CultureInfo.InvariantCulture, $"{mapping.Sku} is mapped to Shopify variant {listing.VariantId}, which product {product.Id} no longer has."),
+                    mapping.Sku,
+                    cancellationToken);
+            }
+        }
+    }
+
+    private Action<ShopifyLineItem> SkippedLine(ShopifyOrder order) => line =>
+        logger.LogInformation("Skipped line {LineId} of order {Order}: no variant, stock not tracked by Shopify, or nothing to move", line.Id, order.Name);
+
+    private Action<ShopifyRefundLineItem> SkippedRefundLine(ShopifyRefund refund) => line =>
+        logger.LogInformation("Skipped refund line {LineId} of refund {Refund}: restock type {RestockType} or no tracked variant", line.Id, refund.Id, line.RestockType);
 
     private static IResult Problem(int status, string error) =>
         Results.Json(new ProblemBody(error), FuncSyncJson.Default.ProblemBody, statusCode: status);

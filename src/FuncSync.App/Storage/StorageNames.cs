@@ -25,6 +25,9 @@ public sealed class StorageNames
 
     public string AlertsQueue => QueuePrefix + "alerts";
 
+    /// <summary>Shopify inventory-level changes wait here for a settling delay before they are judged.</summary>
+    public string ShopifyLevelChecksQueue => QueuePrefix + "shopify-level-checks";
+
     /// <summary>Stock rows, dedupe rows, outbox rows and audit rows of a shop share one partition of
     /// this table: an entity-group transaction cannot span tables.</summary>
     public string LedgerTable => Prefix + "Ledger";
@@ -41,7 +44,7 @@ public sealed class StorageNames
 
     public string RejectedWebhooksContainer => QueuePrefix + "rejected-webhooks";
 
-    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue];
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue];
 
     public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable];
 }

@@ -143,6 +143,54 @@ internal sealed class ShopifyInventoryStore
         }
     }
 
+    /// <summary>A person edits "available" in the Shopify admin.</summary>
+    public void SetAvailable(long inventoryItemId, long locationId, int available)
+    {
+        lock (_gate)
+        {
+            if (!_levels.ContainsKey((inventoryItemId, locationId)))
+            {
+                throw new KeyNotFoundException($"Inventory item {inventoryItemId} is not stocked at location {locationId}.");
+            }
+
+            _levels[(inventoryItemId, locationId)] = available;
+        }
+    }
+
+    /// <summary>Puts units of a variant back at the location it sells from; returns the new available.</summary>
+    public int Restock(long variantId, int quantity)
+    {
+        lock (_gate)
+        {
+            var variant = _variants[variantId];
+            return _levels[(variant.InventoryItemId, variant.LocationId)] += quantity;
+        }
+    }
+
+    public ShopifyVariant GetVariant(long variantId)
+    {
+        lock (_gate)
+        {
+            return _variants[variantId];
+        }
+    }
+
+    public IReadOnlyList<ShopifyVariant> VariantsOf(long productId)
+    {
+        lock (_gate)
+        {
+            return [.. _variants.Values.Where(v => v.ProductId == productId).OrderBy(v => v.VariantId)];
+        }
+    }
+
+    public void RemoveVariant(long variantId)
+    {
+        lock (_gate)
+        {
+            _variants.Remove(variantId);
+        }
+    }
+
     /// <summary>
     /// Takes stock for a checkout, all lines or none. Returns the variants sold, or null when any line lacks stock.
     /// </summary>

@@ -26,6 +26,9 @@ public sealed class ShopifySimulator : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SeededIds _ids;
     private readonly Dictionary<string, WebhookEvent> _events = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, JsonObject> _orders = [];
+    private readonly List<Task> _background = [];
+    private long _nextRefundId = 900_000_001;
     private long _nextOrderId;
     private long _nextLineItemId;
     private int _nextOrderNumber = 1001;
@@ -100,9 +103,10 @@ public sealed class ShopifySimulator : IAsyncDisposable
 
         WebhookEvent webhookEvent;
         long orderId;
+        IReadOnlyList<(ShopifyVariant Variant, int Quantity)>? sold;
         lock (_gate)
         {
-            var sold = _store.TryTake(lines);
+            sold = _store.TryTake(lines);
             if (sold is null)
             {
                 return null;
@@ -110,12 +114,18 @@ public sealed class ShopifySimulator : IAsyncDisposable
 
             var now = _timeProvider.GetUtcNow();
             orderId = _nextOrderId++;
-            var body = BuildOrderPayload(orderId, _nextOrderNumber++, sold, now);
-            webhookEvent = new WebhookEvent(_ids.NextGuid().ToString(), OrdersCreateTopic, body, now, address);
+            var order = BuildOrderPayload(orderId, _nextOrderNumber++, sold, now);
+            _orders[orderId] = (JsonObject)order.DeepClone();
+            webhookEvent = new WebhookEvent(_ids.NextGuid().ToString(), OrdersCreateTopic, SimulatorJson.ToUtf8(order), now, address);
             _events.Add(webhookEvent.EventId, webhookEvent);
         }
 
         var (webhookId, status) = await DeliverAsync(webhookEvent, ct);
+        foreach (var (variant, _) in sold)
+        {
+            await SendLevelIfEnabledAsync(variant.InventoryItemId, variant.LocationId, ct);
+        }
+
         return new ShopifyOrderResult(orderId, webhookEvent.EventId, webhookId, status, Encoding.UTF8.GetString(webhookEvent.Body));
     }
 
@@ -138,8 +148,121 @@ public sealed class ShopifySimulator : IAsyncDisposable
         return status;
     }
 
+    /// <summary>
+    /// The merchant cancels an order that has not shipped. With <paramref name="restock"/> the units go back and
+    /// Shopify records a refund whose lines have restock type <c>cancel</c>, so both orders/cancelled and
+    /// refunds/create are sent, as in Shopify.
+    /// </summary>
+    public async Task<IReadOnlyList<HttpStatusCode>> CancelOrderAsync(long orderId, bool restock = true, CancellationToken ct = default)
+    {
+        JsonObject order;
+        var restocked = new List<(long VariantId, long LineItemId, int Quantity)>();
+        lock (_gate)
+        {
+            order = _orders.TryGetValue(orderId, out var known) ? known : throw new ArgumentException($"No order {orderId}.", nameof(orderId));
+            var now = _timeProvider.GetUtcNow();
+            order["cancelled_at"] = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+            order["cancel_reason"] = "customer";
+            foreach (var line in order["line_items"]!.AsArray())
+            {
+                var quantity = (int)line!["fulfillable_quantity"]!;
+                restocked.Add(((long)line["variant_id"]!, (long)line["id"]!, quantity));
+                line["fulfillable_quantity"] = 0;
+            }
+
+            order = (JsonObject)order.DeepClone();
+        }
+
+        var statuses = new List<HttpStatusCode> { await SendWebhookAsync("orders/cancelled", order, ct) };
+        if (restock)
+        {
+            statuses.Add(await SendRefundAsync(orderId, [.. restocked.Select(r => (r.LineItemId, r.Quantity))], "cancel", ct));
+        }
+
+        return statuses;
+    }
+
+    /// <summary>A refund of some units of one order line; <c>cancel</c> and <c>return</c> put them back on the shelf.</summary>
+    public Task<HttpStatusCode> RefundAsync(long orderId, long lineItemId, int quantity, string restockType, CancellationToken ct = default) =>
+        SendRefundAsync(orderId, [(lineItemId, quantity)], restockType, ct);
+
+    /// <summary>The line item ids of an order, in order.</summary>
+    public IReadOnlyList<long> LineItemIds(long orderId)
+    {
+        lock (_gate)
+        {
+            return [.. _orders[orderId]["line_items"]!.AsArray().Select(l => (long)l!["id"]!)];
+        }
+    }
+
+    /// <summary>A person types a new "available" into the Shopify admin: Shopify sends inventory_levels/update.</summary>
+    public async Task<HttpStatusCode> SetAvailableFromAdminAsync(long inventoryItemId, long locationId, int available, CancellationToken ct = default)
+    {
+        _store.SetAvailable(inventoryItemId, locationId, available);
+        return await SendWebhookAsync("inventory_levels/update", LevelPayload(inventoryItemId, locationId, available), ct);
+    }
+
+    /// <summary>A product is edited (optionally gaining a variant): Shopify sends products/update with all its variants.</summary>
+    public async Task<HttpStatusCode> UpdateProductAsync(long productId, CancellationToken ct = default)
+    {
+        var variants = new JsonArray();
+        foreach (var variant in _store.VariantsOf(productId))
+        {
+            variants.Add(new JsonObject
+            {
+                ["id"] = variant.VariantId,
+                ["product_id"] = productId,
+                ["title"] = variant.Title,
+                ["sku"] = variant.Sku,
+                ["inventory_item_id"] = variant.InventoryItemId,
+                ["inventory_management"] = "shopify",
+                ["admin_graphql_api_id"] = ShopifyGid.Format("ProductVariant", variant.VariantId),
+            });
+        }
+
+        var now = _timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        return await SendWebhookAsync("products/update", new JsonObject
+        {
+            ["id"] = productId,
+            ["admin_graphql_api_id"] = ShopifyGid.Format("Product", productId),
+            ["title"] = variants.Count > 0 ? (string?)variants[0]!["title"] : null,
+            ["updated_at"] = now,
+            ["variants"] = variants,
+        }, ct);
+    }
+
+    /// <summary>Deletes a variant from its product (its stock stays, as in Shopify until the item is removed).</summary>
+    public void RemoveVariant(long variantId) => _store.RemoveVariant(variantId);
+
+    /// <summary>Signs and sends any payload as a new event of <paramref name="topic"/>; returns the receiver's status.</summary>
+    public async Task<HttpStatusCode> SendWebhookAsync(string topic, JsonObject payload, CancellationToken ct = default) =>
+        (await SendEventAsync(topic, payload, ct)).Status;
+
+    /// <summary>As <see cref="SendWebhookAsync"/>, also returning the event id for <see cref="RedeliverAsync"/>.</summary>
+    public async Task<(string EventId, HttpStatusCode Status)> SendEventAsync(string topic, JsonObject payload, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var address = Options.WebhookUrl ?? throw new InvalidOperationException("Set ShopifySimulatorOptions.WebhookUrl before sending webhooks.");
+        WebhookEvent webhookEvent;
+        lock (_gate)
+        {
+            webhookEvent = new WebhookEvent(_ids.NextGuid().ToString(), topic, SimulatorJson.ToUtf8(payload), _timeProvider.GetUtcNow(), address);
+            _events.Add(webhookEvent.EventId, webhookEvent);
+        }
+
+        var (_, status) = await DeliverAsync(webhookEvent, ct);
+        return (webhookEvent.EventId, status);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        Task[] background;
+        lock (_gate)
+        {
+            background = [.. _background];
+        }
+
+        await Task.WhenAll(background);
         _webhookClient.Dispose();
         await _app.DisposeAsync();
     }
@@ -158,13 +281,15 @@ public sealed class ShopifySimulator : IAsyncDisposable
         };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         var headers = request.Headers;
-        headers.Add("X-Shopify-Topic", webhookEvent.Topic);
-        headers.Add("X-Shopify-Hmac-Sha256", Sign(webhookEvent.Body));
-        headers.Add("X-Shopify-Shop-Domain", Options.ShopDomain);
-        headers.Add("X-Shopify-API-Version", Options.ApiVersion);
-        headers.Add("X-Shopify-Webhook-Id", webhookId);
-        headers.Add("X-Shopify-Event-Id", webhookEvent.EventId);
-        headers.Add("X-Shopify-Triggered-At",
+        // HTTP/2 lowercases header names and newer deliveries drop the X- prefix; receivers must accept both.
+        var prefix = Options.UnprefixedHeaders ? "shopify-" : "X-Shopify-";
+        headers.Add(prefix + "Topic", webhookEvent.Topic);
+        headers.Add(prefix + "Hmac-Sha256", Sign(webhookEvent.Body));
+        headers.Add(prefix + "Shop-Domain", Options.ShopDomain);
+        headers.Add(prefix + "API-Version", Options.ApiVersion);
+        headers.Add(prefix + "Webhook-Id", webhookId);
+        headers.Add(prefix + "Event-Id", webhookEvent.EventId);
+        headers.Add(prefix + "Triggered-At",
             webhookEvent.TriggeredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
 
         try
@@ -185,11 +310,94 @@ public sealed class ShopifySimulator : IAsyncDisposable
         }
     }
 
+    private async Task<HttpStatusCode> SendRefundAsync(long orderId, IReadOnlyList<(long LineItemId, int Quantity)> lines, string restockType, CancellationToken ct)
+    {
+        JsonObject refund;
+        var moved = new List<ShopifyVariant>();
+        lock (_gate)
+        {
+            var order = _orders.TryGetValue(orderId, out var known) ? known : throw new ArgumentException($"No order {orderId}.", nameof(orderId));
+            var refundId = _nextRefundId++;
+            var refundLines = new JsonArray();
+            foreach (var (lineItemId, quantity) in lines)
+            {
+                var line = order["line_items"]!.AsArray().First(l => (long)l!["id"]! == lineItemId)!;
+                var variantId = (long)line["variant_id"]!;
+                var variant = _store.GetVariant(variantId);
+                if (restockType is "cancel" or "return")
+                {
+                    _store.Restock(variantId, quantity);
+                    moved.Add(variant);
+                }
+
+                refundLines.Add(new JsonObject
+                {
+                    ["id"] = _nextLineItemId++,
+                    ["line_item_id"] = lineItemId,
+                    ["quantity"] = quantity,
+                    ["restock_type"] = restockType,
+                    ["location_id"] = variant.LocationId,
+                    ["line_item"] = line.DeepClone(),
+                });
+            }
+
+            refund = new JsonObject
+            {
+                ["id"] = refundId,
+                ["admin_graphql_api_id"] = ShopifyGid.Format("Refund", refundId),
+                ["order_id"] = orderId,
+                ["created_at"] = _timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+                ["restock"] = moved.Count > 0,
+                ["refund_line_items"] = refundLines,
+                ["transactions"] = new JsonArray(),
+                ["order_adjustments"] = new JsonArray(),
+            };
+        }
+
+        var status = await SendWebhookAsync("refunds/create", refund, ct);
+        foreach (var variant in moved)
+        {
+            await SendLevelIfEnabledAsync(variant.InventoryItemId, variant.LocationId, ct);
+        }
+
+        return status;
+    }
+
+    private Task SendLevelIfEnabledAsync(long inventoryItemId, long locationId, CancellationToken ct) =>
+        Options.SendInventoryLevelWebhooks && Options.WebhookUrl is not null
+            ? SendWebhookAsync("inventory_levels/update", LevelPayload(inventoryItemId, locationId, _store.GetAvailable(inventoryItemId, locationId)), ct)
+            : Task.CompletedTask;
+
+    private JsonObject LevelPayload(long inventoryItemId, long locationId, int available) => new()
+    {
+        ["inventory_item_id"] = inventoryItemId,
+        ["location_id"] = locationId,
+        ["available"] = available,
+        ["updated_at"] = _timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+        ["admin_graphql_api_id"] = $"{ShopifyGid.Format("InventoryLevel", locationId)}?inventory_item_id={inventoryItemId.ToString(CultureInfo.InvariantCulture)}",
+    };
+
     private string Sign(byte[] body) =>
         Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Options.WebhookSecret), body));
 
     private void RaiseInventoryChanged(IReadOnlyList<ShopifyInventoryChanged> changed)
     {
+        if (Options.SendInventoryLevelWebhooks && Options.WebhookUrl is not null)
+        {
+            // Shopify reports the connector's own writes too; sent after the mutation's answer, not inside it.
+            lock (_gate)
+            {
+                _background.RemoveAll(t => t.IsCompleted);
+                _background.Add(Task.Run(async () =>
+                {
+                    foreach (var change in changed)
+                    {
+                        await SendWebhookAsync("inventory_levels/update", LevelPayload(change.InventoryItemId, change.LocationId, change.Available));
+                    }
+                }));
+            }
+        }
+
         var handler = InventoryChanged;
         if (handler is null)
         {
@@ -203,7 +411,7 @@ public sealed class ShopifySimulator : IAsyncDisposable
     }
 
     // Caller holds _gate (ids come from the shared seeded sequence).
-    private byte[] BuildOrderPayload(long orderId, int orderNumber, IReadOnlyList<(ShopifyVariant Variant, int Quantity)> sold, DateTimeOffset now)
+    private JsonObject BuildOrderPayload(long orderId, int orderNumber, IReadOnlyList<(ShopifyVariant Variant, int Quantity)> sold, DateTimeOffset now)
     {
         const decimal unitPrice = 25.00m;
         var timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
@@ -261,7 +469,7 @@ public sealed class ShopifySimulator : IAsyncDisposable
             ["refunds"] = new JsonArray(),
             ["fulfillments"] = new JsonArray(),
         };
-        return SimulatorJson.ToUtf8(order);
+        return order;
     }
 
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);

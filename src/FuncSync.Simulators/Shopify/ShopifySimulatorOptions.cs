@@ -24,6 +24,13 @@ public sealed record ShopifySimulatorOptions
     /// <summary>Points restored per second.</summary>
     public int ThrottleRestoreRate { get; init; } = 100;
 
+    /// <summary>Send the un-prefixed <c>shopify-*</c> header names that newer deliveries use instead of <c>X-Shopify-*</c>.</summary>
+    public bool UnprefixedHeaders { get; set; }
+
+    /// <summary>Also send inventory_levels/update whenever "available" moves (sales, restocks, admin edits and
+    /// the connector's own writes), as Shopify does. Off by default to keep tests that do not need it quiet.</summary>
+    public bool SendInventoryLevelWebhooks { get; set; }
+
     /// <summary>Seeds order, line-item, event and delivery ids, so runs with the same seed send the same payloads.</summary>
     public int Seed { get; init; } = 1;
 }

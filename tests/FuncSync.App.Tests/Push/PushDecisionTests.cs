@@ -31,6 +31,13 @@ public sealed class PushDecisionTests
     }
 
     [Fact]
+    public void Decide_ChannelShowsWhatThisPushWroteBeforeARace_IncreaseWritten()
+    {
+        // A racing push recorded 5; this push's own older write of 3 landed last. Not a sale: fix it.
+        Assert.Equal(PushStatus.Written, PushChannelFunction.Decide(current: 3, target: 5, last: Last(shown: 5), ownWrite: 3));
+    }
+
+    [Fact]
     public void Decide_FirstPushOfAListing_Written()
     {
         Assert.Equal(PushStatus.Written, PushChannelFunction.Decide(current: 0, target: 2, last: null));

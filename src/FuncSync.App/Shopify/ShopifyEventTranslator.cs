@@ -1,0 +1,126 @@
+using System.Globalization;
+using FuncSync.Domain;
+using FuncSync.Domain.Ledger;
+using FuncSync.Ledger;
+
+namespace FuncSync.Shopify;
+
+/// <summary>Turns Shopify's order and refund payloads into ledger events. Event ids come from Shopify's
+/// own order, line and refund ids rather than the delivery, so a duplicate delivery, a redelivery under
+/// a new Event-Id, or the same restock reported by both orders/cancelled and refunds/create moves stock
+/// once.</summary>
+public static class ShopifyEventTranslator
+{
+    public const string Source = "shopify";
+
+    /// <summary>One sale per stock-tracked line.</summary>
+    public static IReadOnlyList<InventoryEventReceived> Sales(ShopifyOrder order, DateTimeOffset occurredAt, DateTimeOffset receivedAt, Action<ShopifyLineItem> skipped)
+    {
+        var events = new List<InventoryEventReceived>();
+        foreach (var line in order.LineItems)
+        {
+            if (!MovesStock(line))
+            {
+                skipped(line);
+                continue;
+            }
+
+            events.Add(Event(Id("sale", order.Id, line.Id), InventoryEventKind.Sale, line.VariantId!.Value, line.Quantity, occurredAt, receivedAt, Reference(order)));
+        }
+
+        return events;
+    }
+
+    /// <summary>A cancelled order puts back what had not shipped: the line's quantity less what active
+    /// fulfilments took. Keyed by line, the same key a refund's <c>cancel</c> restock uses.</summary>
+    public static IReadOnlyList<InventoryEventReceived> Cancellations(ShopifyOrder order, DateTimeOffset occurredAt, DateTimeOffset receivedAt, Action<ShopifyLineItem> skipped)
+    {
+        var shipped = new Dictionary<long, int>();
+        foreach (var fulfillment in order.Fulfillments ?? [])
+        {
+            // A cancelled or failed fulfilment gave its units back; only live ones took stock away.
+            if (fulfillment.Status is "cancelled" or "error" or "failure")
+            {
+                continue;
+            }
+
+            foreach (var line in fulfillment.LineItems ?? [])
+            {
+                shipped[line.Id] = shipped.GetValueOrDefault(line.Id) + line.Quantity;
+            }
+        }
+
+        var events = new List<InventoryEventReceived>();
+        foreach (var line in order.LineItems)
+        {
+            var unfulfilled = string.Equals(line.FulfillmentStatus, "fulfilled", StringComparison.Ordinal)
+                ? 0
+                : line.Quantity - shipped.GetValueOrDefault(line.Id);
+            if (!MovesStock(line) || unfulfilled <= 0)
+            {
+                skipped(line);
+                continue;
+            }
+
+            events.Add(Event(CancelId(line.Id), InventoryEventKind.Cancellation, line.VariantId!.Value, unfulfilled, occurredAt, receivedAt, Reference(order)));
+        }
+
+        return events;
+    }
+
+    /// <summary>Only restocking refund lines move stock: <c>cancel</c> (unfulfilled units) is a
+    /// cancellation, <c>return</c> and the old <c>legacy_restock</c> are returns (restocked or held for
+    /// inspection as the seller chose), <c>no_restock</c> moves nothing.</summary>
+    public static IReadOnlyList<InventoryEventReceived> Refund(ShopifyRefund refund, DateTimeOffset occurredAt, DateTimeOffset receivedAt, Action<ShopifyRefundLineItem> skipped)
+    {
+        var events = new List<InventoryEventReceived>();
+        var reference = string.Create(CultureInfo.InvariantCulture, $"refund {refund.Id} of order {refund.OrderId}");
+        foreach (var line in refund.RefundLineItems)
+        {
+            var variant = line.LineItem?.VariantId;
+            var tracked = line.LineItem is null || MovesStock(line.LineItem with { Quantity = line.Quantity });
+            if (variant is null || !tracked || line.Quantity <= 0)
+            {
+                skipped(line);
+                continue;
+            }
+
+            switch (line.RestockType)
+            {
+                case "cancel":
+                    events.Add(Event(CancelId(line.LineItemId), InventoryEventKind.Cancellation, variant.Value, line.Quantity, occurredAt, receivedAt, reference));
+                    break;
+                case "return" or "legacy_restock":
+                    events.Add(Event(Id("return", refund.Id, line.Id), InventoryEventKind.Return, variant.Value, line.Quantity, occurredAt, receivedAt, reference));
+                    break;
+                default:
+                    skipped(line);
+                    break;
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>Custom lines have no variant; lines of variants Shopify does not track move no stock.</summary>
+    public static bool MovesStock(ShopifyLineItem line) =>
+        line.VariantId is not null && line.Quantity > 0
+        && (line.InventoryManagement is null || string.Equals(line.InventoryManagement, "shopify", StringComparison.Ordinal));
+
+    private static string CancelId(long lineItemId) => string.Create(CultureInfo.InvariantCulture, $"shopify:cancel:{lineItemId}");
+
+    private static string Id(string what, long parent, long line) => string.Create(CultureInfo.InvariantCulture, $"shopify:{what}:{parent}:{line}");
+
+    private static string Reference(ShopifyOrder order) => order.Name ?? order.Id.ToString(CultureInfo.InvariantCulture);
+
+    private static InventoryEventReceived Event(string id, InventoryEventKind kind, long variantId, int quantity, DateTimeOffset occurredAt, DateTimeOffset receivedAt, string reference) => new(
+        EventId: id,
+        Kind: kind,
+        Source: Source,
+        Listing: new ListingRef(Channel.Shopify, variantId.ToString(CultureInfo.InvariantCulture)),
+        Sku: null,
+        Quantity: quantity,
+        OccurredAt: occurredAt,
+        ReceivedAt: receivedAt,
+        Reference: reference);
+}
