@@ -1,6 +1,7 @@
 using FuncSync.Demo;
 using FuncSync.Hosting;
 using FuncSync.Hosting.Publishing;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace FuncSync;
 
@@ -36,9 +37,17 @@ public static class FuncSyncHost
         await app.WaitForShutdownAsync();
     }
 
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Etsy:PollSchedule"] = new Etsy.EtsyOptions().PollSchedule,
+    };
+
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // Defaults under every other source, so a %Setting% a function.json names always resolves.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
         builder.Configuration
             .AddFunctionsHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"))
             .AddLocalSettingsJson(Path.Combine(Environment.CurrentDirectory, "local.settings.json"))

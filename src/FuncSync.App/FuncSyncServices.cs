@@ -87,7 +87,7 @@ public static class FuncSyncServices
             .AddQueueFunction<PushChannelFunction>(PushChannelFunction.Name, names.ChannelPushQueue)
             .AddQueueFunction<StoreAlertFunction>(StoreAlertFunction.Name, names.AlertsQueue)
             .AddQueueFunction<ShopifyLevelCheckFunction>(ShopifyLevelCheckFunction.Name, names.ShopifyLevelChecksQueue)
-            .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, string.IsNullOrEmpty(configuration["Etsy:PollSchedule"]) ? new EtsyOptions().PollSchedule : EtsyReceiptPollFunction.ScheduleSetting)
+            .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, EtsyReceiptPollFunction.ScheduleSetting)
             .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule);
         return services;
     }
