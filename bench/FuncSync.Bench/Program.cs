@@ -10,6 +10,14 @@ if (args is ["--ledger", ..])
     return;
 }
 
+if (args is ["--etsy-detection", ..])
+{
+    // Usage: -- --etsy-detection [webhook sales] [poll sales]
+    var counts = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await EtsyDetectionBench.RunAsync(counts.Length > 0 ? counts[0] : 40, counts.Length > 1 ? counts[1] : 15);
+    return;
+}
+
 var options = BenchOptions.Parse(args);
 await using var harness = await BenchHarness.StartAsync(options);
 Console.WriteLine(BenchReport.Header);

@@ -36,6 +36,9 @@ var tableNames = [
   'Watermarks'
   'Alerts'
   'Unmapped'
+  'EtsyAuth'
+  'EtsyListings'
+  'DataProtectionKeys'
 ]
 var containerNames = [
   deploymentContainerName

@@ -73,6 +73,7 @@ public static class FuncSyncServices
         });
         etsyHttp.AddStandardResilienceHandler(ConfigureResilience);
         services.AddTransient<EtsyInventory>();
+        services.AddEtsyConnector();
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<ShopifyInventory>());
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<EtsyInventory>());
 
@@ -88,6 +89,11 @@ public static class FuncSyncServices
             .AddQueueFunction<StoreAlertFunction>(StoreAlertFunction.Name, names.AlertsQueue)
             .AddQueueFunction<ShopifyLevelCheckFunction>(ShopifyLevelCheckFunction.Name, names.ShopifyLevelChecksQueue)
             .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, EtsyReceiptPollFunction.ScheduleSetting)
+            .AddTimerFunction<EtsyCancellationCheckFunction>(EtsyCancellationCheckFunction.Name, configuration[EtsyCancellationCheckFunction.ScheduleSetting] ?? new EtsyOptions().CancellationCheckSchedule)
+            .AddHttpFunction(EtsyWebhookFunction.Name, EtsyWebhookFunction.Route, ["post"], FunctionAuthLevel.Anonymous)
+            .AddHttpFunction(EtsyOAuthFunctions.CallbackName, EtsyOAuthFunctions.CallbackRoute, ["get"], FunctionAuthLevel.Anonymous)
+            .AddHttpFunction(EtsyOAuthFunctions.StartName, EtsyOAuthFunctions.StartRoute, ["get"], FunctionAuthLevel.Function)
+            .AddHttpFunction(EtsyServices.HealthName, EtsyServices.HealthRoute, ["get"], FunctionAuthLevel.Function)
             .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule);
         return services;
     }
@@ -106,6 +112,7 @@ public static class FuncSyncServices
         admin.MapPut(StockAdminFunctions.CountRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.CountAsync(sku, request, ct));
         admin.MapPost(StockAdminFunctions.AdjustRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.AdjustAsync(sku, request, ct));
         admin.MapPost(StockAdminFunctions.InspectRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.InspectAsync(sku, request, ct));
+        app.MapEtsy();
         app.MapFunctionInvocations();
         return app;
     }

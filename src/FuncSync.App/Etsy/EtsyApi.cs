@@ -1,25 +1,56 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
 using FuncSync.Push;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Etsy;
 
-/// <summary>The Etsy Open API v3 calls FuncSync makes, each with the two credentials Etsy requires.</summary>
-public sealed class EtsyApi(HttpClient http, IOptions<EtsyOptions> options)
+/// <summary>Which receipts getShopReceipts should answer.</summary>
+public sealed record EtsyReceiptQuery(long? MinLastModified = null, long? MinCreated = null, bool? WasCanceled = null, string SortOn = "updated");
+
+/// <summary>The Etsy Open API v3 calls FuncSync makes, each with the two credentials Etsy requires, reporting
+/// Etsy's quota headers to the poll's pacer.</summary>
+public sealed class EtsyApi(HttpClient http, IOptions<EtsyOptions> options, EtsyAccessTokens tokens, EtsyPollPacer pacer)
 {
     /// <summary>Etsy's largest page of receipts.</summary>
     public const int MaxPageSize = 100;
 
-    public async Task<EtsyReceiptPage> GetReceiptsAsync(long minLastModified, int offset, CancellationToken cancellationToken)
+    public Task<EtsyReceiptPage> GetReceiptsAsync(long minLastModified, int offset, CancellationToken cancellationToken) =>
+        GetReceiptsAsync(new EtsyReceiptQuery(MinLastModified: minLastModified), offset, cancellationToken);
+
+    public async Task<EtsyReceiptPage> GetReceiptsAsync(EtsyReceiptQuery query, int offset, CancellationToken cancellationToken)
     {
-        var etsy = options.Value;
         var path = string.Create(
             CultureInfo.InvariantCulture,
-            $"v3/application/shops/{etsy.ShopId}/receipts?min_last_modified={minLastModified}&sort_on=updated&sort_order=asc&limit={MaxPageSize}&offset={offset}");
+            $"v3/application/shops/{options.Value.ShopId}/receipts?sort_on={query.SortOn}&sort_order=asc&limit={MaxPageSize}&offset={offset}");
+        if (query.MinLastModified is { } minLastModified)
+        {
+            path += string.Create(CultureInfo.InvariantCulture, $"&min_last_modified={minLastModified}");
+        }
+
+        if (query.MinCreated is { } minCreated)
+        {
+            path += string.Create(CultureInfo.InvariantCulture, $"&min_created={minCreated}");
+        }
+
+        if (query.WasCanceled is { } canceled)
+        {
+            path += canceled ? "&was_canceled=true" : "&was_canceled=false";
+        }
+
         using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken);
         return await response.Content.ReadFromJsonAsync(EtsyJson.Default.EtsyReceiptPage, cancellationToken)
             ?? throw new ChannelRequestException("Etsy returned an empty receipts page.");
+    }
+
+    /// <summary>getShopReceipt: what an ORDER_PAID delivery points at.</summary>
+    public async Task<EtsyReceipt> GetReceiptAsync(long receiptId, CancellationToken cancellationToken)
+    {
+        var path = string.Create(CultureInfo.InvariantCulture, $"v3/application/shops/{options.Value.ShopId}/receipts/{receiptId}");
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(EtsyJson.Default.EtsyReceipt, cancellationToken)
+            ?? throw new ChannelRequestException($"Etsy returned no receipt {receiptId}.");
     }
 
     /// <summary>getListingInventory with the listing attached (<c>includes=Listing</c>): one request
@@ -44,16 +75,22 @@ public sealed class EtsyApi(HttpClient http, IOptions<EtsyOptions> options)
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
     {
-        var etsy = options.Value;
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("x-api-key", $"{etsy.Keystring}:{etsy.SharedSecret}");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", etsy.AccessToken);
-        if (body is not null)
+        var response = await SendOnceAsync(method, path, body, await tokens.GetAsync(cancellationToken), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            request.Content = JsonContent.Create(body);
+            // An access token Etsy revoked early: one refresh, one more try; a static token cannot be refreshed.
+            tokens.Invalidate();
+            var token = await tokens.GetAsync(cancellationToken);
+            if (!string.Equals(token, options.Value.AccessToken, StringComparison.Ordinal))
+            {
+                response.Dispose();
+                response = await SendOnceAsync(method, path, body, (await tokens.RefreshAsync(cancellationToken)).AccessToken, cancellationToken);
+            }
         }
 
-        var response = await http.SendAsync(request, cancellationToken);
+        pacer.ObserveQuota(
+            Header(response, "x-limit-per-second"), Header(response, "x-remaining-this-second"),
+            Header(response, "x-limit-per-day"), Header(response, "x-remaining-today"));
         if (response.IsSuccessStatusCode)
         {
             return response;
@@ -63,12 +100,32 @@ public sealed class EtsyApi(HttpClient http, IOptions<EtsyOptions> options)
         {
             var status = (int)response.StatusCode;
             var error = await ReadErrorAsync(response, cancellationToken);
-            var message = $"Etsy answered {status} to {method} {request.RequestUri?.AbsolutePath}: {error}";
+            var message = $"Etsy answered {status} to {method} {path.Split('?')[0]}: {error}";
 
             // 4xx other than 429 means the request itself is wrong; 5xx and 429 were retried by the pipeline already.
             throw status is >= 400 and < 500 and not 429 ? new ChannelRequestException(message) : new HttpRequestException(message, null, response.StatusCode);
         }
     }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string path, JsonObject? body, string accessToken, CancellationToken cancellationToken)
+    {
+        var etsy = options.Value;
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("x-api-key", $"{etsy.Keystring}:{etsy.SharedSecret}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await http.SendAsync(request, cancellationToken);
+    }
+
+    private static int? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values)
+        && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 
     private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace FuncSync.Etsy;
 /// <summary>Etsy's side of a push. Etsy has no compare-and-set and its inventory PUT replaces the
 /// whole listing, so a write re-sends every product of the listing exactly as read, with only the
 /// target product's quantity changed.</summary>
-public sealed class EtsyInventory(EtsyApi api) : IChannelInventory
+public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) : IChannelInventory
 {
     /// <summary>Etsy's upper bound for an offering's quantity.</summary>
     public const int MaxQuantity = 999;
@@ -37,9 +37,10 @@ public sealed class EtsyInventory(EtsyApi api) : IChannelInventory
         if (!HasStock(body))
         {
             // Etsy refuses an inventory with no unit left ("One offering must have quantity greater
-            // than 0"): the way to show zero is to deactivate the listing.
+            // than 0"): the way to show zero is to deactivate the listing, remembering that we did.
             if (active)
             {
+                await deactivations.RecordAsync(listing.ListingId, cancellationToken);
                 await api.UpdateListingStateAsync(listing.ListingId, "inactive", cancellationToken);
             }
 
@@ -47,11 +48,18 @@ public sealed class EtsyInventory(EtsyApi api) : IChannelInventory
         }
 
         await api.UpdateListingInventoryAsync(listing.ListingId, body, cancellationToken);
-        if (!active && quantity > 0)
+        if (!active && quantity > 0 && await MayReactivateAsync(listing.ListingId, snapshot.State, cancellationToken))
         {
             await api.UpdateListingStateAsync(listing.ListingId, "active", cancellationToken);
+            await deactivations.ForgetAsync(listing.ListingId, cancellationToken);
         }
     }
+
+    /// <summary>sold_out is Etsy's own doing after the last sale; inactive is ours only if we recorded it, otherwise
+    /// the seller switched the listing off and it stays off (its quantities are still kept right).</summary>
+    private async Task<bool> MayReactivateAsync(long listingId, string state, CancellationToken cancellationToken) =>
+        string.Equals(state, "sold_out", StringComparison.Ordinal)
+        || (string.Equals(state, "inactive", StringComparison.Ordinal) && await deactivations.IsDeactivatedByUsAsync(listingId, cancellationToken));
 
     /// <summary>Turns a getListingInventory answer into an updateListingInventory body: read-only fields
     /// dropped, prices as floats (amount / divisor), every product kept so no variation is wiped.</summary>
@@ -66,6 +74,7 @@ public sealed class EtsyInventory(EtsyApi api) : IChannelInventory
                 ? (decimal)money["amount"]! / (decimal)money["divisor"]!
                 : (decimal)offering["price"]!;
             var isTarget = ReferenceEquals(product, target);
+            var newQuantity = isTarget ? quantity : (int)offering["quantity"]!;
             products.Add(new JsonObject
             {
                 ["sku"] = (string?)product["sku"] ?? string.Empty,
@@ -73,8 +82,8 @@ public sealed class EtsyInventory(EtsyApi api) : IChannelInventory
                 ["offerings"] = new JsonArray(new JsonObject
                 {
                     ["price"] = price,
-                    ["quantity"] = isTarget ? quantity : (int)offering["quantity"]!,
-                    ["is_enabled"] = (bool?)offering["is_enabled"] ?? true,
+                    ["quantity"] = newQuantity,
+                    ["is_enabled"] = IsEnabled(offering, newQuantity, isTarget),
                     ["readiness_state_id"] = offering["readiness_state_id"]?.DeepClone(),
                 }),
             });
@@ -87,6 +96,20 @@ public sealed class EtsyInventory(EtsyApi api) : IChannelInventory
         }
 
         return request;
+    }
+
+    /// <summary>Etsy rejects an enabled offering with quantity 0, so a variation at zero is disabled. One that
+    /// gets stock back is re-enabled only if it was disabled at zero (how FuncSync leaves it); a variation the seller
+    /// switched off with units still on it stays off.</summary>
+    private static bool IsEnabled(JsonObject offering, int newQuantity, bool isTarget)
+    {
+        var enabled = (bool?)offering["is_enabled"] ?? true;
+        if (newQuantity == 0)
+        {
+            return false;
+        }
+
+        return enabled || (isTarget && (int)offering["quantity"]! == 0);
     }
 
     private static bool HasStock(JsonObject request) =>

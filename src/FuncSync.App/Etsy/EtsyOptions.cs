@@ -21,13 +21,63 @@ public sealed class EtsyOptions
     [Required]
     public string SharedSecret { get; set; } = string.Empty;
 
-    [Required]
+    /// <summary>A static bearer token, used while no shop is connected through OAuth (the demo and the tests
+    /// connect this way). Once <c>/api/etsy/oauth/callback</c> stored a connection, its tokens win.</summary>
     public string AccessToken { get; set; } = string.Empty;
 
-    /// <summary>Six-field NCRONTAB for the receipt poll. Etsy's default budget is 10 requests/s and
-    /// 10,000 a day; every 15 s is about 5,800 polls a day when idle.</summary>
+    /// <summary>The HTTPS callback registered with the Etsy app; null derives it from the start request
+    /// (<c>{scheme}://{host}/api/etsy/oauth/callback</c>).</summary>
+    public Uri? OAuthRedirectUri { get; set; }
+
+    /// <summary>Etsy's consent page; null: <c>https://www.etsy.com/oauth/connect</c> for Etsy, or
+    /// <c>{ApiBaseUrl}oauth/connect</c> for a simulator.</summary>
+    public Uri? OAuthConnectUrl { get; set; }
+
+    /// <summary>Etsy's token endpoint; null: <c>https://api.etsy.com/v3/public/oauth/token</c> for Etsy, or
+    /// <c>{ApiBaseUrl}v3/public/oauth/token</c> for a simulator.</summary>
+    public Uri? OAuthTokenUrl { get; set; }
+
+    /// <summary>How long before expiry an access token is refreshed (Etsy's live an hour).</summary>
+    [Range(0, 3000)]
+    public int TokenRefreshSkewSeconds { get; set; } = 300;
+
+    /// <summary>The ORDER_PAID endpoint's signing secret (<c>whsec_...</c>, from Etsy's webhook portal);
+    /// empty turns the webhook off (apps without commercial access poll only).</summary>
+    public string WebhookSecret { get; set; } = string.Empty;
+
+    /// <summary>How far a delivery's <c>webhook-timestamp</c> may be from now (Standard Webhooks: 5 minutes).</summary>
+    [Range(1, 3600)]
+    public int WebhookToleranceSeconds { get; set; } = 300;
+
+    /// <summary>Six-field NCRONTAB for the receipt poll's timer. The timer only wakes the poll; the adaptive
+    /// interval (<see cref="MinPollIntervalSeconds"/> to <see cref="MaxPollIntervalSeconds"/>, never faster than
+    /// the daily budget allows) decides whether Etsy is actually asked.</summary>
     [Required]
-    public string PollSchedule { get; set; } = "*/15 * * * * *";
+    public string PollSchedule { get; set; } = "*/5 * * * * *";
+
+    /// <summary>Off: every timer tick polls (tests that drive the poll by hand).</summary>
+    public bool AdaptivePolling { get; set; } = true;
+
+    /// <summary>The interval while sales are coming in.</summary>
+    [Range(1, 3600)]
+    public int MinPollIntervalSeconds { get; set; } = 10;
+
+    /// <summary>The interval after a long quiet spell: it doubles from the minimum with each empty poll.</summary>
+    [Range(1, 86_400)]
+    public int MaxPollIntervalSeconds { get; set; } = 120;
+
+    /// <summary>The share of Etsy's daily request budget kept for pushes, reconciliation and the cancellation
+    /// re-check: the poll slows down rather than spend it.</summary>
+    [Range(0.0, 0.95)]
+    public double ReservedDailyShare { get; set; } = 0.5;
+
+    /// <summary>NCRONTAB for the cancellation re-check, slower than the poll.</summary>
+    [Required]
+    public string CancellationCheckSchedule { get; set; } = "0 */10 * * * *";
+
+    /// <summary>How far back the cancellation re-check looks for canceled receipts.</summary>
+    [Range(1, 365)]
+    public int CancellationLookbackDays { get; set; } = 30;
 
     /// <summary>Etsy's per-second request limit for this app (10 unless Etsy raised it): requests wait
     /// their turn on FuncSync's side rather than collect 429s.</summary>
@@ -42,4 +92,11 @@ public sealed class EtsyOptions
     /// <summary>How far back the very first poll looks, before any watermark exists.</summary>
     [Range(0, 30 * 86_400)]
     public int InitialLookbackSeconds { get; set; } = 86_400;
+
+    public Uri ResolveConnectUrl() => OAuthConnectUrl ?? (IsEtsy ? new Uri("https://www.etsy.com/oauth/connect") : new Uri(ApiBaseUrl!, "oauth/connect"));
+
+    public Uri ResolveTokenUrl() => OAuthTokenUrl ?? (IsEtsy ? new Uri("https://api.etsy.com/v3/public/oauth/token") : new Uri(ApiBaseUrl!, "v3/public/oauth/token"));
+
+    // Etsy serves the API on openapi.etsy.com, consent on www.etsy.com and tokens on api.etsy.com; a simulator serves all three.
+    private bool IsEtsy => ApiBaseUrl?.Host.EndsWith("etsy.com", StringComparison.OrdinalIgnoreCase) == true;
 }

@@ -1,11 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
-using FuncSync.Domain.Ledger;
 using FuncSync.Hosting.Functions;
-using FuncSync.Json;
-using FuncSync.Ledger;
 using FuncSync.Polling;
-using FuncSync.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Etsy;
@@ -13,12 +8,12 @@ namespace FuncSync.Etsy;
 /// <summary>Timer: polls Etsy receipts modified since the watermark (minus an overlap), pages through
 /// all of them, queues a sale event per transaction, and only then advances the watermark. A poll that
 /// fails part-way moves nothing, and the next one reads the same receipts again; their transaction ids
-/// make the repeat harmless.</summary>
+/// make the repeat harmless. The timer ticks often; <see cref="EtsyPollPacer"/> decides which ticks ask Etsy.</summary>
 public sealed class EtsyReceiptPollFunction(
     EtsyApi etsy,
     WatermarkStore watermarks,
-    IQueueSender queues,
-    StorageNames names,
+    EtsyReceiptEvents events,
+    EtsyPollPacer pacer,
     IOptions<EtsyOptions> options,
     TimeProvider time,
     ILogger<EtsyReceiptPollFunction> logger) : ITimerFunction
@@ -26,19 +21,35 @@ public sealed class EtsyReceiptPollFunction(
     public const string Name = "EtsyReceiptPoll";
     public const string ScheduleSetting = "%Etsy:PollSchedule%";
 
+    public static string WatermarkSource(long shopId) => string.Create(CultureInfo.InvariantCulture, $"etsy-receipts-{shopId}");
+
+    /// <summary>Where polling began: the cancellation re-check never gives back a sale from before it.</summary>
+    public static string OriginSource(long shopId) => string.Create(CultureInfo.InvariantCulture, $"etsy-receipts-origin-{shopId}");
+
     public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
     {
+        if (!pacer.IsDue())
+        {
+            return;
+        }
+
         var settings = options.Value;
-        var source = string.Create(CultureInfo.InvariantCulture, $"etsy-receipts-{settings.ShopId}");
+        var source = WatermarkSource(settings.ShopId);
         var now = time.GetUtcNow();
-        var watermark = await watermarks.GetAsync(source, cancellationToken)
-            ?? now.ToUnixTimeSeconds() - settings.InitialLookbackSeconds;
-        var from = Math.Max(0, watermark - settings.OverlapSeconds);
+        var watermark = await watermarks.GetAsync(source, cancellationToken);
+        if (watermark is null)
+        {
+            await watermarks.AdvanceAsync(OriginSource(settings.ShopId), now.ToUnixTimeSeconds() - settings.InitialLookbackSeconds, cancellationToken);
+        }
+
+        var from = Math.Max(0, (watermark ?? now.ToUnixTimeSeconds() - settings.InitialLookbackSeconds) - settings.OverlapSeconds);
 
         var receipts = new List<EtsyReceipt>();
+        var requests = 0;
         for (var offset = 0; ;)
         {
             var page = await etsy.GetReceiptsAsync(from, offset, cancellationToken);
+            requests++;
             receipts.AddRange(page.Results);
             offset += page.Results.Count;
             if (page.Results.Count == 0 || offset >= page.Count)
@@ -47,34 +58,21 @@ public sealed class EtsyReceiptPollFunction(
             }
         }
 
-        var events = receipts
-            .Where(r => !string.Equals(r.Status, "Canceled", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, now)))
-            .ToList();
-        foreach (var received in events)
-        {
-            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
-        }
+        var sent = await events.SendAsync(EtsyReceiptEvents.Sales(receipts, now), cancellationToken);
 
+        // A receipt that is already canceled when first seen gives its units back in the same pass.
+        sent += await events.SendAsync(EtsyReceiptEvents.Cancellations(receipts, now), cancellationToken);
         if (receipts.Count > 0)
         {
             // Etsy's own clock, not ours: a skewed local clock cannot skip receipts.
             await watermarks.AdvanceAsync(source, receipts.Max(r => r.UpdateTimestamp), cancellationToken);
         }
 
+        // Receipts the overlap re-reads are not new sales; only those created since the watermark count as activity.
+        var fresh = receipts.Count(r => watermark is null || r.CreateTimestamp > watermark);
+        pacer.RecordPoll(fresh, requests);
         logger.LogInformation(
-            "Etsy poll from {From}: {Receipts} receipts, {Events} sale events queued",
-            DateTimeOffset.FromUnixTimeSeconds(from), receipts.Count, events.Count);
+            "Etsy poll from {From}: {Receipts} receipts ({Fresh} new), {Events} events queued; next in {Interval}",
+            DateTimeOffset.FromUnixTimeSeconds(from), receipts.Count, fresh, sent, pacer.Interval);
     }
-
-    private static InventoryEventReceived ToEvent(EtsyReceipt receipt, EtsyTransaction transaction, DateTimeOffset now) => new(
-        EventId: string.Create(CultureInfo.InvariantCulture, $"etsy:txn:{transaction.TransactionId}"),
-        Kind: InventoryEventKind.Sale,
-        Source: "etsy",
-        Listing: Catalog.EtsyListing.KeyFor(transaction.ListingId, transaction.Sku),
-        Sku: null,
-        Quantity: transaction.Quantity,
-        OccurredAt: DateTimeOffset.FromUnixTimeSeconds(receipt.CreateTimestamp),
-        ReceivedAt: now,
-        Reference: string.Create(CultureInfo.InvariantCulture, $"Etsy receipt {receipt.ReceiptId}"));
 }

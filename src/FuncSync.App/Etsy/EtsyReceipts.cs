@@ -15,6 +15,13 @@ public sealed record EtsyReceipt(
     [property: JsonPropertyName("update_timestamp")] long UpdateTimestamp,
     [property: JsonPropertyName("transactions")] IReadOnlyList<EtsyTransaction> Transactions);
 
+/// <summary>Etsy's flat webhook payload (the documented nested <c>data</c> form is out of date, etsy/open-api#1564).
+/// <c>shop_id</c> has been seen as a number and as a string, so it is read as raw JSON.</summary>
+public sealed record EtsyOrderPaid(
+    [property: JsonPropertyName("event_type")] string? EventType,
+    [property: JsonPropertyName("resource_url")] string? ResourceUrl,
+    [property: JsonPropertyName("shop_id")] System.Text.Json.JsonElement ShopId);
+
 public sealed record EtsyTransaction(
     [property: JsonPropertyName("transaction_id")] long TransactionId,
     [property: JsonPropertyName("listing_id")] long ListingId,
@@ -23,4 +30,9 @@ public sealed record EtsyTransaction(
 
 [JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(EtsyReceiptPage))]
+[JsonSerializable(typeof(EtsyReceipt))]
+[JsonSerializable(typeof(EtsyTokenResponse))]
+[JsonSerializable(typeof(EtsyOAuthError))]
+[JsonSerializable(typeof(EtsyPollHealth))]
+[JsonSerializable(typeof(EtsyOrderPaid))]
 internal sealed partial class EtsyJson : JsonSerializerContext;

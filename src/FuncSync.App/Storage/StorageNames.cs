@@ -40,11 +40,20 @@ public sealed class StorageNames
 
     public string AlertsTable => Prefix + "Alerts";
 
+    /// <summary>Etsy OAuth connections and pending authorizations (tokens encrypted).</summary>
+    public string EtsyAuthTable => Prefix + "EtsyAuth";
+
+    /// <summary>The Etsy listings FuncSync deactivated, so it reactivates only those.</summary>
+    public string EtsyListingsTable => Prefix + "EtsyListings";
+
+    /// <summary>The ASP.NET Core Data Protection key ring that encrypts stored tokens.</summary>
+    public string DataProtectionKeysTable => Prefix + "DataProtectionKeys";
+
     public string UnmappedTable => Prefix + "Unmapped";
 
     public string RejectedWebhooksContainer => QueuePrefix + "rejected-webhooks";
 
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, DataProtectionKeysTable];
 }

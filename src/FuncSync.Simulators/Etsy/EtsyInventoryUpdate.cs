@@ -74,6 +74,12 @@ internal sealed record EtsyInventoryUpdate(
         {
             throw EtsyApiException.BadRequest("One offering must have quantity greater than 0");
         }
+
+        // Reported on etsy/open-api#501: an enabled offering needs stock; a sold-out variation is disabled instead.
+        if (Products.FirstOrDefault(p => p.IsEnabled && p.Quantity == 0) is { } empty)
+        {
+            throw EtsyApiException.BadRequest($"Offering for SKU '{empty.Sku}' is enabled with quantity 0: stocks must be greater than 0, or set is_enabled to false.");
+        }
     }
 
     private void CheckOnProperty<T>(string name, IReadOnlyList<long> onProperty, HashSet<long> propertyIds, Func<EtsyProductUpdate, T> value)

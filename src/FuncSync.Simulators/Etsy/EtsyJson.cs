@@ -87,7 +87,16 @@ internal static class EtsyJson
             ["subtotal"] = Money(total, currency),
             ["total_price"] = Money(total, currency),
             ["transactions"] = SimulatorJson.Array(receipt.Transactions.Select(t => (JsonNode?)Transaction(t, receipt, sellerUserId, currency))),
-            ["refunds"] = new JsonArray(),
+            ["refunds"] = receipt.CanceledAt is { } canceledAt
+                ? new JsonArray(new JsonObject
+                {
+                    ["amount"] = Money(total, currency),
+                    ["created_timestamp"] = canceledAt,
+                    ["reason"] = "canceled",
+                    ["note_from_issuer"] = null,
+                    ["status"] = "REFUNDED",
+                })
+                : new JsonArray(),
             ["shipments"] = new JsonArray(),
         };
     }

@@ -89,6 +89,8 @@ internal sealed class EtsyReceipt
 
     public bool IsCanceled { get; set; }
 
+    public long? CanceledAt { get; set; }
+
     public string Status => IsCanceled ? "Canceled" : IsShipped ? "Completed" : IsPaid ? "Paid" : "Open";
 }
 

@@ -125,6 +125,22 @@ internal sealed class EtsyShop
         }
     }
 
+    public long GetPriceMinor(long listingId, string sku)
+    {
+        lock (_gate)
+        {
+            return Listing(listingId).FindBySku(sku).PriceMinor;
+        }
+    }
+
+    public IReadOnlyList<string> GetSkus(long listingId)
+    {
+        lock (_gate)
+        {
+            return [.. Listing(listingId).Products.Select(p => p.Sku)];
+        }
+    }
+
     public string GetListingState(long listingId)
     {
         lock (_gate)
@@ -271,6 +287,23 @@ internal sealed class EtsyShop
             }
 
             receipt.UpdatedAt = now;
+        }
+    }
+
+    /// <summary>The seller cancels an order. As on Etsy, the receipt's update_timestamp does not reliably move, so a poll by
+    /// min_last_modified may never see it; was_canceled does. The units are not put back on the listing: that is the
+    /// stock owner's (FuncSync's) call.</summary>
+    public void CancelReceipt(long receiptId, long now)
+    {
+        lock (_gate)
+        {
+            if (!_receipts.TryGetValue(receiptId, out var receipt))
+            {
+                throw new KeyNotFoundException($"No receipt {receiptId}.");
+            }
+
+            receipt.IsCanceled = true;
+            receipt.CanceledAt = now;
         }
     }
 

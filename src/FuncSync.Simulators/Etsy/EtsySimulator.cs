@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FuncSync.Simulators.Hosting;
@@ -22,8 +23,11 @@ public sealed class EtsySimulator : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly List<string> _requestLog = [];
     private readonly List<Fault> _faults = [];
+    private readonly EtsyOAuthServer _oauth;
+    private readonly HttpClient _webhookClient = new() { Timeout = TimeSpan.FromSeconds(15) };
     private WebApplication? _app;
     private int _rateLimitViolations;
+    private long _nextWebhookId;
 
     private EtsySimulator(EtsySimulatorOptions options, TimeProvider timeProvider)
     {
@@ -31,7 +35,14 @@ public sealed class EtsySimulator : IAsyncDisposable
         _timeProvider = timeProvider;
         _shop = new EtsyShop(options);
         _limiter = new EtsyRateLimiter(options.QueriesPerSecond, options.QueriesPerDay, timeProvider);
+        _oauth = new EtsyOAuthServer(options, _shop.SellerUserId, timeProvider);
     }
+
+    /// <summary>Successful refresh_token grants.</summary>
+    public int TokenRefreshes => _oauth.Refreshes;
+
+    /// <summary>refresh_token grants refused because the token was unknown or already rotated away.</summary>
+    public int RefusedTokenRefreshes => _oauth.RefusedRefreshes;
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -72,11 +83,58 @@ public sealed class EtsySimulator : IAsyncDisposable
 
     public bool IsOfferingEnabled(long listingId, string sku) => _shop.IsOfferingEnabled(listingId, sku);
 
+    /// <summary>The offering's price in currency units (24.00).</summary>
+    public decimal GetPrice(long listingId, string sku) => _shop.GetPriceMinor(listingId, sku) / 100m;
+
+    /// <summary>The listing's products' SKUs, in order.</summary>
+    public IReadOnlyList<string> GetSkus(long listingId) => _shop.GetSkus(listingId);
+
     /// <summary>"active", "inactive" or "sold_out" (set by a sale that empties the listing; a later PUT does not revive it).</summary>
     public string GetListingState(long listingId) => _shop.GetListingState(listingId);
 
     /// <summary>A buyer checks out: null when the listing is not active or the offering is disabled or short.</summary>
     public EtsyReceiptResult? PlaceOrder(long listingId, string sku, int quantity) => _shop.PlaceOrder(listingId, sku, quantity, Now());
+
+    /// <summary>A buyer checks out and, when <see cref="EtsySimulatorOptions.OrderPaidWebhookUrl"/> is set, Etsy delivers
+    /// ORDER_PAID there: the receipt and the delivery's HTTP status (null when no delivery was made).</summary>
+    public async Task<(EtsyReceiptResult? Receipt, HttpStatusCode? Delivery)> PlaceOrderAsync(long listingId, string sku, int quantity, CancellationToken ct = default)
+    {
+        var receipt = PlaceOrder(listingId, sku, quantity);
+        if (receipt is null || Options.OrderPaidWebhookUrl is null)
+        {
+            return (receipt, null);
+        }
+
+        return (receipt, await SendOrderPaidAsync(receipt.ReceiptId, ct));
+    }
+
+    /// <summary>Delivers one ORDER_PAID event for <paramref name="receiptId"/>, signed; Etsy's flat payload.</summary>
+    public async Task<HttpStatusCode> SendOrderPaidAsync(long receiptId, CancellationToken ct = default)
+    {
+        var address = Options.OrderPaidWebhookUrl
+            ?? throw new InvalidOperationException("Set EtsySimulatorOptions.OrderPaidWebhookUrl before sending ORDER_PAID.");
+        var body = SimulatorJson.ToUtf8(new JsonObject
+        {
+            ["event_type"] = "order.paid",
+            ["resource_url"] = new Uri(BaseUrl, string.Create(CultureInfo.InvariantCulture, $"v3/application/shops/{Options.ShopId}/receipts/{receiptId}")).ToString(),
+            ["shop_id"] = Options.ShopId,
+        });
+        var webhookId = string.Create(CultureInfo.InvariantCulture, $"msg_sim{Interlocked.Increment(ref _nextWebhookId)}");
+        var timestamp = Now();
+        using var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("webhook-id", webhookId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", EtsyWebhookSigner.Sign(Options.WebhookSecret, webhookId, timestamp, body));
+        using var response = await _webhookClient.SendAsync(request, ct);
+        return response.StatusCode;
+    }
+
+    /// <summary>The seller cancels the order (see <see cref="EtsyShop.CancelReceipt"/>).</summary>
+    public void CancelReceipt(long receiptId) => _shop.CancelReceipt(receiptId, Now());
+
+    /// <summary>Ends every OAuth access token issued so far.</summary>
+    public void ExpireAccessTokens() => _oauth.ExpireAccessTokens();
 
     /// <summary>Moves a receipt's update_timestamp to now (as a shipment or message would), for watermark tests.</summary>
     public void TouchReceipt(long receiptId) => _shop.TouchReceipt(receiptId, Now());
@@ -96,6 +154,7 @@ public sealed class EtsySimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _webhookClient.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
@@ -110,6 +169,12 @@ public sealed class EtsySimulator : IAsyncDisposable
         lock (_gate)
         {
             _requestLog.Add($"{request.Method} {request.Path}{request.QueryString}");
+        }
+
+        // The OAuth endpoints take no x-api-key or bearer: the client_id identifies the app.
+        if (await TryHandleOAuthAsync(context))
+        {
+            return;
         }
 
         var apiKey = request.Headers["x-api-key"].ToString();
@@ -153,7 +218,8 @@ public sealed class EtsySimulator : IAsyncDisposable
         }
 
         AddQuotaHeaders(headers, remainingThisSecond, remainingToday);
-        if (!string.Equals(request.Headers.Authorization.ToString(), "Bearer " + Options.AccessToken, StringComparison.Ordinal))
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !_oauth.IsValidAccessToken(authorization["Bearer ".Length..]))
         {
             await SimulatorJson.WriteAsync(context, StatusCodes.Status401Unauthorized, EtsyJson.Error("invalid_token"));
             return;
@@ -168,6 +234,51 @@ public sealed class EtsySimulator : IAsyncDisposable
         {
             await SimulatorJson.WriteAsync(context, ex.Status, EtsyJson.Error(ex.Message));
         }
+    }
+
+    private async Task<bool> TryHandleOAuthAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "";
+        try
+        {
+            if (HttpMethods.IsGet(request.Method) && path == "/oauth/connect")
+            {
+                var query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+                context.Response.Redirect(_oauth.Authorize(query).ToString());
+                return true;
+            }
+
+            if (HttpMethods.IsPost(request.Method) && path == "/v3/public/oauth/token")
+            {
+                if (!request.HasFormContentType)
+                {
+                    throw new EtsyOAuthException("invalid_request", "The token request must be application/x-www-form-urlencoded.");
+                }
+
+                var form = await request.ReadFormAsync(context.RequestAborted);
+                var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+                await SimulatorJson.WriteAsync(context, StatusCodes.Status200OK, _oauth.Token(fields));
+                return true;
+            }
+        }
+        catch (EtsyOAuthException ex)
+        {
+            await SimulatorJson.WriteAsync(context, StatusCodes.Status400BadRequest, ex.Body);
+            return true;
+        }
+        catch (EtsyApiException ex)
+        {
+            await SimulatorJson.WriteAsync(context, ex.Status, EtsyJson.Error(ex.Message));
+            return true;
+        }
+        catch (UriFormatException ex)
+        {
+            await SimulatorJson.WriteAsync(context, StatusCodes.Status400BadRequest, EtsyJson.Error(ex.Message));
+            return true;
+        }
+
+        return false;
     }
 
     private void AddQuotaHeaders(IHeaderDictionary headers, int remainingThisSecond, int remainingToday)

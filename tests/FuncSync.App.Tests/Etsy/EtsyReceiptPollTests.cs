@@ -13,7 +13,7 @@ public sealed class EtsyReceiptPollTests(AzuriteFixture azurite)
     [Fact]
     public async Task Poll_FailsOnSecondPage_WatermarkUnchangedThenEveryReceiptAppliedOnce()
     {
-        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
         var item = new TestItem("PRINT-FOX-01", 500, 5);
         await app.LoadAsync(item);
         const int receipts = 150;
@@ -46,6 +46,32 @@ public sealed class EtsyReceiptPollTests(AzuriteFixture azurite)
             () => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId) == 500 - receipts,
             TimeSpan.FromSeconds(20),
             "Shopify shows every Etsy sale");
+    }
+
+    [Fact]
+    public async Task Poll_429sAnd500sOnEveryPage_LosesNothingDuplicatesNothing()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
+        var item = new TestItem("PRINT-OWL-01", 400, 6);
+        await app.LoadAsync(item);
+        const int receipts = 101;
+        for (var i = 0; i < receipts; i++)
+        {
+            Assert.NotNull(app.Etsy.PlaceOrder(item.EtsyListingId, item.Sku, 1));
+        }
+
+        // Each page meets a 429 and a 500 before it is served; the in-invocation retries ride them out.
+        var receiptPages = (Microsoft.AspNetCore.Http.HttpRequest r) => r.Path.Value!.EndsWith("/receipts", StringComparison.Ordinal);
+        app.Etsy.InjectFaults(r => receiptPages(r) && r.Query["offset"] == "0", 1, 429);
+        app.Etsy.InjectFaults(r => receiptPages(r) && r.Query["offset"] == "0", 1, 500);
+        app.Etsy.InjectFaults(r => receiptPages(r) && r.Query["offset"] == "100", 1, 500);
+        app.Etsy.InjectFaults(r => receiptPages(r) && r.Query["offset"] == "100", 1, 429);
+
+        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+
+        Assert.Equal(400 - receipts, await app.AvailableAsync(item.Sku));
     }
 
     private static async Task<long?> WatermarkAsync(FuncSyncTestApp app)

@@ -309,6 +309,18 @@ public sealed class EtsySimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutInventory_EnabledOfferingWithQuantityZero_Returns400AndKeepsInventory()
+    {
+        using var response = await PutInventoryAsync(MugListing, MugUpdate(red: 0, blue: 4));
+        using var disabled = await PutInventoryAsync(MugListing, MugUpdate(red: 0, blue: 4, redEnabled: false));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("MUG-RED", (string?)(await ReadAsync(response))["error"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        Assert.False(_simulator.IsOfferingEnabled(MugListing, "MUG-RED"));
+    }
+
+    [Fact]
     public void PlaceOrder_LastUnitSold_MarksListingSoldOutAndRefusesMore()
     {
         var receipt = _simulator.PlaceOrder(PlainListing, "POSTER", 2);

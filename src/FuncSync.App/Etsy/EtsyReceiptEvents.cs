@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+using FuncSync.Domain.Ledger;
+using FuncSync.Hosting.Functions;
+using FuncSync.Json;
+using FuncSync.Ledger;
+using FuncSync.Storage;
+
+namespace FuncSync.Etsy;
+
+/// <summary>Receipts → ledger events, the same ids from every path (poll, webhook, cancellation re-check), so
+/// the ledger's dedupe row makes each count once.</summary>
+public sealed class EtsyReceiptEvents(IQueueSender queues, StorageNames names)
+{
+    public static string SaleId(long transactionId) => string.Create(CultureInfo.InvariantCulture, $"etsy:txn:{transactionId}");
+
+    public static string CancellationId(long transactionId) => string.Create(CultureInfo.InvariantCulture, $"etsy:cancel:{transactionId}");
+
+    /// <summary>Every transaction of the receipts is a sale, canceled or not: the units did leave Etsy's count
+    /// when the order was paid, and the cancellation gives them back as its own event.</summary>
+    public static IEnumerable<InventoryEventReceived> Sales(IEnumerable<EtsyReceipt> receipts, DateTimeOffset now) =>
+        receipts.SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, SaleId(t.TransactionId), InventoryEventKind.Sale, now)));
+
+    public static IEnumerable<InventoryEventReceived> Cancellations(IEnumerable<EtsyReceipt> receipts, DateTimeOffset now) =>
+        receipts.Where(IsCanceled).SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, CancellationId(t.TransactionId), InventoryEventKind.Cancellation, now)));
+
+    public static bool IsCanceled(EtsyReceipt receipt) => string.Equals(receipt.Status, "Canceled", StringComparison.OrdinalIgnoreCase);
+
+    public async Task<int> SendAsync(IEnumerable<InventoryEventReceived> events, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        foreach (var received in events)
+        {
+            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+            sent++;
+        }
+
+        return sent;
+    }
+
+    private static InventoryEventReceived ToEvent(EtsyReceipt receipt, EtsyTransaction transaction, string eventId, InventoryEventKind kind, DateTimeOffset now) => new(
+        EventId: eventId,
+        Kind: kind,
+        Source: "etsy",
+        Listing: Catalog.EtsyListing.KeyFor(transaction.ListingId, transaction.Sku),
+        Sku: null,
+        Quantity: transaction.Quantity,
+        OccurredAt: DateTimeOffset.FromUnixTimeSeconds(kind == InventoryEventKind.Sale ? receipt.CreateTimestamp : receipt.UpdateTimestamp),
+        ReceivedAt: now,
+        Reference: string.Create(CultureInfo.InvariantCulture, $"Etsy receipt {receipt.ReceiptId}"));
+}

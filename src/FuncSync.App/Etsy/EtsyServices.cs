@@ -1,0 +1,55 @@
+using FuncSync.Hosting.Storage;
+using FuncSync.Skus;
+using FuncSync.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+
+namespace FuncSync.Etsy;
+
+/// <summary>The Etsy connector's services and endpoints beyond the HTTP client the composition root sets up.</summary>
+public static class EtsyServices
+{
+    public const string HealthName = "EtsyHealth";
+    public const string HealthRoute = "etsy/health";
+
+    public static IServiceCollection AddEtsyConnector(this IServiceCollection services)
+    {
+        services.AddSingleton<EtsyTables>();
+
+        // Tokens are encrypted at rest with a key ring every instance shares. In Azure, protect the ring itself
+        // with Key Vault (ProtectKeysWithAzureKeyVault) once that package is available to the build.
+        services.AddDataProtection().SetApplicationName("FuncSync");
+        services.AddOptions<KeyManagementOptions>().Configure<StorageClients, EtsyTables>(
+            (keys, storage, tables) => keys.XmlRepository = new TableXmlRepository(storage.Table(tables.DataProtectionKeys)));
+
+        services.AddSingleton(sp => new EtsyConnectionStore(
+            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Connections),
+            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new EtsyDeactivations(
+            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Listings),
+            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EtsyPollPacer>();
+        services.AddSingleton<EtsyAccessTokens>();
+        services.AddSingleton<EtsyReceiptEvents>();
+        services.AddHttpClient<EtsyOAuthClient>().AddStandardResilienceHandler(options =>
+        {
+            // A refresh must not be retried blindly: the first attempt may have rotated the token already.
+            options.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
+        });
+        services.AddTransient<EtsyOAuthFunctions>();
+        services.AddTransient<EtsyWebhookFunction>();
+        return services;
+    }
+
+    public static WebApplication MapEtsy(this WebApplication app)
+    {
+        app.MapPost("/api/" + EtsyWebhookFunction.Route, (HttpRequest request, EtsyWebhookFunction function, CancellationToken ct) => function.HandleAsync(request, ct));
+        app.MapGet("/api/" + EtsyOAuthFunctions.CallbackRoute, (HttpRequest request, EtsyOAuthFunctions functions, CancellationToken ct) => functions.CallbackAsync(request, ct));
+        var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapGet(EtsyOAuthFunctions.StartRoute, (HttpRequest request, EtsyOAuthFunctions functions, CancellationToken ct) => functions.StartAsync(request, ct));
+        admin.MapGet(HealthRoute, (EtsyPollPacer pacer, IOptions<EtsyOptions> options) =>
+            Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), EtsyJson.Default.EtsyPollHealth));
+        return app;
+    }
+}

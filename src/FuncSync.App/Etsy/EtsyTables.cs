@@ -1,0 +1,14 @@
+using FuncSync.Storage;
+
+namespace FuncSync.Etsy;
+
+/// <summary>The Etsy connector's tables, as <see cref="StorageNames"/> names them; the storage
+/// bootstrap creates them with the others.</summary>
+public sealed class EtsyTables(StorageNames names)
+{
+    public string Connections => names.EtsyAuthTable;
+
+    public string Listings => names.EtsyListingsTable;
+
+    public string DataProtectionKeys => names.DataProtectionKeysTable;
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using FuncSync.Json;
+using FuncSync.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace FuncSync.Etsy;
+
+/// <summary>HTTP function <c>POST /api/webhooks/etsy</c>: Etsy's ORDER_PAID delivery (commercial apps). Verifies the
+/// Standard Webhooks signature and timestamp, fetches the receipt the delivery names, and queues the same
+/// <c>etsy:txn:{transaction_id}</c> events the poll would, so whichever path is first counts and the other is
+/// deduplicated. A failure to fetch answers 5xx, and Etsy's retries bring the delivery back.</summary>
+public sealed class EtsyWebhookFunction(
+    EtsyApi etsy,
+    EtsyReceiptEvents events,
+    IOptions<EtsyOptions> options,
+    TimeProvider time,
+    ILogger<EtsyWebhookFunction> logger)
+{
+    public const string Name = "EtsyWebhook";
+    public const string Route = "webhooks/etsy";
+
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var settings = options.Value;
+        if (settings.WebhookSecret.Length == 0)
+        {
+            return Problem(StatusCodes.Status404NotFound, "The Etsy webhook is not configured (Etsy:WebhookSecret).");
+        }
+
+        var body = await RawBody.ReadAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"The webhook body is larger than {RawBody.MaxBytes} bytes.");
+        }
+
+        var headers = request.Headers;
+        var verdict = EtsyWebhookSignature.Verify(
+            settings.WebhookSecret, headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], body,
+            now, TimeSpan.FromSeconds(settings.WebhookToleranceSeconds));
+        if (verdict != EtsyWebhookVerdict.Valid)
+        {
+            logger.LogWarning("Refused an Etsy webhook ({Verdict})", verdict);
+            return Problem(StatusCodes.Status401Unauthorized, $"The webhook signature is not acceptable ({verdict}).");
+        }
+
+        EtsyOrderPaid? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize(body, EtsyJson.Default.EtsyOrderPaid);
+        }
+        catch (JsonException)
+        {
+            payload = null;
+        }
+
+        if (payload is null || !IsShop(payload.ShopId, settings.ShopId))
+        {
+            logger.LogWarning("Refused a signed Etsy webhook for another shop or without a readable payload");
+            return Problem(StatusCodes.Status400BadRequest, "The webhook payload is unreadable or names another shop.");
+        }
+
+        if (!string.Equals(payload.EventType, "order.paid", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(payload.EventType, "ORDER_PAID", StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogInformation("Ignored Etsy webhook event {EventType}", payload.EventType);
+            return Results.Ok();
+        }
+
+        // Only the receipt id is taken from resource_url; the request goes to the configured Etsy base URL, never
+        // to a host a payload names.
+        if (ReceiptId(payload.ResourceUrl, settings.ShopId) is not { } receiptId)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "resource_url does not name a receipt of this shop.");
+        }
+
+        var receipt = await etsy.GetReceiptAsync(receiptId, cancellationToken);
+        var sent = await events.SendAsync(EtsyReceiptEvents.Sales([receipt], now), cancellationToken);
+        logger.LogInformation("Etsy ORDER_PAID for receipt {ReceiptId}: {Events} sale events queued", receiptId, sent);
+        return Results.Ok();
+    }
+
+    private static bool IsShop(JsonElement shopId, long expected) => shopId.ValueKind switch
+    {
+        JsonValueKind.Number => shopId.TryGetInt64(out var id) && id == expected,
+        JsonValueKind.String => long.TryParse(shopId.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id == expected,
+        _ => false,
+    };
+
+    private static long? ReceiptId(string? resourceUrl, long shopId)
+    {
+        if (!Uri.TryCreate(resourceUrl, UriKind.Absolute, out var url))
+        {
+            return null;
+        }
+
+        var segments = url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments is ["v3", "application", "shops", var shop, "receipts", var receipt]
+            && long.TryParse(shop, NumberStyles.None, CultureInfo.InvariantCulture, out var shopInUrl) && shopInUrl == shopId
+            && long.TryParse(receipt, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+                ? id
+                : null;
+    }
+
+    private static IResult Problem(int status, string error) =>
+        Results.Json(new ProblemBody(error), FuncSyncJson.Default.ProblemBody, statusCode: status);
+}
