@@ -9,6 +9,9 @@ namespace FuncSync.Etsy;
 /// <summary>Which receipts getShopReceipts should answer.</summary>
 public sealed record EtsyReceiptQuery(long? MinLastModified = null, long? MinCreated = null, bool? WasCanceled = null, string SortOn = "updated");
 
+/// <param name="Requests">How many pages it took: each one spends from Etsy's daily budget.</param>
+public sealed record EtsyReceiptRead(IReadOnlyList<EtsyReceipt> Receipts, int Requests);
+
 /// <summary>The Etsy Open API v3 calls FuncSync makes, each with the two credentials Etsy requires, reporting
 /// Etsy's quota headers to the poll's pacer.</summary>
 public sealed class EtsyApi(HttpClient http, IOptions<EtsyOptions> options, EtsyAccessTokens tokens, EtsyPollPacer pacer)
@@ -16,8 +19,24 @@ public sealed class EtsyApi(HttpClient http, IOptions<EtsyOptions> options, Etsy
     /// <summary>Etsy's largest page of receipts.</summary>
     public const int MaxPageSize = 100;
 
-    public Task<EtsyReceiptPage> GetReceiptsAsync(long minLastModified, int offset, CancellationToken cancellationToken) =>
-        GetReceiptsAsync(new EtsyReceiptQuery(MinLastModified: minLastModified), offset, cancellationToken);
+    /// <summary>Every receipt the query matches, page after page; one failed page fails the whole read,
+    /// so a caller never acts on half a result.</summary>
+    public async Task<EtsyReceiptRead> GetAllReceiptsAsync(EtsyReceiptQuery query, CancellationToken cancellationToken)
+    {
+        var receipts = new List<EtsyReceipt>();
+        var requests = 0;
+        for (var offset = 0; ;)
+        {
+            var page = await GetReceiptsAsync(query, offset, cancellationToken);
+            requests++;
+            receipts.AddRange(page.Results);
+            offset += page.Results.Count;
+            if (page.Results.Count == 0 || offset >= page.Count)
+            {
+                return new EtsyReceiptRead(receipts, requests);
+            }
+        }
+    }
 
     public async Task<EtsyReceiptPage> GetReceiptsAsync(EtsyReceiptQuery query, int offset, CancellationToken cancellationToken)
     {

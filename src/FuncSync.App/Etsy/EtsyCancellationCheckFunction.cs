@@ -32,17 +32,7 @@ public sealed class EtsyCancellationCheckFunction(
         var now = time.GetUtcNow();
         var from = Math.Max(origin, now.AddDays(-settings.CancellationLookbackDays).ToUnixTimeSeconds());
         var query = new EtsyReceiptQuery(MinCreated: from, WasCanceled: true, SortOn: "created");
-        var receipts = new List<EtsyReceipt>();
-        for (var offset = 0; ;)
-        {
-            var page = await etsy.GetReceiptsAsync(query, offset, cancellationToken);
-            receipts.AddRange(page.Results);
-            offset += page.Results.Count;
-            if (page.Results.Count == 0 || offset >= page.Count)
-            {
-                break;
-            }
-        }
+        var receipts = (await etsy.GetAllReceiptsAsync(query, cancellationToken)).Receipts;
 
         // The sale events go too: a receipt canceled before any poll saw it must take its units before giving them back.
         var sent = await events.SendAsync(EtsyReceiptEvents.Sales(receipts, now), cancellationToken);

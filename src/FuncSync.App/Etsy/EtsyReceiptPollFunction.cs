@@ -44,19 +44,7 @@ public sealed class EtsyReceiptPollFunction(
 
         var from = Math.Max(0, (watermark ?? now.ToUnixTimeSeconds() - settings.InitialLookbackSeconds) - settings.OverlapSeconds);
 
-        var receipts = new List<EtsyReceipt>();
-        var requests = 0;
-        for (var offset = 0; ;)
-        {
-            var page = await etsy.GetReceiptsAsync(from, offset, cancellationToken);
-            requests++;
-            receipts.AddRange(page.Results);
-            offset += page.Results.Count;
-            if (page.Results.Count == 0 || offset >= page.Count)
-            {
-                break;
-            }
-        }
+        var (receipts, requests) = await etsy.GetAllReceiptsAsync(new EtsyReceiptQuery(MinLastModified: from), cancellationToken);
 
         var sent = await events.SendAsync(EtsyReceiptEvents.Sales(receipts, now), cancellationToken);
 
