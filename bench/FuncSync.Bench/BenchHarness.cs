@@ -8,10 +8,6 @@ using FuncSync.Hosting.Azurite;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,18 +45,12 @@ internal sealed class BenchHarness : IAsyncDisposable
         var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
         var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = options.EtsyQueriesPerSecond, QueriesPerDay = 10_000_000 }, TimeProvider.System);
-        var builder = FuncSyncHost.CreateBuilder([]);
         var settings = SimulatedChannels.Settings(shopify, etsy);
         settings["AzureWebJobsStorage"] = azurite.ConnectionString;
         settings["FuncSync:Shop"] = "bench";
         settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        var app = FuncSyncHost.Build(builder);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        shopify.Options.WebhookUrl = new Uri(address.TrimEnd('/') + "/api/webhooks/shopify");
+        var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
+        shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
         return new BenchHarness(azurite, shopify, etsy, app, options);
     }
 

@@ -7,10 +7,6 @@ using FuncSync.Hosting.Azurite;
 using FuncSync.Ledger;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,16 +42,11 @@ internal static class EtsyDetectionBench
 
         // The webhook run never polls; the poll run's timer ticks every second and the pacer picks the polls.
         settings["Etsy:PollSchedule"] = webhook ? "0 0 0 1 1 *" : "* * * * * *";
-        var builder = FuncSyncHost.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        await using var app = FuncSyncHost.Build(builder);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
+        await using var running = app;
         if (webhook)
         {
-            etsy.Options.OrderPaidWebhookUrl = new Uri(address.TrimEnd('/') + "/api/" + EtsyWebhookFunction.Route);
+            etsy.Options.OrderPaidWebhookUrl = new Uri(baseUrl, "api/" + EtsyWebhookFunction.Route);
         }
 
         const string sku = "DETECT-01";

@@ -7,8 +7,6 @@ using FuncSync.Domain.Ledger;
 using FuncSync.Hosting.Azurite;
 using FuncSync.Hosting.Storage;
 using FuncSync.Ledger;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,8 +23,7 @@ internal static class LedgerBench
     public static async Task RunAsync(int events)
     {
         await using var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
-        var builder = FuncSyncHost.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var (app, _) = await FuncSyncHost.StartOnLoopbackAsync(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["FuncSync:Shop"] = "bench",
@@ -40,11 +37,8 @@ internal static class LedgerBench
             ["Etsy:Keystring"] = "unused",
             ["Etsy:SharedSecret"] = "unused",
             ["Etsy:AccessToken"] = "unused",
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        await using var app = FuncSyncHost.Build(builder);
-        await app.StartAsync();
+        }, LogLevel.Error);
+        await using var running = app;
 
         // SKUs with no listings: the figure is the ledger's, not the channels'.
         var map = app.Services.GetRequiredService<SkuMapStore>();

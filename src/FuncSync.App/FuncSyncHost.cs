@@ -1,6 +1,8 @@
 using FuncSync.Demo;
 using FuncSync.Hosting;
 using FuncSync.Hosting.Publishing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace FuncSync;
@@ -84,6 +86,20 @@ public static class FuncSyncHost
         services.AddFuncSync(configuration);
         using var provider = services.BuildServiceProvider();
         return FunctionJsonWriter.WriteAll(provider.GetRequiredService<IFunctionCatalog>(), appRoot);
+    }
+
+    /// <summary>Starts FuncSync on a free loopback port with <paramref name="settings"/> over the usual
+    /// sources: how the tests and the benchmarks run the real app.</summary>
+    public static async Task<(WebApplication App, Uri BaseUrl)> StartOnLoopbackAsync(IReadOnlyDictionary<string, string?> settings, LogLevel minimumLevel)
+    {
+        var builder = CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(minimumLevel);
+        var app = Build(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address.TrimEnd('/') + "/"));
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)

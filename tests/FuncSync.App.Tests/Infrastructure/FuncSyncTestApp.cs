@@ -8,10 +8,6 @@ using FuncSync.Simulators.Shopify;
 using FuncSync.Storage;
 using FuncSync.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -71,14 +67,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var builder = FuncSyncHost.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = FuncSyncHost.Build(builder);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var baseUrl = new Uri(address.TrimEnd('/') + "/");
+        var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(configuration, LogLevel.Warning);
         shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
         return new FuncSyncTestApp(app, baseUrl, shopify, etsy, azurite.Clients) { Settings = configuration };
     }
