@@ -1,12 +1,34 @@
 namespace FuncSync.Alerts;
 
-/// <summary>Something a seller must look at, on its way through the <c>alerts</c> queue.</summary>
+/// <summary>What travels on the <c>alerts</c> queue: exactly one of <see cref="Raised"/> (a problem
+/// was seen) or <see cref="Cleared"/> (the condition behind an alert key is gone).</summary>
+public sealed record AlertNotice(AlertRaised? Raised, AlertCleared? Cleared);
+
+/// <summary>Something a seller must look at.</summary>
 /// <param name="Key">Identifies the condition, so repeats of one problem are one alert.</param>
 public sealed record AlertRaised(AlertKind Kind, string Key, string Message, string? Sku, DateTimeOffset RaisedAt);
+
+/// <summary>The condition behind <paramref name="Key"/> no longer holds: its alert resolves itself.</summary>
+public sealed record AlertCleared(AlertKind Kind, string Key, DateTimeOffset ClearedAt);
 
 public enum AlertKind
 {
     UnmappedListing,
     Oversell,
     PushFailed,
+
+    /// <summary>A message gave up after the maximum dequeue count and sits in a poison queue.</summary>
+    PoisonMessage,
+
+    /// <summary>A channel shows a quantity other than the one FuncSync expects there.</summary>
+    Discrepancy,
+
+    /// <summary>The SKU map points at a listing or variant the channel no longer has.</summary>
+    MissingListing,
+
+    /// <summary>A channel's measured lag is above its objective.</summary>
+    LagBreach,
+
+    /// <summary>Stock at or below its threshold, or cover shorter than the lead time.</summary>
+    LowStock,
 }

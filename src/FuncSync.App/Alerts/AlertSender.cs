@@ -5,12 +5,17 @@ using FuncSync.Storage;
 
 namespace FuncSync.Alerts;
 
-/// <summary>Puts an alert on the <c>alerts</c> queue, where the alerts function stores and delivers it.</summary>
+/// <summary>Puts alerts on the <c>alerts</c> queue, where the alerts function stores and delivers them.</summary>
 public sealed class AlertSender(IQueueSender queues, StorageNames names, TimeProvider time)
 {
-    public Task RaiseAsync(AlertKind kind, string key, string message, string? sku, CancellationToken cancellationToken)
-    {
-        var alert = new AlertRaised(kind, key, message, sku, time.GetUtcNow());
-        return queues.SendAsync(names.AlertsQueue, JsonSerializer.Serialize(alert, FuncSyncJson.Default.AlertRaised), cancellationToken);
-    }
+    public Task RaiseAsync(AlertKind kind, string key, string message, string? sku, CancellationToken cancellationToken) =>
+        SendAsync(new AlertNotice(new AlertRaised(kind, key, message, sku, time.GetUtcNow()), null), cancellationToken);
+
+    /// <summary>Says the condition behind an alert key is gone, so an open alert resolves itself.
+    /// Safe to send when no alert is open: producers call it whenever they find the condition clear.</summary>
+    public Task ClearAsync(AlertKind kind, string key, CancellationToken cancellationToken) =>
+        SendAsync(new AlertNotice(null, new AlertCleared(kind, key, time.GetUtcNow())), cancellationToken);
+
+    private Task SendAsync(AlertNotice notice, CancellationToken cancellationToken) =>
+        queues.SendAsync(names.AlertsQueue, JsonSerializer.Serialize(notice, FuncSyncJson.Default.AlertNotice), cancellationToken);
 }

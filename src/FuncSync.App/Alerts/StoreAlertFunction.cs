@@ -15,8 +15,15 @@ public sealed class StoreAlertFunction(TableClient table, ShopPartition shop, IL
 
     public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
     {
-        var alert = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.AlertRaised)
+        var notice = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.AlertNotice)
             ?? throw new InvalidDataException("The alert message is empty.");
+        if (notice.Cleared is { } cleared)
+        {
+            await ResolveAsync(cleared, cancellationToken);
+            return;
+        }
+
+        var alert = notice.Raised ?? throw new InvalidDataException("The alert message says neither raised nor cleared.");
         var rowKey = TableKeys.Join(alert.Kind.ToString(), alert.Key);
 
         while (true)
@@ -50,5 +57,31 @@ public sealed class StoreAlertFunction(TableClient table, ShopPartition shop, IL
         }
 
         logger.LogWarning("Alert {Kind} {Key}: {Message}", alert.Kind, alert.Key, alert.Message);
+    }
+
+    private async Task ResolveAsync(AlertCleared cleared, CancellationToken cancellationToken)
+    {
+        var rowKey = TableKeys.Join(cleared.Kind.ToString(), cleared.Key);
+        while (true)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, rowKey, cancellationToken: cancellationToken);
+            if (!existing.HasValue || existing.Value!.GetString("Status") == "resolved")
+            {
+                return;
+            }
+
+            var row = existing.Value;
+            row["Status"] = "resolved";
+            row["ResolvedAt"] = cleared.ClearedAt;
+            try
+            {
+                await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Raised again meanwhile: decide on the fresh row.
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ namespace FuncSync.Json;
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(InventoryEventReceived))]
 [JsonSerializable(typeof(SyncListing))]
-[JsonSerializable(typeof(AlertRaised))]
+[JsonSerializable(typeof(AlertNotice))]
 [JsonSerializable(typeof(SkuStatus))]
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(StockChanged))]
