@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using FuncSync.Domain.Simulation;
 
 namespace FuncSync.FlashSale;
 
 /// <summary>The results as a plain-text table and as an SVG chart a seller can open in a browser.</summary>
 public static class Report
 {
-    public static string Table(Scenario scenario, IReadOnlyList<PolicyResult> results)
+    public static string Table(FlashSaleScenario scenario, IReadOnlyList<FlashSaleResult> results)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(results);
@@ -26,7 +27,7 @@ public static class Report
     }
 
     /// <summary>Three bar groups per policy: units sold, oversold and lost sales.</summary>
-    public static string Svg(Scenario scenario, IReadOnlyList<PolicyResult> results)
+    public static string Svg(FlashSaleScenario scenario, IReadOnlyList<FlashSaleResult> results)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(results);

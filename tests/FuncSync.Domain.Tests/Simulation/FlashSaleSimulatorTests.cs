@@ -1,7 +1,7 @@
 using FuncSync.Domain.Allocation;
-using FuncSync.FlashSale;
+using FuncSync.Domain.Simulation;
 
-namespace FuncSync.Domain.Tests.Allocation;
+namespace FuncSync.Domain.Tests.Simulation;
 
 /// <summary>The flash-sale simulator runs the real allocation code; these pin its numbers and the
 /// strict bound.</summary>
@@ -10,7 +10,7 @@ public sealed class FlashSaleSimulatorTests
     [Fact]
     public void Run_DefaultScenarioSeed42_MatchesSnapshot()
     {
-        var results = FlashSaleSimulator.Run(Scenario.Default());
+        var results = FlashSaleSimulator.Run(new FlashSaleScenario());
 
         var snapshot = string.Join("\n", results.Select(r => FormattableString.Invariant($"{r.Policy}: sold {r.Sold}, oversold {r.Oversold}, lost {r.LostSales}, visible {r.AverageVisible:0.0}, pushes {r.Pushes}, cost {r.OversellCost:0.00}")));
         Assert.Equal(
@@ -34,24 +34,11 @@ public sealed class FlashSaleSimulatorTests
     [InlineData(5, 120)]
     public void Run_StrictOneUnitItemsAnySeedAndLag_NoUnitOversold(int seed, int lagFactor)
     {
-        var baseline = Scenario.Default(seed, items: 60, unitsPerItem: 1, buyers: 600);
-        var slow = baseline.Channels.Select(c => c with
-        {
-            NotifyMin = c.NotifyMin * lagFactor,
-            NotifyMax = c.NotifyMax * lagFactor,
-            PollInterval = c.PollInterval * lagFactor,
-            PushMin = c.PushMin * lagFactor,
-            PushMax = c.PushMax * lagFactor,
-            RateLimitedRate = 0.2,
-            FailureRate = 0.2,
-        }).ToArray();
-        var scenario = baseline with
-        {
-            Channels = slow,
-            Policies = [new EventDriven("strict", AllocationPolicy.Strict, slow.Select(_ => ChannelBuffer.None).ToArray()), new EventDriven("plain", AllocationPolicy.Plain, slow.Select(_ => ChannelBuffer.None).ToArray())],
-        };
+        var slow = SimChannel.Defaults.Select(c => c.Slower(lagFactor) with { RateLimitedRate = 0.2, FailureRate = 0.2 }).ToArray();
+        var scenario = new FlashSaleScenario { Seed = seed, Items = 60, UnitsPerItem = 1, ExpectedBuyers = 600, Channels = slow };
+        var none = slow.Select(_ => ChannelBuffer.None).ToArray();
 
-        var results = FlashSaleSimulator.Run(scenario);
+        var results = FlashSaleSimulator.Run(scenario, [new EventDriven("strict", AllocationPolicy.Strict, none), new EventDriven("plain", AllocationPolicy.Plain, none)]);
 
         Assert.Equal(0, results[0].Oversold);
         Assert.True(results[0].Sold > 0, "strict sold nothing");
@@ -61,8 +48,23 @@ public sealed class FlashSaleSimulatorTests
     [Fact]
     public void Run_SameSeed_SameNumbers()
     {
-        var scenario = Scenario.Default(9, items: 40, unitsPerItem: 2, buyers: 300);
+        var scenario = new FlashSaleScenario { Seed = 9, Items = 40, UnitsPerItem = 2, ExpectedBuyers = 300 };
 
         Assert.Equal(FlashSaleSimulator.Run(scenario), FlashSaleSimulator.Run(scenario));
+    }
+
+    [Fact]
+    public void Run_BufferCountDiffersFromChannels_ThrowsBeforeRunning()
+    {
+        var policy = new EventDriven("wrong", AllocationPolicy.Strict, [ChannelBuffer.None]);
+
+        var error = Assert.Throws<ArgumentException>(() => FlashSaleSimulator.Run(new FlashSaleScenario(), [policy]));
+        Assert.Contains("1 buffers for 3 channels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_NoUnits_ThrowsClearError()
+    {
+        Assert.Throws<ArgumentException>(() => FlashSaleSimulator.Run(new FlashSaleScenario { UnitsPerItem = 0 }));
     }
 }

@@ -1,12 +1,12 @@
 using FuncSync.Domain.Allocation;
 
-namespace FuncSync.FlashSale;
+namespace FuncSync.Domain.Simulation;
 
 /// <summary>One policy's run: the channels' counters, the real stock, the hub's ledger and push
 /// records, and a time-ordered event queue (milliseconds).</summary>
 internal sealed class Market
 {
-    private readonly Scenario _scenario;
+    private readonly FlashSaleScenario _scenario;
     private readonly IReadOnlyList<FlashSaleSimulator.Buyer> _buyers;
     private readonly Random _random;
     private readonly int _channels;
@@ -31,7 +31,7 @@ internal sealed class Market
     private bool[,] _inFlight = new bool[0, 0];
     private bool[,] _rerun = new bool[0, 0];
 
-    public Market(Scenario scenario, IReadOnlyList<FlashSaleSimulator.Buyer> buyers)
+    public Market(FlashSaleScenario scenario, IReadOnlyList<FlashSaleSimulator.Buyer> buyers)
     {
         _scenario = scenario;
         _buyers = buyers;
@@ -43,7 +43,7 @@ internal sealed class Market
 
     private long End => (long)_scenario.Duration.TotalMilliseconds;
 
-    public PolicyResult RunBatch(BatchSync policy)
+    public FlashSaleResult RunBatch(BatchSync policy)
     {
         var sinceSync = new int[_scenario.Items];
         var master = Enumerable.Repeat(_scenario.UnitsPerItem, _scenario.Items).ToArray();
@@ -66,7 +66,7 @@ internal sealed class Market
         return Run(policy.Name, (item, _) => sinceSync[item]++);
     }
 
-    public PolicyResult RunEventDriven(EventDriven policy)
+    public FlashSaleResult RunEventDriven(EventDriven policy)
     {
         var items = _scenario.Items;
         _ledger = Enumerable.Repeat(_scenario.UnitsPerItem, items).ToArray();
@@ -92,7 +92,7 @@ internal sealed class Market
         return Run(policy.Name, (item, channel) => At(_now + InboundLag(channel), () => SaleReachesHub(item, rules, threshold)));
     }
 
-    private PolicyResult Run(string name, Action<int, int> onSale)
+    private FlashSaleResult Run(string name, Action<int, int> onSale)
     {
         foreach (var buyer in _buyers)
         {
@@ -106,7 +106,7 @@ internal sealed class Market
         }
 
         AccumulateVisible(End);
-        return new PolicyResult(name, _buyers.Count, _sold, _oversold, _lost, _visibleIntegral / End, _pushes, _oversold * _scenario.Cost.PerUnit);
+        return new FlashSaleResult(name, _buyers.Count, _sold, _oversold, _lost, _visibleIntegral / End, _pushes, _oversold * _scenario.Cost.PerUnit);
     }
 
     private void Arrive(FlashSaleSimulator.Buyer buyer, Action<int, int> onSale)
