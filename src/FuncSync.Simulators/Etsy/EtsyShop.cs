@@ -17,7 +17,7 @@ internal sealed record EtsyReceiptQuery(
     bool? WasPaid, bool? WasShipped, bool? WasCanceled);
 
 /// <summary>One Etsy shop's listings and receipts. Every operation takes the one lock, so concurrent requests are safe.</summary>
-internal sealed class EtsyShop
+internal sealed partial class EtsyShop
 {
     private readonly Lock _gate = new();
     private readonly EtsySimulatorOptions _options;

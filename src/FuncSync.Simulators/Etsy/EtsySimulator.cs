@@ -13,7 +13,7 @@ namespace FuncSync.Simulators.Etsy;
 /// An in-memory Etsy shop behind a real HTTP server speaking Open API v3: x-api-key + bearer auth, QPS/QPD limits,
 /// receipts polling, listing inventory GET/PUT with Etsy's validation, and updateListing.
 /// </summary>
-public sealed class EtsySimulator : IAsyncDisposable
+public sealed partial class EtsySimulator : IAsyncDisposable
 {
     private const int MinTimestamp = 946684800;
 
@@ -326,6 +326,10 @@ public sealed class EtsySimulator : IAsyncDisposable
             case ["shops", var shop, "receipts", var receipt] when HttpMethods.IsGet(method):
                 CheckShop(shop);
                 return (StatusCodes.Status200OK, _shop.GetReceiptJson(PathId(receipt, "receipt_id")));
+
+            case ["shops", var shop, "listings"] when HttpMethods.IsGet(method):
+                CheckShop(shop);
+                return (StatusCodes.Status200OK, _shop.QueryListings(EtsyListingQuery.Parse(request.Query)));
 
             case ["listings", var listing] when HttpMethods.IsGet(method):
                 return (StatusCodes.Status200OK, _shop.GetListingJson(PathId(listing, "listing_id")));

@@ -55,6 +55,12 @@ internal sealed partial class ShopifyGraphQlEndpoint(
         var variables = body["variables"] as JsonObject ?? [];
         var isMutation = SetQuantitiesField().IsMatch(query);
         var isRead = !isMutation && InventoryItemField().IsMatch(query);
+        if (!isMutation && ShopifyReadQueries.Recognise(query) is { } bulkRead)
+        {
+            await bulkRead.HandleAsync(context, query, variables, store, bucket, onThrottled);
+            return;
+        }
+
         if (!isMutation && !isRead)
         {
             bucket.TryCharge(0, out var freeCost);
@@ -66,9 +72,7 @@ internal sealed partial class ShopifyGraphQlEndpoint(
         if (!bucket.TryCharge(isMutation ? MutationCost : ReadCost, out var cost))
         {
             onThrottled();
-            var throttled = Error("Throttled", "THROTTLED");
-            ((JsonObject)throttled[0]!)["extensions"]!["documentation"] = "https://shopify.dev/api/usage/rate-limits";
-            await WriteGraphQlAsync(context, null, throttled, cost);
+            await WriteGraphQlAsync(context, null, Throttled(), cost);
             return;
         }
 
@@ -154,10 +158,17 @@ internal sealed partial class ShopifyGraphQlEndpoint(
         };
     }
 
-    private static JsonArray Error(string message, string code) =>
+    internal static JsonArray Throttled()
+    {
+        var throttled = Error("Throttled", "THROTTLED");
+        ((JsonObject)throttled[0]!)["extensions"]!["documentation"] = "https://shopify.dev/api/usage/rate-limits";
+        return throttled;
+    }
+
+    internal static JsonArray Error(string message, string code) =>
         new(new JsonObject { ["message"] = message, ["extensions"] = new JsonObject { ["code"] = code } });
 
-    private static Task WriteGraphQlAsync(HttpContext context, JsonObject? data, JsonArray? errors, JsonObject cost)
+    internal static Task WriteGraphQlAsync(HttpContext context, JsonObject? data, JsonArray? errors, JsonObject cost)
     {
         var response = new JsonObject();
         if (errors is not null)

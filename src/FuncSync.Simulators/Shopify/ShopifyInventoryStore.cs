@@ -86,7 +86,7 @@ internal sealed record ShopifySetQuantitiesInput(string Name, string Reason, str
 }
 
 /// <summary>The shop's variants and inventory levels, plus the idempotency records of past mutations. Thread-safe.</summary>
-internal sealed class ShopifyInventoryStore
+internal sealed partial class ShopifyInventoryStore
 {
     private const int MaxAbsoluteQuantity = 1_000_000_000;
 

@@ -14,7 +14,7 @@ namespace FuncSync.Simulators.Shopify;
 /// An in-memory Shopify shop behind a real HTTP server: the Admin GraphQL inventory read and
 /// <c>inventorySetQuantities</c> (2026-04 semantics), the query-cost leaky bucket, and signed orders/create webhooks.
 /// </summary>
-public sealed class ShopifySimulator : IAsyncDisposable
+public sealed partial class ShopifySimulator : IAsyncDisposable
 {
     private const string OrdersCreateTopic = "orders/create";
 
