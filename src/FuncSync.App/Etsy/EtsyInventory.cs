@@ -21,9 +21,16 @@ public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) 
         var inventory = await api.GetListingInventoryAsync(listing.ListingId, cancellationToken);
         var state = (string?)inventory["listing"]?["state"]
             ?? throw new ChannelRequestException($"Etsy returned listing {listing.ListingId}'s inventory without the listing.");
+        return new ChannelStock(Shown(inventory, state, listing), new EtsySnapshot(inventory, state));
+    }
+
+    /// <summary>What buyers see of the mapped product: its quantity while the listing is active and the offering
+    /// enabled, otherwise zero. Reconciliation reads the same figure from getListingsByShop.</summary>
+    internal static int Shown(JsonObject inventory, string state, EtsyListing listing)
+    {
         var offering = Offering(FindProduct(inventory, listing));
         var buyable = string.Equals(state, "active", StringComparison.Ordinal) && (bool?)offering["is_enabled"] == true;
-        return new ChannelStock(buyable ? (int)offering["quantity"]! : 0, new EtsySnapshot(inventory, state));
+        return buyable ? (int)offering["quantity"]! : 0;
     }
 
     public async Task WriteAsync(SkuMapping mapping, ChannelStock current, int quantity, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace FuncSync.Shopify;
 /// <summary>Shopify's side of a push, through the GraphQL Admin API: read a level's "available"
 /// quantity, and set it with <c>inventorySetQuantities</c> conditional on the value read
 /// (<c>changeFromQuantity</c>), under an idempotency key.</summary>
-public sealed class ShopifyInventory(HttpClient http, IOptions<ShopifyOptions> options, ShopifyCostBudget budget, TimeProvider time) : IChannelInventory
+public sealed partial class ShopifyInventory(HttpClient http, IOptions<ShopifyOptions> options, ShopifyCostBudget budget, TimeProvider time) : IChannelInventory
 {
     // Shopify's calculated costs: a mutation is 10 points; a single-object query costs a few.
     private const double MutationCost = 10;
@@ -81,9 +81,11 @@ public sealed class ShopifyInventory(HttpClient http, IOptions<ShopifyOptions> o
         throw new ChannelRequestException($"Shopify refused the quantity for SKU {mapping.Sku}: {string.Join("; ", errors.Select(e => $"{e?["code"]}: {e?["message"]}"))}");
     }
 
-    private async Task<JsonNode> SendAsync(string query, JsonObject variables, CancellationToken cancellationToken)
+    private Task<JsonNode> SendAsync(string query, JsonObject variables, CancellationToken cancellationToken) =>
+        SendAsync(query, variables, query.StartsWith("mutation", StringComparison.Ordinal) ? MutationCost : QueryCost, cancellationToken);
+
+    private async Task<JsonNode> SendAsync(string query, JsonObject variables, double cost, CancellationToken cancellationToken)
     {
-        var cost = query.StartsWith("mutation", StringComparison.Ordinal) ? MutationCost : QueryCost;
         for (var attempt = 1; ; attempt++)
         {
             var wait = budget.Reserve(cost);
