@@ -5,9 +5,12 @@ using FuncSync.Hosting;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
+using FuncSync.Lag;
 using FuncSync.Ledger;
+using FuncSync.Mapping;
 using FuncSync.Polling;
 using FuncSync.Push;
+using FuncSync.Reconciliation;
 using FuncSync.Shopify;
 using FuncSync.Skus;
 using FuncSync.Storage;
@@ -94,7 +97,13 @@ public static class FuncSyncServices
             .AddHttpFunction(EtsyOAuthFunctions.CallbackName, EtsyOAuthFunctions.CallbackRoute, ["get"], FunctionAuthLevel.Anonymous)
             .AddHttpFunction(EtsyOAuthFunctions.StartName, EtsyOAuthFunctions.StartRoute, ["get"], FunctionAuthLevel.Function)
             .AddHttpFunction(EtsyServices.HealthName, EtsyServices.HealthRoute, ["get"], FunctionAuthLevel.Function)
-            .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule);
+            .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule)
+
+            // Seeing and fixing drift: each feature brings its services, functions and endpoints. Lag comes last: it
+            // wraps the connectors registered above.
+            .AddReconciliation(configuration, names)
+            .AddMappingAudit(configuration)
+            .AddLagAndTimeline(configuration, names);
         return services;
     }
 
@@ -113,6 +122,7 @@ public static class FuncSyncServices
         admin.MapPost(StockAdminFunctions.AdjustRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.AdjustAsync(sku, request, ct));
         admin.MapPost(StockAdminFunctions.InspectRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.InspectAsync(sku, request, ct));
         app.MapEtsy();
+        app.MapReconciliation().MapMappingAudit().MapLagAndTimeline();
         app.MapFunctionInvocations();
         return app;
     }

@@ -23,6 +23,10 @@ public sealed class EtsyReceiptPollFunction(
 
     public static string WatermarkSource(long shopId) => string.Create(CultureInfo.InvariantCulture, $"etsy-receipts-{shopId}");
 
+    /// <summary>When the last complete poll began: every sale before it is on its way to the ledger. Reconciliation
+    /// tells a sale not imported yet from drift by it.</summary>
+    public static string CompletedSource(long shopId) => string.Create(CultureInfo.InvariantCulture, $"etsy-receipts-completed-{shopId}");
+
     /// <summary>Where polling began: the cancellation re-check never gives back a sale from before it.</summary>
     public static string OriginSource(long shopId) => string.Create(CultureInfo.InvariantCulture, $"etsy-receipts-origin-{shopId}");
 
@@ -55,6 +59,8 @@ public sealed class EtsyReceiptPollFunction(
             // Etsy's own clock, not ours: a skewed local clock cannot skip receipts.
             await watermarks.AdvanceAsync(source, receipts.Max(r => r.UpdateTimestamp), cancellationToken);
         }
+
+        await watermarks.AdvanceAsync(CompletedSource(settings.ShopId), now.ToUnixTimeSeconds(), cancellationToken);
 
         // Receipts the overlap re-reads are not new sales; only those created since the watermark count as activity.
         var fresh = receipts.Count(r => watermark is null || r.CreateTimestamp > watermark);

@@ -20,6 +20,12 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(StockChanged))]
 [JsonSerializable(typeof(SkuHistory))]
 [JsonSerializable(typeof(HistoryEntry))]
+[JsonSerializable(typeof(Reconciliation.ReconciliationReport))]
+[JsonSerializable(typeof(Reconciliation.ReconciliationRecheckDue))]
+[JsonSerializable(typeof(Mapping.MappingAuditReport))]
+[JsonSerializable(typeof(Lag.LagReport))]
+[JsonSerializable(typeof(Timeline.TimelineEntry))]
+[JsonSerializable(typeof(Timeline.SkuTimeline))]
 internal sealed partial class FuncSyncJson : JsonSerializerContext;
 
 /// <summary>The body of every 4xx/5xx answer: one sentence a person can act on.</summary>

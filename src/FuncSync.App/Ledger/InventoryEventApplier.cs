@@ -116,7 +116,7 @@ public sealed class InventoryEventApplier(
         logger.LogWarning("No SKU is mapped to {Channel} listing {Listing}; event {EventId} parked", listing.Channel, listing.Key, received.EventId);
         await alerts.RaiseAsync(
             AlertKind.UnmappedListing,
-            $"unmapped:{listing.Channel}:{listing.Key}",
+            Mapping.MappingAuditor.UnmappedKey(listing),
             $"A sale on {listing.Channel} listing {listing.Key} ({received.Reference ?? received.EventId}) has no SKU mapped; the event is parked until the listing is mapped.",
             null,
             cancellationToken);

@@ -7,7 +7,7 @@ namespace FuncSync.Push;
 
 /// <summary>Per SKU and channel: what the channel was last seen or made to show, for which ledger
 /// version, and when. The SKU API and the push's own safety rule read it.</summary>
-public sealed class PushStore(TableClient table, ShopPartition shop)
+public sealed partial class PushStore(TableClient table, ShopPartition shop)
 {
     public async Task<PushRecord?> GetAsync(string sku, Channel channel, CancellationToken cancellationToken)
     {

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using FuncSync.Alerts;
-using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Hosting.Functions;
 using FuncSync.Json;
@@ -23,8 +21,7 @@ public sealed class ShopifyWebhookFunction(
     RejectedWebhookStore rejected,
     ShopifyQueues shopifyQueues,
     ShopifyLevelWatermarks levels,
-    SkuMapStore map,
-    AlertSender alerts,
+    Mapping.MappingAuditor audit,
     TimeProvider time,
     ILogger<ShopifyWebhookFunction> logger)
 {
@@ -148,38 +145,15 @@ public sealed class ShopifyWebhookFunction(
         await shopifyQueues.SendLevelCheckAsync(JsonSerializer.Serialize(check, ShopifyJson.Default.ShopifyLevelChanged), options.Value.LevelCheckDelay, cancellationToken);
     }
 
-    /// <summary>Feeds the mapping audit: a variant FuncSync has no SKU for, or a mapped variant that is
-    /// gone from its product, is raised once per variant (alerts are stored by key).</summary>
-    private async Task AuditProductAsync(ShopifyProduct product, CancellationToken cancellationToken)
+    /// <summary>The mapping audit of this one product: the same code as the weekly audit, so an unmapped variant, a
+    /// mapped variant gone from its product, and a sale of either raise one alert per variant.</summary>
+    private Task AuditProductAsync(ShopifyProduct product, CancellationToken cancellationToken)
     {
-        var present = new HashSet<long>();
-        foreach (var variant in product.Variants)
-        {
-            present.Add(variant.Id);
-            var listing = new ListingRef(Channel.Shopify, variant.Id.ToString(CultureInfo.InvariantCulture));
-            if (await map.FindSkuAsync(listing, cancellationToken) is null)
-            {
-                await alerts.RaiseAsync(
-                    AlertKind.UnmappedListing,
-                    $"unmapped:{listing.Channel}:{listing.Key}",
-                    string.Create(CultureInfo.InvariantCulture, $"Shopify variant {variant.Id} (SKU '{variant.Sku}') of product {product.Id} '{product.Title}' is not in the SKU map: its sales will be parked until it is mapped."),
-                    null,
-                    cancellationToken);
-            }
-        }
-
-        await foreach (var mapping in map.ListAsync(cancellationToken))
-        {
-            if (mapping.Shopify is { ProductId: { } productId } listing && productId == product.Id && !present.Contains(listing.VariantId))
-            {
-                await alerts.RaiseAsync(
-                    AlertKind.UnmappedListing,
-                    string.Create(CultureInfo.InvariantCulture, $"removed:{Channel.Shopify}:{listing.VariantId}"),
-                    string.Create(CultureInfo.InvariantCulture, $"{mapping.Sku} is mapped to Shopify variant {listing.VariantId}, which product {product.Id} no longer has."),
-                    mapping.Sku,
-                    cancellationToken);
-            }
-        }
+        var productId = product.Id.ToString(CultureInfo.InvariantCulture);
+        var present = product.Variants
+            .Select(v => new Mapping.CatalogListing(new ListingRef(Channel.Shopify, v.Id.ToString(CultureInfo.InvariantCulture)), v.Sku, product.Title ?? v.Title ?? string.Empty, productId))
+            .ToList();
+        return audit.AuditProductAsync(Channel.Shopify, productId, present, cancellationToken);
     }
 
     private Action<ShopifyLineItem> SkippedLine(ShopifyOrder order) => line =>

@@ -53,7 +53,20 @@ public sealed class StorageNames
 
     public string RejectedWebhooksContainer => QueuePrefix + "rejected-webhooks";
 
-    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue];
+    /// <summary>Listings reconciliation found short of what FuncSync expects, probably a sale not imported yet,
+    /// wait here until the next poll has run, then are checked again.</summary>
+    public string ReconcileRechecksQueue => QueuePrefix + "reconcile-rechecks";
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, DataProtectionKeysTable];
+    /// <summary>Per SKU, in time order: push attempts, acceptances, failures, read-backs and reconciliations.</summary>
+    public string TimelineTable => Prefix + "Timeline";
+
+    /// <summary>Lag histograms per channel and time bucket.</summary>
+    public string LagTable => Prefix + "Lag";
+
+    /// <summary>The last reconciliation report.</summary>
+    public string ReconciliationContainer => QueuePrefix + "reconciliation";
+
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ReconcileRechecksQueue];
+
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, DataProtectionKeysTable, TimelineTable, LagTable];
 }

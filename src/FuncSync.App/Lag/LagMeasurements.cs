@@ -1,0 +1,111 @@
+using FuncSync.Alerts;
+using FuncSync.Domain;
+using FuncSync.Domain.Lag;
+using FuncSync.Etsy;
+using Microsoft.Extensions.Options;
+
+namespace FuncSync.Lag;
+
+/// <summary>The lag figures: per channel p50/p95 over the last hour and day, the objectives, the worst lag for the
+/// protected zone, and the breach check that raises and clears <see cref="AlertKind.LagBreach"/>.</summary>
+public sealed class LagMeasurements(LagRecorder recorder, IOptions<LagOptions> options, IOptions<EtsyOptions> etsy, AlertSender alerts, TimeProvider time) : ILagMeasurements
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Channel, (TimeSpan? Worst, DateTimeOffset At)> _worst = [];
+    private readonly HashSet<Channel> _breached = [];
+
+    public static IReadOnlyList<Channel> Channels { get; } = [Channel.Shopify, Channel.Etsy];
+
+    public TimeSpan ObjectiveFor(Channel channel) =>
+        options.Value.Objectives.TryGetValue(channel, out var objective)
+            ? objective
+            : channel == Channel.Etsy
+                ? TimeSpan.FromSeconds(2 * Math.Max(etsy.Value.MinPollIntervalSeconds, etsy.Value.MaxPollIntervalSeconds))
+                : TimeSpan.FromSeconds(5);
+
+    public async ValueTask<TimeSpan?> WorstLagAsync(Channel channel, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_worst.TryGetValue(channel, out var cached) && now - cached.At < CacheFor)
+            {
+                return cached.Worst;
+            }
+        }
+
+        var hour = (await recorder.WindowAsync(channel, LagWindow.LastHour, cancellationToken)).PercentileMilliseconds(95);
+        var day = (await recorder.WindowAsync(channel, LagWindow.LastDay, cancellationToken)).PercentileMilliseconds(95);
+        TimeSpan? worst = hour is null && day is null ? null : TimeSpan.FromMilliseconds(Math.Max(hour ?? 0, day ?? 0));
+        lock (_gate)
+        {
+            _worst[channel] = (worst, now);
+        }
+
+        return worst;
+    }
+
+    public async Task<LagReport> ReportAsync(CancellationToken cancellationToken)
+    {
+        var channels = new List<ChannelLag>();
+        foreach (var channel in Channels)
+        {
+            foreach (var (window, name) in new[] { (LagWindow.LastHour, "1h"), (LagWindow.LastDay, "24h") })
+            {
+                var histogram = await recorder.WindowAsync(channel, window, cancellationToken);
+                channels.Add(new ChannelLag(channel, Round(histogram.PercentileMilliseconds(50)), Round(histogram.PercentileMilliseconds(95)), ObjectiveFor(channel).TotalMilliseconds, histogram.Count, name));
+            }
+        }
+
+        return new LagReport(channels);
+    }
+
+    /// <summary>Raises LagBreach for a channel whose last-hour p95 is over its objective, and clears it once it is back under.</summary>
+    public async Task CheckObjectivesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var channel in Channels)
+        {
+            var window = await recorder.WindowAsync(channel, LagWindow.LastHour, cancellationToken);
+            var objective = new LagObjective(channel, ObjectiveFor(channel));
+            var key = $"lag:{channel}";
+            switch (objective.IsBreached(window))
+            {
+                case true:
+                    lock (_gate)
+                    {
+                        _breached.Add(channel);
+                    }
+
+                    await alerts.RaiseAsync(
+                        AlertKind.LagBreach,
+                        key,
+                        $"Sales on {channel} reach the other channels in {window.PercentileMilliseconds(95):F0} ms at the 95th percentile over the last hour ({window.Count} samples), above the objective of {objective.Target.TotalMilliseconds:F0} ms.",
+                        null,
+                        cancellationToken);
+                    break;
+                case false when Forget(channel):
+                    await alerts.ClearAsync(AlertKind.LagBreach, key, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    private bool Forget(Channel channel)
+    {
+        lock (_gate)
+        {
+            return _breached.Remove(channel);
+        }
+    }
+
+    private static double? Round(double? ms) => ms is { } value ? Math.Round(value, 1) : null;
+}
+
+/// <summary><c>GET /api/lag</c> (a contract the dashboard reads).</summary>
+public sealed record LagReport(IReadOnlyList<ChannelLag> Channels);
+
+/// <param name="Channel">Where the sale happened; the lag runs from the sale to every other channel showing it.</param>
+/// <param name="Window"><c>1h</c> or <c>24h</c>, ending now.</param>
+public sealed record ChannelLag(Channel Channel, double? P50Ms, double? P95Ms, double ObjectiveMs, long Samples, string Window);
