@@ -15,16 +15,34 @@ public sealed class LagRecorder(TableClient table, ShopPartition shop, TimeProvi
     private const string Minute = "m";
     private const string Hour = "h";
 
+    // Changes remembered for de-duplication: far more than are pushed within one push's duration.
+    private const int MaxRecent = 10_000;
+
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _flush = new(1, 1);
     private readonly Dictionary<BucketKey, LagHistogram> _buckets = [];
     private readonly HashSet<BucketKey> _dirty = [];
+    private readonly HashSet<(string, Channel)> _recent = [];
+    private readonly Queue<(string, Channel)> _recentOrder = new();
 
-    public void Record(Channel source, TimeSpan lag, DateTimeOffset at)
+    /// <summary>Counts the lag of change <paramref name="eventId"/> from <paramref name="source"/> reaching
+    /// <paramref name="target"/> once: two pushes racing to write the same change are one sample.</summary>
+    public void Record(Channel source, Channel target, string eventId, TimeSpan lag, DateTimeOffset at)
     {
         lock (_gate)
         {
+            if (!_recent.Add((eventId, target)))
+            {
+                return;
+            }
+
+            _recentOrder.Enqueue((eventId, target));
+            if (_recentOrder.Count > MaxRecent)
+            {
+                _recent.Remove(_recentOrder.Dequeue());
+            }
+
             foreach (var key in new[] { new BucketKey(Minute, source, MinuteBucket(at)), new BucketKey(Hour, source, HourBucket(at)) })
             {
                 if (!_buckets.TryGetValue(key, out var histogram))

@@ -72,22 +72,22 @@ public sealed class ObservedChannelInventory(
         var acceptedAt = time.GetUtcNow();
         var channelLatency = time.GetElapsedTime(started).TotalMilliseconds;
         var changes = await ChangesSinceLastPushAsync(mapping, acceptedAt, cancellationToken);
-        foreach (var change in changes)
+        foreach (var change in changes.Where(c => c.Channel is { } source && source != Channel))
         {
-            lag.Record(change.Channel!.Value, acceptedAt - change.OccurredAt, acceptedAt);
+            lag.Record(change.Channel!.Value, Channel, change.EventId, acceptedAt - change.OccurredAt, acceptedAt);
         }
 
         var newest = changes.Count > 0 ? changes[0] : null;
         var detail = newest is null
             ? string.Create(CultureInfo.InvariantCulture, $"{Channel} now shows {quantity}")
-            : string.Create(CultureInfo.InvariantCulture, $"{Channel} now shows {quantity}, {(acceptedAt - newest.OccurredAt).TotalMilliseconds:F0} ms after the {newest.Channel} {newest.Kind.ToString().ToLowerInvariant()}");
+            : string.Create(CultureInfo.InvariantCulture, $"{Channel} now shows {quantity}, {(acceptedAt - newest.OccurredAt).TotalMilliseconds:F0} ms after the {newest.Channel?.ToString() ?? newest.Source} {newest.Kind.ToString().ToLowerInvariant()}");
         await timeline.AppendManyAsync(
             [(mapping.Sku, attemptEntry with { EventId = newest?.EventId }), (mapping.Sku, new TimelineEntry(acceptedAt, TimelineSteps.PushAccepted, Channel, newest?.EventId, detail, "accepted", channelLatency, null, attempt))],
             cancellationToken);
     }
 
-    /// <summary>The changes from other channels this write makes visible here: committed since the previous push of
-    /// this listing looked at the channel, newest first.</summary>
+    /// <summary>The changes this write makes visible here: committed since the previous push of this listing looked at
+    /// the channel, newest first. Those from other channels are the lag samples.</summary>
     private async Task<List<HistoryEntry>> ChangesSinceLastPushAsync(SkuMapping mapping, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var since = _previous?.CheckedAt ?? now - FirstPushLookback;
@@ -95,7 +95,7 @@ public sealed class ObservedChannelInventory(
         foreach (var sku in mapping.IsComposed ? mapping.Parts.Select(p => p.Sku).Distinct(StringComparer.Ordinal) : [mapping.Sku])
         {
             var page = await ledger.GetHistoryAsync(sku, MaxChanges, null, cancellationToken);
-            changes.AddRange(page.Entries.TakeWhile(e => e.CommittedAt > since).Where(e => e.Channel is { } source && source != Channel));
+            changes.AddRange(page.Entries.TakeWhile(e => e.CommittedAt > since));
         }
 
         return [.. changes.DistinctBy(e => e.EventId).OrderByDescending(e => e.CommittedAt)];

@@ -20,8 +20,12 @@ public sealed class ReconciliationOptions
     /// <summary>How long a ledger change may wait for its push before a difference counts.</summary>
     public TimeSpan InFlightGrace { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long after a poll began its sales are trusted to be in the ledger; a listing that changed later
+    /// than that before the poll is still "pending import".</summary>
+    public TimeSpan ImportSettle { get; set; } = ReconciliationRules.Default.ImportSettle;
+
     /// <summary>How many SKUs are compared at once (ledger and push-record reads).</summary>
     public int Concurrency { get; set; } = 8;
 
-    public ReconciliationRules Rules => new(Threshold, InFlightGrace, ReconciliationRules.Default.ImportSettle);
+    public ReconciliationRules Rules => new(Threshold, InFlightGrace, ImportSettle);
 }

@@ -56,7 +56,8 @@ public sealed class LagHistogram
             seen += _counts[i];
             if (seen >= rank)
             {
-                return Math.Min(MaxMilliseconds, Midpoint(i));
+                // The last bin is open-ended: its honest figure is the largest sample.
+                return i == BinCount - 1 ? MaxMilliseconds : Math.Min(MaxMilliseconds, Midpoint(i));
             }
         }
 
