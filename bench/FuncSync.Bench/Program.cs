@@ -18,6 +18,13 @@ if (args is ["--etsy-detection", ..])
     return;
 }
 
+if (args is ["--reconcile", ..])
+{
+    // Usage: -- --reconcile [listings]
+    await ReconciliationBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+    return;
+}
+
 var options = BenchOptions.Parse(args);
 await using var harness = await BenchHarness.StartAsync(options);
 Console.WriteLine(BenchReport.Header);
