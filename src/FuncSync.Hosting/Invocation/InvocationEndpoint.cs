@@ -40,7 +40,13 @@ internal static class InvocationEndpoint
             switch (handler)
             {
                 case IQueueFunction queueFunction:
-                    await queueFunction.RunAsync(InvocationEnvelope.ParseQueue(root), context.RequestAborted);
+                    var message = InvocationEnvelope.ParseQueue(root);
+                    var queueName = function.Trigger is QueueFunctionTrigger trigger ? trigger.QueueName : string.Empty;
+                    using (Queues.QueueTrace.StartInvocation(function.Name, queueName, message.Id, message.DequeueCount, message.Body))
+                    {
+                        await queueFunction.RunAsync(message, context.RequestAborted);
+                    }
+
                     break;
                 case ITimerFunction timerFunction:
                     await timerFunction.RunAsync(InvocationEnvelope.ParseTimer(root), context.RequestAborted);

@@ -15,7 +15,7 @@ namespace FuncSync.Hosting.Queues;
 internal sealed class QueueListener : BackgroundService
 {
     private const int MaxQueueNameLength = 63;
-    private const string PoisonSuffix = "-poison";
+    private const string PoisonSuffix = PoisonQueues.Suffix;
 
     private readonly FunctionMetadata _function;
     private readonly StorageClients _clients;
@@ -168,7 +168,17 @@ internal sealed class QueueListener : BackgroundService
             await using var scope = _scopeFactory.CreateAsyncScope();
             var function = (IQueueFunction)scope.ServiceProvider.GetRequiredService(_function.HandlerType!);
             var trigger = new QueueTriggerMessage(message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn);
-            await function.RunAsync(trigger, stoppingToken);
+            using var activity = QueueTrace.StartInvocation(_function.Name, QueueName, message.MessageId, message.DequeueCount, trigger.Body);
+            try
+            {
+                await function.RunAsync(trigger, stoppingToken);
+            }
+            catch (Exception ex)
+            {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
+                throw;
+            }
+
             return true;
         }
         catch (Exception ex)
@@ -228,6 +238,24 @@ internal sealed class QueueListener : BackgroundService
         _logger.LogWarning("Message {MessageId} on queue {QueueName} moved to {PoisonQueueName} after {DequeueCount} dequeues",
             message.MessageId, QueueName, _poisonQueueName, message.DequeueCount);
         await DeleteAsync(queue, message.MessageId, receipt.Value);
+        await NotifyPoisonedAsync(new PoisonedMessage(QueueName, _poisonQueueName, message.MessageId, message.DequeueCount, _function.Name));
+    }
+
+    private async Task NotifyPoisonedAsync(PoisonedMessage poisoned)
+    {
+        await using var scope = _scopeFactory.CreateAsyncScope();
+        foreach (var observer in scope.ServiceProvider.GetServices<IPoisonMessageObserver>())
+        {
+            try
+            {
+                await observer.OnPoisonedAsync(poisoned, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The message is safe in the poison queue either way; a watcher of its depth still sees it.
+                _logger.LogError(ex, "A poison observer failed for message {MessageId} on queue {QueueName}", poisoned.MessageId, QueueName);
+            }
+        }
     }
 
     private async Task OnMessageDecodingFailedAsync(QueueMessageDecodingFailedEventArgs args)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 
@@ -15,7 +16,7 @@ internal sealed class QueueSender(StorageClients clients, QueueWatcher watcher) 
 
         var queue = clients.Queue(queueName);
         await EnsureCreatedAsync(queueName, cancellationToken);
-        await queue.SendMessageAsync(message, cancellationToken);
+        await queue.SendMessageAsync(QueueTrace.Inject(message, Activity.Current), cancellationToken);
         watcher.Notify(queueName);
     }
 
