@@ -60,7 +60,19 @@ public static class SkuMapCsv
                 }
             }
 
-            rows.Add(new SkuMapRow(new SkuMapping(sku, Optional(csv, "title") ?? string.Empty, shopify, etsy, components), (int?)quantity));
+            var leadTime = Long(csv, "lead_time_days", line);
+            var lowStock = Long(csv, "low_stock", line);
+            if (leadTime is < 0 or > 3650 || lowStock is < 0 or > int.MaxValue)
+            {
+                throw new FormatException($"Row {line}: lead_time_days (up to 3650) and low_stock must be zero or more.");
+            }
+
+            var mapping = new SkuMapping(sku, Optional(csv, "title") ?? string.Empty, shopify, etsy, components)
+            {
+                LeadTimeDays = (int?)leadTime,
+                LowStock = (int?)lowStock,
+            };
+            rows.Add(new SkuMapRow(mapping, (int?)quantity));
         }
 
         return rows;

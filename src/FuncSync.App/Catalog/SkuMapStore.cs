@@ -149,6 +149,8 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
             entity["Components"] = ComponentList.Format(mapping.Parts);
         }
 
+        entity["LeadTimeDays"] = mapping.LeadTimeDays;
+        entity["LowStock"] = mapping.LowStock;
         return entity;
     }
 
@@ -161,6 +163,6 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
             ? new EtsyListing(listing, row.GetString("EtsySku") ?? string.Empty)
             : null;
         var components = row.GetString("Components") is { Length: > 0 } text ? ComponentList.Parse(text) : null;
-        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, shopify, etsy, components) { UsedBy = UsedBy(row) };
+        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, shopify, etsy, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock") };
     }
 }

@@ -17,6 +17,12 @@ public sealed record SkuMapping(string Sku, string Title, ShopifyListing? Shopif
 
     public bool IsComposed => Parts.Count > 0;
 
+    /// <summary>Days from ordering new stock to having it (the <c>lead_time_days</c> column); null: the setting's default.</summary>
+    public int? LeadTimeDays { get; init; }
+
+    /// <summary>At or below this a low-stock alert is raised (the <c>low_stock</c> column); null: the setting's default.</summary>
+    public int? LowStock { get; init; }
+
     public IEnumerable<Channel> Channels
     {
         get

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FuncSync.Hosting.Functions;
 using FuncSync.Json;
+using FuncSync.Telemetry;
 
 namespace FuncSync.Ledger;
 
@@ -14,6 +15,7 @@ public sealed class ApplyLedgerFunction(InventoryEventApplier applier) : IQueueF
         // A body that is not an event throws here: retried, then kept in the poison queue for a person.
         var received = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.InventoryEventReceived)
             ?? throw new InvalidDataException("The inventory event message is empty.");
-        await applier.ApplyAsync(received, cancellationToken);
+        var outcome = await applier.ApplyAsync(received, cancellationToken);
+        FuncSyncTelemetry.EventsApplied.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
     }
 }

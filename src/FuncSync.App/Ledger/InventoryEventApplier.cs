@@ -2,6 +2,7 @@ using System.Globalization;
 using FuncSync.Alerts;
 using FuncSync.Catalog;
 using FuncSync.Domain.Ledger;
+using FuncSync.Forecasting;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Ledger;
@@ -17,7 +18,8 @@ public sealed class InventoryEventApplier(
     UnmappedEventStore unmapped,
     AlertSender alerts,
     IOptions<ReturnPolicy> returns,
-    ILogger<InventoryEventApplier> logger)
+    ILogger<InventoryEventApplier> logger,
+    LowStockMonitor lowStock)
 {
     public async Task<ApplyOutcome> ApplyAsync(InventoryEventReceived received, CancellationToken cancellationToken)
     {
@@ -67,6 +69,8 @@ public sealed class InventoryEventApplier(
         {
             await RaiseOversellAsync(oversold, received, cancellationToken);
         }
+
+        await lowStock.CheckAsync(mapping, result.Changes, cancellationToken);
 
         return ApplyOutcome.Applied;
     }

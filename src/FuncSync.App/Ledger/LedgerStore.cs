@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using FuncSync.Catalog;
 using FuncSync.Domain;
+using FuncSync.Domain.Forecasting;
 using FuncSync.Domain.Ledger;
 using FuncSync.Json;
 using FuncSync.Storage;
@@ -12,9 +13,12 @@ namespace FuncSync.Ledger;
 
 /// <summary>The master ledger in Table Storage. One event commits, in one entity-group transaction of
 /// the shop's partition: every stock row it moves (each ETag-guarded), a dedupe row (so a replay is a
-/// no-op), an audit row per stock row, and an outbox row per listing it must push to.</summary>
-public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvider time)
+/// no-op), an audit row per stock row, and an outbox row per listing it must push to. Each stock row
+/// also carries its decayed sales (<see cref="DecayedSales"/>), kept in the same write.</summary>
+public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvider time, SalesDecay? decay = null)
 {
+    private readonly SalesDecay _decay = decay ?? SalesDecay.Default;
+
     // Contention on a hot SKU resolves in a few rounds; past this the queue's retry takes over.
     private const int MaxAttempts = 40;
 
@@ -38,8 +42,8 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             // No read of the dedupe row up front: the transaction adds it, so a replay fails the whole
             // transaction with a 409, and only then is the dedupe row looked at.
             var rows = await Task.WhenAll(moves.Select(m => GetStockAsync(m.Sku, cancellationToken)));
-            var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, m.Units, returns))).ToList();
             var now = time.GetUtcNow();
+            var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, m.Units, returns), SalesAfter(rows[i].Sales, received, m.Units))).ToList();
             var actions = new List<TableTransactionAction>(1 + (2 * changes.Count) + pushTo.Count)
             {
                 new(TableTransactionActionType.Add, DedupeRow(dedupeKey, now)),
@@ -58,7 +62,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             {
                 var responses = await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
                 var committed = outbox.Select((entry, i) => entry with { ETag = responses.Value[outboxStart + i].Headers.ETag ?? default }).ToList();
-                return new LedgerApplyResult(LedgerApplyOutcome.Applied, changes.Select(c => new AppliedChange(c.Row.Sku, c.Change)).ToList(), committed);
+                return new LedgerApplyResult(LedgerApplyOutcome.Applied, changes.Select(c => new AppliedChange(c.Row.Sku, c.Change) { Sales = c.Sales }).ToList(), committed);
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
@@ -94,7 +98,10 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             new StockLevel(entity.GetInt32("Available") ?? 0, entity.GetInt32("PendingInspection") ?? 0),
             entity.GetInt64("Version") ?? 0,
             entity.GetDateTimeOffset("UpdatedAt"),
-            entity.ETag);
+            entity.ETag)
+        {
+            Sales = new DecayedSales(entity.GetDouble("SalesScore") ?? 0, entity.GetDateTimeOffset("SalesAt"), entity.GetDateTimeOffset("SalesSince")),
+        };
     }
 
     /// <summary>What a SKU can sell now: its own stock row, or for a composed SKU the quantity its parts
@@ -191,6 +198,14 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
 
     private static string StockKey(string sku) => TableKeys.Join(StockPrefix, sku);
 
+    /// <summary>Velocity follows demand: a sale adds its units when it happened, a cancellation takes them back.</summary>
+    private DecayedSales SalesAfter(DecayedSales sales, InventoryEventReceived received, int units) => received.Kind switch
+    {
+        InventoryEventKind.Sale => sales.Record(units, received.OccurredAt, _decay),
+        InventoryEventKind.Cancellation => sales.Record(-units, received.OccurredAt, _decay),
+        _ => sales,
+    };
+
     private static HistoryEntry ToHistoryEntry(TableEntity row) =>
         JsonSerializer.Deserialize(row.GetString("Entry"), FuncSyncJson.Default.HistoryEntry)
             ?? throw new InvalidDataException($"Audit row {row.RowKey} has no entry.");
@@ -205,6 +220,9 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             ["Version"] = change.Row.Version + 1,
             ["LastEventId"] = eventId,
             ["UpdatedAt"] = now,
+            ["SalesScore"] = change.Sales.Score,
+            ["SalesAt"] = change.Sales.At,
+            ["SalesSince"] = change.Sales.Since,
         };
 
         // A new SKU is an Add, so two first events race on a 409 instead of one overwriting the other.
@@ -251,7 +269,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         };
     }
 
-    private sealed record RowChange(StockRow Row, StockChange Change);
+    private sealed record RowChange(StockRow Row, StockChange Change, DecayedSales Sales);
 }
 
 public enum LedgerApplyOutcome
@@ -267,13 +285,20 @@ public sealed record LedgerApplyResult(LedgerApplyOutcome Outcome, IReadOnlyList
     public static LedgerApplyResult Duplicate { get; } = new(LedgerApplyOutcome.Duplicate, [], []);
 }
 
-public sealed record AppliedChange(string Sku, StockChange Change);
+public sealed record AppliedChange(string Sku, StockChange Change)
+{
+    /// <summary>The row's decayed sales after this change.</summary>
+    public DecayedSales Sales { get; init; }
+}
 
 public sealed record PushTarget(string Sku, Channel Channel);
 
 public sealed record OutboxEntry(string Sku, Channel Channel, string RowKey, ETag ETag);
 
-public sealed record StockRow(string Sku, StockLevel Level, long Version, DateTimeOffset? UpdatedAt, ETag ETag);
+public sealed record StockRow(string Sku, StockLevel Level, long Version, DateTimeOffset? UpdatedAt, ETag ETag)
+{
+    public DecayedSales Sales { get; init; }
+}
 
 public sealed record SkuAvailability(int Available, long Version, DateTimeOffset? UpdatedAt);
 
