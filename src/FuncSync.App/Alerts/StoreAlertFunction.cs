@@ -1,87 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
 using FuncSync.Hosting.Functions;
 using FuncSync.Json;
-using FuncSync.Storage;
+using FuncSync.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace FuncSync.Alerts;
 
-/// <summary>Queue function on <c>alerts</c>: keeps one row per alert key (how often, first and last
-/// seen, the latest message) and writes it to the log a seller or Application Insights watches.</summary>
-public sealed class StoreAlertFunction(TableClient table, ShopPartition shop, ILogger<StoreAlertFunction> logger) : IQueueFunction
+/// <summary>Queue function on <c>alerts</c>: applies a raised or cleared notice to its alert (once per
+/// queue message), writes it to the log a seller or Application Insights watches, and delivers it to
+/// the sinks unless the suppression window swallows it.</summary>
+public sealed partial class StoreAlertFunction(
+    AlertStore store,
+    AlertDispatcher dispatcher,
+    IOptions<AlertOptions> options,
+    TimeProvider time,
+    ILogger<StoreAlertFunction> logger) : IQueueFunction
 {
     public const string Name = "StoreAlert";
 
     public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(message);
         var notice = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.AlertNotice)
             ?? throw new InvalidDataException("The alert message is empty.");
-        if (notice.Cleared is { } cleared)
+        var now = time.GetUtcNow();
+        var outcome = await store.ApplyAsync(
+            notice, NoticeId(message), dispatcher.ConfiguredSinks, options.Value.SuppressionWindow, now, now + AlertDispatcher.ClaimDuration, cancellationToken);
+        if (outcome.Result != NoticeResult.Applied || outcome.State is not { } state)
         {
-            await ResolveAsync(cleared, cancellationToken);
             return;
         }
 
-        var alert = notice.Raised ?? throw new InvalidDataException("The alert message says neither raised nor cleared.");
-        var rowKey = TableKeys.Join(alert.Kind.ToString(), alert.Key);
-
-        while (true)
+        var alert = state.View;
+        if (notice.Raised is not null)
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, rowKey, cancellationToken: cancellationToken);
-            var row = existing.HasValue ? existing.Value! : new TableEntity(shop.Key, rowKey) { ["FirstRaisedAt"] = alert.RaisedAt };
-            row["Kind"] = alert.Kind.ToString();
-            row["Key"] = alert.Key;
-            row["Sku"] = alert.Sku;
-            row["Message"] = alert.Message;
-            row["LastRaisedAt"] = alert.RaisedAt;
-            row["Count"] = (row.GetInt32("Count") ?? 0) + 1;
-            row["Status"] = "open";
-            try
-            {
-                if (existing.HasValue)
-                {
-                    await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await table.AddEntityAsync(row, cancellationToken);
-                }
-
-                break;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // The same alert raised concurrently: count it on the fresh row.
-            }
+            FuncSyncTelemetry.AlertsRaised.Add(1, new KeyValuePair<string, object?>("kind", alert.Kind.ToString()));
+            LogRaised(alert.Kind, alert.Key, alert.Count, alert.Message);
+        }
+        else
+        {
+            LogResolved(alert.Kind, alert.Key);
         }
 
-        logger.LogWarning("Alert {Kind} {Key}: {Message}", alert.Kind, alert.Key, alert.Message);
-    }
-
-    private async Task ResolveAsync(AlertCleared cleared, CancellationToken cancellationToken)
-    {
-        var rowKey = TableKeys.Join(cleared.Kind.ToString(), cleared.Key);
-        while (true)
+        if (outcome.Delivery is { } delivery)
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, rowKey, cancellationToken: cancellationToken);
-            if (!existing.HasValue || existing.Value!.GetString("Status") == "resolved")
-            {
-                return;
-            }
-
-            var row = existing.Value;
-            row["Status"] = "resolved";
-            row["ResolvedAt"] = cleared.ClearedAt;
-            try
-            {
-                await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                return;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                // Raised again meanwhile: decide on the fresh row.
-            }
+            await dispatcher.DeliverAsync(delivery, cancellationToken);
         }
     }
+
+    /// <summary>The queue message id is stable across redeliveries; without one (an envelope that
+    /// lacks it) the body is, since every notice carries its own timestamp.</summary>
+    private static string NoticeId(QueueTriggerMessage message) =>
+        message.Id.Length > 0 ? message.Id : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Body)))[..32];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Kind} {Key} (seen {Count} times): {Message}")]
+    private partial void LogRaised(AlertKind kind, string key, int count, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Kind} {Key} resolved")]
+    private partial void LogResolved(AlertKind kind, string key);
 }

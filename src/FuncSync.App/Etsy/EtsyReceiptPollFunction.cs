@@ -1,5 +1,6 @@
 using System.Globalization;
 using FuncSync.Hosting.Functions;
+using FuncSync.Monitoring;
 using FuncSync.Polling;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ public sealed class EtsyReceiptPollFunction(
     EtsyPollPacer pacer,
     IOptions<EtsyOptions> options,
     TimeProvider time,
-    ILogger<EtsyReceiptPollFunction> logger) : ITimerFunction
+    ILogger<EtsyReceiptPollFunction> logger,
+    ChannelActivity activity) : ITimerFunction
 {
     public const string Name = "EtsyReceiptPoll";
     public const string ScheduleSetting = "%Etsy:PollSchedule%";
@@ -65,6 +67,7 @@ public sealed class EtsyReceiptPollFunction(
         // Receipts the overlap re-reads are not new sales; only those created since the watermark count as activity.
         var fresh = receipts.Count(r => watermark is null || r.CreateTimestamp > watermark);
         pacer.RecordPoll(fresh, requests);
+        await activity.RecordPollAsync(Domain.Channel.Etsy, cancellationToken);
         logger.LogInformation(
             "Etsy poll from {From}: {Receipts} receipts ({Fresh} new), {Events} events queued; next in {Interval}",
             DateTimeOffset.FromUnixTimeSeconds(from), receipts.Count, fresh, sent, pacer.Interval);

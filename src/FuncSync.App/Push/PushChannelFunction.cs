@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FuncSync.Alerts;
 using FuncSync.Allocation;
 using FuncSync.Catalog;
 using FuncSync.Domain;
@@ -6,7 +7,9 @@ using FuncSync.Domain.Allocation;
 using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Ledger;
+using FuncSync.Monitoring;
 using FuncSync.Storage;
+using FuncSync.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Push;
@@ -24,7 +27,9 @@ public sealed class PushChannelFunction(
     IQueueSender queues,
     StorageNames names,
     TimeProvider time,
-    ILogger<PushChannelFunction> logger) : IQueueFunction
+    ILogger<PushChannelFunction> logger,
+    PushFailureAlerts failures,
+    ChannelActivity activity) : IQueueFunction
 {
     public const string Name = "PushChannel";
 
@@ -35,6 +40,28 @@ public sealed class PushChannelFunction(
     {
         var command = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.SyncListing)
             ?? throw new InvalidDataException("The push message is empty.");
+
+        // Monitoring: a failure is an alert for this listing (the queue still retries and poisons); a
+        // success clears it and is the channel's last successful push.
+        var started = time.GetTimestamp();
+        try
+        {
+            await PushAsync(command, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            FuncSyncTelemetry.RecordPush(command.Channel, failed: true, time.GetElapsedTime(started));
+            await failures.FailedAsync(command.Sku, command.Channel, ex, cancellationToken);
+            throw;
+        }
+
+        FuncSyncTelemetry.RecordPush(command.Channel, failed: false, time.GetElapsedTime(started));
+        await failures.SucceededAsync(command.Sku, command.Channel, cancellationToken);
+        await activity.RecordPushAsync(command.Channel, cancellationToken);
+    }
+
+    private async Task PushAsync(SyncListing command, CancellationToken cancellationToken)
+    {
         var mapping = await map.GetAsync(command.Sku, cancellationToken);
         if (mapping is null || !mapping.Channels.Contains(command.Channel))
         {

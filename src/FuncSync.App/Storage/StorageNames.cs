@@ -51,6 +51,9 @@ public sealed class StorageNames
 
     public string UnmappedTable => Prefix + "Unmapped";
 
+    /// <summary>When each channel was last polled and pushed to, for the health check.</summary>
+    public string MonitoringTable => Prefix + "Monitoring";
+
     public string RejectedWebhooksContainer => QueuePrefix + "rejected-webhooks";
 
     /// <summary>Listings reconciliation found short of what FuncSync expects, probably a sale not imported yet,
@@ -68,5 +71,5 @@ public sealed class StorageNames
 
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ReconcileRechecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, DataProtectionKeysTable, TimelineTable, LagTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable];
 }

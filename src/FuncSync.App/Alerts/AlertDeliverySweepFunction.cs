@@ -1,0 +1,23 @@
+using FuncSync.Hosting.Functions;
+
+namespace FuncSync.Alerts;
+
+/// <summary>Timer: sends the deliveries a sink outage or a crash left owed, and drops week-old dedupe rows.</summary>
+public sealed partial class AlertDeliverySweepFunction(AlertDispatcher dispatcher, AlertStore store, TimeProvider time, ILogger<AlertDeliverySweepFunction> logger) : ITimerFunction
+{
+    public const string Name = "AlertDeliverySweep";
+    public const string ScheduleSetting = "Alerts:DeliverySweepSchedule";
+
+    public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
+    {
+        var sent = await dispatcher.SweepAsync(cancellationToken);
+        var purged = await store.PurgeNoticesAsync(time.GetUtcNow() - TimeSpan.FromDays(7), cancellationToken);
+        if (sent + purged > 0)
+        {
+            LogSwept(sent, purged);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert sweep: {Sent} owed deliveries tried, {Purged} old dedupe rows dropped")]
+    private partial void LogSwept(int sent, int purged);
+}

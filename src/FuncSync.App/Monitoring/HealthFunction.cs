@@ -1,0 +1,87 @@
+using FuncSync.Alerts;
+using FuncSync.Etsy;
+using FuncSync.Hosting.Queues;
+using FuncSync.Hosting.Storage;
+using FuncSync.Json;
+using FuncSync.Storage;
+
+namespace FuncSync.Monitoring;
+
+/// <summary><c>GET /healthz</c>, anonymous: whether storage answers, queue and poison depths, the last
+/// successful poll and push per channel, Etsy's budget and owed alert deliveries. Only counts and
+/// times: no URL, key, account name or message content, so a load balancer or uptime monitor may
+/// read it. 503 when unhealthy (storage unreachable); degraded (still 200) when something waits for a
+/// person: poison messages, undelivered alerts, or Etsy's daily budget down to its reserve.</summary>
+public sealed class HealthFunction(
+    PoisonQueueMonitor poison,
+    ChannelActivity activity,
+    AlertStore alerts,
+    EtsyPollPacer etsy,
+    StorageNames names,
+    StorageClients storage,
+    TimeProvider time)
+{
+    public const string Name = "Health";
+    public const string Route = "healthz";
+
+    public async Task<IResult> GetAsync(CancellationToken cancellationToken)
+    {
+        var report = await CheckAsync(cancellationToken);
+        return Results.Json(report, FuncSyncJson.Default.HealthReport, statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+
+    public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        var budget = etsy.Health(webhookEnabled: false);
+        var etsyBudget = new EtsyBudgetHealth(budget.LimitPerDay, budget.RemainingToday, budget.ReservedToday, budget.LimitPerSecond, budget.QuotaSeenAt);
+        var started = time.GetTimestamp();
+        try
+        {
+            await storage.Queues.GetPropertiesAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Any failure here means the app cannot reach its storage; what it was is in the SDK's log.
+            return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(false, null), [], [], etsyBudget, null);
+        }
+
+        var latency = time.GetElapsedTime(started).TotalMilliseconds;
+        var queues = new List<QueueHealth>();
+        foreach (var queue in names.Queues)
+        {
+            queues.Add(new QueueHealth(queue, await poison.DepthAsync(queue, cancellationToken), await poison.DepthAsync(PoisonQueues.NameFor(queue), cancellationToken)));
+        }
+
+        var channels = await activity.ListAsync(cancellationToken);
+        var undelivered = await alerts.CountDeliveriesAsync(cancellationToken);
+        var degraded = queues.Any(q => q.Poison > 0) || undelivered > 0 || (budget.RemainingToday is { } left && left <= budget.ReservedToday);
+        return new HealthReport(
+            degraded ? HealthStatus.Degraded : HealthStatus.Healthy,
+            new StorageHealth(true, Math.Round(latency, 1)),
+            queues,
+            channels,
+            etsyBudget,
+            new AlertHealth(undelivered));
+    }
+}
+
+public static class HealthStatus
+{
+    public const string Healthy = "healthy";
+    public const string Degraded = "degraded";
+    public const string Unhealthy = "unhealthy";
+}
+
+public sealed record HealthReport(string Status, StorageHealth Storage, IReadOnlyList<QueueHealth> Queues, IReadOnlyList<ChannelHealth> Channels, EtsyBudgetHealth EtsyBudget, AlertHealth? Alerts);
+
+public sealed record StorageHealth(bool Reachable, double? LatencyMs);
+
+/// <param name="Depth">Approximate messages waiting, visible or in flight.</param>
+/// <param name="Poison">Messages in the queue's poison queue.</param>
+public sealed record QueueHealth(string Name, int Depth, int Poison);
+
+/// <summary>Etsy's quota as this instance last saw it in Etsy's headers; null until a request was made.</summary>
+public sealed record EtsyBudgetHealth(int? LimitPerDay, int? RemainingToday, int ReservedForPushes, int? LimitPerSecond, DateTimeOffset? SeenAt);
+
+/// <param name="Undelivered">Alert deliveries a sink has not taken yet.</param>
+public sealed record AlertHealth(int Undelivered);
