@@ -1,6 +1,7 @@
 using FuncSync.Alerts;
 using FuncSync.Catalog;
 using FuncSync.Etsy;
+using FuncSync.Forecasting;
 using FuncSync.Hosting;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
@@ -8,12 +9,14 @@ using FuncSync.Json;
 using FuncSync.Lag;
 using FuncSync.Ledger;
 using FuncSync.Mapping;
+using FuncSync.Monitoring;
 using FuncSync.Polling;
 using FuncSync.Push;
 using FuncSync.Reconciliation;
 using FuncSync.Shopify;
 using FuncSync.Skus;
 using FuncSync.Storage;
+using FuncSync.Telemetry;
 using FuncSync.Webhooks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -38,7 +41,7 @@ public static class FuncSyncServices
         // Before the triggers: hosted services start in registration order.
         services.AddHostedService<StorageBootstrap>();
 
-        AddStore(services, names.LedgerTable, (table, sp) => new LedgerStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        AddStore(services, names.LedgerTable, (table, sp) => new LedgerStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ForecastingOptions>>().Value.Decay));
         AddStore(services, names.SkuMapTable, (table, sp) => new SkuMapStore(table, sp.GetRequiredService<ShopPartition>()));
         AddStore(services, names.PushesTable, (table, sp) => new PushStore(table, sp.GetRequiredService<ShopPartition>()));
         AddStore(services, names.WatermarksTable, (table, sp) => new WatermarkStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
@@ -54,8 +57,6 @@ public static class FuncSyncServices
         services.AddSingleton<ShopifyQueues>();
         services.AddSingleton<SkuStatusFunction>();
         services.AddSingleton<StockAdminFunctions>();
-        services.AddScoped(sp => new StoreAlertFunction(
-            sp.GetRequiredService<StorageClients>().Table(names.AlertsTable), sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<ILogger<StoreAlertFunction>>()));
 
         services.AddSingleton<AdminKeyFilter>();
         services.AddSingleton<ShopifyCostBudget>();
@@ -80,7 +81,8 @@ public static class FuncSyncServices
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<ShopifyInventory>());
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<EtsyInventory>());
 
-        services.AddFunctionsHosting(configuration)
+        var functions = services.AddFunctionsHosting(configuration);
+        functions
             .AddHttpFunction(ShopifyWebhookFunction.Name, ShopifyWebhookFunction.Route, ["post"], FunctionAuthLevel.Anonymous)
             .AddHttpFunction(SkuStatusFunction.Name, SkuStatusFunction.Route, ["get"], FunctionAuthLevel.Function)
             .AddHttpFunction(StockAdminFunctions.HistoryName, StockAdminFunctions.HistoryRoute, ["get"], FunctionAuthLevel.Function)
@@ -104,6 +106,12 @@ public static class FuncSyncServices
             .AddReconciliation(configuration, names)
             .AddMappingAudit(configuration)
             .AddLagAndTimeline(configuration, names);
+
+        // Issue 7, seeing failures: alerts pipeline, health and poison, forecasting, telemetry.
+        services.AddAlerts(functions, configuration, names);
+        services.AddMonitoring(functions, configuration, names);
+        services.AddForecasting(functions);
+        services.AddFuncSyncTelemetry(configuration);
         return services;
     }
 
@@ -123,6 +131,9 @@ public static class FuncSyncServices
         admin.MapPost(StockAdminFunctions.InspectRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.InspectAsync(sku, request, ct));
         app.MapEtsy();
         app.MapReconciliation().MapMappingAudit().MapLagAndTimeline();
+        app.MapAlerts();
+        app.MapMonitoring();
+        app.MapForecasting();
         app.MapFunctionInvocations();
         return app;
     }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using FuncSync.Alerts;
+using FuncSync.Forecasting;
 using FuncSync.Ledger;
+using FuncSync.Monitoring;
 using FuncSync.Push;
 using FuncSync.Skus;
 
@@ -26,6 +28,13 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(Lag.LagReport))]
 [JsonSerializable(typeof(Timeline.TimelineEntry))]
 [JsonSerializable(typeof(Timeline.SkuTimeline))]
+[JsonSerializable(typeof(AlertView))]
+[JsonSerializable(typeof(AlertList))]
+[JsonSerializable(typeof(AlertWebhookBody))]
+[JsonSerializable(typeof(SlackMessage))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(RedriveResult))]
+[JsonSerializable(typeof(SkuForecast))]
 internal sealed partial class FuncSyncJson : JsonSerializerContext;
 
 /// <summary>The body of every 4xx/5xx answer: one sentence a person can act on.</summary>
