@@ -50,4 +50,23 @@ public sealed class SkuMapCsvTests
     {
         Assert.Throws<FormatException>(() => SkuMapCsv.Read(new StringReader(Header + "MUG,Mug,-1,,,,15,\n")));
     }
+
+    [Fact]
+    public void Read_LeadTimeAndLowStockColumns_KeptOnTheMapping()
+    {
+        var rows = SkuMapCsv.Read(new StringReader("sku,title,quantity,lead_time_days,low_stock\nCUP,Cup,5,21,2\nBOWL,Bowl,3,,\n"));
+
+        Assert.Equal(21, rows[0].Mapping.LeadTimeDays);
+        Assert.Equal(2, rows[0].Mapping.LowStock);
+        Assert.Null(rows[1].Mapping.LeadTimeDays);
+        Assert.Null(rows[1].Mapping.LowStock);
+    }
+
+    [Fact]
+    public void Read_NegativeLeadTime_RefusedWithTheRow()
+    {
+        var error = Assert.Throws<FormatException>(() => SkuMapCsv.Read(new StringReader("sku,title,lead_time_days\nCUP,Cup,-3\n")));
+
+        Assert.Contains("Row 2", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Domain;
+using FuncSync.Etsy;
+using FuncSync.Json;
+using FuncSync.Monitoring;
+using FuncSync.Testing;
+
+namespace FuncSync.App.Tests.Monitoring;
+
+[Collection(AzuriteTests.Name)]
+public sealed class HealthTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Healthz_AfterPushesPollAndPoison_ShowsFiguresAndDegraded()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        using var anonymous = new HttpClient { BaseAddress = app.BaseUrl };
+        var fresh = (await anonymous.GetFromJsonAsync("healthz", FuncSyncJson.Default.HealthReport))!;
+        Assert.Equal(HealthStatus.Healthy, fresh.Status);
+        Assert.All(fresh.Channels, c => Assert.Null(c.LastPushAt));
+
+        var item = new TestItem("TILE-GRN-01", 3, 81);
+        await app.LoadAsync(item);
+        Assert.NotNull(await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]));
+        await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 2, TimeSpan.FromSeconds(20), "Etsy shows 2");
+        await app.RunTimerAsync(EtsyReceiptPollFunction.Name);
+        var poison = app.Storage.Queue(app.Names.AlertsQueue + "-poison");
+        await poison.CreateIfNotExistsAsync();
+        await poison.SendMessageAsync("one");
+        await poison.SendMessageAsync("two");
+
+        using var response = await anonymous.GetAsync("healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = (await response.Content.ReadFromJsonAsync(FuncSyncJson.Default.HealthReport))!;
+        Assert.Equal(HealthStatus.Degraded, report.Status);
+        Assert.True(report.Storage.Reachable);
+        Assert.Equal(app.Names.Queues.Order(), report.Queues.Select(q => q.Name).Order());
+        Assert.Equal(2, report.Queues.Single(q => q.Name == app.Names.AlertsQueue).Poison);
+        Assert.All(report.Queues.Where(q => q.Name != app.Names.AlertsQueue), q => Assert.Equal(0, q.Poison));
+        var etsy = report.Channels.Single(c => c.Channel == Channel.Etsy);
+        var shopify = report.Channels.Single(c => c.Channel == Channel.Shopify);
+        Assert.NotNull(etsy.LastPushAt);
+        Assert.NotNull(etsy.LastPollAt);
+        Assert.NotNull(shopify.LastPushAt);
+        Assert.Null(shopify.LastPollAt);
+        Assert.NotNull(report.EtsyBudget.RemainingToday);
+        Assert.Equal(0, report.Alerts!.Undelivered);
+
+        // The same report where the Functions host routes HTTP functions, below /api.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("api/healthz")).StatusCode);
+    }
+}

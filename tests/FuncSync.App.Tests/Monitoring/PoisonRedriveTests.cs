@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FuncSync.Alerts;
+using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Domain;
+using FuncSync.Monitoring;
+using FuncSync.Testing;
+
+namespace FuncSync.App.Tests.Monitoring;
+
+[Collection(AzuriteTests.Name)]
+public sealed class PoisonRedriveTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task EtsyPush_FailsFiveTimes_OnePoisonMessageOneAlert_RedriveAfterTheFixDelivers()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("VASE-BLUE-01", 6, 71);
+        await app.LoadAsync(item);
+
+        // Etsy refuses the next five inventory writes: each push attempt fails, the fifth goes to poison.
+        app.Etsy.InjectFaults(r => r.Method == "PUT", 5, 400);
+        (await app.CountAsync(item.Sku, """{"quantity": 4}""")).EnsureSuccessStatusCode();
+
+        var poison = app.Storage.Queue(app.Names.ChannelPushQueue + "-poison");
+        await Eventually.WaitAsync(async () => await poison.ExistsAsync() && (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount >= 1, Deadline, "the push reaches the poison queue");
+        var failed = await app.AlertEventuallyAsync(AlertKind.PushFailed, PushFailureAlerts.KeyFor(item.Sku, Channel.Etsy), a => a.Count == 5, "every failed attempt is counted on one alert");
+        var poisoned = await app.AlertEventuallyAsync(AlertKind.PoisonMessage, PoisonQueueMonitor.AlertKey(app.Names.ChannelPushQueue), _ => true, "the poison message is alerted");
+
+        Assert.Equal(1, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(AlertStatus.Open, failed.Status);
+        Assert.Equal(item.Sku, failed.Sku);
+        Assert.Contains("Etsy", failed.Message, StringComparison.Ordinal);
+        Assert.Single(await app.AlertsAsync(), a => a.Kind == AlertKind.PushFailed);
+        Assert.Equal(1, poisoned.Count);
+        Assert.Equal(6, app.Etsy.GetQuantity(item.EtsyListingId, item.Sku));
+
+        using var redrive = await app.Http.PostAsync($"api/poison/{app.Names.ChannelPushQueue}/redrive", null);
+
+        Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
+        var result = JsonNode.Parse(await redrive.Content.ReadAsStringAsync())!;
+        Assert.Equal(app.Names.ChannelPushQueue, result["queue"]!.GetValue<string>());
+        Assert.Equal(1, result["moved"]!.GetValue<int>());
+        await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 4, Deadline, "Etsy shows the ledger's number");
+        await app.AlertEventuallyAsync(AlertKind.PushFailed, failed.Key, a => a.Status == AlertStatus.Resolved, "the push failure resolves");
+        await app.AlertEventuallyAsync(AlertKind.PoisonMessage, poisoned.Key, a => a.Status == AlertStatus.Resolved, "the poison alert resolves");
+        Assert.Equal(0, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task Redrive_UnknownQueue_NotFound()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+
+        using var response = await app.Http.PostAsync("api/poison/no-such-queue/redrive", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PoisonWatch_PoisonQueueFilledBehindOurBack_RaisesThenClearsWhenEmptied()
+    {
+        // Under the Functions host the host moves messages itself; the timer is what notices.
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Monitoring:PoisonWatchSchedule"] = FuncSyncTestApp.NeverSchedule });
+        var poison = app.Storage.Queue(app.Names.InventoryEventsQueue + "-poison");
+        await poison.CreateIfNotExistsAsync();
+        await poison.SendMessageAsync("""{"eventId":"x"}""");
+
+        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(PoisonWatchFunction.Name)).StatusCode);
+        var alert = await app.AlertEventuallyAsync(AlertKind.PoisonMessage, PoisonQueueMonitor.AlertKey(app.Names.InventoryEventsQueue), _ => true, "the timer raises it");
+        Assert.Contains("1 message(s)", alert.Message, StringComparison.Ordinal);
+
+        await poison.ClearMessagesAsync();
+        await app.RunTimerAsync(PoisonWatchFunction.Name);
+        await app.AlertEventuallyAsync(AlertKind.PoisonMessage, alert.Key, a => a.Status == AlertStatus.Resolved, "the emptied queue clears it");
+    }
+}
