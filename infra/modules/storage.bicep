@@ -39,6 +39,7 @@ var tableNames = [
   'EtsyAuth'
   'EtsyListings'
   'DataProtectionKeys'
+  'Monitoring'
 ]
 var containerNames = [
   deploymentContainerName
