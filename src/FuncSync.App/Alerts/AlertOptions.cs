@@ -26,5 +26,8 @@ public sealed class AlertOptions
         && IsHttp(WebhookUrl)
         && IsHttp(SlackWebhookUrl);
 
-    private static bool IsHttp(Uri? url) => url is null || (url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp));
+    /// <summary>An empty setting (a blank line in local.settings.json) means no sink.</summary>
+    public static bool IsSet(Uri? url) => url is { OriginalString.Length: > 0 };
+
+    private static bool IsHttp(Uri? url) => !IsSet(url) || (url!.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp));
 }

@@ -25,7 +25,7 @@ public sealed class WebhookAlertSink(HttpClient http, IOptions<AlertOptions> opt
 {
     public string Name => "webhook";
 
-    public bool IsConfigured => options.Value.WebhookUrl is not null;
+    public bool IsConfigured => AlertOptions.IsSet(options.Value.WebhookUrl);
 
     public Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ public sealed class SlackAlertSink(HttpClient http, IOptions<AlertOptions> optio
 {
     public string Name => "slack";
 
-    public bool IsConfigured => options.Value.SlackWebhookUrl is not null;
+    public bool IsConfigured => AlertOptions.IsSet(options.Value.SlackWebhookUrl);
 
     public Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {

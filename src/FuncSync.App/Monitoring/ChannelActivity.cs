@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Data.Tables;
 using FuncSync.Domain;
 using FuncSync.Storage;
@@ -46,7 +45,7 @@ public sealed class ChannelActivity(TableClient table, ShopPartition shop, TimeP
         {
             await table.UpsertEntityAsync(new TableEntity(shop.Key, Key(channel)) { [property] = now }, TableUpdateMode.Merge, cancellationToken);
         }
-        catch (RequestFailedException)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // A health figure must never fail the push or poll it describes; the next one writes it.
             _written.TryRemove(slot, out _);

@@ -29,7 +29,7 @@ public static class TelemetryServices
             {
                 tracing
                     .AddSource(FuncSyncTelemetry.Name, QueueTrace.SourceName)
-                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal))
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal) && !context.Request.Path.StartsWithSegments("/api/healthz", StringComparison.Ordinal))
 
                     // A sink's URL is its credential: its requests stay out of traces.
                     .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = request => !AlertSinkRequests.IsSinkRequest(request));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Azure.Data.Tables;
+using FuncSync.Alerts;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Domain;
 using FuncSync.Push;
@@ -174,10 +174,9 @@ public sealed class ShopifyTopicTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, await app.Shopify.UpdateProductAsync(item.ShopifyProductId));
 
         await app.DrainedAsync(app.Names.AlertsQueue);
-        var alerts = await app.Storage.Table(app.Names.AlertsTable).QueryAsync<TableEntity>().ToListAsync();
-        var alert = Assert.Single(alerts);
-        Assert.Equal("UnmappedListing", alert.GetString("Kind"));
-        Assert.Contains(newVariant.ToString(CultureInfo.InvariantCulture), alert.GetString("Message"), StringComparison.Ordinal);
+        var alert = Assert.Single(await app.AlertsAsync("all"));
+        Assert.Equal(AlertKind.UnmappedListing, alert.Kind);
+        Assert.Contains(newVariant.ToString(CultureInfo.InvariantCulture), alert.Message, StringComparison.Ordinal);
     }
 
     [Fact]

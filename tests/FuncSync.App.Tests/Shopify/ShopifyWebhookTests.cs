@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Azure.Data.Tables;
+using FuncSync.Alerts;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Shopify;
 using FuncSync.Testing;
@@ -72,12 +73,11 @@ public sealed class ShopifyWebhookTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var unmapped = app.Storage.Table(app.Names.UnmappedTable);
-        var alerts = app.Storage.Table(app.Names.AlertsTable);
         await Eventually.WaitAsync(async () => await unmapped.QueryAsync<TableEntity>().AnyAsync(), TimeSpan.FromSeconds(20), "the sale is parked");
-        await Eventually.WaitAsync(async () => await alerts.QueryAsync<TableEntity>().AnyAsync(), TimeSpan.FromSeconds(20), "an alert is stored");
-        var alert = Assert.Single(await alerts.QueryAsync<TableEntity>().ToListAsync());
-        Assert.Equal("UnmappedListing", alert.GetString("Kind"));
-        Assert.Contains("4100000001", alert.GetString("Message"), StringComparison.Ordinal);
+        await Eventually.WaitAsync(async () => (await app.AlertsAsync()).Count > 0, TimeSpan.FromSeconds(20), "an alert is stored");
+        var alert = Assert.Single(await app.AlertsAsync("all"));
+        Assert.Equal(AlertKind.UnmappedListing, alert.Kind);
+        Assert.Contains("4100000001", alert.Message, StringComparison.Ordinal);
     }
 
     [Fact]
