@@ -39,7 +39,7 @@ public sealed class AlertPipelineTests(AzuriteFixture azurite)
         var events = sink.Delivered(WebhookPath).Select(r => JsonNode.Parse(r.Body)!["event"]!.GetValue<string>()).ToList();
         Assert.Equal(["raised", "resolved"], events);
         Assert.NotNull(resolved.ResolvedAt);
-        Assert.Empty(await app.AlertsAsync());
+        Assert.Empty(await app.AlertListAsync());
 
         await app.Alerts().RaiseAsync(AlertKind.Oversell, "oversell:CUP-01", "CUP-01 is oversold again.", "CUP-01", CancellationToken.None);
         var reopened = await app.AlertEventuallyAsync(AlertKind.Oversell, "oversell:CUP-01", a => a.Status == AlertStatus.Open, "a raise after resolution reopens");
@@ -63,9 +63,9 @@ public sealed class AlertPipelineTests(AzuriteFixture azurite)
         var acknowledged = (await response.Content.ReadFromJsonAsync(FuncSyncJson.Default.AlertView))!;
         Assert.Equal(AlertStatus.Acknowledged, acknowledged.Status);
         Assert.NotNull(acknowledged.AcknowledgedAt);
-        Assert.Equal(alert.Id, Assert.Single(await app.AlertsAsync()).Id);
-        Assert.Empty(await app.AlertsAsync(AlertStatus.Open));
-        Assert.Single(await app.AlertsAsync(AlertStatus.Acknowledged));
+        Assert.Equal(alert.Id, Assert.Single(await app.AlertListAsync()).Id);
+        Assert.Empty(await app.AlertListAsync(AlertStatus.Open));
+        Assert.Single(await app.AlertListAsync(AlertStatus.Acknowledged));
 
         await app.Alerts().RaiseAsync(AlertKind.UnmappedListing, "unmapped:Etsy:1:RING", "Another sale of it.", null, CancellationToken.None);
         var repeated = await app.AlertEventuallyAsync(AlertKind.UnmappedListing, "unmapped:Etsy:1:RING", a => a.Count == 2, "the repeat is counted");
@@ -155,7 +155,7 @@ public sealed class AlertPipelineTests(AzuriteFixture azurite)
             await scope.ServiceProvider.GetRequiredService<StoreAlertFunction>().RunAsync(message with { DequeueCount = delivery + 1 }, CancellationToken.None);
         }
 
-        var alert = Assert.Single(await app.AlertsAsync());
+        var alert = Assert.Single(await app.AlertListAsync());
         Assert.Equal(1, alert.Count);
         Assert.Single(sink.Delivered(WebhookPath));
     }

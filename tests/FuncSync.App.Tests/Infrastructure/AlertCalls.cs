@@ -9,7 +9,7 @@ namespace FuncSync.App.Tests.Infrastructure;
 /// <summary>The alerts API and sender as a test drives them.</summary>
 internal static class AlertCalls
 {
-    public static async Task<IReadOnlyList<AlertView>> AlertsAsync(this FuncSyncTestApp app, string? status = null) =>
+    public static async Task<IReadOnlyList<AlertView>> AlertListAsync(this FuncSyncTestApp app, string? status = null) =>
         (await app.Http.GetFromJsonAsync(status is null ? "api/alerts" : $"api/alerts?status={status}", FuncSyncJson.Default.AlertList))!.Alerts;
 
     public static AlertSender Alerts(this FuncSyncTestApp app) => app.App.Services.GetRequiredService<AlertSender>();
@@ -19,7 +19,7 @@ internal static class AlertCalls
     {
         AlertView? found = null;
         await Eventually.WaitAsync(
-            async () => (found = (await app.AlertsAsync("all")).SingleOrDefault(a => a.Kind == kind && a.Key == key)) is { } alert && condition(alert),
+            async () => (found = (await app.AlertListAsync("all")).SingleOrDefault(a => a.Kind == kind && a.Key == key)) is { } alert && condition(alert),
             TimeSpan.FromSeconds(20),
             because);
         return found!;

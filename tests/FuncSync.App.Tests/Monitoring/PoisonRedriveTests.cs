@@ -33,7 +33,7 @@ public sealed class PoisonRedriveTests(AzuriteFixture azurite)
         Assert.Equal(AlertStatus.Open, failed.Status);
         Assert.Equal(item.Sku, failed.Sku);
         Assert.Contains("Etsy", failed.Message, StringComparison.Ordinal);
-        Assert.Single(await app.AlertsAsync(), a => a.Kind == AlertKind.PushFailed);
+        Assert.Single(await app.AlertListAsync(), a => a.Kind == AlertKind.PushFailed);
         Assert.Equal(1, poisoned.Count);
         Assert.Equal(6, app.Etsy.GetQuantity(item.EtsyListingId, item.Sku));
 

@@ -174,7 +174,7 @@ public sealed class ShopifyTopicTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, await app.Shopify.UpdateProductAsync(item.ShopifyProductId));
 
         await app.DrainedAsync(app.Names.AlertsQueue);
-        var alert = Assert.Single(await app.AlertsAsync("all"));
+        var alert = Assert.Single(await app.AlertListAsync("all"));
         Assert.Equal(AlertKind.UnmappedListing, alert.Kind);
         Assert.Contains(newVariant.ToString(CultureInfo.InvariantCulture), alert.Message, StringComparison.Ordinal);
     }

@@ -74,8 +74,8 @@ public sealed class ShopifyWebhookTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var unmapped = app.Storage.Table(app.Names.UnmappedTable);
         await Eventually.WaitAsync(async () => await unmapped.QueryAsync<TableEntity>().AnyAsync(), TimeSpan.FromSeconds(20), "the sale is parked");
-        await Eventually.WaitAsync(async () => (await app.AlertsAsync()).Count > 0, TimeSpan.FromSeconds(20), "an alert is stored");
-        var alert = Assert.Single(await app.AlertsAsync("all"));
+        await Eventually.WaitAsync(async () => (await app.AlertListAsync()).Count > 0, TimeSpan.FromSeconds(20), "an alert is stored");
+        var alert = Assert.Single(await app.AlertListAsync("all"));
         Assert.Equal(AlertKind.UnmappedListing, alert.Kind);
         Assert.Contains("4100000001", alert.Message, StringComparison.Ordinal);
     }
