@@ -52,6 +52,9 @@ param etsyKeystring string = ''
 param etsySharedSecret string = ''
 @secure()
 param etsyAccessToken string = ''
+@description('Key-encryption secret for the Data Protection key ring that encrypts stored Etsy tokens. Every deployment writes a new random version (a KEK rotation); the app unwraps each key-ring element with the version it names, so never disable or purge older versions.')
+@secure()
+param dataProtectionKekSecret string = '${newGuid()}${newGuid()}'
 @description('Key for the admin endpoints (x-functions-key header): no Functions host checks keys here.')
 @secure()
 param adminKey string = ''
@@ -117,6 +120,7 @@ module vault 'modules/keyvault.bicep' = {
       'etsy-keystring': etsyKeystring
       'etsy-shared-secret': etsySharedSecret
       'etsy-access-token': etsyAccessToken
+      'dataprotection-kek': dataProtectionKekSecret
       'admin-key': adminKey
     }
   }
@@ -265,6 +269,15 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
               {
                 name: 'Etsy__PollSchedule'
                 value: etsyPollSchedule
+              }
+              {
+                // Versions of this secret wrap the Data Protection key ring; read with AZURE_CLIENT_ID's identity.
+                name: 'DataProtection__KeyVaultUri'
+                value: vault.outputs.uri
+              }
+              {
+                name: 'DataProtection__KeySecretName'
+                value: 'dataprotection-kek'
               }
             ],
             map(items(vaultSecrets), secret => {

@@ -55,6 +55,9 @@ param etsyKeystring string = ''
 param etsySharedSecret string = ''
 @secure()
 param etsyAccessToken string = ''
+@description('Key-encryption secret for the Data Protection key ring that encrypts stored Etsy tokens. Every deployment writes a new random version (a KEK rotation); the app unwraps each key-ring element with the version it names, so never disable or purge older versions.')
+@secure()
+param dataProtectionKekSecret string = '${newGuid()}${newGuid()}'
 
 var suffix = uniqueString(resourceGroup().id, appName)
 var storageName = take('st${toLower(replace(appName, '-', ''))}${suffix}', 24)
@@ -179,6 +182,7 @@ module vault 'modules/keyvault.bicep' = {
       'etsy-keystring': etsyKeystring
       'etsy-shared-secret': etsySharedSecret
       'etsy-access-token': etsyAccessToken
+      'dataprotection-kek': dataProtectionKekSecret
     }
   }
 }
@@ -205,10 +209,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Etsy__AccessToken: keyVaultReference('etsy-access-token')
     // function.json keeps "%Etsy:PollSchedule%"; the host reads it from this setting.
     Etsy__PollSchedule: etsyPollSchedule
+    // The key ring in storage is wrapped with versions of this secret, read by the app's identity (Key Vault
+    // Secrets User, granted in the vault module); no Key Vault reference, because old versions must stay readable.
+    DataProtection__KeyVaultUri: vault.outputs.uri
+    DataProtection__KeySecretName: 'dataprotection-kek'
   }
   dependsOn: [
     storageRoleAssignments
-    vault
   ]
 }
 

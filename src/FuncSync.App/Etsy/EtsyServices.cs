@@ -17,11 +17,20 @@ public static class EtsyServices
     {
         services.AddSingleton<EtsyTables>();
 
-        // Tokens are encrypted at rest with a key ring every instance shares. In Azure, protect the ring itself
-        // with Key Vault (ProtectKeysWithAzureKeyVault) once that package is available to the build.
+        // Tokens are encrypted at rest with a key ring every instance shares, kept in a table; the ring itself is wrapped
+        // with a key-encryption key from Key Vault (or configuration) when one is configured.
         services.AddDataProtection().SetApplicationName("FuncSync");
-        services.AddOptions<KeyManagementOptions>().Configure<StorageClients, EtsyTables>(
-            (keys, storage, tables) => keys.XmlRepository = new TableXmlRepository(storage.Table(tables.DataProtectionKeys)));
+        services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<KeyRingOptions>>().Value.CreateProtection());
+        services.AddOptions<KeyManagementOptions>().Configure<StorageClients, EtsyTables, KeyRingProtection>(
+            (keys, storage, tables, protection) =>
+            {
+                keys.XmlRepository = new TableXmlRepository(storage.Table(tables.DataProtectionKeys));
+                if (protection.Keys is { } kek)
+                {
+                    keys.XmlEncryptor = new KeyRingXmlEncryptor(kek);
+                }
+            });
 
         services.AddSingleton(sp => new EtsyConnectionStore(
             sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Connections),
