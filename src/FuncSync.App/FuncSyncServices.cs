@@ -76,6 +76,9 @@ public static class FuncSyncServices
             });
         });
         etsyHttp.AddStandardResilienceHandler(ConfigureResilience);
+
+        // Innermost: every attempt, retries included, spends from the budget all instances of the Etsy app share.
+        etsyHttp.AddEtsySharedBudget();
         services.AddTransient<EtsyInventory>();
         services.AddEtsyConnector();
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<ShopifyInventory>());

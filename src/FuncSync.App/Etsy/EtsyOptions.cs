@@ -84,6 +84,15 @@ public sealed class EtsyOptions
     [Range(1, 1000)]
     public int QueriesPerSecond { get; set; } = 10;
 
+    /// <summary>Share the per-second limit with every other instance of this Etsy app through a row in storage (see
+    /// <see cref="EtsySharedBudget"/>). Off: each instance keeps only its own token bucket, which is right for one instance.</summary>
+    public bool SharedBudget { get; set; } = true;
+
+    /// <summary>The part of <see cref="QueriesPerSecond"/> handed out per second across instances: the rest absorbs
+    /// requests that land a moment late and clocks that differ slightly.</summary>
+    [Range(0.1, 1.0)]
+    public double SharedBudgetShare { get; set; } = 0.9;
+
     /// <summary>How far behind the watermark each poll starts again. Etsy's timestamps are whole seconds
     /// and a receipt can become visible after a later one; the dedupe makes the overlap free.</summary>
     [Range(0, 86_400)]

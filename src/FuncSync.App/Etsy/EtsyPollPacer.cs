@@ -17,12 +17,25 @@ public sealed record EtsyPollHealth(
     DateTimeOffset? QuotaSeenAt,
     bool WebhookEnabled);
 
+/// <summary>What one instance's pacer knows, as other instances adopt it: the poll's timer may fire on another
+/// instance next time (its lease moves), and the health endpoint may be asked anywhere.</summary>
+public sealed record EtsyPacerState(
+    DateTimeOffset? LastPollAt,
+    int LastPollSales,
+    int LastPollRequests,
+    int IdlePolls,
+    int? LimitPerSecond,
+    int? RemainingThisSecond,
+    int? LimitPerDay,
+    int? RemainingToday,
+    DateTimeOffset? QuotaSeenAt);
+
 /// <summary>
 /// Chooses how often the receipt poll asks Etsy. Fast (the minimum interval) while polls find sales, doubling
 /// with each empty poll up to the maximum; and never faster than the daily budget allows once a reserved share
 /// is kept back for pushes and reconciliation: with R requests left today, a reserve of S and P requests per
 /// poll, the poll may run every 86,400 × P / (R − S) seconds. Etsy's quota headers feed it from every response.
-/// One per instance; the poll's timer is a singleton, so that is one per app.
+/// One per instance; its state is shared through <see cref="EtsySharedPacerState"/>, newest poll and newest quota winning.
 /// </summary>
 public sealed class EtsyPollPacer(IOptions<EtsyOptions> options, TimeProvider time)
 {
@@ -80,6 +93,45 @@ public sealed class EtsyPollPacer(IOptions<EtsyOptions> options, TimeProvider ti
             _lastPollSales = sales;
             _lastPollRequests = Math.Max(1, requests);
             _idlePolls = sales > 0 ? 0 : Math.Min(_idlePolls + 1, 30);
+        }
+    }
+
+    public EtsyPacerState Snapshot()
+    {
+        lock (_gate)
+        {
+            return new EtsyPacerState(
+                _lastPollAt, _lastPollSales, _lastPollRequests, _idlePolls,
+                _limitPerSecond, _remainingThisSecond, _limitPerDay, _remainingToday, _quotaSeenAt);
+        }
+    }
+
+    /// <summary>Adopts another instance's newer poll and newer quota reading; older news changes nothing.</summary>
+    public void Merge(EtsyPacerState? shared)
+    {
+        if (shared is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (shared.LastPollAt > _lastPollAt || (_lastPollAt is null && shared.LastPollAt is not null))
+            {
+                _lastPollAt = shared.LastPollAt;
+                _lastPollSales = shared.LastPollSales;
+                _lastPollRequests = Math.Max(1, shared.LastPollRequests);
+                _idlePolls = shared.IdlePolls;
+            }
+
+            if (shared.QuotaSeenAt > _quotaSeenAt || (_quotaSeenAt is null && shared.QuotaSeenAt is not null))
+            {
+                _limitPerSecond = shared.LimitPerSecond;
+                _remainingThisSecond = shared.RemainingThisSecond;
+                _limitPerDay = shared.LimitPerDay;
+                _remainingToday = shared.RemainingToday;
+                _quotaSeenAt = shared.QuotaSeenAt;
+            }
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class EtsyReceiptPollFunction(
     WatermarkStore watermarks,
     EtsyReceiptEvents events,
     EtsyPollPacer pacer,
+    EtsySharedPacerState sharedPacer,
     IOptions<EtsyOptions> options,
     TimeProvider time,
     ILogger<EtsyReceiptPollFunction> logger,
@@ -34,6 +35,7 @@ public sealed class EtsyReceiptPollFunction(
 
     public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
     {
+        await sharedPacer.RefreshAsync(pacer, cancellationToken);
         if (!pacer.IsDue())
         {
             return;
@@ -67,6 +69,7 @@ public sealed class EtsyReceiptPollFunction(
         // Receipts the overlap re-reads are not new sales; only those created since the watermark count as activity.
         var fresh = receipts.Count(r => watermark is null || r.CreateTimestamp > watermark);
         pacer.RecordPoll(fresh, requests);
+        await sharedPacer.SaveAsync(pacer.Snapshot(), cancellationToken);
         await activity.RecordPollAsync(Domain.Channel.Etsy, cancellationToken);
         logger.LogInformation(
             "Etsy poll from {From}: {Receipts} receipts ({Fresh} new), {Events} events queued; next in {Interval}",

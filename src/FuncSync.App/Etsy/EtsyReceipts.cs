@@ -34,5 +34,6 @@ public sealed record EtsyTransaction(
 [JsonSerializable(typeof(EtsyTokenResponse))]
 [JsonSerializable(typeof(EtsyOAuthError))]
 [JsonSerializable(typeof(EtsyPollHealth))]
+[JsonSerializable(typeof(EtsyPacerState))]
 [JsonSerializable(typeof(EtsyOrderPaid))]
 internal sealed partial class EtsyJson : JsonSerializerContext;

@@ -3,8 +3,8 @@ using System.Threading.RateLimiting;
 namespace FuncSync.Etsy;
 
 /// <summary>One token bucket for every Etsy call of this instance, sized to Etsy's per-second limit,
-/// so polls and pushes share the budget instead of racing into 429s. (Several instances would need a
-/// shared budget; the Etsy connector issue covers that.)</summary>
+/// so polls and pushes share the budget instead of racing into 429s: the local gate. Across instances,
+/// <see cref="EtsySharedBudget"/> divides the same limit.</summary>
 public sealed class EtsyRequestBudget : IDisposable
 {
     private EtsyRequestBudget(RateLimiter limiter) => Limiter = limiter;

@@ -39,6 +39,9 @@ public static class EtsyServices
             sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Listings),
             sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EtsyPollPacer>();
+        services.AddSingleton(sp => new EtsySharedPacerState(
+            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Budget),
+            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<IOptions<EtsyOptions>>()));
         services.AddSingleton<EtsyAccessTokens>();
         services.AddSingleton<EtsyReceiptEvents>();
         services.AddHttpClient<EtsyOAuthClient>().AddStandardResilienceHandler(options =>
@@ -51,14 +54,39 @@ public static class EtsyServices
         return services;
     }
 
+    /// <summary>Adds the shared per-second budget as the innermost handler of the Etsy client (when
+    /// <see cref="EtsyOptions.SharedBudget"/> is on).</summary>
+    public static IHttpClientBuilder AddEtsySharedBudget(this IHttpClientBuilder builder)
+    {
+        builder.Services.AddSingleton(sp =>
+        {
+            var etsy = sp.GetRequiredService<IOptions<EtsyOptions>>().Value;
+            return new EtsySharedBudget(
+                sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Budget),
+                etsy.Keystring,
+                Math.Max(1, (int)Math.Floor(etsy.QueriesPerSecond * etsy.SharedBudgetShare)),
+                sp.GetRequiredService<TimeProvider>());
+        });
+        builder.AddHttpMessageHandler(sp => sp.GetRequiredService<IOptions<EtsyOptions>>().Value.SharedBudget
+            ? new EtsySharedBudgetHandler(sp.GetRequiredService<EtsySharedBudget>())
+            : new PassThroughHandler());
+        return builder;
+    }
+
     public static WebApplication MapEtsy(this WebApplication app)
     {
         app.MapPost("/api/" + EtsyWebhookFunction.Route, (HttpRequest request, EtsyWebhookFunction function, CancellationToken ct) => function.HandleAsync(request, ct));
         app.MapGet("/api/" + EtsyOAuthFunctions.CallbackRoute, (HttpRequest request, EtsyOAuthFunctions functions, CancellationToken ct) => functions.CallbackAsync(request, ct));
         var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
         admin.MapGet(EtsyOAuthFunctions.StartRoute, (HttpRequest request, EtsyOAuthFunctions functions, CancellationToken ct) => functions.StartAsync(request, ct));
-        admin.MapGet(HealthRoute, (EtsyPollPacer pacer, IOptions<EtsyOptions> options) =>
-            Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), EtsyJson.Default.EtsyPollHealth));
+        admin.MapGet(HealthRoute, async (EtsyPollPacer pacer, EtsySharedPacerState shared, IOptions<EtsyOptions> options, CancellationToken ct) =>
+        {
+            await shared.RefreshAsync(pacer, ct);
+            return Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), EtsyJson.Default.EtsyPollHealth);
+        });
         return app;
     }
 }
+
+/// <summary>What the Etsy client gets in place of the shared budget when it is switched off.</summary>
+internal sealed class PassThroughHandler : DelegatingHandler;

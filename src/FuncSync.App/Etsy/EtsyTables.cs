@@ -10,5 +10,7 @@ public sealed class EtsyTables(StorageNames names)
 
     public string Listings => names.EtsyListingsTable;
 
+    public string Budget => names.EtsyBudgetTable;
+
     public string DataProtectionKeys => names.DataProtectionKeysTable;
 }

@@ -46,6 +46,9 @@ public sealed class StorageNames
     /// <summary>The Etsy listings FuncSync deactivated, so it reactivates only those.</summary>
     public string EtsyListingsTable => Prefix + "EtsyListings";
 
+    /// <summary>Etsy's shared request budget (one row per Etsy app) and the poll pacer's state, shared by instances.</summary>
+    public string EtsyBudgetTable => Prefix + "EtsyBudget";
+
     /// <summary>The ASP.NET Core Data Protection key ring that encrypts stored tokens.</summary>
     public string DataProtectionKeysTable => Prefix + "DataProtectionKeys";
 
@@ -71,5 +74,5 @@ public sealed class StorageNames
 
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ReconcileRechecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable];
 }

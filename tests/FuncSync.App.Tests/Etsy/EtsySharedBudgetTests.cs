@@ -1,0 +1,151 @@
+using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Etsy;
+using FuncSync.Storage;
+using FuncSync.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FuncSync.App.Tests.Etsy;
+
+[Collection(AzuriteTests.Name)]
+public sealed class EtsySharedBudgetTests(AzuriteFixture azurite)
+{
+    // 100 ms into a second, so a whole second's claims fit before the cut-off.
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, 100, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Acquire_ThreeInstancesOneApp_NeverMoreThanTheLimitInOneSecond()
+    {
+        var table = await TableAsync();
+        var instances = Enumerable.Range(0, 3).Select(_ => new EtsySharedBudget(table, "keystring-a", 9, _time)).ToList();
+
+        for (var i = 0; i < 9; i++)
+        {
+            await instances[i % 3].AcquireAsync(CancellationToken.None);
+        }
+
+        var tenth = instances[1].AcquireAsync(CancellationToken.None);
+        Assert.False(await CompletesSoonAsync(tenth), "a tenth request in the same second must wait");
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await CompletesSoonAsync(tenth), "the next second's budget lets it through");
+        instances.ForEach(b => b.Dispose());
+    }
+
+    [Fact]
+    public async Task Acquire_OtherEtsyApp_HasItsOwnBudget()
+    {
+        var table = await TableAsync();
+        using var first = new EtsySharedBudget(table, "keystring-a", 2, _time);
+        using var second = new EtsySharedBudget(table, "keystring-b", 2, _time);
+        await first.AcquireAsync(CancellationToken.None);
+        await first.AcquireAsync(CancellationToken.None);
+
+        Assert.True(await CompletesSoonAsync(second.AcquireAsync(CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Acquire_LateInTheSecond_WaitsForTheNextOne()
+    {
+        var table = await TableAsync();
+        using var budget = new EtsySharedBudget(table, "keystring-a", 9, _time);
+        _time.Advance(TimeSpan.FromMilliseconds(800));
+
+        // 900 ms into the second: a request claimed now could land in the next one, on top of that second's share.
+        var late = budget.AcquireAsync(CancellationToken.None);
+        Assert.False(await CompletesSoonAsync(late));
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(await CompletesSoonAsync(late));
+    }
+
+    [Fact]
+    public async Task Merge_PollOnAnotherInstance_NextInstanceWaitsItsInterval()
+    {
+        var table = await TableAsync();
+        var options = Options.Create(new EtsyOptions { ShopId = 42, MinPollIntervalSeconds = 10, MaxPollIntervalSeconds = 120 });
+        var shared = new EtsySharedPacerState(table, new ShopPartition("test"), options);
+        var first = new EtsyPollPacer(options, _time);
+        first.ObserveQuota(10, 9, 10_000, 9_000);
+        first.RecordPoll(sales: 0, requests: 1);
+        await shared.SaveAsync(first.Snapshot(), CancellationToken.None);
+
+        var second = new EtsyPollPacer(options, _time);
+        Assert.True(second.IsDue());
+        await shared.RefreshAsync(second, CancellationToken.None);
+
+        Assert.False(second.IsDue());
+        Assert.Equal(9_000, second.Health(false).RemainingToday);
+        _time.Advance(second.Interval);
+        Assert.True(second.IsDue());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EtsyApi_ThreeAppInstancesOneSimulator_ViolationsOnlyWithoutTheSharedBudget(bool shared)
+    {
+        var settings = new Dictionary<string, string?>(EtsyTestSettings.ManualPolling) { ["Etsy:SharedBudget"] = shared ? "true" : "false" };
+        await using var first = await FuncSyncTestApp.StartAsync(azurite, settings);
+        var item = new TestItem("PIN-SHARED-01", 5, 41);
+        first.List(item.Mapping, item.Quantity);
+        var others = new List<WebApplication>();
+        for (var i = 0; i < 2; i++)
+        {
+            others.Add((await FuncSyncHost.StartOnLoopbackAsync(first.Settings, LogLevel.Warning)).App);
+        }
+
+        try
+        {
+            var apis = others.Select(a => a.Services.GetRequiredService<EtsyApi>()).Prepend(first.App.Services.GetRequiredService<EtsyApi>()).ToList();
+
+            var reads = await Task.WhenAll(apis.SelectMany(api => Enumerable.Range(0, 20).Select(_ => ReadAsync(api, item.EtsyListingId))));
+
+            if (shared)
+            {
+                Assert.Equal(0, first.Etsy.RateLimitViolations);
+                Assert.All(reads, Assert.True);
+            }
+            else
+            {
+                // The control: three local buckets, each at the app's limit, overrun it together.
+                Assert.True(first.Etsy.RateLimitViolations > 0, "three instances without the shared budget were expected to exceed Etsy's limit");
+            }
+        }
+        finally
+        {
+            foreach (var other in others)
+            {
+                await other.StopAsync();
+                await other.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>True when the read succeeded; false when Etsy's 429s outlasted the retries.</summary>
+    private static async Task<bool> ReadAsync(EtsyApi api, long listingId)
+    {
+        try
+        {
+            await api.GetListingInventoryAsync(listingId, CancellationToken.None);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> CompletesSoonAsync(Task task) =>
+        await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System)) == task;
+
+    private async Task<Azure.Data.Tables.TableClient> TableAsync()
+    {
+        var table = azurite.Clients.Table("budget" + Guid.NewGuid().ToString("N")[..12]);
+        await table.CreateIfNotExistsAsync();
+        return table;
+    }
+}
