@@ -89,10 +89,11 @@ public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> optio
     public async Task UpdateListingStateAsync(long listingId, string state, CancellationToken cancellationToken)
     {
         var path = string.Create(CultureInfo.InvariantCulture, $"v3/application/shops/{options.Value.ShopId}/listings/{listingId}");
-        using var response = await SendAsync(HttpMethod.Patch, path, new JsonObject { ["state"] = state }, cancellationToken);
+        // updateListing takes a form body, as its OpenAPI document declares.
+        using var response = await SendAsync(HttpMethod.Patch, path, new FormBody([new("state", state)]), cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         var response = await SendOnceAsync(method, path, body, await tokens.GetAsync(cancellationToken), cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
@@ -126,16 +127,19 @@ public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> optio
         }
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string path, JsonObject? body, string accessToken, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string path, object? body, string accessToken, CancellationToken cancellationToken)
     {
         var etsy = options.Value;
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("x-api-key", $"{etsy.Keystring}:{etsy.SharedSecret}");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
-        if (body is not null)
+        request.Content = body switch
         {
-            request.Content = JsonContent.Create(body);
-        }
+            null => null,
+            FormBody form => new FormUrlEncodedContent(form.Fields),
+            JsonObject json => JsonContent.Create(json),
+            _ => throw new ArgumentException("An Etsy request body is JSON or a form.", nameof(body)),
+        };
 
         return await http.SendAsync(request, cancellationToken);
     }
@@ -159,3 +163,6 @@ public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> optio
         }
     }
 }
+
+/// <summary>A form-urlencoded request body (updateListing), as opposed to the JSON ones.</summary>
+internal sealed record FormBody(IReadOnlyList<KeyValuePair<string, string>> Fields);

@@ -25,6 +25,12 @@ internal sealed record EtsyInventoryUpdate(
     private const decimal MinPrice = 0.20m;
     private const decimal MaxPrice = 50_000m;
 
+    // The fields updateListingInventory's schema declares, at each level; anything else is refused.
+    private static readonly string[] BodyFields = ["products", "price_on_property", "quantity_on_property", "sku_on_property", "readiness_state_on_property"];
+    private static readonly string[] ProductFields = ["sku", "property_values", "offerings"];
+    private static readonly string[] OfferingFields = ["price", "quantity", "is_enabled", "readiness_state_id"];
+    private static readonly string[] PropertyValueFields = ["property_id", "value_ids", "scale_id", "property_name", "values"];
+
     // Fields the GET answer carries but the PUT refuses; copying the GET shape back is the classic mistake.
     private static readonly string[] ReadOnlyProductFields = ["product_id", "is_deleted"];
     private static readonly string[] ReadOnlyOfferingFields = ["offering_id", "is_deleted"];
@@ -36,6 +42,7 @@ internal sealed record EtsyInventoryUpdate(
             throw EtsyApiException.BadRequest("products is required and must be a non-empty array.");
         }
 
+        RejectUnknown(root, BodyFields, [], "the request body");
         var knownValues = existing.Products.SelectMany(p => p.PropertyValues).ToList();
         var products = new List<EtsyProductUpdate>(productsNode.Count);
         for (var i = 0; i < productsNode.Count; i++)
@@ -106,6 +113,7 @@ internal sealed record EtsyInventoryUpdate(
         }
 
         RejectReadOnly(product, ReadOnlyProductFields, path);
+        RejectUnknown(product, ProductFields, ReadOnlyProductFields, path);
         var sku = product["sku"] switch
         {
             null => "",
@@ -133,6 +141,7 @@ internal sealed record EtsyInventoryUpdate(
 
         var offeringPath = path + ".offerings[0]";
         RejectReadOnly(offering, ReadOnlyOfferingFields, offeringPath);
+        RejectUnknown(offering, OfferingFields, ReadOnlyOfferingFields, offeringPath);
 
         // Etsy reads price as a float (amount / divisor); the Money object of the GET answer is refused.
         if (offering["price"] is not JsonValue priceValue || priceValue.GetValueKind() != JsonValueKind.Number)
@@ -181,6 +190,7 @@ internal sealed record EtsyInventoryUpdate(
             throw EtsyApiException.BadRequest($"{path}.scale_name is read-only and cannot be set.");
         }
 
+        RejectUnknown(value, PropertyValueFields, ["scale_name"], path);
         if (value["property_id"] is not JsonValue idValue || !idValue.TryGetValue<long>(out var propertyId))
         {
             throw EtsyApiException.BadRequest($"Expected int for {path}.property_id");
@@ -201,6 +211,17 @@ internal sealed record EtsyInventoryUpdate(
 
         var name = value["property_name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : known?.PropertyName ?? "";
         return new EtsySimPropertyValue(propertyId, name, valueId ?? known?.ValueId ?? 0, text ?? known!.Value);
+    }
+
+    private static void RejectUnknown(JsonObject obj, string[] allowed, string[] readOnly, string path)
+    {
+        foreach (var (name, _) in obj)
+        {
+            if (!allowed.Contains(name, StringComparer.Ordinal) && !readOnly.Contains(name, StringComparer.Ordinal))
+            {
+                throw EtsyApiException.BadRequest($"{path} has a field '{name}' that updateListingInventory does not take.");
+            }
+        }
     }
 
     private static void RejectReadOnly(JsonObject obj, string[] fields, string path)

@@ -145,7 +145,7 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
         // The seller switches their listing off by hand.
         using (var off = new HttpRequestMessage(HttpMethod.Patch, new Uri(app.Etsy.BaseUrl, $"v3/application/shops/{app.Etsy.Options.ShopId}/listings/{sellers.EtsyListingId}"))
         {
-            Content = JsonContent.Create(new { state = "inactive" }),
+            Content = new FormUrlEncodedContent([new("state", "inactive")]),
         })
         using (var http = new HttpClient())
         {
@@ -161,6 +161,41 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
 
         Assert.Equal(5, app.Etsy.GetQuantity(ours.EtsyListingId, ours.Sku));
         Assert.Equal("inactive", app.Etsy.GetListingState(sellers.EtsyListingId));
+    }
+
+    [Fact]
+    public async Task EtsyApi_EveryCallFuncSyncMakes_PassesTheOpenApiChecksAndAMalformedOneIsRefused()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
+        var item = new TestItem("VASE-SCHEMA-01", 4, 18);
+        await app.LoadAsync(item);
+        app.Etsy.Options.OrderPaidWebhookUrl = new Uri(app.BaseUrl, "api/" + EtsyWebhookFunction.Route);
+
+        // getShopReceipt (webhook), getShopReceipts (poll, cancellation check), getListingInventory + updateListingInventory
+        // (pushes), updateListing (deactivate at zero, reactivate).
+        var (receipt, _) = await app.Etsy.PlaceOrderAsync(item.EtsyListingId, item.Sku, 1);
+        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
+        app.Etsy.CancelReceipt(receipt!.ReceiptId);
+        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyCancellationCheckFunction.Name)).StatusCode);
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        (await app.CountAsync(item.Sku, """{"quantity": 0}""")).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(() => app.Etsy.GetListingState(item.EtsyListingId) == "inactive", TimeSpan.FromSeconds(20), "the empty listing is deactivated");
+        (await app.CountAsync(item.Sku, """{"quantity": 6}""")).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(() => app.Etsy.GetListingState(item.EtsyListingId) == "active" && app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 6, TimeSpan.FromSeconds(20), "the listing is back with 6");
+
+        var log = app.Etsy.RequestLog;
+        Assert.Contains(log, r => r.StartsWith("GET /v3/application/shops/", StringComparison.Ordinal) && r.Contains($"/receipts/{receipt.ReceiptId}", StringComparison.Ordinal));
+        Assert.Contains(log, r => r.Contains("/receipts?", StringComparison.Ordinal) && r.Contains("min_last_modified=", StringComparison.Ordinal));
+        Assert.Contains(log, r => r.Contains("/receipts?", StringComparison.Ordinal) && r.Contains("was_canceled=true", StringComparison.Ordinal));
+        Assert.Contains(log, r => r.StartsWith("PUT /v3/application/listings/", StringComparison.Ordinal));
+        Assert.Contains(log, r => r.StartsWith("PATCH /v3/application/shops/", StringComparison.Ordinal));
+        Assert.Empty(app.Etsy.RefusedRequests);
+
+        // The same client with a sort the document does not allow: refused with Etsy's error, not silently answered.
+        var api = app.App.Services.GetRequiredService<EtsyApi>();
+        var refused = await Assert.ThrowsAsync<FuncSync.Push.ChannelRequestException>(() => api.GetReceiptsAsync(new EtsyReceiptQuery(SortOn: "modified"), 0, CancellationToken.None));
+        Assert.Contains("sort_on must be one of", refused.Message, StringComparison.Ordinal);
+        Assert.Single(app.Etsy.RefusedRequests);
     }
 
     [Fact]

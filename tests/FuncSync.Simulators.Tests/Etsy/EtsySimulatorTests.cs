@@ -297,8 +297,8 @@ public sealed class EtsySimulatorTests : IAsyncLifetime
 
         using var deactivated = await SendAsync(HttpMethod.Patch, path, new FormUrlEncodedContent([new("state", "inactive")]));
         var inactiveState = _simulator.GetListingState(MugListing);
-        using var reactivated = await SendAsync(HttpMethod.Patch, path, Json(new JsonObject { ["state"] = "active" }));
-        using var invalid = await SendAsync(HttpMethod.Patch, path, Json(new JsonObject { ["state"] = "sold_out" }));
+        using var reactivated = await SendAsync(HttpMethod.Patch, path, new FormUrlEncodedContent([new("state", "active")]));
+        using var invalid = await SendAsync(HttpMethod.Patch, path, new FormUrlEncodedContent([new("state", "sold_out")]));
 
         Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
         Assert.Equal("inactive", (string?)(await ReadAsync(deactivated))["state"]);
@@ -330,6 +330,66 @@ public sealed class EtsySimulatorTests : IAsyncLifetime
         Assert.Equal("sold_out", _simulator.GetListingState(PlainListing));
         Assert.Null(_simulator.PlaceOrder(PlainListing, "POSTER", 1));
         Assert.Null(_simulator.PlaceOrder(MugListing, "MUG-RED", 4));
+    }
+
+    [Theory]
+    [InlineData("GET", "v3/application/shops/5551234/receipts?sort_on=modified", "sort_on must be one of")]
+    [InlineData("GET", "v3/application/shops/5551234/receipts?limit=101", "Expected int >= 1 and <= 100 for limit")]
+    [InlineData("GET", "v3/application/shops/5551234/receipts?min_last_modified=12", "Expected int >= 946684800 for min_last_modified")]
+    [InlineData("GET", "v3/application/shops/5551234/receipts?was_canceled=yes", "Expected boolean for was_canceled")]
+    [InlineData("GET", "v3/application/shops/5551234/receipts?min_last_modifed=1764547200", "does not take a query parameter 'min_last_modifed'")]
+    [InlineData("GET", "v3/application/shops/5551234/receipts?limit=10&limit=20", "Expected a single value for limit")]
+    [InlineData("GET", "v3/application/listings/1000001/inventory?includes=Images", "includes must be one of Listing")]
+    [InlineData("GET", "v3/application/listings/1000001?includes=Images,Shelf", "includes must be one of")]
+    [InlineData("GET", "v3/application/shops/5551234/receipts/1?legacy=maybe", "Expected boolean for legacy")]
+    public async Task Request_BreaksTheOpenApiDocument_Returns400WithEtsysErrorShape(string method, string path, string error)
+    {
+        using var response = await SendAsync(new HttpMethod(method), path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = (await ReadAsync(response)).AsObject();
+        Assert.Equal(["error"], body.Select(p => p.Key));
+        Assert.Contains(error, (string?)body["error"], StringComparison.Ordinal);
+        Assert.Contains(_simulator.RefusedRequests, r => r.Contains(error, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UpdateListing_JsonBody_Returns400BecauseTheDocumentSaysForm()
+    {
+        using var response = await SendAsync(HttpMethod.Patch, $"v3/application/shops/{ShopId}/listings/{PlainListing}", Json(new JsonObject { ["state"] = "inactive" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("application/x-www-form-urlencoded", (string?)(await ReadAsync(response))["error"], StringComparison.Ordinal);
+        Assert.Equal("active", _simulator.GetListingState(PlainListing));
+    }
+
+    [Theory]
+    [InlineData("body")]
+    [InlineData("product")]
+    [InlineData("offering")]
+    [InlineData("content-type")]
+    public async Task PutInventory_ShapeTheSchemaDoesNotDeclare_Returns400AndKeepsInventory(string where)
+    {
+        var body = MugUpdate(red: 2, blue: 2);
+        switch (where)
+        {
+            case "body":
+                body["listing"] = new JsonObject();
+                break;
+            case "product":
+                body["products"]![0]!["title"] = "Red mug";
+                break;
+            case "offering":
+                body["products"]![0]!["offerings"]![0]!["currency_code"] = "USD";
+                break;
+        }
+
+        using var response = where == "content-type"
+            ? await SendAsync(HttpMethod.Put, $"v3/application/listings/{MugListing}/inventory", new StringContent(body.ToJsonString(), Encoding.UTF8, "text/plain"))
+            : await PutInventoryAsync(MugListing, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(3, _simulator.GetQuantity(MugListing, "MUG-RED"));
     }
 
     private static JsonObject MugUpdate(int red, int blue, bool redEnabled = true) => new()
