@@ -98,6 +98,7 @@ public static class FuncSyncServices
             .AddQueueFunction<ShopifyLevelCheckFunction>(ShopifyLevelCheckFunction.Name, names.ShopifyLevelChecksQueue)
             .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, EtsyReceiptPollFunction.ScheduleSetting)
             .AddTimerFunction<EtsyCancellationCheckFunction>(EtsyCancellationCheckFunction.Name, configuration[EtsyCancellationCheckFunction.ScheduleSetting] ?? new EtsyOptions().CancellationCheckSchedule)
+            .AddTimerFunction<EtsyRefundCheckFunction>(EtsyRefundCheckFunction.Name, configuration[EtsyRefundCheckFunction.ScheduleSetting] ?? new EtsyOptions().RefundCheckSchedule)
             .AddHttpFunction(EtsyWebhookFunction.Name, EtsyWebhookFunction.Route, ["post"], FunctionAuthLevel.Anonymous)
             .AddHttpFunction(EtsyOAuthFunctions.CallbackName, EtsyOAuthFunctions.CallbackRoute, ["get"], FunctionAuthLevel.Anonymous)
             .AddHttpFunction(EtsyOAuthFunctions.StartName, EtsyOAuthFunctions.StartRoute, ["get"], FunctionAuthLevel.Function)

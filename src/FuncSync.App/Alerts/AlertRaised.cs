@@ -31,4 +31,8 @@ public enum AlertKind
 
     /// <summary>Stock at or below its threshold, or cover shorter than the lead time.</summary>
     LowStock,
+
+    /// <summary>A channel refunded money without saying which units came back (Etsy's partial refunds): nothing was
+    /// restocked, and the seller decides.</summary>
+    RefundReview,
 }

@@ -79,6 +79,15 @@ public sealed class EtsyOptions
     [Range(1, 365)]
     public int CancellationLookbackDays { get; set; } = 30;
 
+    /// <summary>NCRONTAB for the refund re-check: refunds of receipts that were not canceled restock nothing and are
+    /// alerted once each (see <see cref="EtsyRefundReview"/>).</summary>
+    [Required]
+    public string RefundCheckSchedule { get; set; } = "0 0 * * * *";
+
+    /// <summary>How far back the refund re-check reads receipts; each 100 receipts cost one request.</summary>
+    [Range(1, 90)]
+    public int RefundLookbackDays { get; set; } = 14;
+
     /// <summary>Etsy's per-second request limit for this app (10 unless Etsy raised it): requests wait
     /// their turn on FuncSync's side rather than collect 429s.</summary>
     [Range(1, 1000)]

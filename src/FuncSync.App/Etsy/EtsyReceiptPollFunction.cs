@@ -14,6 +14,7 @@ public sealed class EtsyReceiptPollFunction(
     EtsyApi etsy,
     WatermarkStore watermarks,
     EtsyReceiptEvents events,
+    EtsyRefundReview refunds,
     EtsyPollPacer pacer,
     EtsySharedPacerState sharedPacer,
     IOptions<EtsyOptions> options,
@@ -58,6 +59,8 @@ public sealed class EtsyReceiptPollFunction(
 
         // A receipt that is already canceled when first seen gives its units back in the same pass.
         sent += await events.SendAsync(EtsyReceiptEvents.Cancellations(receipts, now), cancellationToken);
+        // A refund without a cancellation restocks nothing: it is put to the seller, once.
+        await refunds.ReviewAsync(receipts, cancellationToken);
         if (receipts.Count > 0)
         {
             // Etsy's own clock, not ours: a skewed local clock cannot skip receipts.

@@ -13,7 +13,26 @@ public sealed record EtsyReceipt(
     [property: JsonPropertyName("status")] string? Status,
     [property: JsonPropertyName("create_timestamp")] long CreateTimestamp,
     [property: JsonPropertyName("update_timestamp")] long UpdateTimestamp,
-    [property: JsonPropertyName("transactions")] IReadOnlyList<EtsyTransaction> Transactions);
+    [property: JsonPropertyName("transactions")] IReadOnlyList<EtsyTransaction> Transactions,
+    [property: JsonPropertyName("refunds")] IReadOnlyList<EtsyRefund>? Refunds = null,
+    [property: JsonPropertyName("grandtotal")] EtsyMoney? Grandtotal = null);
+
+/// <summary>A ShopRefund: how much, when and why, but not which transaction, nor whether anything came back.</summary>
+public sealed record EtsyRefund(
+    [property: JsonPropertyName("amount")] EtsyMoney? Amount,
+    [property: JsonPropertyName("created_timestamp")] long CreatedTimestamp,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("note_from_issuer")] string? NoteFromIssuer,
+    [property: JsonPropertyName("status")] string? Status);
+
+/// <summary>Etsy's Money: <c>amount / divisor</c> in <c>currency_code</c>.</summary>
+public sealed record EtsyMoney(
+    [property: JsonPropertyName("amount")] long Amount,
+    [property: JsonPropertyName("divisor")] int Divisor,
+    [property: JsonPropertyName("currency_code")] string? CurrencyCode)
+{
+    public decimal Value => Divisor > 0 ? (decimal)Amount / Divisor : Amount;
+}
 
 /// <summary>Etsy's flat webhook payload (the documented nested <c>data</c> form is out of date, etsy/open-api#1564).
 /// <c>shop_id</c> has been seen as a number and as a string, so it is read as raw JSON.</summary>

@@ -1,3 +1,4 @@
+using FuncSync.Catalog;
 using FuncSync.Hosting.Storage;
 using FuncSync.Skus;
 using FuncSync.Storage;
@@ -44,6 +45,9 @@ public static class EtsyServices
             sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<IOptions<EtsyOptions>>()));
         services.AddSingleton<EtsyAccessTokens>();
         services.AddSingleton<EtsyReceiptEvents>();
+        services.AddSingleton(sp => new EtsyRefundReview(
+            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Refunds),
+            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<SkuMapStore>(), sp.GetRequiredService<Alerts.AlertSender>()));
         services.AddHttpClient<EtsyOAuthClient>().AddStandardResilienceHandler(options =>
         {
             // A refresh must not be retried blindly: the first attempt may have rotated the token already.

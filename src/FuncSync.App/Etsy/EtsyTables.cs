@@ -12,5 +12,7 @@ public sealed class EtsyTables(StorageNames names)
 
     public string Budget => names.EtsyBudgetTable;
 
+    public string Refunds => names.EtsyRefundsTable;
+
     public string DataProtectionKeys => names.DataProtectionKeysTable;
 }

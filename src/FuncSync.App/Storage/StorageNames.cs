@@ -46,6 +46,9 @@ public sealed class StorageNames
     /// <summary>The Etsy listings FuncSync deactivated, so it reactivates only those.</summary>
     public string EtsyListingsTable => Prefix + "EtsyListings";
 
+    /// <summary>The Etsy refunds FuncSync has alerted about, one row each, so each is raised once.</summary>
+    public string EtsyRefundsTable => Prefix + "EtsyRefunds";
+
     /// <summary>Etsy's shared request budget (one row per Etsy app) and the poll pacer's state, shared by instances.</summary>
     public string EtsyBudgetTable => Prefix + "EtsyBudget";
 
@@ -74,5 +77,5 @@ public sealed class StorageNames
 
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ReconcileRechecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable];
 }

@@ -69,7 +69,7 @@ internal static class EtsyJson
 
     public static JsonObject Receipt(EtsyReceipt receipt, long sellerUserId, string currency)
     {
-        var total = receipt.Transactions.Sum(t => t.PriceMinor * t.Quantity);
+        var total = receipt.TotalMinor;
         return new JsonObject
         {
             ["receipt_id"] = receipt.ReceiptId,
@@ -87,16 +87,14 @@ internal static class EtsyJson
             ["subtotal"] = Money(total, currency),
             ["total_price"] = Money(total, currency),
             ["transactions"] = SimulatorJson.Array(receipt.Transactions.Select(t => (JsonNode?)Transaction(t, receipt, sellerUserId, currency))),
-            ["refunds"] = receipt.CanceledAt is { } canceledAt
-                ? new JsonArray(new JsonObject
-                {
-                    ["amount"] = Money(total, currency),
-                    ["created_timestamp"] = canceledAt,
-                    ["reason"] = "canceled",
-                    ["note_from_issuer"] = null,
-                    ["status"] = "REFUNDED",
-                })
-                : new JsonArray(),
+            ["refunds"] = SimulatorJson.Array(receipt.Refunds.Select(r => (JsonNode?)new JsonObject
+            {
+                ["amount"] = Money(r.AmountMinor, currency),
+                ["created_timestamp"] = r.CreatedAt,
+                ["reason"] = r.Reason,
+                ["note_from_issuer"] = r.NoteFromIssuer,
+                ["status"] = r.Status,
+            })),
             ["shipments"] = new JsonArray(),
         };
     }

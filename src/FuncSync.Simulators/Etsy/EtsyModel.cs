@@ -89,7 +89,10 @@ internal sealed class EtsyReceipt
 
     public bool IsCanceled { get; set; }
 
-    public long? CanceledAt { get; set; }
+    /// <summary>Refunds in the order they were issued; a cancellation adds one for what was left.</summary>
+    public List<EtsyRefund> Refunds { get; } = [];
+
+    public long TotalMinor => Transactions.Sum(t => t.PriceMinor * t.Quantity);
 
     public string Status => IsCanceled ? "Canceled" : IsShipped ? "Completed" : IsPaid ? "Paid" : "Open";
 }
@@ -97,3 +100,6 @@ internal sealed class EtsyReceipt
 internal sealed record EtsyTransaction(
     long TransactionId, long ListingId, string Title, long ProductId, string Sku, int Quantity, long PriceMinor,
     IReadOnlyList<EtsySimPropertyValue> PropertyValues, long PaidAt);
+
+/// <summary>A ShopRefund: Etsy says how much and why, never which transaction.</summary>
+internal sealed record EtsyRefund(long AmountMinor, long CreatedAt, string? Reason, string? NoteFromIssuer, string Status);

@@ -303,7 +303,32 @@ internal sealed partial class EtsyShop
             }
 
             receipt.IsCanceled = true;
-            receipt.CanceledAt = now;
+            var left = receipt.TotalMinor - receipt.Refunds.Sum(r => r.AmountMinor);
+            if (left > 0)
+            {
+                receipt.Refunds.Add(new EtsyRefund(left, now, "canceled", null, "REFUNDED"));
+            }
+        }
+    }
+
+    /// <summary>The seller refunds part of an order (or all of it) without canceling it. As with cancellations, the
+    /// receipt's update_timestamp does not move, and the refund does not name a transaction.</summary>
+    public void RefundReceipt(long receiptId, long amountMinor, string? reason, string? note, long now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMinor);
+        lock (_gate)
+        {
+            if (!_receipts.TryGetValue(receiptId, out var receipt))
+            {
+                throw new KeyNotFoundException($"No receipt {receiptId}.");
+            }
+
+            if (receipt.Refunds.Sum(r => r.AmountMinor) + amountMinor > receipt.TotalMinor)
+            {
+                throw new InvalidOperationException($"Receipt {receiptId} cannot be refunded more than it cost.");
+            }
+
+            receipt.Refunds.Add(new EtsyRefund(amountMinor, now, reason, note, "REFUNDED"));
         }
     }
 

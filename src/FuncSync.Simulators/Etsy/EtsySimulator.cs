@@ -144,6 +144,10 @@ public sealed partial class EtsySimulator : IAsyncDisposable
     /// <summary>The seller cancels the order (see <see cref="EtsyShop.CancelReceipt"/>).</summary>
     public void CancelReceipt(long receiptId) => _shop.CancelReceipt(receiptId, Now());
 
+    /// <summary>The seller refunds <paramref name="amount"/> (currency units) of an order without canceling it.</summary>
+    public void RefundReceipt(long receiptId, decimal amount, string? reason = null, string? note = null) =>
+        _shop.RefundReceipt(receiptId, (long)Math.Round(amount * 100m, MidpointRounding.AwayFromZero), reason, note, Now());
+
     /// <summary>Ends every OAuth access token issued so far.</summary>
     public void ExpireAccessTokens() => _oauth.ExpireAccessTokens();
 
