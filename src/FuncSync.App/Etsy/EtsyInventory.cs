@@ -54,6 +54,16 @@ public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) 
             return;
         }
 
+        if (!active && quantity > 0 && string.Equals(snapshot.State, "sold_out", StringComparison.Ordinal))
+        {
+            // Etsy documents that activating a sold_out listing sets its quantity to 1 (and renews it): activate first,
+            // then write the real quantities over that 1. In between the listing shows 1, never more than we have.
+            await api.UpdateListingStateAsync(listing.ListingId, "active", cancellationToken);
+            await api.UpdateListingInventoryAsync(listing.ListingId, body, cancellationToken);
+            await deactivations.ForgetAsync(listing.ListingId, cancellationToken);
+            return;
+        }
+
         await api.UpdateListingInventoryAsync(listing.ListingId, body, cancellationToken);
         if (!active && quantity > 0 && await MayReactivateAsync(listing.ListingId, snapshot.State, cancellationToken))
         {
@@ -62,11 +72,10 @@ public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) 
         }
     }
 
-    /// <summary>sold_out is Etsy's own doing after the last sale; inactive is ours only if we recorded it, otherwise
-    /// the seller switched the listing off and it stays off (its quantities are still kept right).</summary>
+    /// <summary>sold_out (Etsy's own doing after the last sale) is handled before the write; inactive is ours only if we
+    /// recorded it, otherwise the seller switched the listing off and it stays off (its quantities are still kept right).</summary>
     private async Task<bool> MayReactivateAsync(long listingId, string state, CancellationToken cancellationToken) =>
-        string.Equals(state, "sold_out", StringComparison.Ordinal)
-        || (string.Equals(state, "inactive", StringComparison.Ordinal) && await deactivations.IsDeactivatedByUsAsync(listingId, cancellationToken));
+        string.Equals(state, "inactive", StringComparison.Ordinal) && await deactivations.IsDeactivatedByUsAsync(listingId, cancellationToken);
 
     /// <summary>Turns a getListingInventory answer into an updateListingInventory body: read-only fields
     /// dropped, prices as floats (amount / divisor), every product kept so no variation is wiped.</summary>

@@ -24,6 +24,9 @@ internal sealed class EtsyListing
 
     public required List<EtsyProduct> Products { get; set; }
 
+    /// <summary>How often the listing was renewed (each renewal costs the seller a listing fee on Etsy).</summary>
+    public int Renewals { get; set; }
+
     public required IReadOnlyList<long> PriceOnProperty { get; set; }
 
     public required IReadOnlyList<long> QuantityOnProperty { get; set; }

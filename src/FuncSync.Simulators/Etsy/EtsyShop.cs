@@ -149,6 +149,14 @@ internal sealed partial class EtsyShop
         }
     }
 
+    public int GetRenewals(long listingId)
+    {
+        lock (_gate)
+        {
+            return Listing(listingId).Renewals;
+        }
+    }
+
     public JsonObject GetListingJson(long listingId)
     {
         lock (_gate)
@@ -225,7 +233,16 @@ internal sealed partial class EtsyShop
                     throw EtsyApiException.BadRequest($"state must be one of: active, inactive (got '{state}').");
                 }
 
-                if (state == "active" && listing.EnabledQuantity == 0)
+                if (state == "active" && listing.State == "sold_out")
+                {
+                    // Etsy's updateListing: "Setting a sold_out listing to active will update the quantity to 1 and renew
+                    // the listing". Which variation gets the unit is not documented (?): the first one here.
+                    var first = listing.Products[0];
+                    first.Quantity = 1;
+                    first.IsEnabled = true;
+                    listing.Renewals++;
+                }
+                else if (state == "active" && listing.EnabledQuantity == 0)
                 {
                     throw EtsyApiException.BadRequest("Cannot activate a listing with no quantity available.");
                 }

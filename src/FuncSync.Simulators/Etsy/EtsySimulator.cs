@@ -103,6 +103,9 @@ public sealed partial class EtsySimulator : IAsyncDisposable
     /// <summary>"active", "inactive" or "sold_out" (set by a sale that empties the listing; a later PUT does not revive it).</summary>
     public string GetListingState(long listingId) => _shop.GetListingState(listingId);
 
+    /// <summary>How often reactivating the listing from sold_out renewed it (a listing fee each time on Etsy).</summary>
+    public int GetRenewals(long listingId) => _shop.GetRenewals(listingId);
+
     /// <summary>A buyer checks out: null when the listing is not active or the offering is disabled or short.</summary>
     public EtsyReceiptResult? PlaceOrder(long listingId, string sku, int quantity) => _shop.PlaceOrder(listingId, sku, quantity, Now());
 

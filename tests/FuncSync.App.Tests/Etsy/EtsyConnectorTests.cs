@@ -199,6 +199,27 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Push_RestockOfSoldOutListing_ShowsTheWholeQuantityNotEtsysOne()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
+        var item = new TestItem("LAMP-SOLD-01", 1, 19);
+        await app.LoadAsync(item);
+        Assert.NotNull(app.Etsy.PlaceOrder(item.EtsyListingId, item.Sku, 1));
+        Assert.Equal("sold_out", app.Etsy.GetListingState(item.EtsyListingId));
+        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+
+        (await app.CountAsync(item.Sku, """{"quantity": 5}""")).EnsureSuccessStatusCode();
+
+        // Reactivating sets a sold_out listing to 1 on Etsy: the quantities are written after it, so 5 is what shows.
+        await Eventually.WaitAsync(() => app.Etsy.GetListingState(item.EtsyListingId) == "active", TimeSpan.FromSeconds(20), "the restocked listing is active again");
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+        Assert.Equal(5, app.Etsy.GetQuantity(item.EtsyListingId, item.Sku));
+        Assert.Equal(1, app.Etsy.GetRenewals(item.EtsyListingId));
+        Assert.Empty(app.Etsy.RefusedRequests);
+    }
+
+    [Fact]
     public async Task EtsyApi_BurstOfConcurrentCalls_SimulatorRecordsNoRateViolation()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
