@@ -38,6 +38,8 @@ var tableNames = [
   'Unmapped'
   'EtsyAuth'
   'EtsyListings'
+  'EtsyBudget'
+  'EtsyRefunds'
   'DataProtectionKeys'
   'Monitoring'
 ]

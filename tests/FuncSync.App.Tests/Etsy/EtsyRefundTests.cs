@@ -12,11 +12,9 @@ public sealed class EtsyRefundTests(AzuriteFixture azurite)
     [Fact]
     public async Task RefundCheck_PartialRefund_RestocksNothingAndAlertsOnceNamingTheSku()
     {
-        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
         var item = new TestItem("BOWL-ASH-01", 6, 51);
-        await app.LoadAsync(item);
-        var receipt = app.Etsy.PlaceOrder(item.EtsyListingId, item.Sku, 2)!;
-        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
+        var (app, receipt) = await StartWithPolledSaleAsync(item);
+        await using var running = app;
         await app.DrainedAsync(app.Names.InventoryEventsQueue);
 
         app.Etsy.RefundReceipt(receipt.ReceiptId, 10.00m, "other", "Chipped rim, buyer keeps it");
@@ -52,11 +50,9 @@ public sealed class EtsyRefundTests(AzuriteFixture azurite)
     [Fact]
     public async Task RefundCheck_CanceledReceipt_RestockedByTheCancellationAndNotPutToTheSeller()
     {
-        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
         var item = new TestItem("BOWL-ASH-02", 6, 52);
-        await app.LoadAsync(item);
-        var receipt = app.Etsy.PlaceOrder(item.EtsyListingId, item.Sku, 2)!;
-        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
+        var (app, receipt) = await StartWithPolledSaleAsync(item);
+        await using var running = app;
         app.Etsy.CancelReceipt(receipt.ReceiptId);
 
         Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyCancellationCheckFunction.Name)).StatusCode);
@@ -68,6 +64,16 @@ public sealed class EtsyRefundTests(AzuriteFixture azurite)
 
         Assert.Equal(6, await app.AvailableAsync(item.Sku));
         Assert.Empty(await RefundAlertsAsync(app));
+    }
+
+    /// <summary>An app whose ledger has seen one Etsy sale of two units of <paramref name="item"/>, through the poll.</summary>
+    private async Task<(FuncSyncTestApp App, FuncSync.Simulators.Etsy.EtsyReceiptResult Receipt)> StartWithPolledSaleAsync(TestItem item)
+    {
+        var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
+        await app.LoadAsync(item);
+        var receipt = app.Etsy.PlaceOrder(item.EtsyListingId, item.Sku, 2)!;
+        Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
+        return (app, receipt);
     }
 
     private static async Task<List<TableEntity>> RefundAlertsAsync(FuncSyncTestApp app) =>
