@@ -18,6 +18,10 @@ public sealed class EtsyAccessTokens(
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private static readonly TimeSpan NoConnectionRecheck = TimeSpan.FromMinutes(1);
 
+    // How long a refresh that lost the race waits for the winner's rotated tokens to appear in storage (in steps
+    // doubling from 100 ms: about 6 s in all).
+    private static readonly TimeSpan RotationSettleTime = TimeSpan.FromSeconds(3);
+
     private EtsyConnection? _cached;
     private long _staticUntilTicks;
 
@@ -80,15 +84,25 @@ public sealed class EtsyAccessTokens(
             }
             catch (EtsyOAuthException ex) when (ex.Error == "invalid_grant")
             {
-                var winner = await store.GetAsync(cancellationToken);
-                if (winner is not null && winner.ETag != current.ETag)
+                // Another instance may have spent the refresh token a moment ago and not yet stored what Etsy rotated it
+                // to: give its write a few seconds before calling the token dead.
+                for (var wait = TimeSpan.FromMilliseconds(100); ; wait *= 2)
                 {
-                    logger.LogInformation("Another instance rotated the Etsy tokens first; using its tokens");
-                    Volatile.Write(ref _cached, winner);
-                    return winner;
-                }
+                    var winner = await store.GetAsync(cancellationToken);
+                    if (winner is not null && winner.ETag != current.ETag)
+                    {
+                        logger.LogInformation("Another instance rotated the Etsy tokens first; using its tokens");
+                        Volatile.Write(ref _cached, winner);
+                        return winner;
+                    }
 
-                throw new ChannelRequestException("Etsy refused the stored refresh token: reconnect the shop at /api/etsy/oauth/start.");
+                    if (wait > RotationSettleTime)
+                    {
+                        throw new ChannelRequestException("Etsy refused the stored refresh token: reconnect the shop at /api/etsy/oauth/start.");
+                    }
+
+                    await Task.Delay(wait, time, cancellationToken);
+                }
             }
 
             var stored = await store.TryRotateAsync(current, rotated, cancellationToken);
