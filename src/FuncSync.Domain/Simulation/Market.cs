@@ -26,6 +26,7 @@ internal sealed class Market
     // Event-driven hub state.
     private int[] _ledger = [];
     private long[] _version = [];
+    private long[,] _soldSeen = new long[0, 0];
     private Record?[,] _records = new Record?[0, 0];
     private bool[,] _pending = new bool[0, 0];
     private bool[,] _inFlight = new bool[0, 0];
@@ -71,6 +72,7 @@ internal sealed class Market
         var items = _scenario.Items;
         _ledger = Enumerable.Repeat(_scenario.UnitsPerItem, items).ToArray();
         _version = new long[items];
+        _soldSeen = new long[items, _channels];
         _records = new Record?[items, _channels];
         _pending = new bool[items, _channels];
         _inFlight = new bool[items, _channels];
@@ -85,11 +87,11 @@ internal sealed class Market
             for (var c = 0; c < _channels; c++)
             {
                 SetShown(i, c, shares[c]);
-                _records[i, c] = new Record(shares[c], shares[c], false, 0);
+                _records[i, c] = new Record(new ChannelView(shares[c], 0), shares[c], false, 0);
             }
         }
 
-        return Run(policy.Name, (item, channel) => At(_now + InboundLag(channel), () => SaleReachesHub(item, rules, threshold)));
+        return Run(policy.Name, (item, channel) => At(_now + InboundLag(channel), () => SaleReachesHub(item, channel, rules, threshold)));
     }
 
     private FlashSaleResult Run(string name, Action<int, int> onSale)
@@ -135,9 +137,11 @@ internal sealed class Market
         onSale(buyer.Item, buyer.Channel);
     }
 
-    private void SaleReachesHub(int item, IReadOnlyList<ChannelRule<int>> rules, int threshold)
+    private void SaleReachesHub(int item, int channel, IReadOnlyList<ChannelRule<int>> rules, int threshold)
     {
+        // The ledger applies the sale and counts it against its channel in one transaction.
         _ledger[item]--;
+        _soldSeen[item, channel]++;
         _version[item]++;
         for (var c = 0; c < _channels; c++)
         {
@@ -157,7 +161,9 @@ internal sealed class Market
         At(_now + Between(_scenario.QueueMin, _scenario.QueueMax), () => Push(item, channel, rules, threshold));
     }
 
-    private void Push(int item, int channel, IReadOnlyList<ChannelRule<int>> rules, int threshold)
+    /// <param name="retry">A retry of a write that did not land: the ledger may not have moved, but the
+    /// channel has to be looked at again.</param>
+    private void Push(int item, int channel, IReadOnlyList<ChannelRule<int>> rules, int threshold, bool retry = false)
     {
         _pending[item, channel] = false;
         if (_inFlight[item, channel])
@@ -166,41 +172,41 @@ internal sealed class Market
             return;
         }
 
+        // This push looks at the latest state, so a rerun asked for meanwhile is covered.
+        _rerun[item, channel] = false;
         var last = _records[item, channel];
-        if (last is not null && last.Version >= _version[item] && !last.Held)
+        if (!retry && last is not null && last.Version >= _version[item] && !last.Held)
         {
             return;
         }
 
-        var available = _ledger[item];
-        var share = ChannelAllocation.Allocate(available, rules, threshold)[channel];
-        var isProtected = ChannelAllocation.IsProtected(available, threshold);
-        var target = isProtected ? ChannelAllocation.TargetFor(channel, available, rules, threshold, c => _records[item, c]?.Shown) : share;
+        // The app reads the ledger (quantity and sold counters) before the channel; here both are one instant.
         var current = _shown[item, channel];
+        var soldSeen = _soldSeen[item, channel];
         var version = _version[item];
-        if (current == target || (target > current && last is not null && last.Shown != current))
+        var decision = PushRule.Decide(channel, current, _ledger[item], rules, threshold, c => _records[item, c]?.View, c => _soldSeen[item, c]);
+        if (decision.Action != PushAction.Write)
         {
-            // In sync, or an increase deferred because the channel moved since last seen.
-            _records[item, channel] = new Record(current, share, current != target, version);
-            AfterRecord(item, channel, current, isProtected, rules, threshold);
+            Store(item, channel, new Record(decision.View(current, soldSeen), decision.Share, decision.Action == PushAction.Defer, version), rules, threshold);
             return;
         }
 
         var spec = _scenario.Channels[channel];
         _pushes++;
         var outcome = _random.NextDouble();
-        if (outcome < spec.RateLimitedRate || outcome < spec.RateLimitedRate + spec.FailureRate)
+        if (outcome < spec.RateLimitedRate + spec.FailureRate)
         {
             var wait = outcome < spec.RateLimitedRate ? _scenario.RateLimitRetry : _scenario.FailureRetry;
             _pending[item, channel] = true;
-            At(_now + (long)wait.TotalMilliseconds, () => Push(item, channel, rules, threshold));
+            At(_now + (long)wait.TotalMilliseconds, () => Push(item, channel, rules, threshold, retry: true));
             return;
         }
 
-        if (isProtected && target > current)
+        var target = decision.Target;
+        if (target > current && last is not null)
         {
             // The rise is announced before it is written, so a channel deciding meanwhile counts it.
-            _records[item, channel] = new Record(target, share, false, version);
+            _records[item, channel] = last with { View = last.View with { Reserved = target } };
         }
 
         _inFlight[item, channel] = true;
@@ -209,14 +215,14 @@ internal sealed class Market
             _inFlight[item, channel] = false;
             if (_shown[item, channel] != current)
             {
-                // Compare-and-set refused (a buyer bought meanwhile): re-read and re-derive.
-                Push(item, channel, rules, threshold);
+                // Compare-and-set refused (a buyer bought meanwhile): re-read, and the difference is
+                // the channel's unseen sale; re-derive.
+                Push(item, channel, rules, threshold, retry: true);
                 return;
             }
 
             SetShown(item, channel, target);
-            _records[item, channel] = new Record(target, share, false, version);
-            AfterRecord(item, channel, current, isProtected, rules, threshold);
+            Store(item, channel, new Record(decision.View(target, soldSeen), decision.Share, false, version), rules, threshold);
             if (_rerun[item, channel])
             {
                 _rerun[item, channel] = false;
@@ -225,17 +231,13 @@ internal sealed class Market
         });
     }
 
-    /// <summary>Mirrors the app: a decrease in the protected zone wakes channels waiting for units; a
-    /// channel left waiting re-checks.</summary>
-    private void AfterRecord(int item, int channel, int before, bool isProtected, IReadOnlyList<ChannelRule<int>> rules, int threshold)
+    /// <summary>Mirrors the app: a channel that now holds fewer units than it did (a decrease, or a
+    /// reservation given up) wakes channels waiting for units; a channel left waiting re-checks.</summary>
+    private void Store(int item, int channel, Record record, IReadOnlyList<ChannelRule<int>> rules, int threshold)
     {
-        var record = _records[item, channel]!;
-        if (!isProtected)
-        {
-            return;
-        }
-
-        if (record.Shown < before)
+        var before = _records[item, channel];
+        _records[item, channel] = record;
+        if (before is not null && record.View.AtMost < before.View.AtMost)
         {
             for (var c = 0; c < _channels; c++)
             {
@@ -246,7 +248,7 @@ internal sealed class Market
             }
         }
 
-        if (record.Held && ChannelAllocation.TargetFor(channel, _ledger[item], rules, threshold, c => _records[item, c]?.Shown) > record.Shown)
+        if (record.Held && PushRule.Decide(channel, record.View.Shown, _ledger[item], rules, threshold, c => _records[item, c]?.View, c => _soldSeen[item, c]).Target > record.View.Shown)
         {
             RequestPush(item, channel, rules, threshold);
         }
@@ -296,9 +298,10 @@ internal sealed class Market
 
     private void At(long at, Action action) => _events.Enqueue(action, (at, _seq++));
 
-    /// <summary>Held: shows less than its share while waiting for other channels to give units back.</summary>
-    private sealed record Record(int Shown, int Target, bool Deferred, long Version)
+    /// <summary>The push record. Held: shows less than its share while waiting for other channels
+    /// to give units back.</summary>
+    private sealed record Record(ChannelView View, int Target, bool Deferred, long Version)
     {
-        public bool Held => !Deferred && Shown < Target;
+        public bool Held => !Deferred && View.Shown < Target;
     }
 }

@@ -12,7 +12,6 @@ public sealed class FlashSaleSimulatorTests
     {
         var results = FlashSaleSimulator.Run(new FlashSaleScenario());
 
-        var snapshot = string.Join("\n", results.Select(r => FormattableString.Invariant($"{r.Policy}: sold {r.Sold}, oversold {r.Oversold}, lost {r.LostSales}, visible {r.AverageVisible:0.0}, pushes {r.Pushes}, cost {r.OversellCost:0.00}")));
         Assert.Equal(
             """
             hourly sync: sold 198, oversold 270, lost 0, visible 182.2, pushes 0, cost 7695.00
@@ -23,26 +22,75 @@ public sealed class FlashSaleSimulatorTests
             FuncSync protected (T=2): sold 185, oversold 0, lost 173, visible 27.1, pushes 0, cost 0.00
             FuncSync strict: sold 185, oversold 0, lost 173, visible 27.1, pushes 0, cost 0.00
             """.Replace("\r", string.Empty, StringComparison.Ordinal),
-            snapshot);
+            Snapshot(results));
     }
 
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(2, 5)]
-    [InlineData(3, 20)]
-    [InlineData(4, 60)]
-    [InlineData(5, 120)]
-    public void Run_StrictOneUnitItemsAnySeedAndLag_NoUnitOversold(int seed, int lagFactor)
+    [InlineData(1, 1, 1)]
+    [InlineData(2, 1, 5)]
+    [InlineData(3, 2, 20)]
+    [InlineData(4, 3, 60)]
+    [InlineData(5, 3, 120)]
+    public void Run_StrictAnySeedAndLag_NoUnitOversoldWhilePlainOversells(int seed, int units, int lagFactor)
     {
-        var slow = SimChannel.Defaults.Select(c => c.Slower(lagFactor) with { RateLimitedRate = 0.2, FailureRate = 0.2 }).ToArray();
-        var scenario = new FlashSaleScenario { Seed = seed, Items = 60, UnitsPerItem = 1, ExpectedBuyers = 600, Channels = slow };
-        var none = slow.Select(_ => ChannelBuffer.None).ToArray();
-
-        var results = FlashSaleSimulator.Run(scenario, [new EventDriven("strict", AllocationPolicy.Strict, none), new EventDriven("plain", AllocationPolicy.Plain, none)]);
+        var results = FlashSaleSimulator.Run(Hostile(seed, units, lagFactor), StrictAndPlain());
 
         Assert.Equal(0, results[0].Oversold);
         Assert.True(results[0].Sold > 0, "strict sold nothing");
         Assert.True(results[1].Oversold > 0 || lagFactor == 1, "plain oversold nothing under long lags: the scenario does not test the bound");
+    }
+
+    [Fact]
+    public void Run_StrictManySeedsUnitsLagsAndFailures_NeverOversells()
+    {
+        // The promise in the README: strict yields 0 oversold units for any seeded scenario with any
+        // lag. Seeds, units per item (1-3), lag factors (1x-120x) and failure rates vary together.
+        int[] lags = [1, 2, 5, 10, 20, 40, 60, 90, 120];
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 120; seed++)
+        {
+            var units = 1 + (seed % 3);
+            var lag = lags[(seed * 7) % lags.Length];
+            var scenario = Hostile(seed, units, lag, errorRate: 0.05 * (seed % 5));
+            var strict = FlashSaleSimulator.Run(scenario, StrictAndPlain())[0];
+            if (strict.Oversold != 0)
+            {
+                failures.Add(FormattableString.Invariant($"seed {seed}, {units} units, {lag}x lag: {strict.Oversold} oversold"));
+            }
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void Run_MultiUnitDefaultScenario_MatchesSnapshot()
+    {
+        var results = FlashSaleSimulator.Run(new FlashSaleScenario { UnitsPerItem = 3 });
+
+        Assert.Equal(
+            """
+            hourly sync: sold 576, oversold 369, lost 0, visible 1000.1, pushes 0, cost 10516.50
+            15-min polling: sold 576, oversold 345, lost 0, visible 611.6, pushes 0, cost 9832.50
+            60-s polling: sold 576, oversold 31, lost 0, visible 246.9, pushes 0, cost 883.50
+            event-driven: sold 576, oversold 4, lost 0, visible 230.6, pushes 1185, cost 114.00
+            event-driven, 20% buffers: sold 539, oversold 0, lost 140, visible 171.7, pushes 820, cost 0.00
+            FuncSync protected (T=2): sold 529, oversold 0, lost 171, visible 177.5, pushes 1279, cost 0.00
+            FuncSync strict: sold 529, oversold 0, lost 175, visible 118.9, pushes 1028, cost 0.00
+            """.Replace("\r", string.Empty, StringComparison.Ordinal),
+            Snapshot(results));
+    }
+
+    /// <summary>Every lag and write latency stretched, and a share of writes answered 429 or failing.</summary>
+    private static FlashSaleScenario Hostile(int seed, int units, int lagFactor, double errorRate = 0.2)
+    {
+        var slow = SimChannel.Defaults.Select(c => c.Slower(lagFactor) with { RateLimitedRate = errorRate, FailureRate = errorRate }).ToArray();
+        return new FlashSaleScenario { Seed = seed, Items = 60, UnitsPerItem = units, ExpectedBuyers = 200 * units * 3, Channels = slow };
+    }
+
+    private static FlashSalePolicy[] StrictAndPlain()
+    {
+        var none = SimChannel.Defaults.Select(_ => ChannelBuffer.None).ToArray();
+        return [new EventDriven("strict", AllocationPolicy.Strict, none), new EventDriven("plain", AllocationPolicy.Plain, none)];
     }
 
     [Fact]
@@ -67,4 +115,7 @@ public sealed class FlashSaleSimulatorTests
     {
         Assert.Throws<ArgumentException>(() => FlashSaleSimulator.Run(new FlashSaleScenario { UnitsPerItem = 0 }));
     }
+
+    private static string Snapshot(IReadOnlyList<FlashSaleResult> results) =>
+        string.Join("\n", results.Select(r => FormattableString.Invariant($"{r.Policy}: sold {r.Sold}, oversold {r.Oversold}, lost {r.LostSales}, visible {r.AverageVisible:0.0}, pushes {r.Pushes}, cost {r.OversellCost:0.00}")));
 }
