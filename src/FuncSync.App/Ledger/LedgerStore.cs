@@ -14,7 +14,9 @@ namespace FuncSync.Ledger;
 /// <summary>The master ledger in Table Storage. One event commits, in one entity-group transaction of
 /// the shop's partition: every stock row it moves (each ETag-guarded), a dedupe row (so a replay is a
 /// no-op), an audit row per stock row, and an outbox row per listing it must push to. Each stock row
-/// also carries its decayed sales (<see cref="DecayedSales"/>), kept in the same write.</summary>
+/// also carries its decayed sales (<see cref="DecayedSales"/>), kept in the same write. A sale also
+/// counts against the listing it came through (<see cref="SoldCounters"/>), in the same transaction,
+/// so a push can tell a channel's sales the ledger has applied from those it has not.</summary>
 public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvider time, SalesDecay? decay = null)
 {
     private readonly SalesDecay _decay = decay ?? SalesDecay.Default;
@@ -26,6 +28,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
     private const string EventPrefix = "event";
     private const string OutboxPrefix = "outbox";
     private const string AuditPrefix = "audit";
+    private const string SoldPrefix = "sold";
 
     /// <param name="moves">The stock rows the event moves and by how many units each (a bundle moves its parts).</param>
     /// <param name="pushTo">The listings whose quantity this event may change.</param>
@@ -44,14 +47,22 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             var rows = await Task.WhenAll(moves.Select(m => GetStockAsync(m.Sku, cancellationToken)));
             var now = time.GetUtcNow();
             var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, m.Units, returns), SalesAfter(rows[i].Sales, received, m.Units))).ToList();
-            var actions = new List<TableTransactionAction>(1 + (2 * changes.Count) + pushTo.Count)
+            var actions = new List<TableTransactionAction>(2 + (2 * changes.Count) + pushTo.Count)
             {
                 new(TableTransactionActionType.Add, DedupeRow(dedupeKey, now)),
             };
+            var sold = SoldCounters.Sale(received);
             foreach (var change in changes)
             {
-                actions.Add(StockAction(change, received.EventId, now));
+                var counted = sold is { } s && string.Equals(s.Sku, change.Row.Sku, StringComparison.Ordinal) ? s : null;
+                actions.Add(StockAction(change, counted, received.EventId, now));
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AuditRow(change, received, now)));
+            }
+
+            if (sold is { } bundleSale && !changes.Any(c => string.Equals(c.Row.Sku, bundleSale.Sku, StringComparison.Ordinal)))
+            {
+                // A composed SKU has no stock row of its own: its listings' sales count on a row of their own.
+                actions.Add(await SoldCounterActionAsync(bundleSale, cancellationToken));
             }
 
             var outboxStart = actions.Count;
@@ -101,6 +112,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             entity.ETag)
         {
             Sales = new DecayedSales(entity.GetDouble("SalesScore") ?? 0, entity.GetDateTimeOffset("SalesAt"), entity.GetDateTimeOffset("SalesSince")),
+            Sold = SoldCounters.Read(entity),
         };
     }
 
@@ -112,15 +124,20 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         if (!mapping.IsComposed)
         {
             var row = await GetStockAsync(mapping.Sku, cancellationToken);
-            return new SkuAvailability(row.Level.Available, row.Version, row.UpdatedAt);
+            return new SkuAvailability(row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold };
         }
 
+        // The sold counters first: a sale counted after the parts were read shows as unseen, never the reverse.
+        var counters = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, TableKeys.Join(SoldPrefix, mapping.Sku), cancellationToken: cancellationToken);
         var parts = await Task.WhenAll(mapping.Parts.Select(c => c.Sku).Distinct(StringComparer.Ordinal).Select(sku => GetStockAsync(sku, cancellationToken)));
         var bySku = parts.ToDictionary(p => p.Sku, StringComparer.Ordinal);
         return new SkuAvailability(
             Composition.Available(mapping.Parts, sku => bySku[sku].Level.Available),
             parts.Sum(p => p.Version),
-            parts.Max(p => p.UpdatedAt));
+            parts.Max(p => p.UpdatedAt))
+        {
+            Sold = counters.HasValue ? SoldCounters.Read(counters.Value!) : SoldCounters.None,
+        };
     }
 
     /// <summary>A stock row's changes, newest first, a page at a time.</summary>
@@ -210,7 +227,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         JsonSerializer.Deserialize(row.GetString("Entry"), FuncSyncJson.Default.HistoryEntry)
             ?? throw new InvalidDataException($"Audit row {row.RowKey} has no entry.");
 
-    private TableTransactionAction StockAction(RowChange change, string eventId, DateTimeOffset now)
+    private TableTransactionAction StockAction(RowChange change, ChannelSale? sold, string eventId, DateTimeOffset now)
     {
         var row = new TableEntity(shop.Key, StockKey(change.Row.Sku))
         {
@@ -224,11 +241,24 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             ["SalesAt"] = change.Sales.At,
             ["SalesSince"] = change.Sales.Since,
         };
+        SoldCounters.Write(row, change.Row.Sold, sold);
 
         // A new SKU is an Add, so two first events race on a 409 instead of one overwriting the other.
         return change.Row.ETag == default
             ? new TableTransactionAction(TableTransactionActionType.Add, row)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, change.Row.ETag);
+    }
+
+    /// <summary>The sold SKU's counter row, ETag-guarded like a stock row so two sales never count once.</summary>
+    private async Task<TableTransactionAction> SoldCounterActionAsync(ChannelSale sale, CancellationToken cancellationToken)
+    {
+        var key = TableKeys.Join(SoldPrefix, sale.Sku);
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, key, cancellationToken: cancellationToken);
+        var row = new TableEntity(shop.Key, key) { ["Sku"] = sale.Sku };
+        SoldCounters.Write(row, existing.HasValue ? SoldCounters.Read(existing.Value!) : SoldCounters.None, sale);
+        return existing.HasValue
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, existing.Value!.ETag)
+            : new TableTransactionAction(TableTransactionActionType.Add, row);
     }
 
     // The dedupe row only has to exist; what the event did is in the audit rows.
@@ -298,9 +328,20 @@ public sealed record OutboxEntry(string Sku, Channel Channel, string RowKey, ETa
 public sealed record StockRow(string Sku, StockLevel Level, long Version, DateTimeOffset? UpdatedAt, ETag ETag)
 {
     public DecayedSales Sales { get; init; }
+
+    /// <summary>Per channel, the units of this SKU sold through its listing there that the ledger has applied.</summary>
+    public IReadOnlyDictionary<Channel, long> Sold { get; init; } = SoldCounters.None;
 }
 
-public sealed record SkuAvailability(int Available, long Version, DateTimeOffset? UpdatedAt);
+/// <param name="Available">What the SKU can sell now.</param>
+public sealed record SkuAvailability(int Available, long Version, DateTimeOffset? UpdatedAt)
+{
+    /// <summary>Per channel, the units sold through the SKU's listing there that the ledger has
+    /// applied, read before <see cref="Available"/>.</summary>
+    public IReadOnlyDictionary<Channel, long> Sold { get; init; } = SoldCounters.None;
+
+    public long SoldOn(Channel channel) => Sold.GetValueOrDefault(channel);
+}
 
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Entries, string? Continuation);
 

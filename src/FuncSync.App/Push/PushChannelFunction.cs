@@ -83,28 +83,57 @@ public sealed class PushChannelFunction(
         var rules = allocation.Value.RulesFor(mapping.Channels);
         var threshold = allocation.Value.Policy.EffectiveThreshold(await derivedThreshold.ForAsync(mapping, cancellationToken));
 
-        // What this invocation itself wrote: after a racing push, the channel showing it is our own
-        // doing, not an unseen sale.
-        int? ownWrite = null;
+        // What this invocation itself wrote, as it would have recorded it: after a racing push, the
+        // channel showing it is our own doing, not an unseen sale.
+        ChannelView? ownWrite = null;
         for (var attempt = 1; ; attempt++)
         {
-            var share = ChannelAllocation.Allocate(stock.Available, rules, threshold)[IndexOf(rules, command.Channel)];
-            var isProtected = ChannelAllocation.IsProtected(stock.Available, threshold);
-            var elsewhere = isProtected ? await OthersShownAsync(mapping, command.Channel, cancellationToken) : [];
-            var target = isProtected
-                ? ChannelAllocation.TargetFor(command.Channel, stock.Available, rules, threshold, c => elsewhere.GetValueOrDefault(c))
-                : share;
+            // The ledger (quantity and sold counters) was read before the channel: a sale counted in
+            // between shows as unseen for a moment, never a sale as seen that the channel has not made.
+            var views = await ViewsAsync(mapping, last, cancellationToken);
             var current = await connector.ReadAsync(mapping, cancellationToken);
-            var status = Decide(current.Quantity, target, last, ownWrite);
+            if (ownWrite is not null && ownWrite.Shown == current.Quantity)
+            {
+                views[command.Channel] = ownWrite;
+            }
+
+            var decision = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
+            if (decision.Action == PushAction.Write && decision.IsProtected && decision.Target > current.Quantity && last is not null)
+            {
+                // Announce the rise before writing it, then decide again: of two channels rising at
+                // once, at least one sees the other's announcement and leaves it the units.
+                var reserved = await pushes.TryReserveAsync(last, decision.Target, cancellationToken);
+                if (reserved is null)
+                {
+                    (last, stock) = await RetryAfterRaceAsync(command, mapping, attempt, cancellationToken);
+                    continue;
+                }
+
+                last = reserved;
+                views = await ViewsAsync(mapping, last, cancellationToken);
+                var again = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
+                decision = again.Target < decision.Target ? again : decision;
+            }
+
+            var status = decision.Action switch
+            {
+                PushAction.Write => PushStatus.Written,
+                PushAction.Defer => PushStatus.Deferred,
+                _ => PushStatus.InSync,
+            };
+            var soldSeen = stock.SoldOn(command.Channel);
             if (status == PushStatus.Written)
             {
                 try
                 {
-                    await connector.WriteAsync(mapping, current, target, cancellationToken);
-                    ownWrite = target;
+                    await connector.WriteAsync(mapping, current, decision.Target, cancellationToken);
+                    ownWrite = decision.View(decision.Target, soldSeen);
                 }
                 catch (StaleChannelQuantityException) when (attempt < MaxAttempts)
                 {
+                    // A buyer bought between our read and our write. Re-read: the difference is this
+                    // channel's sale the ledger has not applied yet; it comes off every share and is
+                    // kept in the record until the sale's own event reaches the ledger.
                     logger.LogInformation("{Channel} changed {Sku} while we wrote; re-reading", command.Channel, command.Sku);
                     (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
                     continue;
@@ -112,29 +141,29 @@ public sealed class PushChannelFunction(
             }
 
             var now = time.GetUtcNow();
-            var shown = status == PushStatus.Written ? target : current.Quantity;
+            var shown = status == PushStatus.Written ? decision.Target : current.Quantity;
             // The record keeps the channel's share as its target: a share held back until another
             // channel's decrease lands shows as Shown < Target, which lets the next push through.
-            var record = new PushRecord(command.Sku, command.Channel, shown, share, status, stock.Version, now, status == PushStatus.Written ? now : last?.WrittenAt);
+            var record = new PushRecord(command.Sku, command.Channel, shown, decision.Share, status, stock.Version, now, status == PushStatus.Written ? now : last?.WrittenAt)
+            {
+                SoldSeen = soldSeen,
+                Unseen = decision.UnseenHere,
+            };
+            var heldBefore = Math.Max(current.Quantity, last?.View.AtMost ?? 0);
             if (!await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken))
             {
-                if (attempt >= MaxAttempts)
-                {
-                    throw new InvalidOperationException($"Pushes of {command.Sku} to {command.Channel} keep racing; the queue will retry.");
-                }
-
                 // Another push of this listing ran alongside and one of the two writes may have landed
                 // last with an older ledger state: look at the channel again.
-                (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
+                (last, stock) = await RetryAfterRaceAsync(command, mapping, attempt, cancellationToken);
                 continue;
             }
 
             logger.LogInformation(
-                "Push {Sku} to {Channel}: {Status} (channel showed {Current}, ledger wants {Target})",
-                command.Sku, command.Channel, status, current.Quantity, target);
-            if (isProtected)
+                "Push {Sku} to {Channel}: {Status} (channel showed {Current}, ledger wants {Target}, {Unseen} sold there not yet seen)",
+                command.Sku, command.Channel, status, current.Quantity, decision.Target, decision.UnseenHere);
+            if (decision.IsProtected)
             {
-                await ReleaseHeldSharesAsync(command, mapping, record, current.Quantity, stock.Available, rules, threshold, cancellationToken);
+                await ReleaseHeldSharesAsync(command, mapping, record, heldBefore, stock, rules, threshold, cancellationToken);
             }
 
             return;
@@ -142,12 +171,13 @@ public sealed class PushChannelFunction(
     }
 
     /// <summary>In the protected zone a channel's rise waits for the other channels' decreases. Whoever
-    /// records second sees the other's record: a channel that just gave units back wakes the channels
-    /// waiting for them, and a channel left waiting checks whether the units came free meanwhile.</summary>
+    /// records second sees the other's record: a channel that now holds fewer units than before (a
+    /// decrease, or an announced rise given up) wakes the channels waiting for them, and a channel left
+    /// waiting checks whether the units came free meanwhile.</summary>
     private async Task ReleaseHeldSharesAsync(
-        SyncListing command, SkuMapping mapping, PushRecord record, int before, int available, IReadOnlyList<ChannelRule<Channel>> rules, int threshold, CancellationToken cancellationToken)
+        SyncListing command, SkuMapping mapping, PushRecord record, int heldBefore, SkuAvailability stock, IReadOnlyList<ChannelRule<Channel>> rules, int threshold, CancellationToken cancellationToken)
     {
-        if (record.Status == PushStatus.Written && record.Shown < before)
+        if (record.View.AtMost < heldBefore)
         {
             foreach (var channel in mapping.Channels.Where(c => c != command.Channel))
             {
@@ -160,23 +190,40 @@ public sealed class PushChannelFunction(
 
         if (IsHeld(record))
         {
-            var elsewhere = await OthersShownAsync(mapping, command.Channel, cancellationToken);
-            if (ChannelAllocation.TargetFor(command.Channel, available, rules, threshold, c => elsewhere.GetValueOrDefault(c)) > record.Shown)
+            var views = await ViewsAsync(mapping, record, cancellationToken);
+            if (Decide(command.Channel, record.Shown, stock, rules, threshold, views).Target > record.Shown)
             {
                 await EnqueueAsync(command, cancellationToken);
             }
         }
     }
 
-    private async Task<Dictionary<Channel, int?>> OthersShownAsync(SkuMapping mapping, Channel self, CancellationToken cancellationToken)
+    private static PushDecision Decide(Channel channel, int current, SkuAvailability stock, IReadOnlyList<ChannelRule<Channel>> rules, int threshold, Dictionary<Channel, ChannelView?> views) =>
+        PushRule.Decide(channel, current, stock.Available, rules, threshold, c => views.GetValueOrDefault(c), stock.SoldOn);
+
+    /// <summary>Every channel's last record as the allocation rule reads it: this one's from
+    /// <paramref name="own"/>, the others' as stored now.</summary>
+    private async Task<Dictionary<Channel, ChannelView?>> ViewsAsync(SkuMapping mapping, PushRecord? own, CancellationToken cancellationToken)
     {
-        var shown = new Dictionary<Channel, int?>();
-        foreach (var channel in mapping.Channels.Where(c => c != self))
+        var views = new Dictionary<Channel, ChannelView?>();
+        foreach (var channel in mapping.Channels)
         {
-            shown[channel] = (await pushes.GetAsync(mapping.Sku, channel, cancellationToken))?.Shown;
+            views[channel] = channel == own?.Channel
+                ? own.View
+                : (await pushes.GetAsync(mapping.Sku, channel, cancellationToken))?.View;
         }
 
-        return shown;
+        return views;
+    }
+
+    private async Task<(PushRecord? Last, SkuAvailability Stock)> RetryAfterRaceAsync(SyncListing command, SkuMapping mapping, int attempt, CancellationToken cancellationToken)
+    {
+        if (attempt >= MaxAttempts)
+        {
+            throw new InvalidOperationException($"Pushes of {command.Sku} to {command.Channel} keep racing; the queue will retry.");
+        }
+
+        return await ReloadAsync(command, mapping, cancellationToken);
     }
 
     private Task EnqueueAsync(SyncListing command, CancellationToken cancellationToken) =>
@@ -186,37 +233,6 @@ public sealed class PushChannelFunction(
     /// A deferred increase is different: it waits for a sale's own event, never for another push.</summary>
     internal static bool IsHeld(PushRecord record) => record.Status != PushStatus.Deferred && record.Shown < record.Target;
 
-    private static int IndexOf(IReadOnlyList<ChannelRule<Channel>> rules, Channel channel)
-    {
-        for (var i = 0; i < rules.Count; i++)
-        {
-            if (rules[i].Channel == channel)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"{channel} has no allocation rule.");
-    }
-
     private async Task<(PushRecord? Last, SkuAvailability Stock)> ReloadAsync(SyncListing command, SkuMapping mapping, CancellationToken cancellationToken) =>
         (await pushes.GetAsync(command.Sku, command.Channel, cancellationToken), await ledger.GetAvailabilityAsync(mapping, cancellationToken));
-
-    /// <summary>Decreases go out at once. An increase goes out only while the channel still shows what
-    /// FuncSync last saw there: if it moved, a buyer probably bought a unit that has not reached the
-    /// ledger yet, and raising the count could sell it twice. The sale's own event re-triggers the push.</summary>
-    internal static PushStatus Decide(int current, int target, PushRecord? last, int? ownWrite = null)
-    {
-        if (current == target)
-        {
-            return PushStatus.InSync;
-        }
-
-        if (target > current && last is not null && last.Shown != current && ownWrite != current)
-        {
-            return PushStatus.Deferred;
-        }
-
-        return PushStatus.Written;
-    }
 }

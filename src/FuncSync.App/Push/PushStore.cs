@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using FuncSync.Domain;
+using FuncSync.Domain.Allocation;
 using FuncSync.Storage;
 
 namespace FuncSync.Push;
@@ -33,7 +34,19 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
     /// default for "there was none").</summary>
     /// <returns>False when another push of the same listing recorded first: its write and ours raced,
     /// so the caller must look at the channel again.</returns>
-    public async Task<bool> TryRecordAsync(PushRecord record, ETag readETag, CancellationToken cancellationToken)
+    public async Task<bool> TryRecordAsync(PushRecord record, ETag readETag, CancellationToken cancellationToken) =>
+        await TryStoreAsync(record, readETag, cancellationToken) is not null;
+
+    /// <summary>Announces a rise before it is written (<see cref="PushRecord.Reserved"/>), so a push of
+    /// another channel deciding meanwhile counts the units as shown. Conditional like a record.</summary>
+    /// <returns>The record as stored, with its new ETag; null when another push recorded first.</returns>
+    public async Task<PushRecord?> TryReserveAsync(PushRecord last, int quantity, CancellationToken cancellationToken)
+    {
+        var reserved = last with { Reserved = quantity };
+        return await TryStoreAsync(reserved, last.ETag, cancellationToken) is { } etag ? reserved with { ETag = etag } : null;
+    }
+
+    private async Task<ETag?> TryStoreAsync(PushRecord record, ETag readETag, CancellationToken cancellationToken)
     {
         var row = new TableEntity(shop.Key, Key(record.Sku, record.Channel))
         {
@@ -45,23 +58,20 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
             ["LedgerVersion"] = record.LedgerVersion,
             ["CheckedAt"] = record.CheckedAt,
             ["WrittenAt"] = record.WrittenAt,
+            ["SoldSeen"] = record.SoldSeen,
+            ["Unseen"] = record.Unseen,
+            ["Reserved"] = record.Reserved,
         };
         try
         {
-            if (readETag == default)
-            {
-                await table.AddEntityAsync(row, cancellationToken);
-            }
-            else
-            {
-                await table.UpdateEntityAsync(row, readETag, TableUpdateMode.Replace, cancellationToken);
-            }
-
-            return true;
+            var response = readETag == default
+                ? await table.AddEntityAsync(row, cancellationToken)
+                : await table.UpdateEntityAsync(row, readETag, TableUpdateMode.Replace, cancellationToken);
+            return response.Headers.ETag ?? default(ETag);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            return false;
+            return null;
         }
     }
 
@@ -77,6 +87,9 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
         row.GetDateTimeOffset("CheckedAt") ?? default,
         row.GetDateTimeOffset("WrittenAt"))
     {
+        SoldSeen = row.GetInt64("SoldSeen") ?? 0,
+        Unseen = row.GetInt32("Unseen") ?? 0,
+        Reserved = row.GetInt32("Reserved") ?? 0,
         ETag = row.ETag,
     };
 }
@@ -86,6 +99,19 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
 /// <param name="WrittenAt">When FuncSync last changed the channel's quantity.</param>
 public sealed record PushRecord(string Sku, Channel Channel, int Shown, int Target, PushStatus Status, long LedgerVersion, DateTimeOffset CheckedAt, DateTimeOffset? WrittenAt)
 {
+    /// <summary>The channel's sales of the SKU the ledger had applied when <see cref="Shown"/> was
+    /// taken (the ledger's sold counter, read before the channel).</summary>
+    public long SoldSeen { get; init; }
+
+    /// <summary>Sales the channel had made by then that the ledger had not applied.</summary>
+    public int Unseen { get; init; }
+
+    /// <summary>A rise being written, announced before the write; 0 when none.</summary>
+    public int Reserved { get; init; }
+
+    /// <summary>The record as the allocation rule reads it.</summary>
+    public ChannelView View => new(Shown, SoldSeen, Unseen, Reserved);
+
     /// <summary>The stored row's version, for the next conditional record.</summary>
     public ETag ETag { get; init; }
 }

@@ -203,7 +203,7 @@ internal sealed class Market
         }
 
         var target = decision.Target;
-        if (target > current && last is not null)
+        if (decision.IsProtected && target > current && last is not null)
         {
             // The rise is announced before it is written, so a channel deciding meanwhile counts it.
             _records[item, channel] = last with { View = last.View with { Reserved = target } };
