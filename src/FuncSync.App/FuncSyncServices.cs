@@ -35,8 +35,12 @@ public static class FuncSyncServices
         services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EtsyOptions>().BindConfiguration(EtsyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Allocation.AllocationOptions>().BindConfiguration(Allocation.AllocationOptions.Section)
-            .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld and MaximumShown must not be negative.").ValidateOnStart();
-        services.AddSingleton<Allocation.IDerivedThreshold, Allocation.NoDerivedThreshold>();
+            .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld, MaximumShown and AssumedLag must not be negative; VelocityHalfLife must be positive.").ValidateOnStart();
+
+        // The seams for measured lag and forecast velocity: replace these registrations to plug them in.
+        services.AddSingleton<Allocation.IChannelLag, Allocation.AssumedChannelLag>();
+        services.AddSingleton<Allocation.ISalesVelocity, Allocation.LedgerSalesVelocity>();
+        services.AddSingleton<Allocation.IDerivedThreshold, Allocation.MeasuredDerivedThreshold>();
 
         // Before the triggers: hosted services start in registration order.
         services.AddHostedService<StorageBootstrap>();

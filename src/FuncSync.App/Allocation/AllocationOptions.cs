@@ -18,6 +18,9 @@ public sealed class AllocationOptions
 
     public Dictionary<Channel, ChannelAllocationOptions> Channels { get; set; } = [];
 
+    /// <summary>How fast the weight of a past sale fades in the sales velocity a derived threshold uses.</summary>
+    public TimeSpan VelocityHalfLife { get; set; } = TimeSpan.FromHours(1);
+
     public AllocationPolicy Policy => new(Mode, Threshold);
 
     /// <summary>The rules for the channels a SKU is listed on. Unless the seller says otherwise,
@@ -32,7 +35,8 @@ public sealed class AllocationOptions
     /// <summary>Start-up check, so a typo fails the deployment instead of a push.</summary>
     public bool IsValid() =>
         Threshold is null or >= 0
-        && Channels.Values.All(c => c.BufferPercent is >= 0 and <= 100 && c.MinimumHeld >= 0 && c.MaximumShown is null or >= 0);
+        && VelocityHalfLife > TimeSpan.Zero
+        && Channels.Values.All(c => c.BufferPercent is >= 0 and <= 100 && c.MinimumHeld >= 0 && c.MaximumShown is null or >= 0 && (c.AssumedLag is null || c.AssumedLag >= TimeSpan.Zero));
 
     private static int DefaultPriority(Channel channel) => channel switch
     {
@@ -52,4 +56,8 @@ public sealed class ChannelAllocationOptions
     public int MinimumHeld { get; set; }
 
     public int? MaximumShown { get; set; }
+
+    /// <summary>The worst time a sale on this channel takes to reach the ledger, as the seller
+    /// estimates it, for a derived threshold until lags are measured.</summary>
+    public TimeSpan? AssumedLag { get; set; }
 }

@@ -1,19 +1,114 @@
+using System.Collections.Concurrent;
 using FuncSync.Catalog;
+using FuncSync.Domain;
+using FuncSync.Domain.Allocation;
+using FuncSync.Domain.Ledger;
+using FuncSync.Ledger;
+using Microsoft.Extensions.Options;
 
 namespace FuncSync.Allocation;
 
 /// <summary>The low-stock threshold derived from measurement: expected sales of a SKU within the
-/// worst-case lag of its channels (sales velocity x lag). Protected mode uses it when the seller set
-/// no threshold.</summary>
+/// worst-case lag of its channels (<see cref="DerivedThreshold.From"/>). Protected mode uses it when
+/// the seller set no threshold.</summary>
 public interface IDerivedThreshold
 {
     /// <returns>Null while there is nothing measured to derive it from.</returns>
     ValueTask<int?> ForAsync(SkuMapping mapping, CancellationToken cancellationToken);
 }
 
-/// <summary>Until lag and velocity are measured, nothing is derived: protected mode uses the seller's
-/// threshold, or none.</summary>
-public sealed class NoDerivedThreshold : IDerivedThreshold
+/// <summary>How fast a SKU sells. The seam for a forecasting component: register another
+/// implementation to replace the ledger's own estimate.</summary>
+public interface ISalesVelocity
 {
-    public ValueTask<int?> ForAsync(SkuMapping mapping, CancellationToken cancellationToken) => ValueTask.FromResult<int?>(null);
+    ValueTask<SalesVelocity> ForAsync(SkuMapping mapping, CancellationToken cancellationToken);
+}
+
+/// <summary>How long a sale on a channel can take to reach the ledger, at worst. The seam for lag
+/// measurement: register an implementation that reports measured lags.</summary>
+public interface IChannelLag
+{
+    /// <returns>Null while the channel's lag is unknown.</returns>
+    ValueTask<TimeSpan?> WorstAsync(Channel channel, CancellationToken cancellationToken);
+}
+
+/// <summary>Velocity x the worst lag among the SKU's channels. A channel whose lag is unknown does
+/// not count; with none known, nothing is derived.</summary>
+public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, IChannelLag lag) : IDerivedThreshold
+{
+    public async ValueTask<int?> ForAsync(SkuMapping mapping, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        TimeSpan? worst = null;
+        foreach (var channel in mapping.Channels)
+        {
+            if (await lag.WorstAsync(channel, cancellationToken) is { } measured && (worst is null || measured > worst))
+            {
+                worst = measured;
+            }
+        }
+
+        return worst is { } w ? DerivedThreshold.From(await velocity.ForAsync(mapping, cancellationToken), w) : null;
+    }
+}
+
+/// <summary>Until lags are measured: the seller's stated worst lag per channel
+/// (<c>Allocation__Channels__Etsy__AssumedLag=00:15:00</c>), or unknown.</summary>
+public sealed class AssumedChannelLag(IOptions<AllocationOptions> options) : IChannelLag
+{
+    public ValueTask<TimeSpan?> WorstAsync(Channel channel, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(options.Value.Channels.TryGetValue(channel, out var c) ? c.AssumedLag : null);
+}
+
+/// <summary>The ledger's own sale history, recency-weighted (<see cref="AllocationOptions.VelocityHalfLife"/>),
+/// over eight half-lives and at most <see cref="MaxEntries"/> changes. Remembered per SKU for a
+/// minute, so a burst of pushes costs one history read. A composed SKU has no history of its own
+/// and reads as not sold.</summary>
+public sealed class LedgerSalesVelocity(LedgerStore ledger, IOptions<AllocationOptions> options, TimeProvider time) : ISalesVelocity
+{
+    public const int MaxEntries = 500;
+
+    private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, SalesVelocity Velocity)> _recent = new(StringComparer.Ordinal);
+
+    public async ValueTask<SalesVelocity> ForAsync(SkuMapping mapping, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (mapping.IsComposed)
+        {
+            return SalesVelocity.None;
+        }
+
+        var now = time.GetUtcNow();
+        if (_recent.TryGetValue(mapping.Sku, out var remembered) && now - remembered.At < RememberFor)
+        {
+            return remembered.Velocity;
+        }
+
+        var halfLife = options.Value.VelocityHalfLife;
+        var since = now - (halfLife * 8);
+        var sales = new List<(DateTimeOffset, int)>();
+        var read = 0;
+        string? continuation = null;
+        do
+        {
+            var page = await ledger.GetHistoryAsync(mapping.Sku, 100, continuation, cancellationToken);
+            foreach (var entry in page.Entries.TakeWhile(e => e.CommittedAt >= since))
+            {
+                if (entry.Kind == InventoryEventKind.Sale && entry.Delta < 0)
+                {
+                    sales.Add((entry.OccurredAt, -entry.Delta));
+                }
+            }
+
+            read += page.Entries.Count;
+            continuation = page.Entries.Count > 0 && page.Entries[^1].CommittedAt >= since ? page.Continuation : null;
+        }
+        while (continuation is not null && read < MaxEntries);
+
+        var velocity = DerivedThreshold.Velocity(sales, now, halfLife);
+        _recent[mapping.Sku] = (now, velocity);
+        return velocity;
+    }
 }

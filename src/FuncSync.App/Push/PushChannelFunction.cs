@@ -36,6 +36,12 @@ public sealed class PushChannelFunction(
     // A compare-and-set refused twice in a row means a busy listing; the queue retries later.
     private const int MaxAttempts = 3;
 
+    // Waiting for another push of the same listing to record its write: about 3 s in all.
+    private const int MaxWaits = 7;
+
+    // A write announced this long ago without a record means its push died; no write takes that long.
+    private static readonly TimeSpan AnnouncedWriteLifetime = TimeSpan.FromSeconds(30);
+
     public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
     {
         var command = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.SyncListing)
@@ -72,7 +78,7 @@ public sealed class PushChannelFunction(
         var connector = connectors.Single(c => c.Channel == command.Channel);
         var last = await pushes.GetAsync(command.Sku, command.Channel, cancellationToken);
         var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
-        if (last is not null && last.LedgerVersion >= stock.Version && !IsHeld(last))
+        if (last is { WritingId: null } && last.LedgerVersion >= stock.Version && !IsHeld(last))
         {
             // An earlier push already brought this channel to this ledger state or a newer one: a burst
             // of sales costs the channel one write, not one per sale.
@@ -81,38 +87,69 @@ public sealed class PushChannelFunction(
         }
 
         var rules = allocation.Value.RulesFor(mapping.Channels);
-        var threshold = allocation.Value.Policy.EffectiveThreshold(await derivedThreshold.ForAsync(mapping, cancellationToken));
+        var policy = allocation.Value.Policy;
+        var threshold = policy.EffectiveThreshold(policy.UsesDerivedThreshold ? await derivedThreshold.ForAsync(mapping, cancellationToken) : null);
 
-        // What this invocation itself wrote, as it would have recorded it: after a racing push, the
-        // channel showing it is our own doing, not an unseen sale.
+        // This invocation's announced write, and what it wrote as it would have recorded it: after a
+        // racing record, the channel showing it is our own doing, not an unseen sale.
+        string? writingId = null;
         ChannelView? ownWrite = null;
+        var waits = 0;
         for (var attempt = 1; ; attempt++)
         {
+            var abandoned = false;
+            if (last is { WritingId: { } other } && other != writingId)
+            {
+                if (time.GetUtcNow() - last.WritingSince < AnnouncedWriteLifetime)
+                {
+                    // Another push of this listing is writing: whether its write landed decides what the
+                    // channel's count means, so wait for its record rather than guess.
+                    if (++waits > MaxWaits)
+                    {
+                        throw new InvalidOperationException($"Another push of {command.Sku} to {command.Channel} is still writing; the queue will retry.");
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(25 << waits), time, cancellationToken);
+                    (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
+                    attempt--;
+                    continue;
+                }
+
+                // Its writer died between announcing and recording: take the channel's count as it is.
+                abandoned = true;
+            }
+
             // The ledger (quantity and sold counters) was read before the channel: a sale counted in
             // between shows as unseen for a moment, never a sale as seen that the channel has not made.
             var views = await ViewsAsync(mapping, last, cancellationToken);
             var current = await connector.ReadAsync(mapping, cancellationToken);
-            if (ownWrite is not null && ownWrite.Shown == current.Quantity)
-            {
-                views[command.Channel] = ownWrite;
-            }
-
+            var own = abandoned ? new ChannelView(current.Quantity, stock.SoldOn(command.Channel))
+                : ownWrite is not null && ownWrite.Shown == current.Quantity ? ownWrite
+                : views[command.Channel];
+            views[command.Channel] = own;
             var decision = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
-            if (decision.Action == PushAction.Write && decision.IsProtected && decision.Target > current.Quantity && last is not null)
+            if (decision.Action == PushAction.Write)
             {
-                // Announce the rise before writing it, then decide again: of two channels rising at
-                // once, at least one sees the other's announcement and leaves it the units.
-                var reserved = await pushes.TryReserveAsync(last, decision.Target, cancellationToken);
-                if (reserved is null)
+                writingId = Guid.NewGuid().ToString("N");
+                var before = last ?? new PushRecord(command.Sku, command.Channel, current.Quantity, decision.Share, PushStatus.InSync, 0, time.GetUtcNow(), null) { SoldSeen = stock.SoldOn(command.Channel) };
+                var intent = before with { WritingId = writingId, WritingTo = decision.Target, WritingSince = time.GetUtcNow() };
+                var announced = await pushes.TryAnnounceAsync(intent, last?.ETag ?? default, cancellationToken);
+                if (announced is null)
                 {
                     (last, stock) = await RetryAfterRaceAsync(command, mapping, attempt, cancellationToken);
                     continue;
                 }
 
-                last = reserved;
-                views = await ViewsAsync(mapping, last, cancellationToken);
-                var again = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
-                decision = again.Target < decision.Target ? again : decision;
+                last = announced;
+                if (decision.IsProtected && decision.Target > current.Quantity)
+                {
+                    // Decide again now that the rise is announced: of two channels rising at once, at
+                    // least one sees the other's announcement and leaves it the units.
+                    views = await ViewsAsync(mapping, last, cancellationToken);
+                    views[command.Channel] = own;
+                    var again = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
+                    decision = again.Target < decision.Target ? again : decision;
+                }
             }
 
             var status = decision.Action switch

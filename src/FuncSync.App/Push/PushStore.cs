@@ -37,14 +37,12 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
     public async Task<bool> TryRecordAsync(PushRecord record, ETag readETag, CancellationToken cancellationToken) =>
         await TryStoreAsync(record, readETag, cancellationToken) is not null;
 
-    /// <summary>Announces a rise before it is written (<see cref="PushRecord.Reserved"/>), so a push of
-    /// another channel deciding meanwhile counts the units as shown. Conditional like a record.</summary>
+    /// <summary>Announces a write before it is made (<see cref="PushRecord.WritingTo"/>): a push of
+    /// another channel deciding meanwhile counts a rise as shown, and another push of this listing
+    /// knows the channel's count may be this write, not a sale. Conditional like a record.</summary>
     /// <returns>The record as stored, with its new ETag; null when another push recorded first.</returns>
-    public async Task<PushRecord?> TryReserveAsync(PushRecord last, int quantity, CancellationToken cancellationToken)
-    {
-        var reserved = last with { Reserved = quantity };
-        return await TryStoreAsync(reserved, last.ETag, cancellationToken) is { } etag ? reserved with { ETag = etag } : null;
-    }
+    public async Task<PushRecord?> TryAnnounceAsync(PushRecord intent, ETag readETag, CancellationToken cancellationToken) =>
+        await TryStoreAsync(intent, readETag, cancellationToken) is { } etag ? intent with { ETag = etag } : null;
 
     private async Task<ETag?> TryStoreAsync(PushRecord record, ETag readETag, CancellationToken cancellationToken)
     {
@@ -60,7 +58,9 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
             ["WrittenAt"] = record.WrittenAt,
             ["SoldSeen"] = record.SoldSeen,
             ["Unseen"] = record.Unseen,
-            ["Reserved"] = record.Reserved,
+            ["WritingId"] = record.WritingId,
+            ["WritingTo"] = record.WritingTo,
+            ["WritingSince"] = record.WritingSince,
         };
         try
         {
@@ -89,7 +89,9 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
     {
         SoldSeen = row.GetInt64("SoldSeen") ?? 0,
         Unseen = row.GetInt32("Unseen") ?? 0,
-        Reserved = row.GetInt32("Reserved") ?? 0,
+        WritingId = row.GetString("WritingId"),
+        WritingTo = row.GetInt32("WritingTo"),
+        WritingSince = row.GetDateTimeOffset("WritingSince"),
         ETag = row.ETag,
     };
 }
@@ -106,11 +108,16 @@ public sealed record PushRecord(string Sku, Channel Channel, int Shown, int Targ
     /// <summary>Sales the channel had made by then that the ledger had not applied.</summary>
     public int Unseen { get; init; }
 
-    /// <summary>A rise being written, announced before the write; 0 when none.</summary>
-    public int Reserved { get; init; }
+    /// <summary>The push that announced a write it is making; null when none is.</summary>
+    public string? WritingId { get; init; }
 
-    /// <summary>The record as the allocation rule reads it.</summary>
-    public ChannelView View => new(Shown, SoldSeen, Unseen, Reserved);
+    /// <summary>The quantity being written.</summary>
+    public int? WritingTo { get; init; }
+
+    public DateTimeOffset? WritingSince { get; init; }
+
+    /// <summary>The record as the allocation rule reads it: a rise being written counts as shown.</summary>
+    public ChannelView View => new(Shown, SoldSeen, Unseen, WritingTo ?? 0);
 
     /// <summary>The stored row's version, for the next conditional record.</summary>
     public ETag ETag { get; init; }

@@ -57,9 +57,9 @@ public sealed class ShopifyLevelCheckFunction(
 
         var now = await shopify.ReadAsync(mapping, cancellationToken);
         var delta = now.Quantity - last.Shown;
-        if (delta == 0)
+        if (delta == 0 || now.Quantity == last.WritingTo)
         {
-            logger.LogDebug("{Sku} on Shopify shows {Shown}, as last recorded: an echo or an imported sale", mapping.Sku, now.Quantity);
+            logger.LogDebug("{Sku} on Shopify shows {Shown}, as last recorded or being written: an echo or an imported sale", mapping.Sku, now.Quantity);
             return;
         }
 

@@ -9,6 +9,9 @@ public sealed record AllocationPolicy(AllocationMode Mode, int? Threshold = null
 
     public static AllocationPolicy Plain { get; } = new(AllocationMode.Plain);
 
+    /// <summary>Protected with no threshold of the seller's: the threshold comes from measurement.</summary>
+    public bool UsesDerivedThreshold => Mode == AllocationMode.Protected && Threshold is null;
+
     /// <summary>The threshold in force: at or below it, units are partitioned.</summary>
     /// <param name="derivedThreshold">Expected sales of the SKU within the worst-case lag of its
     /// channels, from measured velocity and lag; null while nothing has been measured. Used by

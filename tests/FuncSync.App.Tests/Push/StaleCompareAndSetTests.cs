@@ -57,7 +57,7 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
         var record = await pushes.GetAsync(item.Sku, Channel.Shopify, CancellationToken.None);
         Assert.Equal(1, ShopifyShows(app, item));
         Assert.Equal(1, record!.Unseen);
-        Assert.Equal(0, record.Reserved);
+        Assert.Null(record.WritingTo);
         Assert.Equal(PushStatus.Deferred, record.Status);
 
         // The webhook arrives: the sale reaches the ledger once, and both channels get their share of 4.
