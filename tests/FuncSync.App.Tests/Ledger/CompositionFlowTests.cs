@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
+using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
 using FuncSync.Testing;
 
@@ -36,6 +37,14 @@ public sealed class CompositionFlowTests(AzuriteFixture azurite)
         Assert.Equal(0, (await app.StatusAsync(set.Sku)).Available);
         await Eventually.WaitAsync(() => app.Etsy.GetListingState(set.Etsy!.ListingId) == "inactive", Deadline, "the set is off Etsy");
         await Eventually.WaitAsync(() => app.Etsy.GetListingState(pendant.EtsyListingId) == "inactive", Deadline, "the pendant is off Etsy");
+
+        // Each listing's sale counts against that listing: the set's on its own counter row, the
+        // pendant's on its stock row; the pendant's row does not count the set's sale as its own.
+        var setStock = await app.Ledger.GetAvailabilityAsync(set, CancellationToken.None);
+        var pendantStock = await app.Ledger.GetStockAsync(pendant.Sku, CancellationToken.None);
+        Assert.Equal(1, setStock.SoldOn(Channel.Shopify));
+        Assert.Equal(1, pendantStock.Sold[Channel.Shopify]);
+        Assert.Equal(0, setStock.SoldOn(Channel.Etsy));
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using System.Globalization;
+using FuncSync.Allocation;
+using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Domain;
+using FuncSync.Domain.Ledger;
+using FuncSync.Ledger;
+using FuncSync.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncSync.App.Tests.Allocation;
+
+/// <summary>The derived threshold from the ledger's own sale history and the seller's assumed lags,
+/// on Azurite.</summary>
+[Collection(AzuriteTests.Name)]
+public sealed class DerivedThresholdFlowTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task ForAsync_ThreeSalesJustNowEtsyLagOneHour_ExpectedSalesWithinTheLag()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Allocation:Channels:Etsy:AssumedLag"] = "01:00:00" });
+        var item = new TestItem("BOWL-DERIVED-01", 10, 61);
+        await app.LoadAsync(item);
+        await SellAsync(app, item, 3);
+
+        // Three units now with a one-hour half-life: 3 / (1 h / ln 2) = 2.08 an hour, over one hour: 3.
+        var threshold = await app.App.Services.GetRequiredService<IDerivedThreshold>().ForAsync(item.Mapping, CancellationToken.None);
+
+        Assert.Equal(3, threshold);
+    }
+
+    [Fact]
+    public async Task ForAsync_NoLagKnown_NothingDerived()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("BOWL-DERIVED-02", 10, 62);
+        await app.LoadAsync(item);
+        await SellAsync(app, item, 2);
+
+        Assert.Null(await app.App.Services.GetRequiredService<IDerivedThreshold>().ForAsync(item.Mapping, CancellationToken.None));
+    }
+
+    private static async Task SellAsync(FuncSyncTestApp app, TestItem item, int sales)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        for (var i = 0; i < sales; i++)
+        {
+            var sale = new InventoryEventReceived(
+                string.Create(CultureInfo.InvariantCulture, $"derived-{item.Sku}-{i}"), InventoryEventKind.Sale, "etsy", new ListingRef(Channel.Etsy, item.Sku), item.Sku, 1, now, now, null);
+            await app.Ledger.ApplyAsync(sale, [(item.Sku, 1)], ReturnDisposition.Restock, [], CancellationToken.None);
+        }
+    }
+}
