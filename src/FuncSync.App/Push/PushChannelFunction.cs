@@ -175,6 +175,18 @@ public sealed class PushChannelFunction(
                     (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
                     continue;
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException && last is not null)
+                {
+                    // Leave no announcement behind for the queue's retry to wait on: a refused write did
+                    // not land; after any other failure nobody knows, so the next push takes the
+                    // channel's count as it finds it.
+                    var refused = ex is StaleChannelQuantityException or ChannelRequestException;
+                    var released = refused
+                        ? last with { WritingId = null, WritingTo = null, WritingSince = null }
+                        : last with { WritingSince = DateTimeOffset.UnixEpoch };
+                    await pushes.TryRecordAsync(released, last.ETag, CancellationToken.None);
+                    throw;
+                }
             }
 
             var now = time.GetUtcNow();

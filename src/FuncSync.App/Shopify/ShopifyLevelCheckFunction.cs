@@ -19,9 +19,11 @@ namespace FuncSync.Shopify;
 /// ledger through its order webhook and the push that follows finds Shopify in sync and records what it
 /// shows; a push records what it wrote. So the check reads Shopify now (level-triggered: a late or
 /// repeated report cannot replay an old number) and takes only the difference from the last recorded
-/// value as a Shopify-side change.</para></summary>
+/// value as a Shopify-side change. "Recorded" counts the sales the record knew Shopify had made before
+/// the ledger did, less those the ledger has applied since.</para></summary>
 public sealed class ShopifyLevelCheckFunction(
     SkuMapStore map,
+    LedgerStore ledger,
     PushStore pushes,
     ShopifyInventory shopify,
     IQueueSender queues,
@@ -55,8 +57,10 @@ public sealed class ShopifyLevelCheckFunction(
             return;
         }
 
+        var sold = (await ledger.GetAvailabilityAsync(mapping, cancellationToken)).SoldOn(Channel.Shopify);
         var now = await shopify.ReadAsync(mapping, cancellationToken);
-        var delta = now.Quantity - last.Shown;
+        var expected = (int)last.View.Expected(sold);
+        var delta = now.Quantity - expected;
         if (delta == 0 || now.Quantity == last.WritingTo)
         {
             logger.LogDebug("{Sku} on Shopify shows {Shown}, as last recorded or being written: an echo or an imported sale", mapping.Sku, now.Quantity);
@@ -72,20 +76,21 @@ public sealed class ShopifyLevelCheckFunction(
             Quantity: delta,
             OccurredAt: changed.TriggeredAt,
             ReceivedAt: changed.ReceivedAt,
-            Reference: string.Create(CultureInfo.InvariantCulture, $"Shopify level {changed.InventoryItemId}@{changed.LocationId}: {last.Shown} -> {now.Quantity}"),
+            Reference: string.Create(CultureInfo.InvariantCulture, $"Shopify level {changed.InventoryItemId}@{changed.LocationId}: {expected} -> {now.Quantity}"),
             Reason: Reason);
 
         // Sent before the record: if the record fails the message is retried and the same event id
         // dedupes in the ledger; the other order could lose the adjustment.
         await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(adjustment, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
-        var seen = last with { Shown = now.Quantity, CheckedAt = time.GetUtcNow() };
+        // What looked like unseen sales was this change: nothing is left unseen.
+        var seen = last with { Shown = now.Quantity, SoldSeen = sold, Unseen = 0, CheckedAt = time.GetUtcNow() };
         if (!await pushes.TryRecordAsync(seen, last.ETag, cancellationToken))
         {
             // A push recorded meanwhile; the retry compares Shopify with that newer record.
             throw new InvalidOperationException($"The push record of {mapping.Sku} on Shopify changed during the level check; retrying.");
         }
 
-        logger.LogInformation("{Sku}: Shopify changed by {Delta} outside FuncSync ({Before} -> {After}); adjustment {EventId} queued", mapping.Sku, delta, last.Shown, now.Quantity, adjustment.EventId);
+        logger.LogInformation("{Sku}: Shopify changed by {Delta} outside FuncSync ({Before} -> {After}); adjustment {EventId} queued", mapping.Sku, delta, expected, now.Quantity, adjustment.EventId);
     }
 
     private async Task<SkuMapping?> FindAsync(long inventoryItemId, long locationId, CancellationToken cancellationToken)

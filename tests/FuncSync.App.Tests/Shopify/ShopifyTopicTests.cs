@@ -76,6 +76,30 @@ public sealed class ShopifyTopicTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task InventoryLevelsUpdate_AdminDecreaseAPushTookForUnseenSales_AdjustsLedgerAndClearsThem()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, FastLevelChecks);
+        app.Shopify.Options.SendInventoryLevelWebhooks = true;
+        var item = new TestItem("LEVEL-UNSEEN-01", 5, 14);
+        await app.LoadAsync(item);
+        await WaitForShopifyPushRecordAsync(app, item.Sku);
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+        var pushes = app.App.Services.GetRequiredService<PushStore>();
+
+        Assert.Equal(HttpStatusCode.OK, await app.Shopify.SetAvailableFromAdminAsync(item.ShopifyInventoryItemId, TestItem.LocationId, 3));
+
+        // Before the settled check runs, a push reads Shopify at 3 and, with no sale in the ledger,
+        // records the 2 missing units as sold there but not seen yet.
+        var last = await pushes.GetAsync(item.Sku, Channel.Shopify, CancellationToken.None);
+        Assert.True(await pushes.TryRecordAsync(last! with { Shown = 3, Unseen = 2 }, last!.ETag, CancellationToken.None));
+
+        // No order ever comes for them: the check takes them for what they were, an edit in Shopify.
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 3, Deadline, "the admin edit reaches the ledger");
+        await Eventually.WaitAsync(async () => (await pushes.GetAsync(item.Sku, Channel.Shopify, CancellationToken.None))!.Unseen == 0, Deadline, "nothing is left unseen");
+        await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 3, Deadline, "Etsy shows 3");
+    }
+
+    [Fact]
     public async Task InventoryLevelsUpdate_SaleAndOwnPushEchoes_NothingCountedTwice()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite, FastLevelChecks);
