@@ -37,8 +37,7 @@ public static class FuncSyncServices
         services.AddOptions<Allocation.AllocationOptions>().BindConfiguration(Allocation.AllocationOptions.Section)
             .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld, MaximumShown and AssumedLag must not be negative; VelocityHalfLife must be positive.").ValidateOnStart();
 
-        // The seams for measured lag and forecast velocity: replace these registrations to plug them in.
-        services.AddSingleton<Allocation.IChannelLag, Allocation.AssumedChannelLag>();
+        // The seam for forecast velocity: replace this registration to plug one in. Lag comes from ILagMeasurements.
         services.AddSingleton<Allocation.ISalesVelocity, Allocation.LedgerSalesVelocity>();
         services.AddSingleton<Allocation.IDerivedThreshold, Allocation.MeasuredDerivedThreshold>();
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using FuncSync.Catalog;
-using FuncSync.Domain;
 using FuncSync.Domain.Allocation;
 using FuncSync.Domain.Ledger;
+using FuncSync.Lag;
 using FuncSync.Ledger;
 using Microsoft.Extensions.Options;
 
@@ -24,17 +24,11 @@ public interface ISalesVelocity
     ValueTask<SalesVelocity> ForAsync(SkuMapping mapping, CancellationToken cancellationToken);
 }
 
-/// <summary>How long a sale on a channel can take to reach the ledger, at worst. The seam for lag
-/// measurement: register an implementation that reports measured lags.</summary>
-public interface IChannelLag
-{
-    /// <returns>Null while the channel's lag is unknown.</returns>
-    ValueTask<TimeSpan?> WorstAsync(Channel channel, CancellationToken cancellationToken);
-}
-
-/// <summary>Velocity x the worst lag among the SKU's channels. A channel whose lag is unknown does
-/// not count; with none known, nothing is derived.</summary>
-public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, IChannelLag lag) : IDerivedThreshold
+/// <summary>Velocity x the worst lag among the SKU's channels: each channel's measured lag
+/// (<see cref="ILagMeasurements"/>), or until a sale there was measured the seller's stated one
+/// (<c>Allocation__Channels__Etsy__AssumedLag=00:15:00</c>). A channel with neither does not count;
+/// with none known, nothing is derived.</summary>
+public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, ILagMeasurements lags, IOptions<AllocationOptions> options) : IDerivedThreshold
 {
     public async ValueTask<int?> ForAsync(SkuMapping mapping, CancellationToken cancellationToken)
     {
@@ -42,22 +36,16 @@ public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, IChannelLa
         TimeSpan? worst = null;
         foreach (var channel in mapping.Channels)
         {
-            if (await lag.WorstAsync(channel, cancellationToken) is { } measured && (worst is null || measured > worst))
+            var lag = await lags.WorstLagAsync(channel, cancellationToken)
+                ?? (options.Value.Channels.TryGetValue(channel, out var c) ? c.AssumedLag : null);
+            if (lag is { } known && (worst is null || known > worst))
             {
-                worst = measured;
+                worst = known;
             }
         }
 
         return worst is { } w ? DerivedThreshold.From(await velocity.ForAsync(mapping, cancellationToken), w) : null;
     }
-}
-
-/// <summary>Until lags are measured: the seller's stated worst lag per channel
-/// (<c>Allocation__Channels__Etsy__AssumedLag=00:15:00</c>), or unknown.</summary>
-public sealed class AssumedChannelLag(IOptions<AllocationOptions> options) : IChannelLag
-{
-    public ValueTask<TimeSpan?> WorstAsync(Channel channel, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(options.Value.Channels.TryGetValue(channel, out var c) ? c.AssumedLag : null);
 }
 
 /// <summary>The ledger's own sale history, recency-weighted (<see cref="AllocationOptions.VelocityHalfLife"/>),
