@@ -33,6 +33,13 @@ public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, ILagMeasur
     public async ValueTask<int?> ForAsync(SkuMapping mapping, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
+        var sold = await velocity.ForAsync(mapping, cancellationToken);
+        if (sold.Sales == 0)
+        {
+            // Never sold: no threshold to derive, whatever the lag; the lags are not even asked.
+            return null;
+        }
+
         TimeSpan? worst = null;
         foreach (var channel in mapping.Channels)
         {
@@ -44,7 +51,7 @@ public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, ILagMeasur
             }
         }
 
-        return worst is { } w ? DerivedThreshold.From(await velocity.ForAsync(mapping, cancellationToken), w) : null;
+        return worst is { } w ? DerivedThreshold.From(sold, w) : null;
     }
 }
 

@@ -39,6 +39,12 @@ public sealed class LagMeasurements(LagRecorder recorder, IOptions<LagOptions> o
         var hour = (await recorder.WindowAsync(channel, LagWindow.LastHour, cancellationToken)).PercentileMilliseconds(95);
         var day = (await recorder.WindowAsync(channel, LagWindow.LastDay, cancellationToken)).PercentileMilliseconds(95);
         TimeSpan? worst = hour is null && day is null ? null : TimeSpan.FromMilliseconds(Math.Max(hour ?? 0, day ?? 0));
+        if (worst is null)
+        {
+            // Not cached: the allocation asks per push, and the first sample must count as soon as it is recorded.
+            return null;
+        }
+
         lock (_gate)
         {
             _worst[channel] = (worst, now);
