@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FuncSync.Alerts;
 using FuncSync.Allocation;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
@@ -8,6 +9,7 @@ using FuncSync.Domain.Ledger;
 using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Ledger;
+using FuncSync.Monitoring;
 using FuncSync.Push;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Storage;
@@ -84,7 +86,9 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
             services.GetRequiredService<IQueueSender>(),
             services.GetRequiredService<StorageNames>(),
             TimeProvider.System,
-            services.GetRequiredService<ILogger<PushChannelFunction>>());
+            services.GetRequiredService<ILogger<PushChannelFunction>>(),
+            services.GetRequiredService<PushFailureAlerts>(),
+            services.GetRequiredService<ChannelActivity>());
     }
 
     private static QueueTriggerMessage Message(string sku) =>
