@@ -62,9 +62,7 @@ public static class FuncSyncServices
         services.AddSingleton<StockAdminFunctions>();
 
         services.AddSingleton<AdminKeyFilter>();
-        services.AddSingleton<ShopifyCostBudget>();
-        services.AddHttpClient<ShopifyInventory>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value.AdminApiBaseUrl)
-            .AddStandardResilienceHandler(ConfigureResilience);
+        services.AddShopifyConnector(ConfigureResilience);
         services.AddSingleton(sp => EtsyRequestBudget.Create(sp.GetRequiredService<IOptions<EtsyOptions>>().Value));
         var etsyHttp = services.AddHttpClient<EtsyApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<EtsyOptions>>().Value.ApiBaseUrl);
 
@@ -106,6 +104,7 @@ public static class FuncSyncServices
             .AddHttpFunction(EtsyOAuthFunctions.CallbackName, EtsyOAuthFunctions.CallbackRoute, ["get"], FunctionAuthLevel.Anonymous)
             .AddHttpFunction(EtsyOAuthFunctions.StartName, EtsyOAuthFunctions.StartRoute, ["get"], FunctionAuthLevel.Function)
             .AddHttpFunction(EtsyServices.HealthName, EtsyServices.HealthRoute, ["get"], FunctionAuthLevel.Function)
+            .AddHttpFunction(ShopifyServices.SubscriptionsName, ShopifyServices.SubscriptionsRoute, ["post"], FunctionAuthLevel.Function)
             .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule)
 
             // Seeing and fixing drift: each feature brings its services, functions and endpoints. Lag comes last: it
@@ -137,6 +136,7 @@ public static class FuncSyncServices
         admin.MapPost(StockAdminFunctions.AdjustRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.AdjustAsync(sku, request, ct));
         admin.MapPost(StockAdminFunctions.InspectRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.InspectAsync(sku, request, ct));
         app.MapEtsy();
+        app.MapShopify();
         app.MapReconciliation().MapMappingAudit().MapLagAndTimeline();
         app.MapAlerts();
         app.MapMonitoring();

@@ -23,7 +23,8 @@ public interface IChannelInventory
 public sealed record ChannelStock(int Quantity, object? Snapshot = null);
 
 /// <summary>The channel refused a conditional write: its quantity is no longer what was read.</summary>
-public sealed class StaleChannelQuantityException : Exception
+/// <remarks>Connectors derive from it to say more (see ShopifyStaleQuantityException).</remarks>
+public class StaleChannelQuantityException : Exception
 {
     public StaleChannelQuantityException()
     {

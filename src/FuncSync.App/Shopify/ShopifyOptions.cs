@@ -45,7 +45,16 @@ public sealed class ShopifyOptions
     public TimeSpan LevelCheckDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The shop plan's GraphQL restore rate in points per second (Standard 100, Advanced 200,
-    /// Plus 1000, Enterprise 2000). Used until Shopify reports its own figures.</summary>
+    /// Plus 1000, Enterprise 2000). Used until Shopify reports its own figures in a response.</summary>
     [Range(1, 100_000)]
     public int PlanRestoreRate { get; set; } = 100;
+
+    /// <summary>This app's public address (e.g. <c>https://funcsync-x.azurewebsites.net/</c>). When set, the webhook
+    /// subscriptions are made to point at <c>api/webhooks/shopify</c> under it at start-up and on
+    /// <c>POST /api/shopify/subscriptions</c>.</summary>
+    public Uri? WebhookBaseUrl { get; set; }
+
+    /// <summary>The seller sells from several locations: what a listing shows is the sum of "available" over all of
+    /// them. FuncSync still writes only the SKU's own location, so that the sum becomes the ledger's number.</summary>
+    public bool ReadAllLocations { get; set; }
 }

@@ -89,4 +89,5 @@ public sealed record ShopifyLevelChanged(
 [JsonSerializable(typeof(ShopifyInventoryLevel))]
 [JsonSerializable(typeof(ShopifyProduct))]
 [JsonSerializable(typeof(ShopifyLevelChanged))]
+[JsonSerializable(typeof(ShopifySubscriptionReport))]
 internal sealed partial class ShopifyJson : JsonSerializerContext;

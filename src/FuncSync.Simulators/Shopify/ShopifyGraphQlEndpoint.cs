@@ -7,20 +7,26 @@ using Microsoft.AspNetCore.Http;
 namespace FuncSync.Simulators.Shopify;
 
 /// <summary>
-/// <c>POST /admin/api/{version}/graphql.json</c>. Not a GraphQL engine: it recognises the two root fields the
-/// connector uses and reads their arguments from <c>variables</c> (or from string literals in the document).
+/// <c>POST /admin/api/{version}/graphql.json</c>. Not a GraphQL engine: it recognises the root fields the connector
+/// uses, dispatches by operation, reads their arguments from <c>variables</c> (or literals in the document), and
+/// prices each one as Shopify's calculated query cost does.
 /// </summary>
 internal sealed partial class ShopifyGraphQlEndpoint(
     ShopifySimulatorOptions options,
     ShopifyInventoryStore store,
     ShopifyCostBucket bucket,
+    ShopifyWebhookSubscriptionStore subscriptions,
     TimeProvider timeProvider,
     Action onThrottled,
     Action<IReadOnlyList<ShopifyInventoryChanged>> onChanged)
 {
-    // Shopify prices a mutation at 10 points; inventoryItem + inventoryLevel are one point per object.
+    // Shopify prices a mutation at 10 points, an object at 1, a connection at 2 plus the objects it may return.
     private const int MutationCost = 10;
-    private const int ReadCost = 2;
+    private const int ObjectCost = 1;
+    private const int ConnectionCost = 2;
+
+    // inventoryItem + inventoryLevel: one point per object.
+    private const int ReadCost = 2 * ObjectCost;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -53,38 +59,211 @@ internal sealed partial class ShopifyGraphQlEndpoint(
 
         var query = queryValue.GetValue<string>();
         var variables = body["variables"] as JsonObject ?? [];
-        var isMutation = SetQuantitiesField().IsMatch(query);
-        var isRead = !isMutation && InventoryItemField().IsMatch(query);
-        if (!isMutation && ShopifyReadQueries.Recognise(query) is { } bulkRead)
+        (int Requested, Func<(JsonObject Data, int Actual)> Run)? plan;
+        try
         {
-            await bulkRead.HandleAsync(context, query, variables, store, bucket, onThrottled);
+            plan = Plan(query, variables);
+        }
+        catch (ShopifyGraphQlException ex)
+        {
+            await WriteGraphQlAsync(context, null, Error(ex.Message, ex.Code), bucket.Extension(0, 0));
             return;
         }
 
-        if (!isMutation && !isRead)
+        if (plan is not { } operation)
         {
-            bucket.TryCharge(0, out var freeCost);
             await WriteGraphQlAsync(context, null, Error(
-                "This simulator serves only the inventoryItem query and the inventorySetQuantities mutation.", "undefinedField"), freeCost);
+                "This simulator serves inventoryItem, nodes, productVariants, webhookSubscriptions, inventorySetQuantities and webhookSubscriptionCreate/Update/Delete.", "undefinedField"),
+                bucket.Extension(0, 0));
             return;
         }
 
-        if (!bucket.TryCharge(isMutation ? MutationCost : ReadCost, out var cost))
+        if (operation.Requested > ShopifyCostBucket.MaxSingleQueryCost)
+        {
+            await WriteGraphQlAsync(context, null, Error(
+                $"Query cost is {operation.Requested}, which exceeds the single query max cost limit ({ShopifyCostBucket.MaxSingleQueryCost}).", "MAX_COST_EXCEEDED"),
+                bucket.Extension(operation.Requested, null));
+            return;
+        }
+
+        // Shopify charges the requested (worst-case) cost before running the query; a request the bucket cannot pay
+        // is refused whole and counted as a violation: a well-behaved client never sends it.
+        if (!bucket.TryCharge(operation.Requested))
         {
             onThrottled();
-            await WriteGraphQlAsync(context, null, Throttled(), cost);
+            var throttled = Error("Throttled", "THROTTLED");
+            ((JsonObject)throttled[0]!)["extensions"]!["documentation"] = "https://shopify.dev/api/usage/rate-limits";
+            await WriteGraphQlAsync(context, null, throttled, bucket.Extension(operation.Requested, null));
             return;
         }
 
         try
         {
-            var data = isMutation ? SetQuantities(query, variables) : Read(query, variables);
-            await WriteGraphQlAsync(context, data, null, cost);
+            var (data, actual) = operation.Run();
+            bucket.Refund(operation.Requested - actual);
+            await WriteGraphQlAsync(context, data, null, bucket.Extension(operation.Requested, actual));
         }
         catch (ShopifyGraphQlException ex)
         {
-            await WriteGraphQlAsync(context, null, Error(ex.Message, ex.Code), cost);
+            await WriteGraphQlAsync(context, null, Error(ex.Message, ex.Code), bucket.Extension(operation.Requested, operation.Requested));
         }
+    }
+
+    /// <summary>Recognises the operation and prices it the way Shopify's calculated cost does: a mutation 10 points,
+    /// an object 1, a connection 2 plus the objects it may return (its <c>first</c>); the actual cost counts what it
+    /// returned.</summary>
+    private (int Requested, Func<(JsonObject Data, int Actual)> Run)? Plan(string query, JsonObject variables)
+    {
+        // The bulk reads of reconciliation and the mapping audit (nodes(ids:), productVariants); all their objects
+        // are returned, so the actual cost is the requested one.
+        if (ShopifyReadQueries.Recognise(query) is { } read)
+        {
+            var requested = read.RequestedCost(query, variables);
+            return (requested, () => (read.Execute(query, variables, store), requested));
+        }
+
+        if (SetQuantitiesField().IsMatch(query))
+        {
+            return (MutationCost, () => (SetQuantities(query, variables), MutationCost));
+        }
+
+        if (SubscriptionMutation().Match(query) is { Success: true } mutation)
+        {
+            return (MutationCost, () => (SubscriptionChange(mutation.Groups["op"].Value, query, variables), MutationCost));
+        }
+
+        if (SubscriptionsField().Match(query) is { Success: true } list)
+        {
+            var args = list.Groups["args"].Value;
+            var first = First(args, variables);
+            (JsonObject, int) ListSubscriptions()
+            {
+                var (data, returned) = subscriptions.List(first, ArgumentIn(args, "after", variables), TopicsIn(args, variables));
+                return (data, ConnectionCost + returned);
+            }
+
+            return (ConnectionCost + first, ListSubscriptions);
+        }
+
+        if (InventoryItemField().IsMatch(query))
+        {
+            if (InventoryLevelsField().Match(query) is { Success: true } levels)
+            {
+                var first = First(levels.Groups["args"].Value, variables);
+                (JsonObject, int) ReadAllLevels()
+                {
+                    var (data, returned) = ReadLevels(query, variables, first);
+                    return (data, ObjectCost + ConnectionCost + returned);
+                }
+
+                return (ObjectCost + ConnectionCost + first, ReadAllLevels);
+            }
+
+            return (ReadCost, () => (Read(query, variables), ReadCost));
+        }
+
+        return null;
+    }
+
+    private JsonObject SubscriptionChange(string operation, string query, JsonObject variables)
+    {
+        var args = SubscriptionMutation().Match(query).Groups["args"].Value;
+        var input = ObjectIn(args, "webhookSubscription", variables);
+        return operation switch
+        {
+            "Create" => subscriptions.Create(EnumIn(args, "topic", variables), input),
+            "Update" => subscriptions.Update(ShopifyGid.Parse(ArgumentIn(args, "id", variables), "WebhookSubscription", "id"), input),
+            _ => subscriptions.Delete(ShopifyGid.Parse(ArgumentIn(args, "id", variables), "WebhookSubscription", "id")),
+        };
+    }
+
+    /// <summary><c>inventoryItem(id:) { inventoryLevels(first:) { nodes { location { id } quantities(...) } } }</c>:
+    /// every location the item is stocked at, for a read that sums locations.</summary>
+    private (JsonObject Data, int Returned) ReadLevels(string query, JsonObject variables, int first)
+    {
+        var itemId = ShopifyGid.Parse(Argument(InventoryItemField().Match(query), variables), "InventoryItem", "inventoryItemId");
+        var levels = store.Levels(itemId);
+        if (levels is null)
+        {
+            return (new JsonObject { ["inventoryItem"] = null }, 0);
+        }
+
+        var page = levels.Take(first).ToList();
+        var nodes = SimulatorJson.Array(page.Select(l => (JsonNode?)new JsonObject
+        {
+            ["id"] = $"{ShopifyGid.Format("InventoryLevel", l.LocationId)}?inventory_item_id={itemId}",
+            ["location"] = new JsonObject { ["id"] = ShopifyGid.Format("Location", l.LocationId) },
+            ["quantities"] = new JsonArray(new JsonObject { ["name"] = "available", ["quantity"] = l.Available }),
+        }));
+        return (new JsonObject
+        {
+            ["inventoryItem"] = new JsonObject
+            {
+                ["id"] = ShopifyGid.Format("InventoryItem", itemId),
+                ["inventoryLevels"] = new JsonObject
+                {
+                    ["nodes"] = nodes,
+                    ["pageInfo"] = new JsonObject { ["hasNextPage"] = levels.Count > page.Count },
+                },
+            },
+        }, page.Count);
+    }
+
+    private static int First(string args, JsonObject variables)
+    {
+        var text = ArgumentIn(args, "first", variables)
+            ?? throw new ShopifyGraphQlException("You must provide one of first or last", "BAD_REQUEST");
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var first) || first is < 1 or > 250)
+        {
+            throw new ShopifyGraphQlException("first must be between 1 and 250", "BAD_REQUEST");
+        }
+
+        return first;
+    }
+
+    /// <summary>An argument's value as text: a literal (<c>name: 5</c>, <c>name: "x"</c>, <c>name: ENUM</c>) or a variable.</summary>
+    private static string? ArgumentIn(string args, string name, JsonObject variables)
+    {
+        var match = Regex.Match(args, $$"""{{name}}\s*:\s*(?:\$(?<var>\w+)|"(?<lit>[^"]*)"|(?<lit>[\w.-]+))""");
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        if (match.Groups["lit"].Success)
+        {
+            return match.Groups["lit"].Value;
+        }
+
+        return variables[match.Groups["var"].Value] switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
+            _ => throw new ShopifyGraphQlException($"Variable ${match.Groups["var"].Value} was provided invalid value", "INVALID_VARIABLE"),
+        };
+    }
+
+    private static string? EnumIn(string args, string name, JsonObject variables) => ArgumentIn(args, name, variables);
+
+    private static JsonObject? ObjectIn(string args, string name, JsonObject variables)
+    {
+        var match = Regex.Match(args, $$"""{{name}}\s*:\s*\$(?<var>\w+)""");
+        return match.Success ? variables[match.Groups["var"].Value] as JsonObject : null;
+    }
+
+    private static HashSet<string>? TopicsIn(string args, JsonObject variables)
+    {
+        var match = Regex.Match(args, """topics\s*:\s*(?:\$(?<var>\w+)|\[(?<lit>[^\]]*)\])""");
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        IEnumerable<string> topics = match.Groups["lit"].Success
+            ? match.Groups["lit"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : (variables[match.Groups["var"].Value] as JsonArray ?? []).Select(t => t!.GetValue<string>());
+        return [.. topics];
     }
 
     private JsonObject Read(string query, JsonObject variables)
@@ -158,17 +337,10 @@ internal sealed partial class ShopifyGraphQlEndpoint(
         };
     }
 
-    internal static JsonArray Throttled()
-    {
-        var throttled = Error("Throttled", "THROTTLED");
-        ((JsonObject)throttled[0]!)["extensions"]!["documentation"] = "https://shopify.dev/api/usage/rate-limits";
-        return throttled;
-    }
-
-    internal static JsonArray Error(string message, string code) =>
+    private static JsonArray Error(string message, string code) =>
         new(new JsonObject { ["message"] = message, ["extensions"] = new JsonObject { ["code"] = code } });
 
-    internal static Task WriteGraphQlAsync(HttpContext context, JsonObject? data, JsonArray? errors, JsonObject cost)
+    private static Task WriteGraphQlAsync(HttpContext context, JsonObject? data, JsonArray? errors, JsonObject cost)
     {
         var response = new JsonObject();
         if (errors is not null)
@@ -193,6 +365,15 @@ internal sealed partial class ShopifyGraphQlEndpoint(
 
     [GeneratedRegex("""\binventoryLevel\s*\(\s*locationId\s*:\s*(?:\$(?<var>\w+)|"(?<lit>[^"]*)")""")]
     private static partial Regex InventoryLevelField();
+
+    [GeneratedRegex("""\bwebhookSubscription(?<op>Create|Update|Delete)\s*\((?<args>[^)]*)\)""")]
+    private static partial Regex SubscriptionMutation();
+
+    [GeneratedRegex("""\bwebhookSubscriptions\s*\((?<args>[^)]*)\)""")]
+    private static partial Regex SubscriptionsField();
+
+    [GeneratedRegex("""\binventoryLevels\s*\((?<args>[^)]*)\)""")]
+    private static partial Regex InventoryLevelsField();
 
     [GeneratedRegex("""@idempotent\s*\(\s*key\s*:\s*(?:\$(?<var>\w+)|"(?<lit>[^"]*)")\s*\)""")]
     private static partial Regex IdempotentDirective();

@@ -143,6 +143,17 @@ internal sealed partial class ShopifyInventoryStore
         }
     }
 
+    /// <summary>Every location the item is stocked at, by location id; null when the item is unknown.</summary>
+    public IReadOnlyList<(long LocationId, int Available)>? Levels(long inventoryItemId)
+    {
+        lock (_gate)
+        {
+            return _items.Contains(inventoryItemId)
+                ? [.. _levels.Where(l => l.Key.Item == inventoryItemId).OrderBy(l => l.Key.Location).Select(l => (l.Key.Location, l.Value))]
+                : null;
+        }
+    }
+
     /// <summary>A person edits "available" in the Shopify admin.</summary>
     public void SetAvailable(long inventoryItemId, long locationId, int available)
     {

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http;
 
 namespace FuncSync.Simulators.Shopify;
 
@@ -20,42 +19,12 @@ internal abstract partial class ShopifyReadQueries
         : ProductVariantsField().IsMatch(query) ? new VariantPage()
         : null;
 
-    public async Task HandleAsync(HttpContext context, string query, JsonObject variables, ShopifyInventoryStore store, ShopifyCostBucket bucket, Action onThrottled)
-    {
-        int cost;
-        try
-        {
-            cost = RequestedCost(query, variables);
-        }
-        catch (ShopifyGraphQlException ex)
-        {
-            bucket.TryCharge(0, out var free);
-            await ShopifyGraphQlEndpoint.WriteGraphQlAsync(context, null, ShopifyGraphQlEndpoint.Error(ex.Message, ex.Code), free);
-            return;
-        }
+    /// <summary>The root field, for the simulator's operation counts.</summary>
+    public abstract string Name { get; }
 
-        if (cost > 1000)
-        {
-            // Shopify refuses a query whose requested cost exceeds the single-query maximum before running it.
-            bucket.TryCharge(0, out var free);
-            await ShopifyGraphQlEndpoint.WriteGraphQlAsync(context, null, ShopifyGraphQlEndpoint.Error(
-                $"Query cost is {cost}, which exceeds the single query max cost limit (1000).", "MAX_COST_EXCEEDED"), free);
-            return;
-        }
+    public abstract int RequestedCost(string query, JsonObject variables);
 
-        if (!bucket.TryCharge(cost, out var costExtension))
-        {
-            onThrottled();
-            await ShopifyGraphQlEndpoint.WriteGraphQlAsync(context, null, ShopifyGraphQlEndpoint.Throttled(), costExtension);
-            return;
-        }
-
-        await ShopifyGraphQlEndpoint.WriteGraphQlAsync(context, Execute(query, variables, store), null, costExtension);
-    }
-
-    protected abstract int RequestedCost(string query, JsonObject variables);
-
-    protected abstract JsonObject Execute(string query, JsonObject variables, ShopifyInventoryStore store);
+    public abstract JsonObject Execute(string query, JsonObject variables, ShopifyInventoryStore store);
 
     protected static JsonNode? Variable(Match match, JsonObject variables, string group = "var") =>
         match.Groups[group].Success ? variables[match.Groups[group].Value] : null;
@@ -85,9 +54,11 @@ internal abstract partial class ShopifyReadQueries
     /// one node (or null) per id, in the order asked. Two objects per id: the item and its level.</summary>
     private sealed class InventoryNodes : ShopifyReadQueries
     {
-        protected override int RequestedCost(string query, JsonObject variables) => 2 * Ids(query, variables).Count;
+        public override string Name => "nodes";
 
-        protected override JsonObject Execute(string query, JsonObject variables, ShopifyInventoryStore store)
+        public override int RequestedCost(string query, JsonObject variables) => 2 * Ids(query, variables).Count;
+
+        public override JsonObject Execute(string query, JsonObject variables, ShopifyInventoryStore store)
         {
             var ids = Ids(query, variables);
             var levelMatch = InventoryLevelField().Match(query);
@@ -152,9 +123,11 @@ internal abstract partial class ShopifyReadQueries
     private sealed class VariantPage : ShopifyReadQueries
     {
         // The connection itself, then per node the variant, its product and its inventory item.
-        protected override int RequestedCost(string query, JsonObject variables) => 2 + (3 * First(query, variables));
+        public override string Name => "productVariants";
 
-        protected override JsonObject Execute(string query, JsonObject variables, ShopifyInventoryStore store)
+        public override int RequestedCost(string query, JsonObject variables) => 2 + (3 * First(query, variables));
+
+        public override JsonObject Execute(string query, JsonObject variables, ShopifyInventoryStore store)
         {
             var match = ProductVariantsField().Match(query);
             var first = First(query, variables);

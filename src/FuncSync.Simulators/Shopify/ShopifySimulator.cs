@@ -28,6 +28,13 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private readonly Dictionary<string, WebhookEvent> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<long, JsonObject> _orders = [];
     private readonly List<Task> _background = [];
+    private readonly List<ShopifyWebhookDelivery> _deliveries = [];
+    private readonly ShopifyWebhookSubscriptionStore _subscriptions;
+    private readonly CancellationTokenSource _stopping = new();
+
+    // Delivery faults (duplicates, reordering) draw from their own seeded sequence, so turning them on does not
+    // change the ids of the payloads.
+    private readonly Random _faults;
     private long _nextRefundId = 900_000_001;
     private long _nextOrderId;
     private long _nextLineItemId;
@@ -35,8 +42,11 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private int _throttleViolations;
 
     private ShopifySimulator(
-        ShopifySimulatorOptions options, TimeProvider timeProvider, ILogger logger, ShopifyInventoryStore store, WebApplication app, Uri baseUrl)
+        ShopifySimulatorOptions options, TimeProvider timeProvider, ILogger logger, ShopifyInventoryStore store,
+        ShopifyWebhookSubscriptionStore subscriptions, WebApplication app, Uri baseUrl)
     {
+        _subscriptions = subscriptions;
+        _faults = new Random(options.Seed ^ 0x5EED);
         Options = options;
         BaseUrl = baseUrl;
         _timeProvider = timeProvider;
@@ -57,6 +67,46 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     /// <summary>GraphQL requests refused with THROTTLED because the cost bucket could not pay.</summary>
     public int ThrottleViolations => Volatile.Read(ref _throttleViolations);
 
+    /// <summary>The shop's webhook subscriptions, as the Admin API created them.</summary>
+    public IReadOnlyList<ShopifyWebhookSubscription> WebhookSubscriptions => _subscriptions.All;
+
+    /// <summary>Every delivery attempt so far (first tries, retries, duplicates), in the order they were answered.</summary>
+    public IReadOnlyList<ShopifyWebhookDelivery> Deliveries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _deliveries];
+            }
+        }
+    }
+
+    /// <summary>Adds a subscription as an earlier install would have left it (e.g. pointing at an old address).</summary>
+    public ShopifyWebhookSubscription AddWebhookSubscription(string topic, Uri uri) =>
+        _subscriptions.Add(ShopifyWebhookSubscription.TopicEnum(topic), uri);
+
+    /// <summary>Waits until no delivery is pending: retries scheduled, held-back or duplicate deliveries all done.</summary>
+    public async Task WhenDeliveriesSettledAsync()
+    {
+        while (true)
+        {
+            Task[] pending;
+            lock (_gate)
+            {
+                _background.RemoveAll(t => t.IsCompleted);
+                pending = [.. _background];
+            }
+
+            if (pending.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAll(pending);
+        }
+    }
+
     /// <summary>Raised after each successful inventorySetQuantities, once per quantity set (for latency measurement).</summary>
     public event Action<ShopifyInventoryChanged>? InventoryChanged;
 
@@ -66,17 +116,18 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var store = new ShopifyInventoryStore();
+        var subscriptions = new ShopifyWebhookSubscriptionStore(timeProvider);
         var bucket = new ShopifyCostBucket(options.ThrottleMaximumAvailable, options.ThrottleRestoreRate, timeProvider);
 
         // The endpoint is built before the simulator exists, so it reports back through this holder.
         ShopifySimulator? simulator = null;
         var endpoint = new ShopifyGraphQlEndpoint(
-            options, store, bucket, timeProvider,
+            options, store, bucket, subscriptions, timeProvider,
             () => Interlocked.Increment(ref simulator!._throttleViolations),
             changed => simulator!.RaiseInventoryChanged(changed));
         var (app, baseUrl) = await SimulatorHost.StartAsync(endpoint.HandleAsync, loggerFactory, ct);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ShopifySimulator>();
-        simulator = new ShopifySimulator(options, timeProvider, logger, store, app, baseUrl);
+        simulator = new ShopifySimulator(options, timeProvider, logger, store, subscriptions, app, baseUrl);
         return simulator;
     }
 
@@ -98,8 +149,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentOutOfRangeException.ThrowIfZero(lines.Count, nameof(lines));
         // Checked before any stock moves: an order nobody hears about would desynchronise the hub silently.
-        var address = Options.WebhookUrl
-            ?? throw new InvalidOperationException("Set ShopifySimulatorOptions.WebhookUrl before placing orders.");
+        var addresses = AddressesFor(OrdersCreateTopic);
 
         WebhookEvent webhookEvent;
         long orderId;
@@ -116,11 +166,11 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             orderId = _nextOrderId++;
             var order = BuildOrderPayload(orderId, _nextOrderNumber++, sold, now);
             _orders[orderId] = (JsonObject)order.DeepClone();
-            webhookEvent = new WebhookEvent(_ids.NextGuid().ToString(), OrdersCreateTopic, SimulatorJson.ToUtf8(order), now, address);
+            webhookEvent = new WebhookEvent(_ids.NextGuid().ToString(), OrdersCreateTopic, SimulatorJson.ToUtf8(order), now, addresses);
             _events.Add(webhookEvent.EventId, webhookEvent);
         }
 
-        var (webhookId, status) = await DeliverAsync(webhookEvent, ct);
+        var (webhookId, status) = await DispatchAsync(webhookEvent, ct);
         foreach (var (variant, _) in sold)
         {
             await SendLevelIfEnabledAsync(variant.InventoryItemId, variant.LocationId, ct);
@@ -131,7 +181,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
 
     /// <summary>
     /// Sends an earlier event again, as Shopify does on retries: same body, Event-Id and Triggered-At, new Webhook-Id,
-    /// to the address that was configured when the event fired.
+    /// to the addresses that were subscribed when the event fired. Returns the first address's answer.
     /// </summary>
     public async Task<HttpStatusCode> RedeliverAsync(string eventId, CancellationToken ct = default)
     {
@@ -144,7 +194,13 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             }
         }
 
-        var (_, status) = await DeliverAsync(webhookEvent, ct);
+        var status = (HttpStatusCode)0;
+        for (var i = 0; i < webhookEvent.Addresses.Count; i++)
+        {
+            var (_, answered) = await DeliverOnceAsync(webhookEvent, webhookEvent.Addresses[i], 0, ct);
+            status = i == 0 ? answered : status;
+        }
+
         return status;
     }
 
@@ -242,32 +298,165 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     public async Task<(string EventId, HttpStatusCode Status)> SendEventAsync(string topic, JsonObject payload, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        var address = Options.WebhookUrl ?? throw new InvalidOperationException("Set ShopifySimulatorOptions.WebhookUrl before sending webhooks.");
+        var addresses = AddressesFor(topic);
         WebhookEvent webhookEvent;
         lock (_gate)
         {
-            webhookEvent = new WebhookEvent(_ids.NextGuid().ToString(), topic, SimulatorJson.ToUtf8(payload), _timeProvider.GetUtcNow(), address);
+            webhookEvent = new WebhookEvent(_ids.NextGuid().ToString(), topic, SimulatorJson.ToUtf8(payload), _timeProvider.GetUtcNow(), addresses);
             _events.Add(webhookEvent.EventId, webhookEvent);
         }
 
-        var (_, status) = await DeliverAsync(webhookEvent, ct);
+        var (_, status) = await DispatchAsync(webhookEvent, ct);
         return (webhookEvent.EventId, status);
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Pending retries (hours apart in Shopify's schedule) and held-back deliveries end with the simulator.
+        await _stopping.CancelAsync();
         Task[] background;
         lock (_gate)
         {
             background = [.. _background];
         }
 
-        await Task.WhenAll(background);
+        try
+        {
+            await Task.WhenAll(background);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         _webhookClient.Dispose();
+        _stopping.Dispose();
         await _app.DisposeAsync();
     }
 
-    private async Task<(string WebhookId, HttpStatusCode Status)> DeliverAsync(WebhookEvent webhookEvent, CancellationToken ct)
+    /// <summary>Where an event of <paramref name="topic"/> goes: every subscription of that topic once the shop has
+    /// subscriptions (none of that topic: nowhere), otherwise the configured address.</summary>
+    private IReadOnlyList<Uri> AddressesFor(string topic) =>
+        _subscriptions.AddressesFor(topic)
+        ?? [Options.WebhookUrl ?? throw new InvalidOperationException("Set ShopifySimulatorOptions.WebhookUrl or create webhook subscriptions before sending webhooks.")];
+
+    private bool CanDeliver => Options.WebhookUrl is not null || _subscriptions.All.Count > 0;
+
+    /// <summary>Shopify's delivery of a new event to each subscribed address: at least once. A failed attempt (no 2xx
+    /// within the timeout) is retried on <see cref="ShopifySimulatorOptions.WebhookRetryDelays"/>; with the seeded
+    /// fault rates a delivery is held back so later events overtake it, or sent twice. Returns the first address's
+    /// first answer, or 0 when it was held back or not answered.</summary>
+    private async Task<(string WebhookId, HttpStatusCode Status)> DispatchAsync(WebhookEvent webhookEvent, CancellationToken ct)
+    {
+        var result = (WebhookId: string.Empty, Status: (HttpStatusCode)0);
+        for (var i = 0; i < webhookEvent.Addresses.Count; i++)
+        {
+            var address = webhookEvent.Addresses[i];
+            bool holdBack;
+            TimeSpan hold;
+            lock (_gate)
+            {
+                holdBack = Options.WebhookReorderRate > 0 && _faults.NextDouble() < Options.WebhookReorderRate;
+                hold = Options.WebhookReorderMaxDelay * _faults.NextDouble();
+            }
+
+            if (holdBack)
+            {
+                Background(async stop =>
+                {
+                    await Task.Delay(hold, _timeProvider, stop);
+                    await DeliverWithRetriesAsync(webhookEvent, address, stop);
+                });
+                continue;
+            }
+
+            var (webhookId, status) = await DeliverOnceAsync(webhookEvent, address, 0, ct);
+            if (i == 0)
+            {
+                result = (webhookId, status);
+            }
+
+            if (!IsSuccess(status))
+            {
+                Background(stop => RetryAsync(webhookEvent, address, stop));
+            }
+            else if (IsDuplicateDrawn())
+            {
+                Background(stop => DeliverOnceAsync(webhookEvent, address, 0, stop));
+            }
+        }
+
+        return result;
+    }
+
+    private async Task DeliverWithRetriesAsync(WebhookEvent webhookEvent, Uri address, CancellationToken stop)
+    {
+        var (_, status) = await DeliverOnceAsync(webhookEvent, address, 0, stop);
+        if (!IsSuccess(status))
+        {
+            await RetryAsync(webhookEvent, address, stop);
+        }
+        else if (IsDuplicateDrawn())
+        {
+            await DeliverOnceAsync(webhookEvent, address, 0, stop);
+        }
+    }
+
+    private async Task RetryAsync(WebhookEvent webhookEvent, Uri address, CancellationToken stop)
+    {
+        var delays = Options.WebhookRetryDelays;
+        for (var retry = 1; retry <= delays.Count; retry++)
+        {
+            await Task.Delay(delays[retry - 1], _timeProvider, stop);
+            var (_, status) = await DeliverOnceAsync(webhookEvent, address, retry, stop);
+            if (IsSuccess(status))
+            {
+                return;
+            }
+        }
+
+        _logger.LogWarning("Webhook {EventId} ({Topic}) to {Address} failed {Count} retries; Shopify gives up on it", webhookEvent.EventId, webhookEvent.Topic, address, delays.Count);
+    }
+
+    private bool IsDuplicateDrawn()
+    {
+        lock (_gate)
+        {
+            return Options.WebhookDuplicateRate > 0 && _faults.NextDouble() < Options.WebhookDuplicateRate;
+        }
+    }
+
+    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
+
+    private void Background(Func<CancellationToken, Task> work)
+    {
+        lock (_gate)
+        {
+            _background.RemoveAll(t => t.IsCompleted);
+            _background.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await work(_stopping.Token);
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                }
+            }));
+        }
+    }
+
+    private async Task<(string WebhookId, HttpStatusCode Status)> DeliverOnceAsync(WebhookEvent webhookEvent, Uri address, int attempt, CancellationToken ct)
+    {
+        var (webhookId, status) = await SendOnceAsync(webhookEvent, address, ct);
+        lock (_gate)
+        {
+            _deliveries.Add(new ShopifyWebhookDelivery(webhookEvent.EventId, webhookId, webhookEvent.Topic, address, attempt, status, _timeProvider.GetUtcNow()));
+        }
+
+        return (webhookId, status);
+    }
+
+    private async Task<(string WebhookId, HttpStatusCode Status)> SendOnceAsync(WebhookEvent webhookEvent, Uri address, CancellationToken ct)
     {
         string webhookId;
         lock (_gate)
@@ -275,7 +464,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             webhookId = _ids.NextGuid().ToString();
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, webhookEvent.Address)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = new ByteArrayContent(webhookEvent.Body),
         };
@@ -299,13 +488,13 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         }
         catch (HttpRequestException ex)
         {
-            _logger.LogWarning(ex, "Webhook {EventId} to {Address} was not answered", webhookEvent.EventId, webhookEvent.Address);
+            _logger.LogWarning(ex, "Webhook {EventId} to {Address} was not answered", webhookEvent.EventId, address);
             return (webhookId, 0);
         }
         catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
         {
             // HttpClient reports its own timeout as a cancellation; Shopify counts it as a failed delivery.
-            _logger.LogWarning(ex, "Webhook {EventId} to {Address} timed out", webhookEvent.EventId, webhookEvent.Address);
+            _logger.LogWarning(ex, "Webhook {EventId} to {Address} timed out", webhookEvent.EventId, address);
             return (webhookId, 0);
         }
     }
@@ -364,7 +553,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     }
 
     private Task SendLevelIfEnabledAsync(long inventoryItemId, long locationId, CancellationToken ct) =>
-        Options.SendInventoryLevelWebhooks && Options.WebhookUrl is not null
+        Options.SendInventoryLevelWebhooks && CanDeliver
             ? SendWebhookAsync("inventory_levels/update", LevelPayload(inventoryItemId, locationId, _store.GetAvailable(inventoryItemId, locationId)), ct)
             : Task.CompletedTask;
 
@@ -382,20 +571,16 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
 
     private void RaiseInventoryChanged(IReadOnlyList<ShopifyInventoryChanged> changed)
     {
-        if (Options.SendInventoryLevelWebhooks && Options.WebhookUrl is not null)
+        if (Options.SendInventoryLevelWebhooks && CanDeliver)
         {
             // Shopify reports the connector's own writes too; sent after the mutation's answer, not inside it.
-            lock (_gate)
+            Background(async stop =>
             {
-                _background.RemoveAll(t => t.IsCompleted);
-                _background.Add(Task.Run(async () =>
+                foreach (var change in changed)
                 {
-                    foreach (var change in changed)
-                    {
-                        await SendWebhookAsync("inventory_levels/update", LevelPayload(change.InventoryItemId, change.LocationId, change.Available));
-                    }
-                }));
-            }
+                    await SendWebhookAsync("inventory_levels/update", LevelPayload(change.InventoryItemId, change.LocationId, change.Available), stop);
+                }
+            });
         }
 
         var handler = InventoryChanged;
@@ -474,5 +659,6 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
 
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private sealed record WebhookEvent(string EventId, string Topic, byte[] Body, DateTimeOffset TriggeredAt, Uri Address);
+    /// <param name="Addresses">Fixed when the event fires: Shopify retries to the address subscribed then.</param>
+    private sealed record WebhookEvent(string EventId, string Topic, byte[] Body, DateTimeOffset TriggeredAt, IReadOnlyList<Uri> Addresses);
 }

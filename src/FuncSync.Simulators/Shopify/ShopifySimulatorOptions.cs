@@ -31,6 +31,23 @@ public sealed record ShopifySimulatorOptions
     /// the connector's own writes), as Shopify does. Off by default to keep tests that do not need it quiet.</summary>
     public bool SendInventoryLevelWebhooks { get; set; }
 
+    /// <summary>Shopify retries a failed delivery (no 2xx within the timeout) 8 times over 4 hours with exponential
+    /// backoff (changelog, 2024-09-10; the exact steps are not published: these double from about a minute and add
+    /// up to 4 hours). Tests compress it with a fake clock or shorter delays.</summary>
+    public IReadOnlyList<TimeSpan> WebhookRetryDelays { get; set; } = ShopifyRetrySchedule;
+
+    /// <summary>The 8 doubling delays that add up to 4 hours.</summary>
+    public static IReadOnlyList<TimeSpan> ShopifyRetrySchedule { get; } =
+        [.. Enumerable.Range(0, 8).Select(i => TimeSpan.FromSeconds(4 * 3600.0 * (1 << i) / 255))];
+
+    /// <summary>Share of successful deliveries sent once more (delivery is at-least-once), drawn from the seed.</summary>
+    public double WebhookDuplicateRate { get; set; }
+
+    /// <summary>Share of deliveries held back by up to <see cref="WebhookReorderMaxDelay"/>, so later events overtake them.</summary>
+    public double WebhookReorderRate { get; set; }
+
+    public TimeSpan WebhookReorderMaxDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Seeds order, line-item, event and delivery ids, so runs with the same seed send the same payloads.</summary>
     public int Seed { get; init; } = 1;
 }
