@@ -23,6 +23,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>What the receiver answers; a failing receiver makes the simulator retry.</summary>
+    public int StatusCode { get; set; } = StatusCodes.Status200OK;
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -37,7 +40,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             await context.Request.Body.CopyToAsync(buffer);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             receiver.Received.Enqueue(new ReceivedWebhook(buffer.ToArray(), headers));
-            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.StatusCode = receiver.StatusCode;
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

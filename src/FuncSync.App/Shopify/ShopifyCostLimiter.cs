@@ -11,7 +11,7 @@ namespace FuncSync.Shopify;
 /// <para>The mirror follows Shopify's own figures: every answer's <c>extensions.cost.throttleStatus</c> resets it
 /// (minus what is still in flight, which Shopify may not have charged when it answered), so other clients of the same
 /// bucket, refunds of unused cost and the real plan limits are all taken into account. Before the first answer it
-/// assumes a full bucket of ten seconds of the configured plan rate.</para></summary>
+/// assumes the configured plan rate and a bucket of ten seconds of it, and sends one request at a time.</para></summary>
 public sealed class ShopifyCostLimiter : RateLimiter
 {
     private readonly Lock _gate = new();
@@ -25,6 +25,9 @@ public sealed class ShopifyCostLimiter : RateLimiter
     private double _inFlight;
     private DateTimeOffset _at;
     private DateTimeOffset? _idleSince;
+
+    // Until Shopify has reported its bucket once, the assumed size may be wrong: one request at a time finds out.
+    private bool _calibrated;
 
     public ShopifyCostLimiter(TimeProvider time, IOptions<ShopifyOptions> options)
     {
@@ -93,6 +96,7 @@ public sealed class ShopifyCostLimiter : RateLimiter
             _restorePerSecond = Math.Max(restore.GetValue<double>(), 0.001);
             _available = Math.Min(_maximum, available.GetValue<double>()) - _inFlight;
             _at = _time.GetUtcNow();
+            _calibrated = true;
         }
 
         Release();
@@ -161,7 +165,7 @@ public sealed class ShopifyCostLimiter : RateLimiter
     }
 
     // A request costing more than the bucket can ever hold waits for a full bucket; Shopify decides what to do with it.
-    private bool CanPay(int cost) => _available >= Math.Min(cost, _maximum);
+    private bool CanPay(int cost) => (_calibrated || _inFlight == 0) && _available >= Math.Min(cost, _maximum);
 
     private Lease Grant(int cost)
     {
@@ -180,6 +184,12 @@ public sealed class ShopifyCostLimiter : RateLimiter
             {
                 _idleSince = _time.GetUtcNow();
             }
+        }
+
+        if (!_calibrated)
+        {
+            // The probe came back without figures (an error status): let the next one go.
+            Release();
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed partial class ShopifyGraphQlEndpoint(
     ShopifyWebhookSubscriptionStore subscriptions,
     TimeProvider timeProvider,
     Action onThrottled,
+    Action<string> onOperation,
     Action<IReadOnlyList<ShopifyInventoryChanged>> onChanged)
 {
     // Shopify prices a mutation at 10 points, an object at 1, a connection at 2 plus the objects it may return.
@@ -59,7 +60,7 @@ internal sealed partial class ShopifyGraphQlEndpoint(
 
         var query = queryValue.GetValue<string>();
         var variables = body["variables"] as JsonObject ?? [];
-        (int Requested, Func<(JsonObject Data, int Actual)> Run)? plan;
+        (string Name, int Requested, Func<(JsonObject Data, int Actual)> Run)? plan;
         try
         {
             plan = Plan(query, variables);
@@ -97,6 +98,7 @@ internal sealed partial class ShopifyGraphQlEndpoint(
             return;
         }
 
+        onOperation(operation.Name);
         try
         {
             var (data, actual) = operation.Run();
@@ -112,24 +114,24 @@ internal sealed partial class ShopifyGraphQlEndpoint(
     /// <summary>Recognises the operation and prices it the way Shopify's calculated cost does: a mutation 10 points,
     /// an object 1, a connection 2 plus the objects it may return (its <c>first</c>); the actual cost counts what it
     /// returned.</summary>
-    private (int Requested, Func<(JsonObject Data, int Actual)> Run)? Plan(string query, JsonObject variables)
+    private (string Name, int Requested, Func<(JsonObject Data, int Actual)> Run)? Plan(string query, JsonObject variables)
     {
         // The bulk reads of reconciliation and the mapping audit (nodes(ids:), productVariants); all their objects
         // are returned, so the actual cost is the requested one.
         if (ShopifyReadQueries.Recognise(query) is { } read)
         {
             var requested = read.RequestedCost(query, variables);
-            return (requested, () => (read.Execute(query, variables, store), requested));
+            return (read.Name, requested, () => (read.Execute(query, variables, store), requested));
         }
 
         if (SetQuantitiesField().IsMatch(query))
         {
-            return (MutationCost, () => (SetQuantities(query, variables), MutationCost));
+            return ("inventorySetQuantities", MutationCost, () => (SetQuantities(query, variables), MutationCost));
         }
 
         if (SubscriptionMutation().Match(query) is { Success: true } mutation)
         {
-            return (MutationCost, () => (SubscriptionChange(mutation.Groups["op"].Value, query, variables), MutationCost));
+            return ("webhookSubscription" + mutation.Groups["op"].Value, MutationCost, () => (SubscriptionChange(mutation.Groups["op"].Value, query, variables), MutationCost));
         }
 
         if (SubscriptionsField().Match(query) is { Success: true } list)
@@ -142,7 +144,7 @@ internal sealed partial class ShopifyGraphQlEndpoint(
                 return (data, ConnectionCost + returned);
             }
 
-            return (ConnectionCost + first, ListSubscriptions);
+            return ("webhookSubscriptions", ConnectionCost + first, ListSubscriptions);
         }
 
         if (InventoryItemField().IsMatch(query))
@@ -156,10 +158,10 @@ internal sealed partial class ShopifyGraphQlEndpoint(
                     return (data, ObjectCost + ConnectionCost + returned);
                 }
 
-                return (ObjectCost + ConnectionCost + first, ReadAllLevels);
+                return ("inventoryLevels", ObjectCost + ConnectionCost + first, ReadAllLevels);
             }
 
-            return (ReadCost, () => (Read(query, variables), ReadCost));
+            return ("inventoryItem", ReadCost, () => (Read(query, variables), ReadCost));
         }
 
         return null;
@@ -224,7 +226,7 @@ internal sealed partial class ShopifyGraphQlEndpoint(
     /// <summary>An argument's value as text: a literal (<c>name: 5</c>, <c>name: "x"</c>, <c>name: ENUM</c>) or a variable.</summary>
     private static string? ArgumentIn(string args, string name, JsonObject variables)
     {
-        var match = Regex.Match(args, $$"""{{name}}\s*:\s*(?:\$(?<var>\w+)|"(?<lit>[^"]*)"|(?<lit>[\w.-]+))""");
+        var match = Regex.Match(args, $$"""\b{{name}}\s*:\s*(?:\$(?<var>\w+)|"(?<lit>[^"]*)"|(?<lit>[\w.-]+))""");
         if (!match.Success)
         {
             return null;
@@ -248,22 +250,25 @@ internal sealed partial class ShopifyGraphQlEndpoint(
 
     private static JsonObject? ObjectIn(string args, string name, JsonObject variables)
     {
-        var match = Regex.Match(args, $$"""{{name}}\s*:\s*\$(?<var>\w+)""");
+        var match = Regex.Match(args, $$"""\b{{name}}\s*:\s*\$(?<var>\w+)""");
         return match.Success ? variables[match.Groups["var"].Value] as JsonObject : null;
     }
 
     private static HashSet<string>? TopicsIn(string args, JsonObject variables)
     {
-        var match = Regex.Match(args, """topics\s*:\s*(?:\$(?<var>\w+)|\[(?<lit>[^\]]*)\])""");
+        var match = Regex.Match(args, """\btopics\s*:\s*(?:\$(?<var>\w+)|\[(?<lit>[^\]]*)\])""");
         if (!match.Success)
         {
             return null;
         }
 
-        IEnumerable<string> topics = match.Groups["lit"].Success
-            ? match.Groups["lit"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : (variables[match.Groups["var"].Value] as JsonArray ?? []).Select(t => t!.GetValue<string>());
-        return [.. topics];
+        if (match.Groups["lit"].Success)
+        {
+            return [.. match.Groups["lit"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        // An unset variable leaves the list unfiltered.
+        return variables[match.Groups["var"].Value] is JsonArray topics ? [.. topics.Select(t => t!.GetValue<string>())] : null;
     }
 
     private JsonObject Read(string query, JsonObject variables)

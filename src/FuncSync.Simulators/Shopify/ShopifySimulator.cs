@@ -29,17 +29,23 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private readonly Dictionary<long, JsonObject> _orders = [];
     private readonly List<Task> _background = [];
     private readonly List<ShopifyWebhookDelivery> _deliveries = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _operations = new(StringComparer.Ordinal);
     private readonly ShopifyWebhookSubscriptionStore _subscriptions;
     private readonly CancellationTokenSource _stopping = new();
 
     // Delivery faults (duplicates, reordering) draw from their own seeded sequence, so turning them on does not
     // change the ids of the payloads.
     private readonly Random _faults;
+
+    // Delivery ids come from their own sequence too: retries and duplicates run in the background, and drawing
+    // them from the payload sequence would make order and event ids depend on timing.
+    private readonly SeededIds _deliveryIds;
     private long _nextRefundId = 900_000_001;
     private long _nextOrderId;
     private long _nextLineItemId;
     private int _nextOrderNumber = 1001;
     private int _throttleViolations;
+    private int _scheduledRetries;
 
     private ShopifySimulator(
         ShopifySimulatorOptions options, TimeProvider timeProvider, ILogger logger, ShopifyInventoryStore store,
@@ -47,6 +53,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     {
         _subscriptions = subscriptions;
         _faults = new Random(options.Seed ^ 0x5EED);
+        _deliveryIds = new SeededIds(options.Seed ^ 0xD311);
         Options = options;
         BaseUrl = baseUrl;
         _timeProvider = timeProvider;
@@ -67,6 +74,9 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     /// <summary>GraphQL requests refused with THROTTLED because the cost bucket could not pay.</summary>
     public int ThrottleViolations => Volatile.Read(ref _throttleViolations);
 
+    /// <summary>GraphQL operations served (charged and run), by root field, e.g. <c>inventorySetQuantities</c>.</summary>
+    public int OperationCount(string rootField) => _operations.GetValueOrDefault(rootField);
+
     /// <summary>The shop's webhook subscriptions, as the Admin API created them.</summary>
     public IReadOnlyList<ShopifyWebhookSubscription> WebhookSubscriptions => _subscriptions.All;
 
@@ -81,6 +91,9 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Retries scheduled so far (each waits on the simulator's clock).</summary>
+    public int ScheduledRetries => Volatile.Read(ref _scheduledRetries);
 
     /// <summary>Adds a subscription as an earlier install would have left it (e.g. pointing at an old address).</summary>
     public ShopifyWebhookSubscription AddWebhookSubscription(string topic, Uri uri) =>
@@ -124,6 +137,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         var endpoint = new ShopifyGraphQlEndpoint(
             options, store, bucket, subscriptions, timeProvider,
             () => Interlocked.Increment(ref simulator!._throttleViolations),
+            name => simulator!._operations.AddOrUpdate(name, 1, (_, n) => n + 1),
             changed => simulator!.RaiseInventoryChanged(changed));
         var (app, baseUrl) = await SimulatorHost.StartAsync(endpoint.HandleAsync, loggerFactory, ct);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ShopifySimulator>();
@@ -406,7 +420,11 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         var delays = Options.WebhookRetryDelays;
         for (var retry = 1; retry <= delays.Count; retry++)
         {
-            await Task.Delay(delays[retry - 1], _timeProvider, stop);
+            // The timer exists before the retry counts as scheduled, so a test that advances a fake clock on seeing
+            // it cannot miss it.
+            var wait = Task.Delay(delays[retry - 1], _timeProvider, stop);
+            Interlocked.Increment(ref _scheduledRetries);
+            await wait;
             var (_, status) = await DeliverOnceAsync(webhookEvent, address, retry, stop);
             if (IsSuccess(status))
             {
@@ -461,7 +479,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         string webhookId;
         lock (_gate)
         {
-            webhookId = _ids.NextGuid().ToString();
+            webhookId = _deliveryIds.NextGuid().ToString();
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, address)

@@ -52,9 +52,9 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
     public LedgerStore Ledger => App.Services.GetRequiredService<LedgerStore>();
 
-    public static async Task<FuncSyncTestApp> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null)
+    public static async Task<FuncSyncTestApp> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null)
     {
-        var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions(), TimeProvider.System);
+        var shopify = await ShopifySimulator.StartAsync(shopifyOptions ?? new ShopifySimulatorOptions(), TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(etsyOptions ?? new EtsySimulatorOptions(), TimeProvider.System);
         var configuration = SimulatedChannels.Settings(shopify, etsy);
         configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
