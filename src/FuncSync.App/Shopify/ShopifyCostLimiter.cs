@@ -8,9 +8,10 @@ namespace FuncSync.Shopify;
 /// pays its requested cost up front, points come back at the plan's restore rate (100/200/1000/2000 a second), and a
 /// request the bucket cannot pay is refused with THROTTLED. This limiter mirrors the bucket so that FuncSync's calls
 /// wait here instead: a permit is a cost point, granted first come first served once the mirror holds enough.
-/// <para>The mirror follows Shopify's own figures: every answer's <c>extensions.cost.throttleStatus</c> resets it
-/// (minus what is still in flight, which Shopify may not have charged when it answered), so other clients of the same
-/// bucket, refunds of unused cost and the real plan limits are all taken into account. Before the first answer it
+/// <para>The mirror follows Shopify's own figures: every answer's <c>extensions.cost.throttleStatus</c> lowers it
+/// to what Shopify reports (minus what is still in flight, which Shopify may not have charged when it answered), and
+/// the unused part of a request's cost comes back, so other clients of the same bucket, refunds and the real plan
+/// limits are all taken into account. Before the first answer it
 /// assumes the configured plan rate and a bucket of ten seconds of it, and sends one request at a time.</para></summary>
 public sealed class ShopifyCostLimiter : RateLimiter
 {
@@ -76,26 +77,36 @@ public sealed class ShopifyCostLimiter : RateLimiter
     /// <summary>Takes Shopify's figures from a response's <c>extensions.cost</c> as the truth.</summary>
     public void Observe(string operation, JsonNode? cost)
     {
-        if (cost?["requestedQueryCost"] is JsonValue requested && requested.TryGetValue<int>(out var points))
+        if (Number(cost?["requestedQueryCost"]) is { } requested)
         {
             lock (_gate)
             {
-                _requestedCosts[operation] = points;
+                _requestedCosts[operation] = (int)Math.Ceiling(requested);
             }
         }
 
         var status = cost?["throttleStatus"];
-        if (status?["currentlyAvailable"] is not JsonValue available || status["maximumAvailable"] is not JsonValue maximum || status["restoreRate"] is not JsonValue restore)
+        if (Number(status?["currentlyAvailable"]) is not { } available || Number(status?["maximumAvailable"]) is not { } maximum || Number(status?["restoreRate"]) is not { } restore)
         {
             return;
         }
 
         lock (_gate)
         {
-            _maximum = maximum.GetValue<double>();
-            _restorePerSecond = Math.Max(restore.GetValue<double>(), 0.001);
-            _available = Math.Min(_maximum, available.GetValue<double>()) - _inFlight;
-            _at = _time.GetUtcNow();
+            Refill();
+
+            // What the request was charged beyond its actual cost came back to Shopify's bucket.
+            if (Number(cost?["actualQueryCost"]) is { } actual && Number(cost?["requestedQueryCost"]) is { } charged && charged > actual)
+            {
+                _available += charged - actual;
+            }
+
+            // Shopify's figure may be older than the mirror (answers overtake each other) and may not include what
+            // is still on the wire, so it can only lower the mirror: other clients spending from the bucket, a
+            // smaller bucket than assumed, a THROTTLED refusal.
+            _maximum = maximum;
+            _restorePerSecond = Math.Max(restore, 0.001);
+            _available = Math.Min(Math.Min(_available, _maximum), available - _inFlight);
             _calibrated = true;
         }
 
@@ -163,6 +174,10 @@ public sealed class ShopifyCostLimiter : RateLimiter
 
         base.Dispose(disposing);
     }
+
+    private static double? Number(JsonNode? node) => node is JsonValue value
+        ? value.TryGetValue<double>(out var real) ? real : value.TryGetValue<int>(out var whole) ? whole : null
+        : null;
 
     // A request costing more than the bucket can ever hold waits for a full bucket; Shopify decides what to do with it.
     private bool CanPay(int cost) => (_calibrated || _inFlight == 0) && _available >= Math.Min(cost, _maximum);
