@@ -221,6 +221,68 @@ public sealed class ShopifyTopicTests(AzuriteFixture azurite)
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 3, Deadline, "the paid order is in the ledger");
     }
 
+    [Fact]
+    public async Task OrdersCreate_TriggeredAtHeader_KeptOnTheEventInHistory()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("TRIGGER-01", 4, 20);
+        await app.LoadAsync(item);
+        var body = $$"""{"id":81,"name":"#81","created_at":"2026-05-01T11:00:00Z","line_items":[{"id":82,"variant_id":{{item.ShopifyVariantId}},"quantity":1,"variant_inventory_management":"shopify"}]}""";
+
+        using var response = await PostAsync(app, "orders/create", body, triggeredAt: "2026-05-01T12:00:05.1234567Z");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 3, Deadline, "the sale is in the ledger");
+        var sale = (await app.Ledger.GetHistoryAsync(item.Sku, 10, null, CancellationToken.None)).Entries.First(e => e.Kind == Domain.Ledger.InventoryEventKind.Sale);
+        Assert.Equal(DateTimeOffset.Parse("2026-05-01T12:00:05.1234567Z", CultureInfo.InvariantCulture), sale.OccurredAt);
+    }
+
+    [Fact]
+    public async Task OrdersCreate_CustomAndUntrackedLines_SkippedTrackedLineApplied()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("CUSTOM-01", 4, 21);
+        await app.LoadAsync(item);
+        var body = $$"""{"id":91,"name":"#91","line_items":[{"id":92,"variant_id":null,"title":"Gift wrap","quantity":1},{"id":93,"variant_id":4199999999,"quantity":2,"variant_inventory_management":"not-managed"},{"id":94,"variant_id":{{item.ShopifyVariantId}},"quantity":1,"variant_inventory_management":"shopify"}]}""";
+
+        using var response = await PostAsync(app, "orders/create", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 3, Deadline, "the tracked line is in the ledger");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        Assert.Empty(await app.Storage.Table(app.Names.UnmappedTable).QueryAsync<TableEntity>().ToListAsync());
+    }
+
+    [Fact]
+    public async Task Deliveries_DuplicatedAndReordered_EachSaleAndCancellationOnce()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, shopifyOptions: new global::FuncSync.Simulators.Shopify.ShopifySimulatorOptions
+        {
+            Seed = 5,
+            WebhookDuplicateRate = 0.5,
+            WebhookReorderRate = 0.5,
+            WebhookReorderMaxDelay = TimeSpan.FromMilliseconds(300),
+        });
+        var item = new TestItem("UNRULY-01", 20, 22);
+        await app.LoadAsync(item);
+
+        var orders = new List<long>();
+        for (var i = 0; i < 8; i++)
+        {
+            orders.Add((await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]))!.OrderId);
+        }
+
+        await app.Shopify.CancelOrderAsync(orders[0]);
+        await app.Shopify.CancelOrderAsync(orders[1]);
+        await app.Shopify.WhenDeliveriesSettledAsync();
+
+        var delivered = app.Shopify.Deliveries;
+        Assert.True(delivered.Count > delivered.Select(d => d.EventId).Distinct().Count(), "some events were delivered twice");
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 14, Deadline, "8 sales less 2 cancellations are in the ledger");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        Assert.Equal(14, await app.AvailableAsync(item.Sku));
+    }
+
     private static Task WaitForShopifyPushRecordAsync(FuncSyncTestApp app, string sku)
     {
         var pushes = app.App.Services.GetRequiredService<PushStore>();
