@@ -4,9 +4,18 @@ using FuncSync.Bench;
 // the time from Shopify's webhook being accepted to Etsy's simulator receiving the new quantity.
 // Usage: dotnet run -c Release --project bench/FuncSync.Bench -- [--rates 10,50] [--seconds 20] [--etsy-qps 1000]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --ledger [events]   (ledger throughput vs raw transactions)
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
 if (args is ["--ledger", ..])
 {
     await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
+    return;
+}
+
+if (args is ["--shopify-throughput", ..])
+{
+    // Usage: -- --shopify-throughput [skus] [plan points per second]
+    var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await ShopifyThroughputBench.RunAsync(values.Length > 0 ? values[0] : 500, values.Length > 1 ? values[1] : 100);
     return;
 }
 
