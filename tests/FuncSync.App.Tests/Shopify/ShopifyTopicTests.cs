@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Azure.Data.Tables;
 using FuncSync.Alerts;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Domain;
