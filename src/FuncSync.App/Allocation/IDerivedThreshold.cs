@@ -25,8 +25,8 @@ public interface ISalesVelocity
 }
 
 /// <summary>Velocity x the worst lag among the SKU's channels: each channel's measured lag
-/// (<see cref="ILagMeasurements"/>), or until a sale there was measured the seller's stated one
-/// (<c>Allocation__Channels__Etsy__AssumedLag=00:15:00</c>). A channel with neither does not count;
+/// (<see cref="ILagMeasurements"/>) or the seller's stated one
+/// (<c>Allocation__Channels__Etsy__AssumedLag=00:15:00</c>), whichever is longer. A channel with neither does not count;
 /// with none known, nothing is derived.</summary>
 public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, ILagMeasurements lags, IOptions<AllocationOptions> options) : IDerivedThreshold
 {
@@ -43,11 +43,16 @@ public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, ILagMeasur
         TimeSpan? worst = null;
         foreach (var channel in mapping.Channels)
         {
-            var lag = await lags.WorstLagAsync(channel, cancellationToken)
-                ?? (options.Value.Channels.TryGetValue(channel, out var c) ? c.AssumedLag : null);
-            if (lag is { } known && (worst is null || known > worst))
+            // The seller's stated lag is a floor: a quiet hour of fast pushes must not talk the
+            // threshold below what the seller knows the channel can take on a bad day.
+            var measured = await lags.WorstLagAsync(channel, cancellationToken);
+            var assumed = options.Value.Channels.TryGetValue(channel, out var c) ? c.AssumedLag : null;
+            foreach (var known in new[] { measured, assumed })
             {
-                worst = known;
+                if (known is { } lag && (worst is null || lag > worst))
+                {
+                    worst = lag;
+                }
             }
         }
 
