@@ -1,5 +1,6 @@
 using FuncSync.Alerts;
 using FuncSync.Catalog;
+using FuncSync.Dashboard;
 using FuncSync.Etsy;
 using FuncSync.Forecasting;
 using FuncSync.Hosting;
@@ -118,6 +119,8 @@ public static class FuncSyncServices
         services.AddMonitoring(functions, configuration, names);
         services.AddForecasting(functions);
         services.AddFuncSyncTelemetry(configuration);
+        // The seller's dashboard, the SKU list and the mappings API.
+        services.AddDashboard(functions);
         return services;
     }
 
@@ -141,6 +144,9 @@ public static class FuncSyncServices
         app.MapAlerts();
         app.MapMonitoring();
         app.MapForecasting();
+
+        // The seller's dashboard, the SKU list and the mappings API.
+        app.MapDashboard();
         app.MapFunctionInvocations();
         return app;
     }

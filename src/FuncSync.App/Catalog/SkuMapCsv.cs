@@ -1,14 +1,33 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using FuncSync.Domain.Ledger;
 
 namespace FuncSync.Catalog;
 
 /// <summary>The SKU map as sellers keep it in a spreadsheet: one row per SKU, a column group per
-/// channel, an optional starting quantity.</summary>
+/// channel, an optional starting quantity. Extra columns (a price, notes) are left alone.</summary>
 public static class SkuMapCsv
 {
-    public static IReadOnlyList<SkuMapRow> Read(TextReader reader)
+    public const string Sku = "sku";
+    public const string Title = "title";
+    public const string Quantity = "quantity";
+    public const string ShopifyProductId = "shopify_product_id";
+    public const string ShopifyVariantId = "shopify_variant_id";
+    public const string ShopifyInventoryItemId = "shopify_inventory_item_id";
+    public const string ShopifyLocationId = "shopify_location_id";
+    public const string EtsyListingId = "etsy_listing_id";
+    public const string EtsySku = "etsy_sku";
+    public const string Components = "components";
+    public const string LeadTimeDays = "lead_time_days";
+    public const string LowStock = "low_stock";
+
+    /// <summary>The columns in the order an export writes them.</summary>
+    public static readonly IReadOnlyList<string> Columns =
+        [Sku, Title, Quantity, ShopifyProductId, ShopifyVariantId, ShopifyInventoryItemId, ShopifyLocationId, EtsyListingId, EtsySku, Components, LeadTimeDays, LowStock];
+
+    /// <summary>Reads a whole file, stopping at nothing: every bad row is reported.</summary>
+    public static SkuMapParse Parse(TextReader reader)
     {
         var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -17,85 +36,221 @@ public static class SkuMapCsv
         };
         using var csv = new CsvReader(reader, configuration);
         var rows = new List<SkuMapRow>();
-        csv.Read();
-        csv.ReadHeader();
-        while (csv.Read())
+        var errors = new List<SkuMapError>();
+        try
         {
-            var line = csv.Parser.Row;
-            var sku = csv.GetField("sku");
-            if (string.IsNullOrWhiteSpace(sku))
+            if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header || !header.Any(h => h.Trim().Equals(Sku, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new FormatException($"Row {line}: the sku column is empty.");
+                return new SkuMapParse([], [new SkuMapError(1, Sku, "The first row must be the header, with at least a sku column.")]);
             }
 
-            var variant = Long(csv, "shopify_variant_id", line);
-            var shopify = variant is { } v
-                ? new ShopifyListing(v, Long(csv, "shopify_inventory_item_id", line) ?? throw Missing("shopify_inventory_item_id", line), Long(csv, "shopify_location_id", line) ?? throw Missing("shopify_location_id", line), Long(csv, "shopify_product_id", line))
-                : null;
-            var etsy = Long(csv, "etsy_listing_id", line) is { } listing
-                ? new EtsyListing(listing, Optional(csv, "etsy_sku") ?? string.Empty)
-                : null;
-            var quantity = Long(csv, "quantity", line);
-            if (quantity is < 0 or > int.MaxValue)
+            while (csv.Read())
             {
-                throw new FormatException($"Row {line}: quantity must be zero or more.");
-            }
-
-            IReadOnlyList<Domain.Ledger.Component>? components = null;
-            if (Optional(csv, "components") is { } parts)
-            {
-                try
+                var line = csv.Parser.Row;
+                if (SkuMapRowReader.Read(column => csv.TryGetField<string>(column, out var value) ? value : null, line, errors) is { } row)
                 {
-                    components = ComponentList.Parse(parts);
-                    Domain.Ledger.Composition.Validate(sku, components);
-                }
-                catch (Exception ex) when (ex is FormatException or Domain.Ledger.StockRuleException)
-                {
-                    throw new FormatException($"Row {line}: components: {ex.Message}", ex);
-                }
-
-                if (quantity is not null)
-                {
-                    throw new FormatException($"Row {line}: {sku} is made of components, so its quantity is derived; leave quantity empty.");
+                    rows.Add(row);
                 }
             }
-
-            var leadTime = Long(csv, "lead_time_days", line);
-            var lowStock = Long(csv, "low_stock", line);
-            if (leadTime is < 0 or > 3650 || lowStock is < 0 or > int.MaxValue)
-            {
-                throw new FormatException($"Row {line}: lead_time_days (up to 3650) and low_stock must be zero or more.");
-            }
-
-            var mapping = new SkuMapping(sku, Optional(csv, "title") ?? string.Empty, shopify, etsy, components)
-            {
-                LeadTimeDays = (int?)leadTime,
-                LowStock = (int?)lowStock,
-            };
-            rows.Add(new SkuMapRow(mapping, (int?)quantity));
+        }
+        catch (CsvHelperException ex)
+        {
+            // A broken quote makes the rest of the file unreadable: report where it happened.
+            errors.Add(new SkuMapError(csv.Parser.Row, null, $"The file is not valid CSV here: {ex.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal)}."));
         }
 
-        return rows;
+        CheckUnique(rows, errors);
+        return new SkuMapParse(rows, errors.OrderBy(e => e.Line).ToList());
     }
 
-    private static string? Optional(CsvReader csv, string column) =>
-        csv.TryGetField<string>(column, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
-
-    private static long? Long(CsvReader csv, string column, int line)
+    /// <summary>Reads a file whose every row must be good (the demo's own catalog).</summary>
+    public static IReadOnlyList<SkuMapRow> Read(TextReader reader)
     {
-        var text = Optional(csv, column);
-        if (text is null)
+        var parsed = Parse(reader);
+        return parsed.Errors.Count == 0 ? parsed.Rows : throw new FormatException(parsed.Errors[0].ToString());
+    }
+
+    /// <summary>Writes the map with <see cref="Columns"/>. The quantity column is left empty: importing an
+    /// export again must never set stock back to what it was when the file was written.</summary>
+    public static void Write(TextWriter writer, IEnumerable<SkuMapping> mappings)
+    {
+        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        foreach (var column in Columns)
         {
+            csv.WriteField(column);
+        }
+
+        csv.NextRecord();
+        foreach (var mapping in mappings)
+        {
+            foreach (var value in SkuMapRowReader.Fields(mapping))
+            {
+                csv.WriteField(value);
+            }
+
+            csv.NextRecord();
+        }
+    }
+
+    // A SKU twice, or one listing under two SKUs, would leave the map depending on row order.
+    private static void CheckUnique(List<SkuMapRow> rows, List<SkuMapError> errors)
+    {
+        var skus = new HashSet<string>(StringComparer.Ordinal);
+        var listings = new Dictionary<Ledger.ListingRef, string>();
+        var bad = new List<SkuMapRow>();
+        foreach (var row in rows)
+        {
+            if (!skus.Add(row.Mapping.Sku))
+            {
+                errors.Add(new SkuMapError(row.Line, Sku, $"{row.Mapping.Sku} appears on an earlier row too."));
+                bad.Add(row);
+                continue;
+            }
+
+            foreach (var listing in row.Mapping.Listings)
+            {
+                if (!listings.TryAdd(listing, row.Mapping.Sku))
+                {
+                    var column = listing.Channel == Domain.Channel.Shopify ? ShopifyVariantId : EtsyListingId;
+                    errors.Add(new SkuMapError(row.Line, column, $"{listing.Channel} listing {listing.Key} is already mapped to {listings[listing]} on an earlier row."));
+                    bad.Add(row);
+                }
+            }
+        }
+
+        rows.RemoveAll(bad.Contains);
+    }
+}
+
+/// <summary>One SKU map row, from a CSV line or from the fields of an edit, checked the same way.</summary>
+public static class SkuMapRowReader
+{
+    /// <param name="field">A column's text, or null when the column is absent or empty.</param>
+    /// <returns>The row, or null when it is bad; then its errors are in <paramref name="errors"/>.</returns>
+    public static SkuMapRow? Read(Func<string, string?> field, int line, List<SkuMapError> errors)
+    {
+        var before = errors.Count;
+        string? Text(string column) => field(column) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        void Error(string? column, string message) => errors.Add(new SkuMapError(line, column, message));
+        long? Number(string column)
+        {
+            if (Text(column) is not { } text)
+            {
+                return null;
+            }
+
+            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            Error(column, $"{column} '{text}' is not a whole number.");
             return null;
         }
 
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new FormatException($"Row {line}: {column} '{text}' is not a whole number.");
+        var sku = Text(SkuMapCsv.Sku);
+        if (sku is null)
+        {
+            Error(SkuMapCsv.Sku, "the sku column is empty.");
+        }
+        else if (sku.Length > 200)
+        {
+            Error(SkuMapCsv.Sku, "the sku is longer than 200 characters.");
+        }
+
+        var variant = Number(SkuMapCsv.ShopifyVariantId);
+        var item = Number(SkuMapCsv.ShopifyInventoryItemId);
+        var location = Number(SkuMapCsv.ShopifyLocationId);
+        var product = Number(SkuMapCsv.ShopifyProductId);
+        ShopifyListing? shopify = null;
+        if (variant is { } v)
+        {
+            if (item is null && Text(SkuMapCsv.ShopifyInventoryItemId) is null)
+            {
+                Error(SkuMapCsv.ShopifyInventoryItemId, $"{SkuMapCsv.ShopifyInventoryItemId} is required when {SkuMapCsv.ShopifyVariantId} is set.");
+            }
+
+            if (location is null && Text(SkuMapCsv.ShopifyLocationId) is null)
+            {
+                Error(SkuMapCsv.ShopifyLocationId, $"{SkuMapCsv.ShopifyLocationId} is required when {SkuMapCsv.ShopifyVariantId} is set.");
+            }
+
+            shopify = item is { } i && location is { } l ? new ShopifyListing(v, i, l, product) : null;
+        }
+
+        var etsy = Number(SkuMapCsv.EtsyListingId) is { } listing ? new EtsyListing(listing, Text(SkuMapCsv.EtsySku) ?? string.Empty) : null;
+        var quantity = Number(SkuMapCsv.Quantity);
+        if (quantity is < 0 or > StockRules.MaxQuantityPerEvent)
+        {
+            Error(SkuMapCsv.Quantity, $"quantity must be between 0 and {StockRules.MaxQuantityPerEvent}.");
+        }
+
+        IReadOnlyList<Component>? components = null;
+        if (Text(SkuMapCsv.Components) is { } parts)
+        {
+            try
+            {
+                components = ComponentList.Parse(parts);
+                Composition.Validate(sku ?? string.Empty, components);
+            }
+            catch (Exception ex) when (ex is FormatException or StockRuleException)
+            {
+                Error(SkuMapCsv.Components, $"components: {ex.Message}");
+            }
+
+            if (quantity is not null)
+            {
+                Error(SkuMapCsv.Quantity, $"{sku} is made of components, so its quantity is derived; leave quantity empty.");
+            }
+        }
+
+        var leadTime = Number(SkuMapCsv.LeadTimeDays);
+        if (leadTime is < 0 or > 3650)
+        {
+            Error(SkuMapCsv.LeadTimeDays, "lead_time_days must be between 0 and 3650.");
+        }
+
+        var lowStock = Number(SkuMapCsv.LowStock);
+        if (lowStock is < 0 or > int.MaxValue)
+        {
+            Error(SkuMapCsv.LowStock, "low_stock must be zero or more.");
+        }
+
+        return errors.Count > before
+            ? null
+            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, shopify, etsy, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock }, (int?)quantity) { Line = line };
     }
 
-    private static FormatException Missing(string column, int line) => new($"Row {line}: {column} is required when shopify_variant_id is set.");
+    /// <summary>A mapping's values in <see cref="SkuMapCsv.Columns"/> order (quantity empty).</summary>
+    public static IEnumerable<string> Fields(SkuMapping mapping)
+    {
+        static string Id(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        yield return mapping.Sku;
+        yield return mapping.Title;
+        yield return string.Empty;
+        yield return Id(mapping.Shopify?.ProductId);
+        yield return Id(mapping.Shopify?.VariantId);
+        yield return Id(mapping.Shopify?.InventoryItemId);
+        yield return Id(mapping.Shopify?.LocationId);
+        yield return Id(mapping.Etsy?.ListingId);
+        yield return mapping.Etsy?.Sku ?? string.Empty;
+        yield return mapping.IsComposed ? ComponentList.Format(mapping.Parts) : string.Empty;
+        yield return Id(mapping.LeadTimeDays);
+        yield return Id(mapping.LowStock);
+    }
 }
 
 /// <param name="Quantity">The starting quantity, when the seller gives one.</param>
-public sealed record SkuMapRow(SkuMapping Mapping, int? Quantity);
+public sealed record SkuMapRow(SkuMapping Mapping, int? Quantity)
+{
+    /// <summary>Where the row was in its file (the header is line 1).</summary>
+    public int Line { get; init; }
+}
+
+/// <summary>What is wrong with one row: its line (header = 1), the column when one is to blame, and why.</summary>
+public sealed record SkuMapError(int Line, string? Column, string Message)
+{
+    public override string ToString() => $"Row {Line}: {Message}";
+}
+
+public sealed record SkuMapParse(IReadOnlyList<SkuMapRow> Rows, IReadOnlyList<SkuMapError> Errors);

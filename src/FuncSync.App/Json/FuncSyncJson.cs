@@ -35,6 +35,11 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(RedriveResult))]
 [JsonSerializable(typeof(SkuForecast))]
+[JsonSerializable(typeof(SkuList))]
+[JsonSerializable(typeof(Mappings.MappingList))]
+[JsonSerializable(typeof(Mappings.MappingView))]
+[JsonSerializable(typeof(Mappings.ImportRejected))]
+[JsonSerializable(typeof(Mappings.ImportAccepted))]
 internal sealed partial class FuncSyncJson : JsonSerializerContext;
 
 /// <summary>The body of every 4xx/5xx answer: one sentence a person can act on.</summary>

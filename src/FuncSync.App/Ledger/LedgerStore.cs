@@ -98,23 +98,19 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
     public async Task<StockRow> GetStockAsync(string sku, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, StockKey(sku), cancellationToken: cancellationToken);
-        if (!row.HasValue)
-        {
-            return new StockRow(sku, default, 0, null, default);
-        }
-
-        var entity = row.Value!;
-        return new StockRow(
-            sku,
-            new StockLevel(entity.GetInt32("Available") ?? 0, entity.GetInt32("PendingInspection") ?? 0),
-            entity.GetInt64("Version") ?? 0,
-            entity.GetDateTimeOffset("UpdatedAt"),
-            entity.ETag)
-        {
-            Sales = new DecayedSales(entity.GetDouble("SalesScore") ?? 0, entity.GetDateTimeOffset("SalesAt"), entity.GetDateTimeOffset("SalesSince")),
-            Sold = SoldCounters.Read(entity),
-        };
+        return row.HasValue ? ToStockRow(sku, row.Value!) : NoStock(sku);
     }
+
+    private static StockRow ToStockRow(string sku, TableEntity entity) => new(
+        sku,
+        new StockLevel(entity.GetInt32("Available") ?? 0, entity.GetInt32("PendingInspection") ?? 0),
+        entity.GetInt64("Version") ?? 0,
+        entity.GetDateTimeOffset("UpdatedAt"),
+        entity.ETag)
+    {
+        Sales = new DecayedSales(entity.GetDouble("SalesScore") ?? 0, entity.GetDateTimeOffset("SalesAt"), entity.GetDateTimeOffset("SalesSince")),
+        Sold = SoldCounters.Read(entity),
+    };
 
     /// <summary>What a SKU can sell now: its own stock row, or for a composed SKU the quantity its parts
     /// allow. The version grows with every change that can move the figure (for a composed SKU, the sum
@@ -124,21 +120,56 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         if (!mapping.IsComposed)
         {
             var row = await GetStockAsync(mapping.Sku, cancellationToken);
-            return new SkuAvailability(row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold };
+            return Availability(mapping, _ => row);
         }
 
         // The sold counters first: a sale counted after the parts were read shows as unseen, never the reverse.
         var counters = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, TableKeys.Join(SoldPrefix, mapping.Sku), cancellationToken: cancellationToken);
         var parts = await Task.WhenAll(mapping.Parts.Select(c => c.Sku).Distinct(StringComparer.Ordinal).Select(sku => GetStockAsync(sku, cancellationToken)));
         var bySku = parts.ToDictionary(p => p.Sku, StringComparer.Ordinal);
-        return new SkuAvailability(
-            Composition.Available(mapping.Parts, sku => bySku[sku].Level.Available),
-            parts.Sum(p => p.Version),
-            parts.Max(p => p.UpdatedAt))
+        return Availability(mapping, sku => bySku[sku]) with
         {
             Sold = counters.HasValue ? SoldCounters.Read(counters.Value!) : SoldCounters.None,
         };
     }
+
+    /// <summary>What <paramref name="mapping"/> can sell, from stock rows already read (one point read per
+    /// SKU above, one partition query for a list).</summary>
+    public static SkuAvailability Availability(SkuMapping mapping, Func<string, StockRow> stockOf)
+    {
+        if (!mapping.IsComposed)
+        {
+            var row = stockOf(mapping.Sku);
+            return new SkuAvailability(row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold };
+        }
+
+        // A composed SKU's sold counters sit on a row of their own, which GetAvailabilityAsync reads;
+        // a list shows availability only.
+        var parts = mapping.Parts.Select(c => c.Sku).Distinct(StringComparer.Ordinal).Select(stockOf).ToList();
+        var bySku = parts.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        return new SkuAvailability(
+            Composition.Available(mapping.Parts, sku => bySku[sku].Level.Available),
+            parts.Sum(p => p.Version),
+            parts.Max(p => p.UpdatedAt));
+    }
+
+    /// <summary>Every stock row of the shop, in one range query of its partition.</summary>
+    public async Task<IReadOnlyDictionary<string, StockRow>> ListStockAsync(CancellationToken cancellationToken)
+    {
+        var from = StockPrefix + TableKeys.Separator;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(from)}");
+        var rows = new Dictionary<string, StockRow>(StringComparer.Ordinal);
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var row = ToStockRow(entity.GetString("Sku"), entity);
+            rows[row.Sku] = row;
+        }
+
+        return rows;
+    }
+
+    /// <summary>A SKU nobody has counted or sold yet: no stock row, zero.</summary>
+    public static StockRow NoStock(string sku) => new(sku, default, 0, null, default);
 
     /// <summary>A stock row's changes, newest first, a page at a time.</summary>
     public async Task<HistoryPage> GetHistoryAsync(string sku, int pageSize, string? continuation, CancellationToken cancellationToken)

@@ -30,6 +30,18 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
         return records;
     }
 
+    /// <summary>Every push record of the shop, in one query of its partition.</summary>
+    public async Task<IReadOnlyList<PushRecord>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        var records = new List<PushRecord>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key}"), cancellationToken: cancellationToken))
+        {
+            records.Add(FromEntity(row));
+        }
+
+        return records;
+    }
+
     /// <summary>Records a push, conditional on the record read before it (<see cref="PushRecord.ETag"/>;
     /// default for "there was none").</summary>
     /// <returns>False when another push of the same listing recorded first: its write and ours raced,

@@ -1,0 +1,50 @@
+using FuncSync.Hosting;
+using FuncSync.Hosting.Functions;
+using FuncSync.Hosting.Storage;
+using FuncSync.Json;
+using FuncSync.Mappings;
+using FuncSync.Skus;
+using FuncSync.Storage;
+
+namespace FuncSync.Dashboard;
+
+/// <summary>The seller's dashboard and the endpoints it and the command line read: the SKU list and the
+/// mappings API. The pages load without a key; every data call they make needs the admin key.</summary>
+public static class DashboardServices
+{
+    public const string AssetsName = "Dashboard";
+    public const string AssetsRoute = "dashboard/{*path}";
+
+    public static IServiceCollection AddDashboard(this IServiceCollection services, FunctionsBuilder functions)
+    {
+        services.AddSingleton(sp => new DriftAlerts(
+            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<StorageNames>().AlertsTable), sp.GetRequiredService<ShopPartition>()));
+        services.AddSingleton<MappingFunctions>();
+        services.AddSingleton<DashboardAssets>();
+        functions
+            .AddHttpFunction(SkuStatusFunction.ListName, SkuStatusFunction.ListRoute, ["get"], FunctionAuthLevel.Function)
+            .AddHttpFunction(MappingFunctions.ListName, MappingFunctions.ListRoute, ["get"], FunctionAuthLevel.Function)
+            .AddHttpFunction(MappingFunctions.ImportName, MappingFunctions.CsvRoute, ["get", "put"], FunctionAuthLevel.Function)
+            .AddHttpFunction(MappingFunctions.EditName, MappingFunctions.EditRoute, ["put"], FunctionAuthLevel.Function)
+            .AddHttpFunction(AssetsName, AssetsRoute, ["get"], FunctionAuthLevel.Anonymous);
+        return services;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.MapGet("/api/" + AssetsRoute, (string? path, HttpContext context, DashboardAssets assets) => assets.Serve(path, context));
+
+        // Outside the Functions host a short address is handy; under it, only /api/... reaches FuncSync.
+        app.MapGet("/dashboard", () => Results.Redirect("/api/dashboard/"));
+
+        var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapGet(SkuStatusFunction.ListRoute, async (SkuStatusFunction function, CancellationToken ct) =>
+            Results.Json(await function.ListAsync(ct), FuncSyncJson.Default.SkuList));
+        admin.MapGet(MappingFunctions.ListRoute, async (MappingFunctions functions, CancellationToken ct) =>
+            Results.Json(await functions.ListAsync(ct), FuncSyncJson.Default.MappingList));
+        admin.MapGet(MappingFunctions.CsvRoute, (MappingFunctions functions, CancellationToken ct) => functions.ExportAsync(ct));
+        admin.MapPut(MappingFunctions.CsvRoute, (HttpRequest request, MappingFunctions functions, CancellationToken ct) => functions.ImportAsync(request, ct));
+        admin.MapPut(MappingFunctions.EditRoute, (string sku, HttpRequest request, MappingFunctions functions, CancellationToken ct) => functions.EditAsync(sku, request, ct));
+        return app;
+    }
+}

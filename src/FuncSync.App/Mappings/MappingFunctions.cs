@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FuncSync.Catalog;
+using FuncSync.Json;
+using FuncSync.Skus;
+
+namespace FuncSync.Mappings;
+
+/// <summary>The SKU map over HTTP, for the dashboard and the command line: read it as JSON or as the CSV a
+/// seller keeps in a spreadsheet, import a CSV, edit one SKU. An import is all-or-nothing at validation:
+/// one bad row and nothing is written, and every bad row is reported with its line and column.</summary>
+public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
+{
+    public const string ListName = "ListMappings";
+    public const string ListRoute = "mappings";
+    public const string ExportName = "ExportMappings";
+    public const string ImportName = "ImportMappings";
+    public const string CsvRoute = "mappings.csv";
+    public const string EditName = "EditMapping";
+    public const string EditRoute = "mappings/{sku}";
+
+    /// <summary>A few thousand SKUs fit easily; a bigger body is a wrong file.</summary>
+    public const int MaxCsvBytes = 4 * 1024 * 1024;
+
+    public async Task<MappingList> ListAsync(CancellationToken cancellationToken)
+    {
+        var mappings = new List<MappingView>();
+        await foreach (var mapping in map.ListAsync(cancellationToken))
+        {
+            mappings.Add(MappingView.From(mapping));
+        }
+
+        return new MappingList(mappings);
+    }
+
+    public async Task<IResult> ExportAsync(CancellationToken cancellationToken)
+    {
+        var mappings = new List<SkuMapping>();
+        await foreach (var mapping in map.ListAsync(cancellationToken))
+        {
+            mappings.Add(mapping);
+        }
+
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        SkuMapCsv.Write(text, mappings.OrderBy(m => m.Sku, StringComparer.Ordinal));
+        return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", "skumap.csv");
+    }
+
+    public async Task<IResult> ImportAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxCsvBytes)
+        {
+            return Problem($"The file is larger than {MaxCsvBytes / (1024 * 1024)} MiB.");
+        }
+
+        var bytes = await Webhooks.RawBody.ReadAsync(request, MaxCsvBytes, cancellationToken);
+        if (bytes is null || bytes.Length > MaxCsvBytes)
+        {
+            return Problem($"The file is larger than {MaxCsvBytes / (1024 * 1024)} MiB.");
+        }
+
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var parsed = SkuMapCsv.Parse(reader);
+        if (parsed.Errors.Count > 0)
+        {
+            return Results.Json(new ImportRejected(parsed.Errors), FuncSyncJson.Default.ImportRejected, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // The same Idempotency-Key imported twice counts its quantities once.
+        var importId = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 100 } key ? key : Guid.NewGuid().ToString("N");
+        await importer.ImportAsync(parsed.Rows, importId, "csv", cancellationToken);
+        return Results.Json(new ImportAccepted(importId, parsed.Rows.Count, parsed.Rows.Count(r => r.Quantity is not null)), FuncSyncJson.Default.ImportAccepted);
+    }
+
+    public async Task<IResult> EditAsync(string sku, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (body, error) = await AdminRequests.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return Problem(error);
+        }
+
+        if (body.TryGetProperty("sku", out var named) && named.ValueKind == JsonValueKind.String && named.GetString() != sku)
+        {
+            return Problem($"The body names SKU {named.GetString()}, the address {sku}; a SKU is renamed by mapping the new one.");
+        }
+
+        if (body.TryGetProperty("quantity", out _))
+        {
+            return Problem("An edit changes the mapping only; count stock with PUT /api/skus/{sku}/count.");
+        }
+
+        var errors = new List<SkuMapError>();
+        var row = SkuMapRowReader.Read(column => column == SkuMapCsv.Sku ? sku : Field(body, column), 1, errors);
+        if (row is null)
+        {
+            return Results.Json(new ImportRejected(errors), FuncSyncJson.Default.ImportRejected, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        await importer.ImportAsync([row], Guid.NewGuid().ToString("N"), "edit", cancellationToken);
+        return Results.Json(MappingView.From((await map.GetAsync(sku, cancellationToken))!), FuncSyncJson.Default.MappingView);
+    }
+
+    /// <summary>An edit's fields are the CSV's columns in camelCase (<c>shopify_variant_id</c> → <c>shopifyVariantId</c>),
+    /// as numbers or strings.</summary>
+    private static string? Field(JsonElement body, string column)
+    {
+        var name = MappingView.JsonName(column);
+        return body.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                JsonValueKind.Null => null,
+                _ => value.GetRawText(),
+            }
+            : null;
+    }
+
+    private static IResult Problem(string error) =>
+        Results.Json(new ProblemBody(error), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status400BadRequest);
+}
+
+/// <summary>One SKU map row as JSON: the CSV's columns in camelCase, plus which composed SKUs use this one.</summary>
+public sealed record MappingView(
+    string Sku,
+    string Title,
+    long? ShopifyProductId,
+    long? ShopifyVariantId,
+    long? ShopifyInventoryItemId,
+    long? ShopifyLocationId,
+    long? EtsyListingId,
+    string? EtsySku,
+    string Components,
+    IReadOnlyList<string> UsedBy)
+{
+    public static MappingView From(SkuMapping mapping) => new(
+        mapping.Sku,
+        mapping.Title,
+        mapping.Shopify?.ProductId,
+        mapping.Shopify?.VariantId,
+        mapping.Shopify?.InventoryItemId,
+        mapping.Shopify?.LocationId,
+        mapping.Etsy?.ListingId,
+        mapping.Etsy?.Sku,
+        mapping.IsComposed ? ComponentList.Format(mapping.Parts) : string.Empty,
+        mapping.UsedBy);
+
+    public static string JsonName(string column)
+    {
+        var words = column.Split('_');
+        return words[0] + string.Concat(words.Skip(1).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+    }
+}
+
+public sealed record MappingList(IReadOnlyList<MappingView> Mappings);
+
+/// <summary>A rejected import or edit: nothing was written.</summary>
+public sealed record ImportRejected(IReadOnlyList<SkuMapError> Errors);
+
+/// <param name="Counted">Rows with a quantity, each a count event on its way to the ledger.</param>
+public sealed record ImportAccepted(string ImportId, int Imported, int Counted);
