@@ -21,11 +21,13 @@ public static class DashboardServices
             sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<StorageNames>().AlertsTable), sp.GetRequiredService<ShopPartition>()));
         services.AddSingleton<MappingFunctions>();
         services.AddSingleton<DashboardAssets>();
+        services.AddSingleton<ChannelConnectionsFunction>();
         functions
             .AddHttpFunction(SkuStatusFunction.ListName, SkuStatusFunction.ListRoute, ["get"], FunctionAuthLevel.Function)
             .AddHttpFunction(MappingFunctions.ListName, MappingFunctions.ListRoute, ["get"], FunctionAuthLevel.Function)
             .AddHttpFunction(MappingFunctions.ImportName, MappingFunctions.CsvRoute, ["get", "put"], FunctionAuthLevel.Function)
             .AddHttpFunction(MappingFunctions.EditName, MappingFunctions.EditRoute, ["put"], FunctionAuthLevel.Function)
+            .AddHttpFunction(ChannelConnectionsFunction.Name, ChannelConnectionsFunction.Route, ["get"], FunctionAuthLevel.Function)
             .AddHttpFunction(AssetsName, AssetsRoute, ["get"], FunctionAuthLevel.Anonymous);
         return services;
     }
@@ -40,6 +42,8 @@ public static class DashboardServices
         var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
         admin.MapGet(SkuStatusFunction.ListRoute, async (SkuStatusFunction function, CancellationToken ct) =>
             Results.Json(await function.ListAsync(ct), FuncSyncJson.Default.SkuList));
+        admin.MapGet(ChannelConnectionsFunction.Route, async (ChannelConnectionsFunction function, CancellationToken ct) =>
+            Results.Json(await function.GetAsync(ct), FuncSyncJson.Default.ChannelConnections));
         admin.MapGet(MappingFunctions.ListRoute, async (MappingFunctions functions, CancellationToken ct) =>
             Results.Json(await functions.ListAsync(ct), FuncSyncJson.Default.MappingList));
         admin.MapGet(MappingFunctions.CsvRoute, (MappingFunctions functions, CancellationToken ct) => functions.ExportAsync(ct));

@@ -43,7 +43,11 @@ public sealed class EtsyOAuthFunctions(
             ["code_challenge"] = Challenge(verifier),
             ["code_challenge_method"] = "S256",
         });
-        return Results.Redirect(url);
+
+        // A page calling with its admin key cannot follow a redirect to another site and read it, so it asks for the address.
+        return request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            ? Results.Json(new EtsyAuthorizeUrl(new Uri(url)), Json.FuncSyncJson.Default.EtsyAuthorizeUrl)
+            : Results.Redirect(url);
     }
 
     public async Task<IResult> CallbackAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -92,3 +96,6 @@ public sealed class EtsyOAuthFunctions(
 
     private static string Base64Url(byte[] bytes) => WebEncoders.Base64UrlEncode(bytes);
 }
+
+/// <summary>Answer of <c>GET /api/etsy/oauth/start</c> asked for JSON: where to send the seller.</summary>
+public sealed record EtsyAuthorizeUrl(Uri AuthorizeUrl);

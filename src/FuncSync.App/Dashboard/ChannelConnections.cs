@@ -1,0 +1,30 @@
+using FuncSync.Etsy;
+using FuncSync.Shopify;
+using Microsoft.Extensions.Options;
+
+namespace FuncSync.Dashboard;
+
+/// <summary>Answer of <c>GET /api/channels</c>: how each channel is connected. Says whether secrets are set, never what they are.</summary>
+public sealed record ChannelConnections(ShopifyConnection Shopify, EtsyConnectionState Etsy);
+
+public sealed record ShopifyConnection(string ShopDomain, string ApiVersion, bool AccessTokenConfigured, bool WebhookSecretConfigured);
+
+/// <param name="Connected">A shop was connected through OAuth and its tokens are stored.</param>
+/// <param name="OAuthConfigured">A redirect URI is set, so the dashboard can offer to connect.</param>
+public sealed record EtsyConnectionState(long ShopId, bool Connected, DateTimeOffset? TokenExpiresAt, bool StaticTokenConfigured, bool OAuthConfigured);
+
+public sealed class ChannelConnectionsFunction(IOptions<ShopifyOptions> shopify, IOptions<EtsyOptions> etsy, EtsyConnectionStore connections)
+{
+    public const string Name = "ChannelConnections";
+    public const string Route = "channels";
+
+    public async Task<ChannelConnections> GetAsync(CancellationToken cancellationToken)
+    {
+        var s = shopify.Value;
+        var e = etsy.Value;
+        var connection = await connections.GetAsync(cancellationToken);
+        return new ChannelConnections(
+            new ShopifyConnection(s.ShopDomain, s.ApiVersion, s.AccessToken.Length > 0, s.WebhookSecret.Length > 0),
+            new EtsyConnectionState(e.ShopId, connection is not null, connection?.ExpiresAt, e.AccessToken.Length > 0, e.OAuthRedirectUri is not null));
+    }
+}

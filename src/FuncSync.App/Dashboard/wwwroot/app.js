@@ -1,0 +1,73 @@
+import { adminKey, signIn, signOut, ApiError } from './api.js';
+import { h, replace, notify } from './dom.js';
+import { gridView } from './grid.js';
+import { skuView } from './sku.js';
+import { alertsView } from './alerts.js';
+import { channelsView } from './channels.js';
+import { mappingsView } from './mappings.js';
+import { calculatorView } from './calculator.js';
+
+const view = document.getElementById('view');
+const signInSection = document.getElementById('sign-in');
+const signOutButton = document.getElementById('sign-out');
+let current = new AbortController();
+
+const routes = [
+  [/^#?\/?$/, (_, signal) => gridView(view, signal)],
+  [/^#\/sku\/(.+)$/, match => skuView(view, decodeURIComponent(match[1]))],
+  [/^#\/alerts$/, () => alertsView(view)],
+  [/^#\/channels$/, () => channelsView(view)],
+  [/^#\/mappings$/, () => mappingsView(view)],
+  [/^#\/calculator$/, () => calculatorView(view)],
+];
+
+async function route() {
+  current.abort();
+  current = new AbortController();
+  notify('');
+  const signedIn = Boolean(adminKey());
+  signInSection.hidden = signedIn;
+  signOutButton.hidden = !signedIn;
+  if (!signedIn) {
+    replace(view);
+    document.getElementById('admin-key').focus();
+    return;
+  }
+  for (const link of document.querySelectorAll('nav a')) {
+    if (link.getAttribute('href') === (location.hash || '#/')) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const hash = location.hash || '#/';
+  const [, render] = routes.find(([pattern]) => pattern.test(hash)) ?? [null, null];
+  if (!render) {
+    replace(view, h('h2', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the stock grid')));
+    return;
+  }
+  replace(view, h('p', { class: 'muted' }, 'Loading…'));
+  try {
+    await render(hash.match(routes.find(([pattern]) => pattern.test(hash))[0]), current.signal);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    replace(view, h('h2', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, error.message));
+  }
+}
+
+document.getElementById('sign-in-form').addEventListener('submit', event => {
+  event.preventDefault();
+  const input = document.getElementById('admin-key');
+  signIn(input.value.trim());
+  input.value = '';
+  document.getElementById('sign-in-error').textContent = '';
+  route();
+  document.getElementById('main').focus();
+});
+
+signOutButton.addEventListener('click', () => { signOut(); route(); });
+
+window.addEventListener('funcsync:signed-out', () => {
+  route();
+  document.getElementById('sign-in-error').textContent = 'The admin key was refused. Sign in again.';
+});
+
+window.addEventListener('hashchange', () => { route(); document.getElementById('main').focus(); });
+route();

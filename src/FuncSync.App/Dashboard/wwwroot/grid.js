@@ -1,0 +1,95 @@
+import { api } from './api.js';
+import { h, replace, badge, duration, ago } from './dom.js';
+
+const channels = ['Shopify', 'Etsy'];
+const problemStates = new Set(['Pushing', 'Drift', 'Unmapped', 'Oversold']);
+export const pollMs = 2000;
+
+/** The stock grid: every SKU, what each channel shows, refreshed every few seconds without a reload. */
+export function gridView(container, signal) {
+  const filters = { text: '', problems: false, low: false, threshold: 3 };
+  const search = h('input', { id: 'grid-search', type: 'search', placeholder: 'SKU or title', oninput: e => { filters.text = e.target.value.trim().toLowerCase(); render(); } });
+  const problems = h('input', { id: 'grid-problems', type: 'checkbox', onchange: e => { filters.problems = e.target.checked; render(); } });
+  const low = h('input', { id: 'grid-low', type: 'checkbox', onchange: e => { filters.low = e.target.checked; render(); } });
+  const threshold = h('input', { id: 'grid-threshold', type: 'number', min: 0, value: 3, class: 'narrow', oninput: e => { filters.threshold = Number(e.target.value); render(); } });
+  const summary = h('p', { id: 'grid-summary', 'aria-live': 'polite' });
+  const body = h('tbody');
+  const updated = h('p', { class: 'muted', id: 'grid-updated' });
+  let skus = [];
+
+  replace(container,
+    h('h2', {}, 'Stock'),
+    h('div', { class: 'filters', role: 'search' },
+      h('label', { for: 'grid-search' }, 'Search'), search,
+      h('span', {}, problems, h('label', { for: 'grid-problems' }, 'Problems only')),
+      h('span', {}, low, h('label', { for: 'grid-low' }, 'Low stock, at or below'), threshold)),
+    summary,
+    h('div', { class: 'scroll' },
+      h('table', { id: 'stock-grid' },
+        h('caption', { class: 'visually-hidden' }, 'Every SKU: master available, and per channel what it shows, its target, lag and state'),
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'SKU'), h('th', { scope: 'col' }, 'Title'), h('th', { scope: 'col', class: 'num' }, 'Available'),
+          channels.map(c => h('th', { scope: 'col', class: 'num' }, `${c} shows`)),
+          h('th', { scope: 'col' }, 'Lag'), h('th', { scope: 'col' }, 'State'))),
+        body)),
+    updated);
+
+  function visible(sku) {
+    if (filters.text && !sku.sku.toLowerCase().includes(filters.text) && !sku.title.toLowerCase().includes(filters.text)) return false;
+    if (filters.problems && !problemStates.has(sku.state)) return false;
+    if (filters.low && sku.available > filters.threshold) return false;
+    return true;
+  }
+
+  function cell(sku, channel) {
+    const status = sku.channels.find(c => c.channel === channel);
+    if (!status) return h('td', { class: 'num muted', dataset: { channel } }, 'not listed');
+    const confirmed = status.status === 'InSync' ? 'read back' : status.status === 'Written' ? 'written' : status.status === 'Deferred' ? 'held' : 'not pushed yet';
+    return h('td', { class: 'num', dataset: { channel, state: status.state } },
+      h('span', { class: 'shown' }, status.shown ?? '—'),
+      status.target !== null && status.target !== status.shown ? h('span', { class: 'target' }, ` → ${status.target}`) : null,
+      h('span', { class: 'confirmed' }, confirmed, status.checkedAt ? `, ${ago(status.checkedAt)}` : ''));
+  }
+
+  function row(sku) {
+    const lags = sku.channels.filter(c => c.lagMs !== null).map(c => `${c.channel} ${duration(c.lagMs)}`);
+    return h('tr', { dataset: { sku: sku.sku, state: sku.state } },
+      h('th', { scope: 'row' }, h('a', { href: `#/sku/${encodeURIComponent(sku.sku)}` }, sku.sku)),
+      h('td', {}, sku.title),
+      h('td', { class: 'num available' }, sku.available),
+      channels.map(c => cell(sku, c)),
+      h('td', {}, lags.join(', ') || '—'),
+      h('td', {}, badge(sku.state)));
+  }
+
+  function render() {
+    const shown = skus.filter(visible);
+    const rows = new Map([...body.rows].map(r => [r.dataset.sku, r]));
+    // Rows are replaced only when their data changed, so a focused link survives a refresh.
+    const next = shown.map(sku => {
+      const key = JSON.stringify(sku);
+      const existing = rows.get(sku.sku);
+      if (existing && existing.dataset.json === key) return existing;
+      const fresh = row(sku);
+      fresh.dataset.json = key;
+      return fresh;
+    });
+    if (next.length !== body.rows.length || next.some((r, i) => body.rows[i] !== r)) body.replaceChildren(...next);
+    const problemsCount = skus.filter(s => problemStates.has(s.state)).length;
+    summary.textContent = `${shown.length} of ${skus.length} SKUs shown; ${problemsCount} need attention.`;
+  }
+
+  async function refresh() {
+    if (signal.aborted) return;
+    try {
+      skus = (await api('/api/skus')).skus;
+      render();
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}; refreshes every ${pollMs / 1000} s.`;
+    } catch (error) {
+      updated.textContent = `Could not refresh: ${error.message}`;
+    }
+    if (!signal.aborted) setTimeout(refresh, pollMs);
+  }
+
+  refresh();
+}
