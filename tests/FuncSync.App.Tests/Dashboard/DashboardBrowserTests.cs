@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text;
+using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Catalog;
+using FuncSync.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace FuncSync.App.Tests.Dashboard;
+
+/// <summary>The dashboard in a real browser against the real app, Azurite and the channel simulators.</summary>
+[Collection(AzuriteTests.Name)]
+public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chromium) : IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task Grid_Loaded_ShowsEverySkuWithWhatEachChannelShows()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("GRID-A", 4, 401), new TestItem("GRID-B", 0, 402));
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+
+        await Assertions.Expect(page.Locator("#stock-grid tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("tr[data-sku='GRID-A'] td[data-channel='Etsy'] .shown")).ToHaveTextAsync("4");
+        await Assertions.Expect(page.Locator("tr[data-sku='GRID-A'] .available")).ToHaveTextAsync("4");
+        await Chromium.ScreenshotAsync(page, "grid");
+
+        await page.GetByLabel("Search").FillAsync("grid-b");
+        await Assertions.Expect(page.Locator("#stock-grid tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#stock-grid tbody tr")).ToHaveAttributeAsync("data-sku", "GRID-B");
+    }
+
+    [Fact]
+    public async Task Grid_SaleOnShopify_EtsyFigureChangesWithoutReload()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("LIVE-01", 5, 403);
+        await app.LoadAsync(item);
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+        var etsy = page.Locator("tr[data-sku='LIVE-01'] td[data-channel='Etsy'] .shown");
+        await Assertions.Expect(etsy).ToHaveTextAsync("5");
+        await page.EvaluateAsync("window.sameDocument = true");
+
+        var order = await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 2)]);
+
+        Assert.Equal(HttpStatusCode.OK, order!.WebhookStatus);
+        await Assertions.Expect(etsy).ToHaveTextAsync("3");
+        await Assertions.Expect(page.Locator("tr[data-sku='LIVE-01'] .available")).ToHaveTextAsync("3");
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "the page was not reloaded");
+        await Chromium.ScreenshotAsync(page, "grid-after-sale");
+    }
+
+    [Fact]
+    public async Task Mappings_CsvWithOneBadRow_ShowsTheRowAndImportsNothing()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Mappings" }).ClickAsync();
+        const string csv = "sku,title,quantity,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku\n" +
+            "GOOD-1,Good,3,,,,1500000501,GOOD-1\n" +
+            "BAD-1,Bad,2,12ab,43,65,,\n";
+
+        await page.GetByLabel("SKU map file").SetInputFilesAsync(new FilePayload { Name = "skumap.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+
+        var error = page.Locator("#import-errors tbody tr");
+        await Assertions.Expect(error).ToHaveCountAsync(1);
+        await Assertions.Expect(error.Locator("td").Nth(0)).ToHaveTextAsync("3");
+        await Assertions.Expect(error.Locator("td").Nth(1)).ToHaveTextAsync("shopify_variant_id");
+        await Chromium.ScreenshotAsync(page, "import-error");
+        Assert.Null(await app.App.Services.GetRequiredService<SkuMapStore>().GetAsync("GOOD-1", CancellationToken.None));
+    }
+
+    [Fact(Skip = "Needs GET /api/alerts and POST /api/alerts/{id}/acknowledge from the monitoring issue; remove this Skip once they are on main.")]
+    public async Task Alerts_OpenAlert_AcknowledgedFromThePage()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("ALERT-01", 1, 404);
+        await app.LoadAsync(item);
+
+        // Two sales of the last unit: an oversell, which raises an alert naming the SKU.
+        await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]);
+        await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]);
+        await app.DrainedAsync(app.Names.AlertsQueue);
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
+        var open = page.Locator("li.alert[data-status='open']").First;
+        await Assertions.Expect(open).ToContainTextAsync("ALERT-01");
+
+        await open.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("li.alert[data-status='acknowledged']")).ToHaveCountAsync(1);
+        await Chromium.ScreenshotAsync(page, "alerts");
+    }
+}
