@@ -1,0 +1,334 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+
+namespace FuncSync.Cli;
+
+/// <summary><c>funcsync</c>: the verbs, their options, and what each prints and exits with. Every verb but
+/// <c>simulate</c> talks to a FuncSync app's admin API, so the same commands work locally and in Azure.</summary>
+public sealed class CliApp
+{
+    public const string UrlVariable = "FUNCSYNC_URL";
+    public const string KeyVariable = "FUNCSYNC_KEY";
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    private static readonly string[] States = ["InSync", "Pushing", "Drift", "Unmapped", "Oversold"];
+
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+    private readonly Func<string, string?> _environment;
+    private readonly HttpMessageHandler? _handler;
+    private readonly TimeProvider _time;
+
+    private readonly Option<string?> _url = new("--url") { Description = $"The app's base address (or {UrlVariable}); default {DefaultUrl}.", Recursive = true };
+    private readonly Option<string?> _key = new("--key") { Description = $"The admin key, sent as x-functions-key (or {KeyVariable}).", Recursive = true };
+    private readonly Option<bool> _json = new("--json") { Description = "Print the API's JSON instead of text.", Recursive = true };
+    private readonly Option<int> _timeout = new("--timeout") { Description = "Seconds to wait for an answer.", Recursive = true, DefaultValueFactory = _ => 300 };
+
+    public CliApp(TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? handler = null, TimeProvider? time = null)
+    {
+        _out = output;
+        _err = error;
+        _environment = environment;
+        _handler = handler;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var root = Build();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await _err.WriteLineAsync(error.Message);
+            }
+
+            await _err.WriteLineAsync("Run funcsync --help for the commands and their options.");
+            return ExitCodes.Usage;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = _out, Error = _err }, cancellationToken);
+    }
+
+    private RootCommand Build()
+    {
+        var root = new RootCommand("FuncSync from the command line: mappings, stock, reconcile, alerts, status, and the flash-sale simulator.");
+        root.Options.Add(_url);
+        root.Options.Add(_key);
+        root.Options.Add(_json);
+        root.Options.Add(_timeout);
+        root.Subcommands.Add(Mappings());
+        root.Subcommands.Add(Stock());
+        root.Subcommands.Add(Reconcile());
+        root.Subcommands.Add(Alerts());
+        root.Subcommands.Add(Status());
+        root.Subcommands.Add(new SimulateCommand(_json, _out, _err).Build());
+        return root;
+    }
+
+    private Command Mappings()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "The SKU map CSV." };
+        var export = new Command("export", "Write the SKU map to a CSV file (quantity left empty, so re-importing never resets stock).") { file };
+        export.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var answer = await api.GetAsync("api/mappings.csv", ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var path = parse.GetValue(file)!.FullName;
+            await File.WriteAllTextAsync(path, answer.Body, ct);
+            var rows = answer.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+            await WriteAsync(parse, JsonSerializer.Serialize(new ExportWritten(path, rows), CliJson.Default.ExportWritten), $"Wrote {rows} SKUs to {path}.");
+            return ExitCodes.Ok;
+        }));
+
+        var importFile = new Argument<FileInfo>("FILE") { Description = "The SKU map CSV." };
+        var import = new Command("import", "Import a SKU map CSV: all rows or none; every bad row is listed.") { importFile };
+        import.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var source = parse.GetValue(importFile)!;
+            if (!source.Exists)
+            {
+                await _err.WriteLineAsync($"{source.FullName} does not exist.");
+                return ExitCodes.Usage;
+            }
+
+            var answer = await api.SendTextAsync(HttpMethod.Put, "api/mappings.csv", await File.ReadAllTextAsync(source.FullName, ct), "text/csv", ct);
+            if (answer.Status == HttpStatusCode.BadRequest && answer.Json() is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("errors", out var errors))
+            {
+                if (parse.GetValue(_json))
+                {
+                    await _out.WriteLineAsync(answer.Body);
+                }
+                else
+                {
+                    await _err.WriteLineAsync($"Nothing was imported: {errors.GetArrayLength()} row(s) need fixing.");
+                    foreach (var error in errors.EnumerateArray())
+                    {
+                        var column = error.TryGetProperty("column", out var c) && c.ValueKind == JsonValueKind.String ? $", {c.GetString()}" : string.Empty;
+                        await _err.WriteLineAsync($"  line {error.GetProperty("line").GetInt32()}{column}: {error.GetProperty("message").GetString()}");
+                    }
+                }
+
+                return ExitCodes.Refused;
+            }
+
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var result = answer.Json();
+            await WriteAsync(parse, answer.Body, $"Imported {result.GetProperty("imported").GetInt32()} SKUs; {result.GetProperty("counted").GetInt32()} counted.");
+            return ExitCodes.Ok;
+        }));
+
+        return new Command("mappings", "The SKU map as a CSV file.") { export, import };
+    }
+
+    private Command Stock()
+    {
+        var sku = new Argument<string>("SKU");
+        var quantity = new Argument<int>("N") { Description = "What is on the shelf." };
+        var reason = new Option<string>("--reason") { Description = "Why (kept in the history).", Required = true };
+        var count = new Command("count", "Set a SKU's available quantity to what you counted.") { sku, quantity, reason };
+        count.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new CountBody(parse.GetValue(quantity), parse.GetValue(reason)!), CliJson.Default.CountBody);
+            return await StockChangedAsync(parse, await api.SendJsonAsync(HttpMethod.Put, $"api/skus/{Uri.EscapeDataString(parse.GetValue(sku)!)}/count", body, ct));
+        }));
+
+        var adjustSku = new Argument<string>("SKU");
+        var delta = new Argument<int>("DELTA") { Description = "Units to add (+3) or take off (-1; write -- before a negative number if your shell needs it)." };
+        var adjustReason = new Option<string>("--reason") { Description = "damaged, lost, found, gift, sample, received, correction or other.", Required = true };
+        var note = new Option<string?>("--note") { Description = "Free text kept in the history." };
+        var adjust = new Command("adjust", "Add or take off units, with a reason.") { adjustSku, delta, adjustReason, note };
+        adjust.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new AdjustBody(parse.GetValue(delta), parse.GetValue(adjustReason)!, parse.GetValue(note)), CliJson.Default.AdjustBody);
+            return await StockChangedAsync(parse, await api.SendJsonAsync(HttpMethod.Post, $"api/skus/{Uri.EscapeDataString(parse.GetValue(adjustSku)!)}/adjustments", body, ct));
+        }));
+
+        return new Command("stock", "Count or adjust a SKU's stock.") { count, adjust };
+    }
+
+    private Command Reconcile()
+    {
+        var fix = new Option<bool>("--fix") { Description = "Push the ledger's figure where a channel shows another." };
+        var command = new Command("reconcile", $"Read every listing and compare it with the ledger; exits {ExitCodes.Drift} when a difference is left unfixed.") { fix };
+        command.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var shouldFix = parse.GetValue(fix);
+            var answer = await WithProgressAsync(parse, shouldFix ? "Reconciling and fixing" : "Reconciling",
+                () => api.SendJsonAsync(HttpMethod.Post, $"api/reconcile?fix={(shouldFix ? "true" : "false")}", "{}", ct), ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var report = answer.Json();
+            var discrepancies = report.GetProperty("discrepancies").EnumerateArray().ToList();
+            var unfixed = discrepancies.Count(d => !(d.TryGetProperty("fixed", out var f) && f.ValueKind == JsonValueKind.True));
+            var lines = new List<string> { $"Checked {report.GetProperty("checked").GetInt32()} listings: {discrepancies.Count} difference(s), {discrepancies.Count - unfixed} fixed." };
+            lines.AddRange(discrepancies.Select(d =>
+                $"  {Text(d, "sku")} on {Text(d, "channel")} ({Text(d, "listing")}): expected {Text(d, "expected")}, shows {Text(d, "actual")} [{Text(d, "kind")}]{(d.TryGetProperty("fixed", out var f) && f.ValueKind == JsonValueKind.True ? " fixed" : string.Empty)}"));
+            await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
+            return unfixed > 0 ? ExitCodes.Drift : ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private Command Alerts()
+    {
+        var status = new Option<string>("--status") { Description = "open, acknowledged, resolved or all.", DefaultValueFactory = _ => "open" };
+        status.AcceptOnlyFromAmong("open", "acknowledged", "resolved", "all");
+        var command = new Command("alerts", "List alerts, open ones by default.") { status };
+        command.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var answer = await api.GetAsync($"api/alerts?status={parse.GetValue(status)}", ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var alerts = answer.Json().GetProperty("alerts").EnumerateArray().ToList();
+            var lines = new List<string> { $"{alerts.Count} alert(s)." };
+            lines.AddRange(alerts.Select(a => $"  [{Text(a, "status")}] {Text(a, "kind")} {Text(a, "sku")}: {Text(a, "message")} ({Text(a, "count")}×, last {Text(a, "lastRaisedAt")}) id {Text(a, "id")}"));
+            await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private Command Status()
+    {
+        var command = new Command("status", $"Every SKU's sync state in one line each for problems; exits {ExitCodes.Drift} when a SKU is in drift or oversold.");
+        command.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var answer = await api.GetAsync("api/skus", ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var skus = answer.Json().GetProperty("skus").EnumerateArray().ToList();
+            var byState = skus.GroupBy(s => Text(s, "state")).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            string Count(string state) => $"{byState.GetValueOrDefault(state)} {state switch { "InSync" => "in sync", _ => state.ToLowerInvariant() }}";
+            var lines = new List<string> { $"{skus.Count} SKUs: {string.Join(", ", States.Select(Count))}." };
+            foreach (var sku in skus.Where(s => Text(s, "state") != "InSync"))
+            {
+                var channels = sku.GetProperty("channels").EnumerateArray().Select(c => $"{Text(c, "channel")} shows {Text(c, "shown")} of {Text(c, "target")}");
+                lines.Add($"  {Text(sku, "sku")}: {Text(sku, "state")}, available {Text(sku, "available")}; {string.Join("; ", channels)}");
+            }
+
+            await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
+            return byState.ContainsKey("Drift") || byState.ContainsKey("Oversold") ? ExitCodes.Drift : ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private async Task<int> StockChangedAsync(ParseResult parse, ApiAnswer answer)
+    {
+        if (!answer.IsSuccess)
+        {
+            return await FailAsync(answer);
+        }
+
+        var change = answer.Json();
+        var sku = change.GetProperty("sku");
+        await WriteAsync(parse, answer.Body, $"{Text(sku, "sku")}: {Text(change, "outcome")}; available now {Text(sku, "available")}.");
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> CallAsync(ParseResult parse, Func<AdminApi, Task<int>> call)
+    {
+        var url = parse.GetValue(_url) ?? _environment(UrlVariable) ?? DefaultUrl;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        {
+            await _err.WriteLineAsync($"--url '{url}' is not an http(s) address.");
+            return ExitCodes.Usage;
+        }
+
+        var api = AdminApi.Create(baseUrl, parse.GetValue(_key) ?? _environment(KeyVariable), _handler, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(_timeout))));
+        try
+        {
+            return await call(api);
+        }
+        catch (ApiUnreachableException ex)
+        {
+            await _err.WriteLineAsync(ex.Message);
+            return ExitCodes.Unreachable;
+        }
+        catch (JsonException ex)
+        {
+            await _err.WriteLineAsync($"{baseUrl} answered something that is not FuncSync's JSON: {ex.Message}");
+            return ExitCodes.Unreachable;
+        }
+    }
+
+    private async Task<int> FailAsync(ApiAnswer answer)
+    {
+        var hint = answer.Status == HttpStatusCode.Unauthorized ? $" (pass --key or set {KeyVariable})"
+            : answer.Status == HttpStatusCode.NotFound && !answer.Body.Contains("\"error\"", StringComparison.Ordinal) ? " (this FuncSync does not have that endpoint)"
+            : string.Empty;
+        await _err.WriteLineAsync(answer.Error() + hint);
+        return (int)answer.Status >= 500 ? ExitCodes.Unreachable : ExitCodes.Refused;
+    }
+
+    private async Task WriteAsync(ParseResult parse, string json, string text) =>
+        await _out.WriteLineAsync(parse.GetValue(_json) ? json : text);
+
+    /// <summary>A long call (reconcile over thousands of listings) says it is alive on stderr every few seconds.</summary>
+    private async Task<T> WithProgressAsync<T>(ParseResult parse, string what, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = _time.GetTimestamp();
+        var quiet = parse.GetValue(_json);
+        if (!quiet)
+        {
+            await _err.WriteLineAsync($"{what}…");
+        }
+
+        var ticker = quiet ? Task.CompletedTask : TickAsync();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await ticker;
+        }
+
+        async Task TickAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), _time, done.Token);
+                    await _err.WriteLineAsync($"{what}… {_time.GetElapsedTime(started).TotalSeconds:0} s");
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The call finished.
+            }
+        }
+    }
+
+    private static string Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString()!,
+                JsonValueKind.Null => "—",
+                _ => value.GetRawText(),
+            }
+            : "—";
+}

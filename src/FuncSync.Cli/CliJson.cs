@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+using FuncSync.Domain.Simulation;
+
+namespace FuncSync.Cli;
+
+internal sealed record CountBody(int Quantity, string Note);
+
+internal sealed record AdjustBody(int Delta, string Reason, string? Note);
+
+internal sealed record ExportWritten(string Path, int Skus);
+
+internal sealed record SimulationReport(string Scenario, int Items, int UnitsPerItem, int Buyers, decimal CostPerOversoldUnit, IReadOnlyList<FlashSaleResult> Results);
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CountBody))]
+[JsonSerializable(typeof(AdjustBody))]
+[JsonSerializable(typeof(ExportWritten))]
+[JsonSerializable(typeof(SimulationReport))]
+internal sealed partial class CliJson : JsonSerializerContext;
