@@ -1,0 +1,174 @@
+using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Catalog;
+using FuncSync.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncSync.Cli.Tests;
+
+/// <summary>The real commands, through the CLI's entry point, against the real app on loopback with Azurite.</summary>
+[Collection(AzuriteTests.Name)]
+public sealed class CliTests(AzuriteFixture azurite)
+{
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(FuncSyncTestApp? app, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var connection = app is null ? [] : new[] { "--url", app.BaseUrl.ToString(), "--key", FuncSyncTestApp.AdminKey };
+        var exit = await new CliApp(output, error, _ => null).RunAsync([.. args, .. connection]);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task StockCount_ThenAdjustNegative_LedgerMovesAndExitZero()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("CLI-COUNT", 2, 501));
+
+        var count = await RunAsync(app, "stock", "count", "CLI-COUNT", "9", "--reason", "shelf count");
+        var adjust = await RunAsync(app, "stock", "adjust", "CLI-COUNT", "-2", "--reason", "damaged");
+
+        Assert.Equal((ExitCodes.Ok, string.Empty), (count.Exit, count.Err));
+        Assert.Contains("available now 9", count.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, adjust.Exit);
+        Assert.Equal(7, await app.AvailableAsync("CLI-COUNT"));
+    }
+
+    [Fact]
+    public async Task StockAdjust_UnknownReason_RefusedWithApiSentence()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("CLI-REASON", 2, 502));
+
+        var (exit, _, err) = await RunAsync(app, "stock", "adjust", "CLI-REASON", "1", "--reason", "vibes");
+
+        Assert.Equal(ExitCodes.Refused, exit);
+        Assert.Contains("reason must be one of", err, StringComparison.Ordinal);
+        Assert.Equal(2, await app.AvailableAsync("CLI-REASON"));
+    }
+
+    [Fact]
+    public async Task MappingsImportThenExport_RoundTripsAndCounts()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var folder = Directory.CreateTempSubdirectory("funcsync-cli-");
+        var source = Path.Combine(folder.FullName, "in.csv");
+        var exported = Path.Combine(folder.FullName, "out.csv");
+        await File.WriteAllTextAsync(source,
+            "sku,title,quantity,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku,components\n" +
+            "CHAIN-40,40 cm chain,12,,,,,,\n" +
+            "PENDANT,Pendant,3,,,,,,\n" +
+            "SET,\"Set, boxed\",,4100000601,4300000601,6500000001,1500000601,SET,CHAIN-40:1;PENDANT:1\n");
+
+        var import = await RunAsync(app, "mappings", "import", source, "--json");
+        var export = await RunAsync(app, "mappings", "export", exported);
+
+        Assert.Equal(ExitCodes.Ok, import.Exit);
+        Assert.Contains("\"imported\":3", import.Out, StringComparison.Ordinal);
+        await Eventually.WaitAsync(async () => await app.AvailableAsync("CHAIN-40") == 12, TimeSpan.FromSeconds(20), "the chain is counted");
+        Assert.Equal(ExitCodes.Ok, export.Exit);
+        var rows = SkuMapCsv.Read(new StringReader(await File.ReadAllTextAsync(exported)));
+        var set = Assert.Single(rows, r => r.Mapping.Sku == "SET");
+        Assert.Equal("Set, boxed", set.Mapping.Title);
+        Assert.Equal("CHAIN-40:1;PENDANT:1", ComponentList.Format(set.Mapping.Parts));
+        Assert.All(rows, r => Assert.Null(r.Quantity));
+        folder.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task MappingsImport_BadRows_ListsEachAndWritesNothing()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var file = Path.Combine(Directory.CreateTempSubdirectory("funcsync-cli-").FullName, "bad.csv");
+        await File.WriteAllTextAsync(file,
+            "sku,title,quantity,etsy_listing_id,components\n" +
+            "OK-1,Fine,1,1500000701,\n" +
+            "BAD-QTY,Bad,-4,1500000702,\n" +
+            "BAD-PART,Bad,,1500000703,X:zero\n");
+
+        var (exit, _, err) = await RunAsync(app, "mappings", "import", file);
+
+        Assert.Equal(ExitCodes.Refused, exit);
+        Assert.Contains("line 3, quantity", err, StringComparison.Ordinal);
+        Assert.Contains("line 4, components", err, StringComparison.Ordinal);
+        Assert.Null(await app.App.Services.GetRequiredService<SkuMapStore>().GetAsync("OK-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Status_AllInSync_SummarisesAndExitsZero()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("CLI-STAT-1", 3, 503), new TestItem("CLI-STAT-2", 1, 504));
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+
+        var (exit, output, _) = await RunAsync(app, "status");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.StartsWith("2 SKUs: 2 in sync", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_Oversold_ExitsDrift()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("CLI-OVER", 1, 505));
+        await RunAsync(app, "stock", "adjust", "CLI-OVER", "-3", "--reason", "correction");
+
+        var (exit, output, _) = await RunAsync(app, "status", "--json");
+
+        Assert.Equal(ExitCodes.Drift, exit);
+        Assert.Contains("\"state\":\"Oversold\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnyCommand_WrongKey_Refused()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await new CliApp(output, error, _ => null).RunAsync(["status", "--url", app.BaseUrl.ToString(), "--key", "wrong"]);
+
+        Assert.Equal(ExitCodes.Refused, exit);
+        Assert.Contains("--key", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnyCommand_NothingListening_Unreachable()
+    {
+        var (exit, _, err) = await RunAsync(null, "status", "--url", "http://127.0.0.1:9/", "--timeout", "5");
+
+        Assert.Equal(ExitCodes.Unreachable, exit);
+        Assert.Contains("could not be reached", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_MissingArgument_UsageError()
+    {
+        var (exit, _, err) = await RunAsync(null, "stock", "count", "SKU");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--reason", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_FlashSale_StrictNeverOversellsOneUnitItems()
+    {
+        var (exit, output, _) = await RunAsync(null, "simulate", "flash-sale", "--json");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        using var report = System.Text.Json.JsonDocument.Parse(output);
+        var strict = report.RootElement.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("policy").GetString() == "FuncSync strict");
+        Assert.Equal(0, strict.GetProperty("oversold").GetInt32());
+        var hourly = report.RootElement.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("policy").GetString() == "hourly sync");
+        Assert.True(hourly.GetProperty("oversold").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task Simulate_UnknownScenario_UsageError()
+    {
+        var (exit, _, err) = await RunAsync(null, "simulate", "no-such-scenario");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("flash-sale", err, StringComparison.Ordinal);
+    }
+}
