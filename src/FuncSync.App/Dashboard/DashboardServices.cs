@@ -14,6 +14,8 @@ public static class DashboardServices
 {
     public const string AssetsName = "Dashboard";
     public const string AssetsRoute = "dashboard/{*path}";
+    public const string CalculatorName = "OversellCost";
+    public const string CalculatorRoute = "oversell-cost";
 
     public static IServiceCollection AddDashboard(this IServiceCollection services, FunctionsBuilder functions)
     {
@@ -28,6 +30,7 @@ public static class DashboardServices
             .AddHttpFunction(MappingFunctions.ImportName, MappingFunctions.CsvRoute, ["get", "put"], FunctionAuthLevel.Function)
             .AddHttpFunction(MappingFunctions.EditName, MappingFunctions.EditRoute, ["put"], FunctionAuthLevel.Function)
             .AddHttpFunction(ChannelConnectionsFunction.Name, ChannelConnectionsFunction.Route, ["get"], FunctionAuthLevel.Function)
+            .AddHttpFunction(CalculatorName, CalculatorRoute, ["post"], FunctionAuthLevel.Function)
             .AddHttpFunction(AssetsName, AssetsRoute, ["get"], FunctionAuthLevel.Anonymous);
         return services;
     }
@@ -49,6 +52,29 @@ public static class DashboardServices
         admin.MapGet(MappingFunctions.CsvRoute, (MappingFunctions functions, CancellationToken ct) => functions.ExportAsync(ct));
         admin.MapPut(MappingFunctions.CsvRoute, (HttpRequest request, MappingFunctions functions, CancellationToken ct) => functions.ImportAsync(request, ct));
         admin.MapPut(MappingFunctions.EditRoute, (string sku, HttpRequest request, MappingFunctions functions, CancellationToken ct) => functions.EditAsync(sku, request, ct));
+        admin.MapPost(CalculatorRoute, EstimateAsync);
         return app;
+    }
+
+    private static async Task<IResult> EstimateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (body, error) = await AdminRequests.ReadObjectAsync(request, cancellationToken);
+        OversellQuestion? question = null;
+        if (error is null)
+        {
+            try
+            {
+                question = System.Text.Json.JsonSerializer.Deserialize(body, FuncSyncJson.Default.OversellQuestion);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                error = $"The body does not hold the calculator's figures: {ex.Message}";
+            }
+        }
+
+        error ??= question is null ? "The body is empty." : OversellCalculator.Validate(question);
+        return error is not null
+            ? Results.Json(new ProblemBody(error), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status400BadRequest)
+            : Results.Json(OversellCalculator.Estimate(question!), FuncSyncJson.Default.OversellEstimate);
     }
 }

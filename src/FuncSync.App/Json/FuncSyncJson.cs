@@ -36,6 +36,8 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(RedriveResult))]
 [JsonSerializable(typeof(SkuForecast))]
 [JsonSerializable(typeof(SkuList))]
+[JsonSerializable(typeof(Dashboard.OversellQuestion))]
+[JsonSerializable(typeof(Dashboard.OversellEstimate))]
 [JsonSerializable(typeof(Etsy.EtsyAuthorizeUrl))]
 [JsonSerializable(typeof(Dashboard.ChannelConnections))]
 [JsonSerializable(typeof(Mappings.MappingList))]
