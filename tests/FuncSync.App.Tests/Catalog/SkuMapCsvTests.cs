@@ -69,4 +69,48 @@ public sealed class SkuMapCsvTests
 
         Assert.Contains("Row 2", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_SeveralBadRows_EveryOneReportedGoodRowsKept()
+    {
+        var parsed = SkuMapCsv.Parse(new StringReader(Header + "A,A,1,,,,15,\nB,B,x,,,,16,\nC,C,1,41,,65,,\n"));
+
+        Assert.Equal([(3, "quantity"), (4, "shopify_inventory_item_id")], parsed.Errors.Select(e => (e.Line, e.Column!)));
+        Assert.Equal("A", Assert.Single(parsed.Rows).Mapping.Sku);
+    }
+
+    [Fact]
+    public void Parse_SkuTwice_SecondRowReported()
+    {
+        var parsed = SkuMapCsv.Parse(new StringReader(Header + "A,A,1,,,,15,\nA,A again,1,,,,16,\n"));
+
+        Assert.Equal((3, "sku"), (Assert.Single(parsed.Errors).Line, parsed.Errors[0].Column!));
+    }
+
+    [Fact]
+    public void Parse_NoSkuColumn_HeaderReported()
+    {
+        var parsed = SkuMapCsv.Parse(new StringReader("title,quantity\nMug,1\n"));
+
+        Assert.Equal(1, Assert.Single(parsed.Errors).Line);
+    }
+
+    [Fact]
+    public void Write_ThenParse_SameMappingsWithoutQuantities()
+    {
+        SkuMapping[] mappings =
+        [
+            new("RING", "Ring, silver", new ShopifyListing(41, 43, 65, 70), new EtsyListing(15, "RING")),
+            new("SET", "Set", null, new EtsyListing(16, "SET"), [new Domain.Ledger.Component("RING", 2)]),
+        ];
+        var text = new StringWriter();
+
+        SkuMapCsv.Write(text, mappings);
+        var parsed = SkuMapCsv.Parse(new StringReader(text.ToString()));
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(mappings.Select(m => m.Shopify), parsed.Rows.Select(r => r.Mapping.Shopify));
+        Assert.Equal("RING:2", ComponentList.Format(parsed.Rows[1].Mapping.Parts));
+        Assert.All(parsed.Rows, r => Assert.Null(r.Quantity));
+    }
 }
