@@ -37,12 +37,13 @@ export async function api(path, { method = 'GET', json, text, type } = {}) {
   return data;
 }
 
-/** Calls an endpoint that a FuncSync of this version may not have yet: null on 404. */
+/** Calls an endpoint that a FuncSync of this version may not have yet: null on 404, or 405 where the path
+ * only matches another method's route (POST /{FunctionName} catches GET /healthz until it exists). */
 export async function optional(path) {
   try {
     return await api(path);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
     throw error;
   }
 }

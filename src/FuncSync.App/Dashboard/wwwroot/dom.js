@@ -52,5 +52,5 @@ export function notify(message, isError = false) {
 }
 
 export function unavailable(what) {
-  return h('p', { class: 'muted' }, `${what} is not available from this FuncSync yet (the endpoint answered 404).`);
+  return h('p', { class: 'muted' }, `${what} is not available from this FuncSync yet (its endpoint is missing).`);
 }

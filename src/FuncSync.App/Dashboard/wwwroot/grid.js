@@ -11,7 +11,7 @@ export function gridView(container, signal) {
   const search = h('input', { id: 'grid-search', type: 'search', placeholder: 'SKU or title', oninput: e => { filters.text = e.target.value.trim().toLowerCase(); render(); } });
   const problems = h('input', { id: 'grid-problems', type: 'checkbox', onchange: e => { filters.problems = e.target.checked; render(); } });
   const low = h('input', { id: 'grid-low', type: 'checkbox', onchange: e => { filters.low = e.target.checked; render(); } });
-  const threshold = h('input', { id: 'grid-threshold', type: 'number', min: 0, value: 3, class: 'narrow', oninput: e => { filters.threshold = Number(e.target.value); render(); } });
+  const threshold = h('input', { id: 'grid-threshold', type: 'number', min: 0, value: 3, class: 'narrow', 'aria-label': 'Low-stock threshold, units', oninput: e => { filters.threshold = Number(e.target.value); render(); } });
   const summary = h('p', { id: 'grid-summary', 'aria-live': 'polite' });
   const body = h('tbody');
   const updated = h('p', { class: 'muted', id: 'grid-updated' });
