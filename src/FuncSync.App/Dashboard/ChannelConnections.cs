@@ -10,7 +10,7 @@ public sealed record ChannelConnections(ShopifyConnection Shopify, EtsyConnectio
 public sealed record ShopifyConnection(string ShopDomain, string ApiVersion, bool AccessTokenConfigured, bool WebhookSecretConfigured);
 
 /// <param name="Connected">A shop was connected through OAuth and its tokens are stored.</param>
-/// <param name="OAuthConfigured">A redirect URI is set, so the dashboard can offer to connect.</param>
+/// <param name="OAuthConfigured">The callback registered with Etsy is configured; without it Etsy is sent back to the address the request came to.</param>
 public sealed record EtsyConnectionState(long ShopId, bool Connected, DateTimeOffset? TokenExpiresAt, bool StaticTokenConfigured, bool OAuthConfigured);
 
 public sealed class ChannelConnectionsFunction(IOptions<ShopifyOptions> shopify, IOptions<EtsyOptions> etsy, EtsyConnectionStore connections)

@@ -39,9 +39,9 @@ export async function channelsView(container) {
           h('dt', {}, 'Last push'), h('dd', {}, ago(activity('Etsy')?.lastPushAt)),
           h('dt', {}, 'API budget today'), h('dd', { id: 'etsy-budget' }, etsy?.RemainingToday !== null && etsy?.RemainingToday !== undefined
             ? `${etsy.RemainingToday} of ${etsy.LimitPerDay} left (${etsy.ReservedToday} kept for pushes)` : 'not seen yet')),
-        etsyConnection.oauthConfigured
-          ? h('button', { type: 'button', id: 'etsy-connect', onclick: connect }, etsyConnection.connected ? 'Reconnect Etsy' : 'Connect Etsy')
-          : h('p', { class: 'muted' }, 'Set Etsy__OAuthRedirectUri to connect a shop with OAuth.'))),
+        h('button', { type: 'button', id: 'etsy-connect', onclick: connect }, etsyConnection.connected ? 'Reconnect Etsy' : 'Connect Etsy'),
+        etsyConnection.oauthConfigured ? null
+          : h('p', { class: 'muted' }, 'Etsy will send you back to this address; set Etsy__OAuthRedirectUri to the HTTPS callback registered with your Etsy app.'))),
     h('h3', {}, 'Lag, sale to channel'),
     lag ? [lagChart(lag.channels), h('div', { class: 'scroll' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Channel', 'p50', 'p95', 'Objective', 'Samples', 'Window'].map(t => h('th', { scope: 'col' }, t)))),

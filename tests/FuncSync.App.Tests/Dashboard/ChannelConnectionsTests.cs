@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Http.Json;
+using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Json;
+using FuncSync.Testing;
+
+namespace FuncSync.App.Tests.Dashboard;
+
+/// <summary>What the Channels page reads: the connection state, and the Etsy connect address as JSON.</summary>
+[Collection(AzuriteTests.Name)]
+public sealed class ChannelConnectionsTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Channels_ConnectEtsyThroughJsonStart_ShowsConnectedAndNoSecrets()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Etsy:AccessToken"] = "" });
+        var before = await app.Http.GetFromJsonAsync("api/channels", FuncSyncJson.Default.ChannelConnections);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseUrl };
+        browser.DefaultRequestHeaders.Add("x-functions-key", FuncSyncTestApp.AdminKey);
+        using var start = new HttpRequestMessage(HttpMethod.Get, "api/etsy/oauth/start");
+        start.Headers.Accept.ParseAdd("application/json");
+
+        using var answer = await browser.SendAsync(start);
+        var authorize = (await answer.Content.ReadFromJsonAsync(FuncSyncJson.Default.EtsyAuthorizeUrl))!.AuthorizeUrl;
+        using var consent = await browser.GetAsync(authorize);
+        using var callback = await browser.GetAsync(consent.Headers.Location);
+        var after = await app.Http.GetStringAsync("api/channels");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.False(before!.Etsy.Connected);
+        Assert.True(before.Shopify.AccessTokenConfigured);
+        Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
+        Assert.Contains("\"connected\":true", after, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Settings["Shopify:AccessToken"]!, after, StringComparison.Ordinal);
+    }
+}
