@@ -120,6 +120,29 @@ public sealed class CliTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Reconcile_EtsyEditedBehindOurBack_DriftExitThenFixedExitZero()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("CLI-DRIFT", 5, 506);
+        await app.LoadAsync(item);
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+        app.Etsy.EditQuantityInShopManager(item.EtsyListingId, item.Sku, 9);
+
+        var found = await RunAsync(app, "reconcile");
+        var status = await RunAsync(app, "status");
+        var fixedRun = await RunAsync(app, "reconcile", "--fix", "--json");
+
+        Assert.Equal(ExitCodes.Drift, found.Exit);
+        Assert.Contains("CLI-DRIFT on Etsy", found.Out, StringComparison.Ordinal);
+        Assert.Contains("expected 5, shows 9", found.Out, StringComparison.Ordinal);
+        Assert.StartsWith("Reconciling", found.Err, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Drift, status.Exit);
+        Assert.Equal(ExitCodes.Ok, fixedRun.Exit);
+        Assert.Contains("\"fixed\":true", fixedRun.Out, StringComparison.Ordinal);
+        await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 5, TimeSpan.FromSeconds(20), "Etsy is back to 5");
+    }
+
+    [Fact]
     public async Task AnyCommand_WrongKey_Refused()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);

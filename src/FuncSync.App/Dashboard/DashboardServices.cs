@@ -1,8 +1,8 @@
+using FuncSync.Catalog;
 using FuncSync.Hosting;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
-using FuncSync.Mappings;
 using FuncSync.Skus;
 using FuncSync.Storage;
 

@@ -40,10 +40,10 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(Dashboard.OversellEstimate))]
 [JsonSerializable(typeof(Etsy.EtsyAuthorizeUrl))]
 [JsonSerializable(typeof(Dashboard.ChannelConnections))]
-[JsonSerializable(typeof(Mappings.MappingList))]
-[JsonSerializable(typeof(Mappings.MappingView))]
-[JsonSerializable(typeof(Mappings.ImportRejected))]
-[JsonSerializable(typeof(Mappings.ImportAccepted))]
+[JsonSerializable(typeof(Catalog.MappingList))]
+[JsonSerializable(typeof(Catalog.MappingView))]
+[JsonSerializable(typeof(Catalog.ImportRejected))]
+[JsonSerializable(typeof(Catalog.ImportAccepted))]
 internal sealed partial class FuncSyncJson : JsonSerializerContext;
 
 /// <summary>The body of every 4xx/5xx answer: one sentence a person can act on.</summary>

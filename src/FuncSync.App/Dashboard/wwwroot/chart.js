@@ -38,14 +38,14 @@ export function stepChart(points, title) {
 
 /** p50 and p95 lag per channel as paired bars, with the objective as a marker. */
 export function lagChart(channels) {
-  const description = channels.map(c => `${c.channel}: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, objective ${c.objectiveMs} ms`).join('; ');
+  const description = channels.map(c => `${c.channel} (${c.window}): p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, objective ${c.objectiveMs} ms`).join('; ');
   const root = frame('Lag per channel, p50 and p95', description || 'No lag measured yet.');
   const max = Math.max(1, ...channels.flatMap(c => [c.p50Ms ?? 0, c.p95Ms ?? 0, c.objectiveMs ?? 0]));
   const rowHeight = Math.min(60, 200 / Math.max(1, channels.length));
   channels.forEach((c, i) => {
     const top = 10 + i * rowHeight;
     const width = v => 440 * (v ?? 0) / max;
-    root.append(svg('text', { x: 4, y: top + rowHeight / 2, class: 'tick' }, c.channel));
+    root.append(svg('text', { x: 4, y: top + rowHeight / 2, class: 'tick' }, `${c.channel} ${c.window}`));
     root.append(svg('rect', { x: 100, y: top, width: width(c.p50Ms), height: rowHeight / 3, class: 'bar-p50' }));
     root.append(svg('rect', { x: 100, y: top + rowHeight / 3, width: width(c.p95Ms), height: rowHeight / 3, class: 'bar-p95' }));
     if (c.objectiveMs) root.append(svg('line', { x1: 100 + width(c.objectiveMs), x2: 100 + width(c.objectiveMs), y1: top, y2: top + 2 * rowHeight / 3, class: 'objective' }));

@@ -9,7 +9,7 @@ using FuncSync.Skus;
 using FuncSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FuncSync.App.Tests.Mappings;
+namespace FuncSync.App.Tests.Catalog;
 
 /// <summary>The SKU list and the mappings API against the real app and Azurite.</summary>
 [Collection(AzuriteTests.Name)]

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using FuncSync.Catalog;
 using FuncSync.Json;
 using FuncSync.Skus;
 
-namespace FuncSync.Mappings;
+namespace FuncSync.Catalog;
 
 /// <summary>The SKU map over HTTP, for the dashboard and the command line: read it as JSON or as the CSV a
 /// seller keeps in a spreadsheet, import a CSV, edit one SKU. An import is all-or-nothing at validation:
