@@ -132,6 +132,8 @@ public sealed record MappingView(
     long? EtsyListingId,
     string? EtsySku,
     string Components,
+    int? LeadTimeDays,
+    int? LowStock,
     IReadOnlyList<string> UsedBy)
 {
     public static MappingView From(SkuMapping mapping) => new(
@@ -144,6 +146,8 @@ public sealed record MappingView(
         mapping.Etsy?.ListingId,
         mapping.Etsy?.Sku,
         mapping.IsComposed ? ComponentList.Format(mapping.Parts) : string.Empty,
+        mapping.LeadTimeDays,
+        mapping.LowStock,
         mapping.UsedBy);
 
     public static string JsonName(string column)

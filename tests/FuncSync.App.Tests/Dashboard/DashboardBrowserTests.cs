@@ -138,7 +138,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 
-    [Fact(Skip = "Needs GET /api/alerts and POST /api/alerts/{id}/acknowledge from the monitoring issue; remove this Skip once they are on main.")]
+    [Fact]
     public async Task Alerts_OpenAlert_AcknowledgedFromThePage()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);

@@ -5,6 +5,7 @@ const fields = [
   ['title', 'Title'], ['shopifyProductId', 'Shopify product id'], ['shopifyVariantId', 'Shopify variant id'],
   ['shopifyInventoryItemId', 'Shopify inventory item id'], ['shopifyLocationId', 'Shopify location id'],
   ['etsyListingId', 'Etsy listing id'], ['etsySku', 'Etsy product SKU'], ['components', 'Made of (PART:qty;PART:qty)'],
+  ['leadTimeDays', 'Lead time to restock, days'], ['lowStock', 'Low-stock alert at'],
 ];
 
 function errorTable(errors) {
@@ -21,7 +22,7 @@ export async function mappingsView(container) {
   const file = h('input', { id: 'import-file', type: 'file', accept: '.csv,text/csv', required: true });
   const importForm = h('form', { id: 'import-form', class: 'action' },
     h('h3', {}, 'Import a CSV'),
-    h('p', { class: 'muted' }, 'Columns: sku, title, quantity, shopify_product_id, shopify_variant_id, shopify_inventory_item_id, shopify_location_id, etsy_listing_id, etsy_sku, components. A quantity counts the stock. If any row is wrong nothing is imported, and every wrong row is listed.'),
+    h('p', { class: 'muted' }, 'Columns: sku, title, quantity, shopify_product_id, shopify_variant_id, shopify_inventory_item_id, shopify_location_id, etsy_listing_id, etsy_sku, components, lead_time_days, low_stock. A quantity counts the stock. If any row is wrong nothing is imported, and every wrong row is listed.'),
     h('label', { for: 'import-file' }, 'SKU map file'), file,
     h('button', { type: 'submit' }, 'Import'), importResult);
   importForm.addEventListener('submit', async event => {
