@@ -143,6 +143,31 @@ public sealed class CliTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Alerts_OneRaisedOneCleared_ListsTheOpenOneAndAllWithJson()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var alerts = app.App.Services.GetRequiredService<FuncSync.Alerts.AlertSender>();
+        await alerts.RaiseAsync(FuncSync.Alerts.AlertKind.PushFailed, "push:CLI-ALERT:Etsy", "Etsy refused CLI-ALERT: listing is not active", "CLI-ALERT", CancellationToken.None);
+        await alerts.RaiseAsync(FuncSync.Alerts.AlertKind.LowStock, "low:CLI-GONE", "CLI-GONE is low", "CLI-GONE", CancellationToken.None);
+        await app.DrainedAsync(app.Names.AlertsQueue);
+        await alerts.ClearAsync(FuncSync.Alerts.AlertKind.LowStock, "low:CLI-GONE", CancellationToken.None);
+        await app.DrainedAsync(app.Names.AlertsQueue);
+
+        var open = await RunAsync(app, "alerts");
+        var all = await RunAsync(app, "alerts", "--status", "all", "--json");
+
+        Assert.Equal(ExitCodes.Ok, open.Exit);
+        Assert.StartsWith("1 alert(s).", open.Out, StringComparison.Ordinal);
+        Assert.Contains("[open] PushFailed CLI-ALERT: Etsy refused CLI-ALERT", open.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("CLI-GONE", open.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, all.Exit);
+        using var json = System.Text.Json.JsonDocument.Parse(all.Out);
+        var statuses = json.RootElement.GetProperty("alerts").EnumerateArray().ToDictionary(a => a.GetProperty("sku").GetString()!, a => a.GetProperty("status").GetString());
+        Assert.Equal("open", statuses["CLI-ALERT"]);
+        Assert.Equal("resolved", statuses["CLI-GONE"]);
+    }
+
+    [Fact]
     public async Task AnyCommand_WrongKey_Refused()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
