@@ -2,9 +2,8 @@ using Microsoft.Playwright;
 
 namespace FuncSync.App.Tests.Dashboard;
 
-/// <summary>One headless Debian Chromium for the browser tests of a class. Playwright's own browser download
-/// cannot work on the build machines, so the tests drive the system's Chromium (CI installs it); without it
-/// they fail, never skip.</summary>
+/// <summary>One headless Chromium for the browser tests of a class: the system's where there is one, else
+/// Playwright's own. Without either they fail, never skip.</summary>
 public sealed class Chromium : IAsyncLifetime
 {
     public const string ExecutablePath = "/usr/bin/chromium";
@@ -18,15 +17,18 @@ public sealed class Chromium : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ExecutablePath))
+        // Debian's Chromium where it is installed (CI installs it: Playwright's own download cannot reach
+        // its host from the build machines); elsewhere Playwright's own build, fetched once.
+        var system = File.Exists(ExecutablePath);
+        if (!system && Microsoft.Playwright.Program.Main(["install", "chromium"]) != 0)
         {
-            throw new InvalidOperationException($"The browser tests need Chromium at {ExecutablePath}: apt-get install -y chromium (.ci/run does).");
+            throw new InvalidOperationException($"The browser tests need Chromium: apt-get install -y chromium (to {ExecutablePath}), or a network from which Playwright can fetch its own.");
         }
 
         _playwright = await Playwright.CreateAsync();
 
         // Root in CI containers: Chromium's sandbox needs user namespaces that containers often lack.
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true, Args = ["--no-sandbox"] });
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = system ? ExecutablePath : null, Headless = true, Args = ["--no-sandbox"] });
     }
 
     public async Task<IPage> OpenDashboardAsync(Uri baseUrl, string adminKey)
