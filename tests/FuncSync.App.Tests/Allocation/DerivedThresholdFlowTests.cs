@@ -23,7 +23,11 @@ public sealed class DerivedThresholdFlowTests(AzuriteFixture azurite)
         await SellAsync(app, item, 3);
 
         // Three units now with a one-hour half-life: 3 / (1 h / ln 2) = 2.08 an hour, over one hour: 3.
-        var threshold = await app.App.Services.GetRequiredService<IDerivedThreshold>().ForAsync(item.Mapping, CancellationToken.None);
+        // A fresh instance: the app's own remembers a velocity for a minute, and its pushes may have asked
+        // between the sales.
+        var services = app.App.Services;
+        var threshold = await ActivatorUtilities.CreateInstance<MeasuredDerivedThreshold>(
+            services, ActivatorUtilities.CreateInstance<LedgerSalesVelocity>(services)).ForAsync(item.Mapping, CancellationToken.None);
 
         Assert.Equal(3, threshold);
     }
