@@ -465,10 +465,12 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
 
     private async Task<(string WebhookId, HttpStatusCode Status)> DeliverOnceAsync(WebhookEvent webhookEvent, Uri address, int attempt, CancellationToken ct)
     {
+        // The attempt's time is when it was sent: the answer may come back after a test has moved the clock on.
+        var sentAt = _timeProvider.GetUtcNow();
         var (webhookId, status) = await SendOnceAsync(webhookEvent, address, ct);
         lock (_gate)
         {
-            _deliveries.Add(new ShopifyWebhookDelivery(webhookEvent.EventId, webhookId, webhookEvent.Topic, address, attempt, status, _timeProvider.GetUtcNow()));
+            _deliveries.Add(new ShopifyWebhookDelivery(webhookEvent.EventId, webhookId, webhookEvent.Topic, address, attempt, status, sentAt));
         }
 
         return (webhookId, status);
