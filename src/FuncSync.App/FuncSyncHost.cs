@@ -1,37 +1,33 @@
 using FuncSync.Demo;
 using FuncSync.Hosting;
-using FuncSync.Hosting.Publishing;
+using FuncSync.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace FuncSync;
 
-/// <summary>Builds and runs the FuncSync web app: the custom handler the Functions host calls, or,
-/// outside Azure, a self-contained app that runs its own triggers.</summary>
+/// <summary>Local mode: FuncSync without a Functions host. The same <c>[Function]</c> methods are served by FuncSync's
+/// own runtime, which reads their attributes: HTTP routes below <c>api/</c>, a queue listener per queue trigger, a
+/// timer per timer trigger.</summary>
 public static class FuncSyncHost
 {
     /// <summary>Azure Functions Core Tools' local port, so local URLs look the same as with the real host.</summary>
     public const string DefaultLocalUrl = "http://127.0.0.1:7071";
 
-    /// <summary>The publish step's verb: <c>FuncSync.App --write-functions &lt;dir&gt;</c> writes a function.json per
-    /// declared function into the package folder and exits without starting anything.</summary>
-    public const string WriteFunctionsVerb = "--write-functions";
-
+    /// <summary>Starts in the mode the process was started for, and says which in the first log line.</summary>
     public static async Task RunAsync(string[] args)
     {
-        if (args is [WriteFunctionsVerb, var appRoot])
+        if (FunctionsHostEnvironment.Detect(args) == FunctionsRunMode.Worker)
         {
-            foreach (var path in WriteFunctions(appRoot))
-            {
-                Console.WriteLine(path);
-            }
-
+            await FuncSyncWorker.RunAsync(args);
             return;
         }
 
         var builder = CreateBuilder(args);
         using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        startupLogs.CreateLogger("FuncSync").LogInformation(
+            "FuncSync starting in local mode: no Functions host started this process, so FuncSync's own runtime serves the functions");
         await using var demo = await DemoEnvironment.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("FuncSync.Demo"), CancellationToken.None);
         await using var app = Build(builder);
         await app.StartAsync();
@@ -39,29 +35,19 @@ public static class FuncSyncHost
         await app.WaitForShutdownAsync();
     }
 
-    private static readonly Dictionary<string, string?> Defaults = new()
-    {
-        ["Etsy:PollSchedule"] = new Etsy.EtsyOptions().PollSchedule,
-    };
-
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-        // Defaults under every other source, so a %Setting% a function.json names always resolves.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        // Defaults under every other source, so every %Setting% a function names resolves.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = FunctionSettings.Defaults });
         builder.Configuration
             .AddFunctionsHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"))
             .AddLocalSettingsJson(Path.Combine(Environment.CurrentDirectory, "local.settings.json"))
             .AddEnvironmentVariables()
             .AddCommandLine(args);
 
-        if (FunctionsHostEnvironment.CustomHandlerPort is { } port)
-        {
-            // Under the Functions host: listen where it expects us, on loopback only.
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultLocalUrl);
         }
@@ -73,19 +59,6 @@ public static class FuncSyncHost
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         return builder;
-    }
-
-    /// <summary>Declares FuncSync's functions, as a start would, and writes their function.json files under
-    /// <paramref name="appRoot"/>. Needs no app settings: the files keep <c>%Setting%</c> references.</summary>
-    public static IReadOnlyList<string> WriteFunctions(string appRoot)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [FunctionsHostEnvironment.DescribeOnlyKey] = "true" })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddFuncSync(configuration);
-        using var provider = services.BuildServiceProvider();
-        return FunctionJsonWriter.WriteAll(provider.GetRequiredService<IFunctionCatalog>(), appRoot);
     }
 
     /// <summary>Starts FuncSync on a free loopback port with <paramref name="settings"/> over the usual
@@ -105,6 +78,8 @@ public static class FuncSyncHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         builder.Services.AddFuncSync(builder.Configuration);
+        var names = new StorageNames(builder.Configuration["FuncSync:StoragePrefix"] ?? string.Empty);
+        builder.Services.AddLocalFunctions(builder.Configuration, typeof(FuncSyncHost).Assembly, names.Queue);
         var app = builder.Build();
         app.MapFuncSync();
         return app;

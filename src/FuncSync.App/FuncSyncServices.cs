@@ -6,7 +6,6 @@ using FuncSync.Forecasting;
 using FuncSync.Hosting;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
-using FuncSync.Json;
 using FuncSync.Lag;
 using FuncSync.Ledger;
 using FuncSync.Mapping;
@@ -19,13 +18,15 @@ using FuncSync.Skus;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
 using FuncSync.Webhooks;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
 namespace FuncSync;
 
-/// <summary>FuncSync's composition root: every function declared once, with the services it needs.</summary>
+/// <summary>FuncSync's composition root: the services every function needs, in both run modes. The functions
+/// themselves are declared by their <c>[Function]</c> attributes only.</summary>
 public static class FuncSyncServices
 {
     public static IServiceCollection AddFuncSync(this IServiceCollection services, IConfiguration configuration)
@@ -86,68 +87,39 @@ public static class FuncSyncServices
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<ShopifyInventory>());
         services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<EtsyInventory>());
 
-        var functions = services.AddFunctionsHosting(configuration);
-        functions
-            .AddHttpFunction(ShopifyWebhookFunction.Name, ShopifyWebhookFunction.Route, ["post"], FunctionAuthLevel.Anonymous)
-            .AddHttpFunction(SkuStatusFunction.Name, SkuStatusFunction.Route, ["get"], FunctionAuthLevel.Function)
-            .AddHttpFunction(StockAdminFunctions.HistoryName, StockAdminFunctions.HistoryRoute, ["get"], FunctionAuthLevel.Function)
-            .AddHttpFunction(StockAdminFunctions.CountName, StockAdminFunctions.CountRoute, ["put"], FunctionAuthLevel.Function)
-            .AddHttpFunction(StockAdminFunctions.AdjustName, StockAdminFunctions.AdjustRoute, ["post"], FunctionAuthLevel.Function)
-            .AddHttpFunction(StockAdminFunctions.InspectName, StockAdminFunctions.InspectRoute, ["post"], FunctionAuthLevel.Function)
-            .AddQueueFunction<ApplyLedgerFunction>(ApplyLedgerFunction.Name, names.InventoryEventsQueue)
-            .AddQueueFunction<PushChannelFunction>(PushChannelFunction.Name, names.ChannelPushQueue)
-            .AddQueueFunction<StoreAlertFunction>(StoreAlertFunction.Name, names.AlertsQueue)
-            .AddQueueFunction<ShopifyLevelCheckFunction>(ShopifyLevelCheckFunction.Name, names.ShopifyLevelChecksQueue)
-            .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, EtsyReceiptPollFunction.ScheduleSetting)
-            .AddTimerFunction<EtsyCancellationCheckFunction>(EtsyCancellationCheckFunction.Name, configuration[EtsyCancellationCheckFunction.ScheduleSetting] ?? new EtsyOptions().CancellationCheckSchedule)
-            .AddTimerFunction<EtsyRefundCheckFunction>(EtsyRefundCheckFunction.Name, configuration[EtsyRefundCheckFunction.ScheduleSetting] ?? new EtsyOptions().RefundCheckSchedule)
-            .AddHttpFunction(EtsyWebhookFunction.Name, EtsyWebhookFunction.Route, ["post"], FunctionAuthLevel.Anonymous)
-            .AddHttpFunction(EtsyOAuthFunctions.CallbackName, EtsyOAuthFunctions.CallbackRoute, ["get"], FunctionAuthLevel.Anonymous)
-            .AddHttpFunction(EtsyOAuthFunctions.StartName, EtsyOAuthFunctions.StartRoute, ["get"], FunctionAuthLevel.Function)
-            .AddHttpFunction(EtsyServices.HealthName, EtsyServices.HealthRoute, ["get"], FunctionAuthLevel.Function)
-            .AddHttpFunction(ShopifyServices.SubscriptionsName, ShopifyServices.SubscriptionsRoute, ["post"], FunctionAuthLevel.Function)
-            .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule)
+        services.AddFunctionsStorage(configuration);
 
-            // Seeing and fixing drift: each feature brings its services, functions and endpoints. Lag comes last: it
-            // wraps the connectors registered above.
-            .AddReconciliation(configuration, names)
-            .AddMappingAudit(configuration)
-            .AddLagAndTimeline(configuration, names);
+        // Seeing and fixing drift. Lag comes after the connectors: it wraps the ones registered above.
+        services.AddReconciliation().AddMappingAudit().AddLagAndTimeline(names);
 
-        // Issue 7, seeing failures: alerts pipeline, health and poison, forecasting, telemetry.
-        services.AddAlerts(functions, configuration, names);
-        services.AddMonitoring(functions, configuration, names);
-        services.AddForecasting(functions);
+        // Seeing failures: alerts pipeline, health and poison, forecasting, telemetry.
+        services.AddAlerts(names);
+        services.AddMonitoring(names);
+        services.AddForecasting();
         services.AddFuncSyncTelemetry(configuration);
+
         // The seller's dashboard, the SKU list and the mappings API.
-        services.AddDashboard(functions);
+        services.AddDashboard();
         return services;
     }
 
+    /// <summary>Local mode's endpoints: every HTTP function on its <c>api/</c> route, non-anonymous ones behind the admin
+    /// key (the Functions host checks function keys itself), and a few conveniences of a local app. Queue and timer
+    /// functions get no endpoint: nothing outside the process can invoke them.</summary>
     public static WebApplication MapFuncSync(this WebApplication app)
     {
-        // The Functions host's readiness probe: any answer on "/" means the handler is up.
-        app.MapGet("/", () => Results.Text("FuncSync is running."));
-        app.MapPost("/api/" + ShopifyWebhookFunction.Route, (HttpRequest request, ShopifyWebhookFunction function, CancellationToken ct) => function.HandleAsync(request, ct));
-        var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapGet(SkuStatusFunction.Route, async (string sku, SkuStatusFunction function, CancellationToken ct) =>
-            await function.GetAsync(sku, ct) is { } status
-                ? Results.Json(status, FuncSyncJson.Default.SkuStatus)
-                : Results.Json(new ProblemBody($"No SKU {sku} is in the SKU map."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status404NotFound));
-        admin.MapGet(StockAdminFunctions.HistoryRoute, (string sku, int? limit, string? continuation, StockAdminFunctions functions, CancellationToken ct) => functions.HistoryAsync(sku, limit, continuation, ct));
-        admin.MapPut(StockAdminFunctions.CountRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.CountAsync(sku, request, ct));
-        admin.MapPost(StockAdminFunctions.AdjustRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.AdjustAsync(sku, request, ct));
-        admin.MapPost(StockAdminFunctions.InspectRoute, (string sku, HttpRequest request, StockAdminFunctions functions, CancellationToken ct) => functions.InspectAsync(sku, request, ct));
-        app.MapEtsy();
-        app.MapShopify();
-        app.MapReconciliation().MapMappingAudit().MapLagAndTimeline();
-        app.MapAlerts();
-        app.MapMonitoring();
-        app.MapForecasting();
+        app.MapHttpFunctions((endpoint, trigger) =>
+        {
+            if (trigger.AuthLevel != AuthorizationLevel.Anonymous)
+            {
+                endpoint.AddEndpointFilter<AdminKeyFilter>();
+            }
+        });
 
-        // The seller's dashboard, the SKU list and the mappings API.
-        app.MapDashboard();
-        app.MapFunctionInvocations();
+        // A readiness probe, the health check at its usual address, and a short address for the dashboard.
+        app.MapGet("/", () => Results.Text("FuncSync is running."));
+        app.MapGet("/" + HealthFunction.Route, (HealthFunction health, CancellationToken ct) => health.GetAsync(ct));
+        app.MapGet("/dashboard", () => Results.Redirect("/api/dashboard/"));
         return app;
     }
 

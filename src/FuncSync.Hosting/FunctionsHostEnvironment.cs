@@ -1,52 +1,37 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace FuncSync.Hosting;
 
-/// <summary>Tells whether the Azure Functions host runs this process as a custom handler.</summary>
+/// <summary>How this process runs: as the isolated worker of an Azure Functions host, or on its own (local mode).</summary>
+public enum FunctionsRunMode
+{
+    /// <summary>No Functions host: FuncSync's local runtime serves the HTTP functions and drives queue and timer triggers.</summary>
+    Local,
+
+    /// <summary>Started by the Functions host (Azure, a Functions container, or <c>func start</c>), which owns every trigger.</summary>
+    Worker,
+}
+
 public static class FunctionsHostEnvironment
 {
-    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    /// <summary>The argument the Functions host starts a worker with: the gRPC address the worker connects back to.</summary>
+    public const string HostEndpointArgument = "--functions-uri";
 
-    /// <summary>Overrides the run mode: true runs queue listeners and timers in-process even under the host.</summary>
-    public const string RunTriggersKey = "FuncSync:RunTriggers";
+    /// <summary>The same address as the environment variable newer hosts set instead of the argument.</summary>
+    public const string HostEndpointVariable = "Functions__Worker__HostEndpoint";
 
-    /// <summary>Set to true to declare functions without running anything: the publish step reads the catalog to
-    /// write <c>function.json</c>, with no app settings at hand, so <c>%Setting%</c> references stay unresolved.</summary>
-    public const string DescribeOnlyKey = "FuncSync:DescribeFunctionsOnly";
-
-    /// <summary>The port the Functions host expects the handler on, or null when no host started this process.</summary>
-    public static int? CustomHandlerPort => ParsePort(Environment.GetEnvironmentVariable(CustomHandlerPortVariable));
-
-    /// <summary>True when this process must drive queue and timer triggers itself (no Functions host present),
-    /// unless <see cref="RunTriggersKey"/> says otherwise.</summary>
-    public static bool ShouldRunTriggers(IConfiguration configuration) => ShouldRunTriggers(configuration, CustomHandlerPort);
-
-    public static bool IsDescribeOnly(IConfiguration configuration)
+    /// <summary>Worker mode exactly when the host told this process where to connect; anything else runs locally.</summary>
+    public static FunctionsRunMode Detect(IReadOnlyList<string> args, Func<string, string?> environment)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var value = configuration[DescribeOnlyKey];
-        return !string.IsNullOrWhiteSpace(value)
-            && (bool.TryParse(value, out var describeOnly)
-                ? describeOnly
-                : throw new InvalidOperationException($"Configuration value '{DescribeOnlyKey}' must be true or false."));
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        return args.Any(a => a.StartsWith(HostEndpointArgument, StringComparison.Ordinal)) || !string.IsNullOrEmpty(environment(HostEndpointVariable))
+            ? FunctionsRunMode.Worker
+            : FunctionsRunMode.Local;
     }
 
-    internal static bool ShouldRunTriggers(IConfiguration configuration, int? environmentPort)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var overrideValue = configuration[RunTriggersKey];
-        if (!string.IsNullOrWhiteSpace(overrideValue))
-        {
-            return bool.TryParse(overrideValue, out var run)
-                ? run
-                : throw new InvalidOperationException($"Configuration value '{RunTriggersKey}' must be true or false.");
-        }
+    public static FunctionsRunMode Detect(IReadOnlyList<string> args) => Detect(args, Environment.GetEnvironmentVariable);
 
-        var port = ParsePort(configuration[CustomHandlerPortVariable]) ?? environmentPort;
-        return port is null;
-    }
-
-    private static int? ParsePort(string? value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535 ? port : null;
+    /// <summary>Resolves a binding property's <c>%Setting%</c> reference the way the host does.</summary>
+    public static string ResolveSetting(string value, IConfiguration configuration) => SettingReferences.Resolve(value, configuration);
 }

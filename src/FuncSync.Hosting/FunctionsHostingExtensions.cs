@@ -1,14 +1,12 @@
+using System.Reflection;
 using FuncSync.Hosting.Functions;
-using FuncSync.Hosting.Invocation;
 using FuncSync.Hosting.Queues;
 using FuncSync.Hosting.Storage;
 using FuncSync.Hosting.Timers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FuncSync.Hosting;
@@ -17,44 +15,76 @@ public static class FunctionsHostingExtensions
 {
     public const string StorageConnectionKey = "AzureWebJobsStorage";
 
-    /// <summary>Registers the time provider, storage clients from <c>AzureWebJobsStorage</c> (a connection string, or
-    /// <c>AzureWebJobsStorage__accountName</c> for a managed identity), <see cref="IQueueSender"/>,
-    /// the function catalog and, when no Functions host drives the triggers (see
-    /// <see cref="FunctionsHostEnvironment.ShouldRunTriggers(IConfiguration)"/>), a listener or timer per declared function.</summary>
-    public static FunctionsBuilder AddFunctionsHosting(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers what functions use in both run modes: the time provider, storage clients from
+    /// <c>AzureWebJobsStorage</c> (a connection string, or <c>AzureWebJobsStorage__accountName</c> for a managed
+    /// identity) and <see cref="IQueueSender"/>.</summary>
+    public static IServiceCollection AddFunctionsStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-
-        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(FunctionCatalog))?.ImplementationInstance;
-        if (existing is not null)
-        {
-            throw new InvalidOperationException($"{nameof(AddFunctionsHosting)} was already called.");
-        }
-
-        var catalog = new FunctionCatalog();
-        services.AddSingleton(catalog);
-        services.AddSingleton<IFunctionCatalog>(catalog);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration, StorageConnectionKey));
         services.TryAddSingleton<QueueWatcher>();
         services.TryAddSingleton<IQueueSender, QueueSender>();
-        services.TryAddSingleton(_ => QueueListenerOptions.FromConfiguration(configuration));
-        services.TryAddSingleton(_ => TimerListenerOptions.FromConfiguration(configuration));
-
-        var describeOnly = FunctionsHostEnvironment.IsDescribeOnly(configuration);
-        return new FunctionsBuilder(services, configuration, catalog, runTriggers: !describeOnly && FunctionsHostEnvironment.ShouldRunTriggers(configuration), describeOnly);
+        return services;
     }
 
-    /// <summary>Maps <c>POST /{FunctionName}</c>, the custom-handler invocation endpoint the Functions host calls
-    /// for queue and timer functions. Unknown names answer 404 with a JSON body.</summary>
-    public static IEndpointRouteBuilder MapFunctionInvocations(this IEndpointRouteBuilder endpoints)
+    /// <summary>Local mode: reads the <c>[Function]</c> methods of <paramref name="functions"/> and starts a queue
+    /// listener per queue trigger and a timer per timer trigger, with host.json's queue settings. HTTP functions
+    /// are mapped by <see cref="HttpFunctionEndpoints.MapHttpFunctions"/>.</summary>
+    /// <param name="queueName">Maps a trigger's queue name to the queue this instance uses (e.g. adds a prefix).</param>
+    public static IServiceCollection AddLocalFunctions(this IServiceCollection services, IConfiguration configuration, Assembly functions, Func<string, string> queueName)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost(
-            "/{functionName}",
-            (string functionName, HttpContext context, FunctionCatalog catalog, ILoggerFactory loggerFactory) =>
-                InvocationEndpoint.InvokeAsync(functionName, context, catalog, loggerFactory));
-        return endpoints;
+        ArgumentNullException.ThrowIfNull(functions);
+        return services.AddLocalFunctions(configuration, FunctionIndex.Read(functions), queueName);
+    }
+
+    public static IServiceCollection AddLocalFunctions(this IServiceCollection services, IConfiguration configuration, IReadOnlyList<FunctionMetadata> functions, Func<string, string> queueName)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(functions);
+        ArgumentNullException.ThrowIfNull(queueName);
+        if (services.Any(d => d.ServiceType == typeof(IFunctionCatalog)))
+        {
+            throw new InvalidOperationException($"{nameof(AddLocalFunctions)} was already called.");
+        }
+
+        services.AddFunctionsStorage(configuration);
+        services.AddSingleton<IFunctionCatalog>(new FunctionCatalog(functions));
+        services.TryAddSingleton(_ => QueueListenerOptions.FromConfiguration(configuration));
+        services.TryAddSingleton(_ => TimerListenerOptions.FromConfiguration(configuration));
+        foreach (var function in functions)
+        {
+            switch (function.Trigger)
+            {
+                case QueueFunctionTrigger queue:
+                    var resolvedQueue = queueName(SettingReferences.Resolve(queue.QueueName, configuration));
+                    services.AddSingleton<IHostedService>(sp => new QueueListener(
+                        function,
+                        resolvedQueue,
+                        sp.GetRequiredService<StorageClients>(),
+                        sp.GetRequiredService<QueueWatcher>(),
+                        sp.GetRequiredService<QueueListenerOptions>(),
+                        sp.GetRequiredService<IServiceScopeFactory>(),
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILogger<QueueListener>>()));
+                    break;
+                case TimerFunctionTrigger timer:
+                    // Parsed now, so a bad expression fails at start-up, not at the first tick.
+                    var schedule = TimerSchedule.Parse(SettingReferences.Resolve(timer.Schedule, configuration));
+                    services.AddSingleton<IHostedService>(sp => new TimerListener(
+                        function,
+                        schedule,
+                        sp.GetRequiredService<StorageClients>(),
+                        sp.GetRequiredService<TimerListenerOptions>(),
+                        sp.GetRequiredService<IServiceScopeFactory>(),
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILogger<TimerListener>>()));
+                    break;
+            }
+        }
+
+        return services;
     }
 }

@@ -1,4 +1,5 @@
 using FuncSync.Json;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Alerts;
 
@@ -10,6 +11,10 @@ public sealed class AlertApiFunctions(AlertStore store, TimeProvider time)
     public const string ListRoute = "alerts";
     public const string AcknowledgeName = "AcknowledgeAlert";
     public const string AcknowledgeRoute = "alerts/{id}/acknowledge";
+
+    [Function(ListName)]
+    public Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = ListRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        ListAsync(request.Query["status"].ToString(), cancellationToken);
 
     public async Task<IResult> ListAsync(string? status, CancellationToken cancellationToken)
     {
@@ -32,6 +37,10 @@ public sealed class AlertApiFunctions(AlertStore store, TimeProvider time)
             .ToList();
         return Results.Json(new AlertList(alerts), FuncSyncJson.Default.AlertList);
     }
+
+    [Function(AcknowledgeName)]
+    public Task<IResult> AcknowledgeAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = AcknowledgeRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        AcknowledgeAsync(id, cancellationToken);
 
     public async Task<IResult> AcknowledgeAsync(string id, CancellationToken cancellationToken) =>
         await store.AcknowledgeAsync(id, time.GetUtcNow(), cancellationToken) is { } alert

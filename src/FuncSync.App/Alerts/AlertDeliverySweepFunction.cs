@@ -1,14 +1,15 @@
-using FuncSync.Hosting.Functions;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Alerts;
 
 /// <summary>Timer: sends the deliveries a sink outage or a crash left owed, and drops week-old dedupe rows.</summary>
-public sealed partial class AlertDeliverySweepFunction(AlertDispatcher dispatcher, AlertStore store, TimeProvider time, ILogger<AlertDeliverySweepFunction> logger) : ITimerFunction
+public sealed partial class AlertDeliverySweepFunction(AlertDispatcher dispatcher, AlertStore store, TimeProvider time, ILogger<AlertDeliverySweepFunction> logger)
 {
     public const string Name = "AlertDeliverySweep";
     public const string ScheduleSetting = "Alerts:DeliverySweepSchedule";
 
-    public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var sent = await dispatcher.SweepAsync(cancellationToken);
         var purged = await store.PurgeNoticesAsync(time.GetUtcNow() - TimeSpan.FromDays(7), cancellationToken);

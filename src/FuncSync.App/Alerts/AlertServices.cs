@@ -1,7 +1,4 @@
-using FuncSync.Hosting;
-using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
-using FuncSync.Skus;
 using FuncSync.Storage;
 using Microsoft.Extensions.Http.Resilience;
 
@@ -11,10 +8,8 @@ namespace FuncSync.Alerts;
 /// delivery sweeper and the API.</summary>
 public static class AlertServices
 {
-    public static IServiceCollection AddAlerts(this IServiceCollection services, FunctionsBuilder functions, IConfiguration configuration, StorageNames names)
+    public static IServiceCollection AddAlerts(this IServiceCollection services, StorageNames names)
     {
-        ArgumentNullException.ThrowIfNull(functions);
-        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(names);
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section)
             .Validate(o => o.IsValid(), "Alerts: SuppressionWindow must not be negative, RetryDelay must be positive, and sink URLs must be absolute http(s) URLs.")
@@ -30,20 +25,7 @@ public static class AlertServices
         services.AddTransient<IAlertSink>(sp => sp.GetRequiredService<WebhookAlertSink>());
         services.AddTransient<IAlertSink>(sp => sp.GetRequiredService<SlackAlertSink>());
 
-        functions
-            .AddTimerFunction<AlertDeliverySweepFunction>(AlertDeliverySweepFunction.Name, configuration[AlertDeliverySweepFunction.ScheduleSetting] ?? AlertOptions.DefaultSweepSchedule)
-            .AddHttpFunction(AlertApiFunctions.ListName, AlertApiFunctions.ListRoute, ["get"], FunctionAuthLevel.Function)
-            .AddHttpFunction(AlertApiFunctions.AcknowledgeName, AlertApiFunctions.AcknowledgeRoute, ["post"], FunctionAuthLevel.Function);
         return services;
-    }
-
-    public static WebApplication MapAlerts(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapGet(AlertApiFunctions.ListRoute, (string? status, AlertApiFunctions functions, CancellationToken ct) => functions.ListAsync(status, ct));
-        admin.MapPost(AlertApiFunctions.AcknowledgeRoute, (string id, AlertApiFunctions functions, CancellationToken ct) => functions.AcknowledgeAsync(id, ct));
-        return app;
     }
 
     private static void ConfigureSinkResilience(HttpStandardResilienceOptions options)

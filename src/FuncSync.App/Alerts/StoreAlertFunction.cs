@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using FuncSync.Hosting.Functions;
 using FuncSync.Json;
+using FuncSync.Storage;
 using FuncSync.Telemetry;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Alerts;
@@ -16,18 +17,20 @@ public sealed partial class StoreAlertFunction(
     AlertDispatcher dispatcher,
     IOptions<AlertOptions> options,
     TimeProvider time,
-    ILogger<StoreAlertFunction> logger) : IQueueFunction
+    ILogger<StoreAlertFunction> logger)
 {
     public const string Name = "StoreAlert";
 
-    public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    /// <param name="id">The queue message id (the host's binding data), stable across redeliveries.</param>
+    [Function(Name)]
+    public async Task RunAsync([QueueTrigger(StorageNames.Alerts, Connection = StorageNames.Connection)] string message, string? id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var notice = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.AlertNotice)
+        var notice = JsonSerializer.Deserialize(message, FuncSyncJson.Default.AlertNotice)
             ?? throw new InvalidDataException("The alert message is empty.");
         var now = time.GetUtcNow();
         var outcome = await store.ApplyAsync(
-            notice, NoticeId(message), dispatcher.ConfiguredSinks, options.Value.SuppressionWindow, now, now + AlertDispatcher.ClaimDuration, cancellationToken);
+            notice, NoticeId(id, message), dispatcher.ConfiguredSinks, options.Value.SuppressionWindow, now, now + AlertDispatcher.ClaimDuration, cancellationToken);
         if (outcome.Result != NoticeResult.Applied || outcome.State is not { } state)
         {
             return;
@@ -50,10 +53,10 @@ public sealed partial class StoreAlertFunction(
         }
     }
 
-    /// <summary>The queue message id is stable across redeliveries; without one (an envelope that
-    /// lacks it) the body is, since every notice carries its own timestamp.</summary>
-    private static string NoticeId(QueueTriggerMessage message) =>
-        message.Id.Length > 0 ? message.Id : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Body)))[..32];
+    /// <summary>The queue message id is stable across redeliveries; without one the body is, since every notice
+    /// carries its own timestamp.</summary>
+    private static string NoticeId(string? id, string message) =>
+        !string.IsNullOrEmpty(id) ? id : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message)))[..32];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Kind} {Key} (seen {Count} times): {Message}")]
     private partial void LogRaised(AlertKind kind, string key, int count, string message);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FuncSync.Json;
 using FuncSync.Skus;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Catalog;
 
@@ -13,7 +14,6 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
 {
     public const string ListName = "ListMappings";
     public const string ListRoute = "mappings";
-    public const string ExportName = "ExportMappings";
     public const string ImportName = "ImportMappings";
     public const string CsvRoute = "mappings.csv";
     public const string EditName = "EditMapping";
@@ -21,6 +21,15 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
 
     /// <summary>A few thousand SKUs fit easily; a bigger body is a wrong file.</summary>
     public const int MaxCsvBytes = 4 * 1024 * 1024;
+
+    [Function(ListName)]
+    public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = ListRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        Results.Json(await ListAsync(cancellationToken), FuncSyncJson.Default.MappingList);
+
+    /// <summary>The whole SKU map as CSV (GET), or a CSV that replaces it (PUT): one route, so one function.</summary>
+    [Function(ImportName)]
+    public Task<IResult> CsvAsync([HttpTrigger(AuthorizationLevel.Function, "get", "put", Route = CsvRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        HttpMethods.IsGet(request.Method) ? ExportAsync(cancellationToken) : ImportAsync(request, cancellationToken);
 
     public async Task<MappingList> ListAsync(CancellationToken cancellationToken)
     {
@@ -72,7 +81,8 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
         return Results.Json(new ImportAccepted(importId, parsed.Rows.Count, parsed.Rows.Count(r => r.Quantity is not null)), FuncSyncJson.Default.ImportAccepted);
     }
 
-    public async Task<IResult> EditAsync(string sku, HttpRequest request, CancellationToken cancellationToken)
+    [Function(EditName)]
+    public async Task<IResult> EditAsync([HttpTrigger(AuthorizationLevel.Function, "put", Route = EditRoute)] HttpRequest request, string sku, CancellationToken cancellationToken)
     {
         var (body, error) = await AdminRequests.ReadObjectAsync(request, cancellationToken);
         if (error is not null)

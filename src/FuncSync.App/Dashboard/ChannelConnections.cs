@@ -1,5 +1,7 @@
 using FuncSync.Etsy;
+using FuncSync.Json;
 using FuncSync.Shopify;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Dashboard;
@@ -17,6 +19,10 @@ public sealed class ChannelConnectionsFunction(IOptions<ShopifyOptions> shopify,
 {
     public const string Name = "ChannelConnections";
     public const string Route = "channels";
+
+    [Function(Name)]
+    public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, CancellationToken cancellationToken) =>
+        Results.Json(await GetAsync(cancellationToken), FuncSyncJson.Default.ChannelConnections);
 
     public async Task<ChannelConnections> GetAsync(CancellationToken cancellationToken)
     {

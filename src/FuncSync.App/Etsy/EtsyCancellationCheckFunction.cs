@@ -1,5 +1,5 @@
-using FuncSync.Hosting.Functions;
 using FuncSync.Polling;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Etsy;
@@ -14,12 +14,13 @@ public sealed class EtsyCancellationCheckFunction(
     EtsyReceiptEvents events,
     IOptions<EtsyOptions> options,
     TimeProvider time,
-    ILogger<EtsyCancellationCheckFunction> logger) : ITimerFunction
+    ILogger<EtsyCancellationCheckFunction> logger)
 {
     public const string Name = "EtsyCancellationCheck";
     public const string ScheduleSetting = "Etsy:CancellationCheckSchedule";
 
-    public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var settings = options.Value;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Etsy;
@@ -25,7 +26,8 @@ public sealed class EtsyOAuthFunctions(
 
     private static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(15);
 
-    public async Task<IResult> StartAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(StartName)]
+    public async Task<IResult> StartAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = StartRoute)] HttpRequest request, CancellationToken cancellationToken)
     {
         var etsy = options.Value;
         var state = Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -50,7 +52,8 @@ public sealed class EtsyOAuthFunctions(
             : Results.Redirect(url);
     }
 
-    public async Task<IResult> CallbackAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(CallbackName)]
+    public async Task<IResult> CallbackAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CallbackRoute)] HttpRequest request, CancellationToken cancellationToken)
     {
         var query = request.Query;
         if (query["error"].ToString() is { Length: > 0 } error)

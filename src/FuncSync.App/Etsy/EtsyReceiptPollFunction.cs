@@ -1,7 +1,7 @@
 using System.Globalization;
-using FuncSync.Hosting.Functions;
 using FuncSync.Monitoring;
 using FuncSync.Polling;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Etsy;
@@ -20,10 +20,10 @@ public sealed class EtsyReceiptPollFunction(
     IOptions<EtsyOptions> options,
     TimeProvider time,
     ILogger<EtsyReceiptPollFunction> logger,
-    ChannelActivity activity) : ITimerFunction
+    ChannelActivity activity)
 {
     public const string Name = "EtsyReceiptPoll";
-    public const string ScheduleSetting = "%Etsy:PollSchedule%";
+    public const string ScheduleSetting = "Etsy:PollSchedule";
 
     public static string WatermarkSource(long shopId) => string.Create(CultureInfo.InvariantCulture, $"etsy-receipts-{shopId}");
 
@@ -34,7 +34,8 @@ public sealed class EtsyReceiptPollFunction(
     /// <summary>Where polling began: the cancellation re-check never gives back a sale from before it.</summary>
     public static string OriginSource(long shopId) => string.Create(CultureInfo.InvariantCulture, $"etsy-receipts-origin-{shopId}");
 
-    public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         await sharedPacer.RefreshAsync(pacer, cancellationToken);
         if (!pacer.IsDue())

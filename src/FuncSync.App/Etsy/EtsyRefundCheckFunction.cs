@@ -1,4 +1,4 @@
-using FuncSync.Hosting.Functions;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Etsy;
@@ -12,12 +12,13 @@ public sealed class EtsyRefundCheckFunction(
     EtsyRefundReview review,
     IOptions<EtsyOptions> options,
     TimeProvider time,
-    ILogger<EtsyRefundCheckFunction> logger) : ITimerFunction
+    ILogger<EtsyRefundCheckFunction> logger)
 {
     public const string Name = "EtsyRefundCheck";
     public const string ScheduleSetting = "Etsy:RefundCheckSchedule";
 
-    public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var from = time.GetUtcNow().AddDays(-options.Value.RefundLookbackDays).ToUnixTimeSeconds();
         var (receipts, requests) = await etsy.GetAllReceiptsAsync(new EtsyReceiptQuery(MinCreated: from, WasCanceled: false, SortOn: "created"), cancellationToken);

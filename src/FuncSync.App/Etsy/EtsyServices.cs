@@ -1,19 +1,16 @@
 using FuncSync.Catalog;
 using FuncSync.Hosting.Storage;
-using FuncSync.Skus;
 using FuncSync.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Etsy;
 
-/// <summary>The Etsy connector's services and endpoints beyond the HTTP client the composition root sets up.</summary>
+/// <summary>The Etsy connector's services beyond the HTTP client the composition root sets up.</summary>
 public static class EtsyServices
 {
-    public const string HealthName = "EtsyHealth";
-    public const string HealthRoute = "etsy/health";
-
     public static IServiceCollection AddEtsyConnector(this IServiceCollection services)
     {
         services.AddSingleton<EtsyTables>();
@@ -76,19 +73,19 @@ public static class EtsyServices
             : new PassThroughHandler());
         return builder;
     }
+}
 
-    public static WebApplication MapEtsy(this WebApplication app)
+/// <summary><c>GET /api/etsy/health</c>: the poll pacer's view of Etsy (budget, interval, webhook) across instances.</summary>
+public sealed class EtsyHealthFunction(EtsyPollPacer pacer, EtsySharedPacerState shared, IOptions<EtsyOptions> options)
+{
+    public const string Name = "EtsyHealth";
+    public const string Route = "etsy/health";
+
+    [Function(Name)]
+    public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, CancellationToken cancellationToken)
     {
-        app.MapPost("/api/" + EtsyWebhookFunction.Route, (HttpRequest request, EtsyWebhookFunction function, CancellationToken ct) => function.HandleAsync(request, ct));
-        app.MapGet("/api/" + EtsyOAuthFunctions.CallbackRoute, (HttpRequest request, EtsyOAuthFunctions functions, CancellationToken ct) => functions.CallbackAsync(request, ct));
-        var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapGet(EtsyOAuthFunctions.StartRoute, (HttpRequest request, EtsyOAuthFunctions functions, CancellationToken ct) => functions.StartAsync(request, ct));
-        admin.MapGet(HealthRoute, async (EtsyPollPacer pacer, EtsySharedPacerState shared, IOptions<EtsyOptions> options, CancellationToken ct) =>
-        {
-            await shared.RefreshAsync(pacer, ct);
-            return Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), EtsyJson.Default.EtsyPollHealth);
-        });
-        return app;
+        await shared.RefreshAsync(pacer, cancellationToken);
+        return Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), EtsyJson.Default.EtsyPollHealth);
     }
 }
 

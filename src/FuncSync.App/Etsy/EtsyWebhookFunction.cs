@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FuncSync.Json;
 using FuncSync.Webhooks;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Etsy;
@@ -20,7 +21,8 @@ public sealed class EtsyWebhookFunction(
     public const string Name = "EtsyWebhook";
     public const string Route = "webhooks/etsy";
 
-    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task<IResult> HandleAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;

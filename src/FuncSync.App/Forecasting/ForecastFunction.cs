@@ -1,6 +1,7 @@
 using FuncSync.Catalog;
 using FuncSync.Json;
 using FuncSync.Ledger;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Forecasting;
 
@@ -10,6 +11,10 @@ public sealed class ForecastFunction(SkuMapStore map, LedgerStore ledger, LowSto
 {
     public const string Name = "SkuForecast";
     public const string Route = "skus/{sku}/forecast";
+
+    [Function(Name)]
+    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, string sku, CancellationToken cancellationToken) =>
+        GetAsync(sku, cancellationToken);
 
     public async Task<IResult> GetAsync(string sku, CancellationToken cancellationToken)
     {

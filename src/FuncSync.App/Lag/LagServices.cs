@@ -1,33 +1,38 @@
-using FuncSync.Hosting;
-using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Push;
-using FuncSync.Skus;
 using FuncSync.Storage;
 using FuncSync.Timeline;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Lag;
 
 /// <summary>Timer <c>LagCheck</c> (every minute): writes the lag histograms and checks each channel's objective.</summary>
-public sealed class LagCheckFunction(LagMeasurements measurements) : ITimerFunction
+public sealed class LagCheckFunction(LagMeasurements measurements)
 {
     public const string Name = "LagCheck";
 
-    public Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken) => measurements.CheckObjectivesAsync(cancellationToken);
+    [Function(Name)]
+    public Task RunAsync([TimerTrigger("%" + LagOptions.CheckScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) => measurements.CheckObjectivesAsync(cancellationToken);
 }
 
-/// <summary>Measured lag and the SKU timeline: their stores, the connector wrapper that records every push, the check
-/// timer and the endpoints.</summary>
+/// <summary><c>GET /api/lag</c>: measured lag per channel against its objective.</summary>
+public sealed class GetLagFunction(LagMeasurements measurements)
+{
+    public const string Name = "GetLag";
+    public const string Route = "lag";
+
+    [Function(Name)]
+    public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, CancellationToken cancellationToken) =>
+        Results.Json(await measurements.ReportAsync(cancellationToken), FuncSyncJson.Default.LagReport);
+}
+
+/// <summary>Measured lag and the SKU timeline: their stores and the connector wrapper that records every push.</summary>
 public static class LagServices
 {
-    public const string LagName = "GetLag";
-    public const string LagRoute = "lag";
-
-    public static FunctionsBuilder AddLagAndTimeline(this FunctionsBuilder functions, IConfiguration configuration, StorageNames names)
+    public static IServiceCollection AddLagAndTimeline(this IServiceCollection services, StorageNames names)
     {
-        var services = functions.Services;
         services.AddOptions<LagOptions>().BindConfiguration(LagOptions.Section)
             .Validate(o => o.Objectives.Values.All(t => t > TimeSpan.Zero), "Lag: every objective is a positive time span, e.g. Lag__Objectives__Shopify=00:00:05.").ValidateOnStart();
         services.AddSingleton(sp => new TimelineStore(sp.GetRequiredService<StorageClients>().Table(names.TimelineTable), sp.GetRequiredService<ShopPartition>()));
@@ -37,18 +42,7 @@ public static class LagServices
         services.AddSingleton<ILagMeasurements>(sp => sp.GetRequiredService<LagMeasurements>());
         services.AddTransient<SkuTimelineFunction>();
         ObserveConnectors(services);
-        return functions
-            .AddTimerFunction<LagCheckFunction>(LagCheckFunction.Name, configuration[LagOptions.CheckScheduleSetting] ?? new LagOptions().CheckSchedule)
-            .AddHttpFunction(LagName, LagRoute, ["get"], FunctionAuthLevel.Function)
-            .AddHttpFunction(SkuTimelineFunction.Name, SkuTimelineFunction.Route, ["get"], FunctionAuthLevel.Function);
-    }
-
-    public static WebApplication MapLagAndTimeline(this WebApplication app)
-    {
-        var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapGet(LagRoute, async (LagMeasurements lag, CancellationToken ct) => Results.Json(await lag.ReportAsync(ct), FuncSyncJson.Default.LagReport));
-        admin.MapGet(SkuTimelineFunction.Route, (string sku, int? limit, SkuTimelineFunction function, CancellationToken ct) => function.GetAsync(sku, limit, ct));
-        return app;
+        return services;
     }
 
     /// <summary>Every connector registered so far is wrapped, so the push's own code stays as it is.</summary>

@@ -1,10 +1,10 @@
-using FuncSync.Hosting.Functions;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Ledger;
 
 /// <summary>Timer: re-sends pushes whose outbox rows outlived the commit by more than a few seconds,
 /// which only happens when a process died between committing an event and enqueuing its pushes.</summary>
-public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher dispatcher, IConfiguration configuration, TimeProvider time, ILogger<OutboxSweeperFunction> logger) : ITimerFunction
+public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher dispatcher, IConfiguration configuration, TimeProvider time, ILogger<OutboxSweeperFunction> logger)
 {
     public const string Name = "OutboxSweeper";
     public const string ScheduleSetting = "FuncSync:OutboxSweepSchedule";
@@ -14,7 +14,8 @@ public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher d
     // A row younger than this belongs to an apply that is still enqueuing its pushes.
     private TimeSpan MinimumAge => TimeSpan.TryParse(configuration[MinimumAgeSetting], System.Globalization.CultureInfo.InvariantCulture, out var age) ? age : TimeSpan.FromSeconds(10);
 
-    public async Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var stale = await ledger.ListOutboxAsync(time.GetUtcNow() - MinimumAge, cancellationToken);
         if (stale.Count > 0)

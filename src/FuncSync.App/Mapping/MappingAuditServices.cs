@@ -1,45 +1,43 @@
 using FuncSync.Etsy;
-using FuncSync.Hosting;
-using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Shopify;
-using FuncSync.Skus;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Mapping;
 
 /// <summary>Timer <c>MappingAudit</c>, weekly by default (<c>MappingAudit__Schedule</c>).</summary>
-public sealed class MappingAuditFunction(MappingAuditor auditor) : ITimerFunction
+public sealed class MappingAuditFunction(MappingAuditor auditor)
 {
     public const string Name = "MappingAudit";
-    public const string HttpName = "RunMappingAudit";
-    public const string Route = "mappings/audit";
     public const string ScheduleSetting = "MappingAudit:Schedule";
 
     /// <summary>Mondays at 04:00 UTC.</summary>
     public const string DefaultSchedule = "0 0 4 * * 1";
 
-    public Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken) => auditor.AuditAsync(cancellationToken);
+    [Function(Name)]
+    public Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) => auditor.AuditAsync(cancellationToken);
 }
 
-/// <summary>The mapping audit's services, functions and endpoint.</summary>
+/// <summary><c>POST /api/mappings/audit</c>: runs the mapping audit now and answers its report.</summary>
+public sealed class RunMappingAuditFunction(MappingAuditor auditor)
+{
+    public const string Name = "RunMappingAudit";
+    public const string Route = "mappings/audit";
+
+    [Function(Name)]
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = Route)] HttpRequest request, CancellationToken cancellationToken) =>
+        Results.Json(await auditor.AuditAsync(cancellationToken), FuncSyncJson.Default.MappingAuditReport);
+}
+
+/// <summary>The mapping audit's services.</summary>
 public static class MappingAuditServices
 {
-    public static FunctionsBuilder AddMappingAudit(this FunctionsBuilder functions, IConfiguration configuration)
+    public static IServiceCollection AddMappingAudit(this IServiceCollection services)
     {
-        var services = functions.Services;
         services.AddTransient<ShopifyCatalogReader>();
         services.AddTransient<IChannelCatalogReader>(sp => sp.GetRequiredService<ShopifyCatalogReader>());
         services.AddTransient<IChannelCatalogReader, EtsyCatalogReader>();
         services.AddTransient<MappingAuditor>();
-        return functions
-            .AddTimerFunction<MappingAuditFunction>(MappingAuditFunction.Name, configuration[MappingAuditFunction.ScheduleSetting] ?? MappingAuditFunction.DefaultSchedule)
-            .AddHttpFunction(MappingAuditFunction.HttpName, MappingAuditFunction.Route, ["post"], FunctionAuthLevel.Function);
-    }
-
-    public static WebApplication MapMappingAudit(this WebApplication app)
-    {
-        app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>().MapPost(MappingAuditFunction.Route, async (MappingAuditor auditor, CancellationToken ct) =>
-            Results.Json(await auditor.AuditAsync(ct), FuncSyncJson.Default.MappingAuditReport));
-        return app;
+        return services;
     }
 }

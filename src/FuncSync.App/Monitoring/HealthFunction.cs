@@ -4,6 +4,7 @@ using FuncSync.Hosting.Queues;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
 using FuncSync.Storage;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Monitoring;
 
@@ -23,6 +24,11 @@ public sealed class HealthFunction(
 {
     public const string Name = "Health";
     public const string Route = "healthz";
+
+    /// <summary>Anonymous, like a load balancer's probe: it says how the pipeline is, and names no secret.</summary>
+    [Function(Name)]
+    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request, CancellationToken cancellationToken) =>
+        GetAsync(cancellationToken);
 
     public async Task<IResult> GetAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using FuncSync.Json;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Monitoring;
 
@@ -8,6 +9,10 @@ public sealed class PoisonRedriveFunction(PoisonQueueMonitor monitor)
 {
     public const string Name = "RedrivePoison";
     public const string Route = "poison/{queue}/redrive";
+
+    [Function(Name)]
+    public Task<IResult> RedriveAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = Route)] HttpRequest request, string queue, CancellationToken cancellationToken) =>
+        RedriveAsync(queue, cancellationToken);
 
     public async Task<IResult> RedriveAsync(string queue, CancellationToken cancellationToken)
     {

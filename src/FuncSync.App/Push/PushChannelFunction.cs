@@ -10,6 +10,7 @@ using FuncSync.Ledger;
 using FuncSync.Monitoring;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Push;
@@ -29,7 +30,7 @@ public sealed class PushChannelFunction(
     TimeProvider time,
     ILogger<PushChannelFunction> logger,
     PushFailureAlerts failures,
-    ChannelActivity activity) : IQueueFunction
+    ChannelActivity activity)
 {
     public const string Name = "PushChannel";
 
@@ -42,9 +43,10 @@ public sealed class PushChannelFunction(
     // A write announced this long ago without a record means its push died; no write takes that long.
     private static readonly TimeSpan AnnouncedWriteLifetime = TimeSpan.FromSeconds(30);
 
-    public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync([QueueTrigger(StorageNames.ChannelPush, Connection = StorageNames.Connection)] string message, CancellationToken cancellationToken)
     {
-        var command = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.SyncListing)
+        var command = JsonSerializer.Deserialize(message, FuncSyncJson.Default.SyncListing)
             ?? throw new InvalidDataException("The push message is empty.");
 
         // Monitoring: a failure is an alert for this listing (the queue still retries and poisons); a

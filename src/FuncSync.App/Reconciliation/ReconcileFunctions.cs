@@ -1,28 +1,31 @@
 using System.Text.Json;
-using FuncSync.Hosting.Functions;
 using FuncSync.Json;
+using FuncSync.Storage;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Reconciliation;
 
 /// <summary>Timer <c>Reconcile</c>: the daily run; corrects drift only with <c>Reconciliation__AutoFix=true</c>.</summary>
-public sealed class ReconcileFunction(Reconciler reconciler, IOptions<ReconciliationOptions> options) : ITimerFunction
+public sealed class ReconcileFunction(Reconciler reconciler, IOptions<ReconciliationOptions> options)
 {
     public const string Name = "Reconcile";
 
-    public Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken) =>
+    [Function(Name)]
+    public Task RunAsync([TimerTrigger("%" + ReconciliationOptions.ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) =>
         reconciler.RunAsync(options.Value.AutoFix, null, 0, cancellationToken);
 }
 
 /// <summary>Queue function on <c>reconcile-rechecks</c>: listings a run found short, checked again once a poll has run.
 /// Still short with the poll done means drift.</summary>
-public sealed class ReconcileRecheckFunction(Reconciler reconciler, IOptions<ReconciliationOptions> options) : IQueueFunction
+public sealed class ReconcileRecheckFunction(Reconciler reconciler, IOptions<ReconciliationOptions> options)
 {
     public const string Name = "ReconcileRecheck";
 
-    public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync([QueueTrigger(StorageNames.ReconcileRechecks, Connection = StorageNames.Connection)] string message, CancellationToken cancellationToken)
     {
-        var due = JsonSerializer.Deserialize(message.Body, FuncSyncJson.Default.ReconciliationRecheckDue)
+        var due = JsonSerializer.Deserialize(message, FuncSyncJson.Default.ReconciliationRecheckDue)
             ?? throw new InvalidDataException("The re-check message is empty.");
         await reconciler.RunAsync(options.Value.AutoFix, due.Skus.ToHashSet(StringComparer.Ordinal), due.Round, cancellationToken);
     }
@@ -37,7 +40,8 @@ public sealed class ReconcileHttpFunctions(Reconciler reconciler, ReportBlobs re
     public const string LastName = "GetLastReconciliation";
     public const string LastRoute = "reconcile/last";
 
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(RunName)]
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = RunRoute)] HttpRequest request, CancellationToken cancellationToken)
     {
         var fix = request.Query["fix"].ToString();
         if (fix.Length > 0 && !bool.TryParse(fix, out _))
@@ -48,6 +52,10 @@ public sealed class ReconcileHttpFunctions(Reconciler reconciler, ReportBlobs re
         var report = await reconciler.RunAsync(fix.Length > 0 && bool.Parse(fix), null, 0, cancellationToken);
         return Results.Json(report, FuncSyncJson.Default.ReconciliationReport);
     }
+
+    [Function(LastName)]
+    public Task<IResult> LastAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = LastRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        LastAsync(cancellationToken);
 
     public async Task<IResult> LastAsync(CancellationToken cancellationToken) =>
         await reports.GetReconciliationAsync(cancellationToken) is { } report

@@ -6,7 +6,7 @@ namespace FuncSync.Reconciliation;
 public sealed class ReconciliationOptions
 {
     public const string Section = "Reconciliation";
-    public const string ScheduleSetting = "%Reconciliation:Schedule%";
+    public const string ScheduleSetting = "Reconciliation:Schedule";
 
     /// <summary>Six-field NCRONTAB, UTC. Daily at 03:30 by default, a quiet hour for most shops.</summary>
     public string Schedule { get; set; } = "0 30 3 * * *";

@@ -8,6 +8,7 @@ using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Push;
 using FuncSync.Storage;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Shopify;
 
@@ -29,15 +30,16 @@ public sealed class ShopifyLevelCheckFunction(
     IQueueSender queues,
     StorageNames names,
     TimeProvider time,
-    ILogger<ShopifyLevelCheckFunction> logger) : IQueueFunction
+    ILogger<ShopifyLevelCheckFunction> logger)
 {
     public const string Name = "ShopifyLevelCheck";
 
     public const string Reason = "changed in Shopify";
 
-    public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task RunAsync([QueueTrigger(StorageNames.ShopifyLevelChecks, Connection = StorageNames.Connection)] string message, CancellationToken cancellationToken)
     {
-        var changed = JsonSerializer.Deserialize(message.Body, ShopifyJson.Default.ShopifyLevelChanged)
+        var changed = JsonSerializer.Deserialize(message, ShopifyJson.Default.ShopifyLevelChanged)
             ?? throw new InvalidDataException("The level check message is empty.");
         var mapping = await FindAsync(changed.InventoryItemId, changed.LocationId, cancellationToken);
         if (mapping is null)

@@ -1,18 +1,15 @@
 using FuncSync.Json;
 using FuncSync.Push;
-using FuncSync.Skus;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
 namespace FuncSync.Shopify;
 
-/// <summary>The Shopify connector's services and endpoints.</summary>
+/// <summary>The Shopify connector's services.</summary>
 public static class ShopifyServices
 {
-    public const string SubscriptionsName = "ShopifySubscriptions";
-    public const string SubscriptionsRoute = "shopify/subscriptions";
-
     public static IServiceCollection AddShopifyConnector(this IServiceCollection services, Action<HttpStandardResilienceOptions> resilience)
     {
         services.AddSingleton<ShopifyCostLimiter>();
@@ -38,25 +35,29 @@ public static class ShopifyServices
         return services;
     }
 
-    public static WebApplication MapShopify(this WebApplication app)
-    {
-        var admin = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapPost(SubscriptionsRoute, async (ShopifyWebhookSubscriptions subscriptions, IOptions<ShopifyOptions> options, CancellationToken ct) =>
-        {
-            if (ShopifyWebhookSubscriptions.CallbackFor(options.Value) is not { } callback)
-            {
-                return Results.Json(new ProblemBody("Set Shopify__WebhookBaseUrl to this app's public address first."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status400BadRequest);
-            }
+}
 
-            try
-            {
-                return Results.Json(await subscriptions.EnsureAsync(callback, ct), ShopifyJson.Default.ShopifySubscriptionReport);
-            }
-            catch (ChannelRequestException ex)
-            {
-                return Results.Json(new ProblemBody(ex.Message), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status502BadGateway);
-            }
-        });
-        return app;
+/// <summary><c>POST /api/shopify/subscriptions</c>: makes Shopify's webhook subscriptions point at this app.</summary>
+public sealed class ShopifySubscriptionsFunction(ShopifyWebhookSubscriptions subscriptions, IOptions<ShopifyOptions> options)
+{
+    public const string Name = "ShopifySubscriptions";
+    public const string Route = "shopify/subscriptions";
+
+    [Function(Name)]
+    public async Task<IResult> EnsureAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = Route)] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (ShopifyWebhookSubscriptions.CallbackFor(options.Value) is not { } callback)
+        {
+            return Results.Json(new ProblemBody("Set Shopify__WebhookBaseUrl to this app's public address first."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            return Results.Json(await subscriptions.EnsureAsync(callback, cancellationToken), ShopifyJson.Default.ShopifySubscriptionReport);
+        }
+        catch (ChannelRequestException ex)
+        {
+            return Results.Json(new ProblemBody(ex.Message), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status502BadGateway);
+        }
     }
 }

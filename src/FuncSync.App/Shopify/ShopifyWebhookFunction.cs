@@ -6,6 +6,7 @@ using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Storage;
 using FuncSync.Webhooks;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Shopify;
@@ -28,7 +29,8 @@ public sealed class ShopifyWebhookFunction(
     public const string Name = "ShopifyWebhook";
     public const string Route = "webhooks/shopify";
 
-    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task<IResult> HandleAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var body = await RawBody.ReadAsync(request, cancellationToken);

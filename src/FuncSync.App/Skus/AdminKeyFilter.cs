@@ -1,13 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using FuncSync.Hosting;
 using FuncSync.Json;
 
 namespace FuncSync.Skus;
 
-/// <summary>Admin endpoints take the key in <c>x-functions-key</c>, the Azure Functions convention.
-/// Under the Functions host the host itself checks function keys (authLevel function) before the
-/// request reaches FuncSync; anywhere else FuncSync checks it against <c>FuncSync:AdminKey</c>.</summary>
+/// <summary>Local mode's check for functions whose auth level is not anonymous: the key comes in <c>x-functions-key</c>,
+/// the Azure Functions convention, and must equal <c>FuncSync:AdminKey</c>. Under the Functions host the host checks
+/// its function keys before a request reaches FuncSync, and this filter is not on the path.</summary>
 public sealed class AdminKeyFilter(IConfiguration configuration) : IEndpointFilter
 {
     public const string Header = "x-functions-key";
@@ -15,11 +14,6 @@ public sealed class AdminKeyFilter(IConfiguration configuration) : IEndpointFilt
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (FunctionsHostEnvironment.CustomHandlerPort is not null)
-        {
-            return await next(context);
-        }
-
         var expected = configuration[SettingKey];
         if (string.IsNullOrEmpty(expected))
         {

@@ -40,6 +40,25 @@ public static class AdminRequests
         }
     }
 
+    /// <summary>An optional whole-number query parameter; the error when it is present but not a number.</summary>
+    public static string? QueryInt(HttpRequest request, string name, out int? value)
+    {
+        value = null;
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            return $"{name} must be a whole number.";
+        }
+
+        value = parsed;
+        return null;
+    }
+
     public static (int Value, string? Error) Quantity(JsonElement body, string field, int min, int max)
     {
         if (!body.TryGetProperty(field, out var value))

@@ -1,7 +1,9 @@
 using FuncSync.Catalog;
 using FuncSync.Domain;
+using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Push;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Skus;
 
@@ -47,6 +49,16 @@ public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushS
     public const string Route = "skus/{sku}";
     public const string ListName = "ListSkus";
     public const string ListRoute = "skus";
+
+    [Function(Name)]
+    public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, string sku, CancellationToken cancellationToken) =>
+        await GetAsync(sku, cancellationToken) is { } status
+            ? Results.Json(status, FuncSyncJson.Default.SkuStatus)
+            : Results.Json(new ProblemBody($"No SKU {sku} is in the SKU map."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status404NotFound);
+
+    [Function(ListName)]
+    public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = ListRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        Results.Json(await ListAsync(cancellationToken), FuncSyncJson.Default.SkuList);
 
     public async Task<SkuStatus?> GetAsync(string sku, CancellationToken cancellationToken)
     {

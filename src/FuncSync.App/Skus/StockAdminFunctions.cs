@@ -3,6 +3,7 @@ using FuncSync.Catalog;
 using FuncSync.Domain.Ledger;
 using FuncSync.Json;
 using FuncSync.Ledger;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Skus;
 
@@ -22,7 +23,8 @@ public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, Inv
 
     private const int MaxPageSize = 200;
 
-    public async Task<IResult> CountAsync(string sku, HttpRequest request, CancellationToken cancellationToken)
+    [Function(CountName)]
+    public async Task<IResult> CountAsync([HttpTrigger(AuthorizationLevel.Function, "put", Route = CountRoute)] HttpRequest request, string sku, CancellationToken cancellationToken)
     {
         var (body, error) = await AdminRequests.ReadObjectAsync(request, cancellationToken);
         var (quantity, quantityError) = error is null ? AdminRequests.Quantity(body, "quantity", 0, AdminRequests.Max) : (0, null);
@@ -30,7 +32,8 @@ public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, Inv
         return await ApplyAsync(sku, request, InventoryEventKind.Count, quantity, "count", note, error ?? quantityError ?? noteError, cancellationToken);
     }
 
-    public async Task<IResult> AdjustAsync(string sku, HttpRequest request, CancellationToken cancellationToken)
+    [Function(AdjustName)]
+    public async Task<IResult> AdjustAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = AdjustRoute)] HttpRequest request, string sku, CancellationToken cancellationToken)
     {
         var (body, error) = await AdminRequests.ReadObjectAsync(request, cancellationToken);
         var (delta, deltaError) = error is null ? AdminRequests.Quantity(body, "delta", -AdminRequests.Max, AdminRequests.Max) : (0, null);
@@ -51,7 +54,8 @@ public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, Inv
         return await ApplyAsync(sku, request, kind, delta, reason, note, error, cancellationToken);
     }
 
-    public async Task<IResult> InspectAsync(string sku, HttpRequest request, CancellationToken cancellationToken)
+    [Function(InspectName)]
+    public async Task<IResult> InspectAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = InspectRoute)] HttpRequest request, string sku, CancellationToken cancellationToken)
     {
         var (body, error) = await AdminRequests.ReadObjectAsync(request, cancellationToken);
         var (quantity, quantityError) = error is null ? AdminRequests.Quantity(body, "quantity", 1, AdminRequests.Max) : (0, null);
@@ -59,6 +63,12 @@ public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, Inv
         var kind = outcome == "restock" ? InventoryEventKind.InspectionRestocked : InventoryEventKind.InspectionWrittenOff;
         return await ApplyAsync(sku, request, kind, quantity, outcome, null, error ?? quantityError ?? outcomeError, cancellationToken);
     }
+
+    [Function(HistoryName)]
+    public Task<IResult> HistoryAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = HistoryRoute)] HttpRequest request, string sku, CancellationToken cancellationToken) =>
+        AdminRequests.QueryInt(request, "limit", out var limit) is { } error
+            ? Task.FromResult(Problem(StatusCodes.Status400BadRequest, error))
+            : HistoryAsync(sku, limit, request.Query["continuation"].ToString() is { Length: > 0 } continuation ? continuation : null, cancellationToken);
 
     public async Task<IResult> HistoryAsync(string sku, int? limit, string? continuation, CancellationToken cancellationToken)
     {

@@ -15,18 +15,32 @@ public sealed class StorageNames
         QueuePrefix = prefix.Length == 0 ? string.Empty : prefix + "-";
     }
 
+    // The queues as functions' [QueueTrigger] attributes name them. Under the Functions host the prefix must be empty
+    // (the host listens on these names); locally, the runtime listens on the prefixed queue (see Queue).
+    /// <summary>The app setting (or its <c>__accountName</c> form for a managed identity) every queue trigger reads.</summary>
+    public const string Connection = "AzureWebJobsStorage";
+
+    public const string InventoryEvents = "inventory-events";
+    public const string ChannelPush = "channel-push";
+    public const string Alerts = "alerts";
+    public const string ShopifyLevelChecks = "shopify-level-checks";
+    public const string ReconcileRechecks = "reconcile-rechecks";
+
     public string Prefix { get; }
+
+    /// <summary>The queue this instance uses for the trigger queue <paramref name="name"/>.</summary>
+    public string Queue(string name) => QueuePrefix + name;
 
     private string QueuePrefix { get; }
 
-    public string InventoryEventsQueue => QueuePrefix + "inventory-events";
+    public string InventoryEventsQueue => Queue(InventoryEvents);
 
-    public string ChannelPushQueue => QueuePrefix + "channel-push";
+    public string ChannelPushQueue => Queue(ChannelPush);
 
-    public string AlertsQueue => QueuePrefix + "alerts";
+    public string AlertsQueue => Queue(Alerts);
 
     /// <summary>Shopify inventory-level changes wait here for a settling delay before they are judged.</summary>
-    public string ShopifyLevelChecksQueue => QueuePrefix + "shopify-level-checks";
+    public string ShopifyLevelChecksQueue => Queue(ShopifyLevelChecks);
 
     /// <summary>Stock rows, dedupe rows, outbox rows and audit rows of a shop share one partition of
     /// this table: an entity-group transaction cannot span tables.</summary>
@@ -64,7 +78,7 @@ public sealed class StorageNames
 
     /// <summary>Listings reconciliation found short of what FuncSync expects, probably a sale not imported yet,
     /// wait here until the next poll has run, then are checked again.</summary>
-    public string ReconcileRechecksQueue => QueuePrefix + "reconcile-rechecks";
+    public string ReconcileRechecksQueue => Queue(ReconcileRechecks);
 
     /// <summary>Per SKU, in time order: push attempts, acceptances, failures, read-backs and reconciliations.</summary>
     public string TimelineTable => Prefix + "Timeline";

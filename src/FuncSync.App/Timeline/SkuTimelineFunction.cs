@@ -2,6 +2,8 @@ using System.Globalization;
 using FuncSync.Catalog;
 using FuncSync.Json;
 using FuncSync.Ledger;
+using FuncSync.Skus;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Timeline;
 
@@ -15,6 +17,12 @@ public sealed class SkuTimelineFunction(SkuMapStore map, LedgerStore ledger, Tim
 
     private const int DefaultLimit = 100;
     private const int MaxLimit = 500;
+
+    [Function(Name)]
+    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, string sku, CancellationToken cancellationToken) =>
+        AdminRequests.QueryInt(request, "limit", out var limit) is { } error
+            ? Task.FromResult<IResult>(Results.Json(new ProblemBody(error), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status400BadRequest))
+            : GetAsync(sku, limit, cancellationToken);
 
     public async Task<IResult> GetAsync(string sku, int? limit, CancellationToken cancellationToken)
     {

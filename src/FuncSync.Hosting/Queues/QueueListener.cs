@@ -166,12 +166,18 @@ internal sealed class QueueListener : BackgroundService
         try
         {
             await using var scope = _scopeFactory.CreateAsyncScope();
-            var function = (IQueueFunction)scope.ServiceProvider.GetRequiredService(_function.HandlerType!);
             var trigger = new QueueTriggerMessage(message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn);
             using var activity = QueueTrace.StartInvocation(_function.Name, QueueName, message.MessageId, message.DequeueCount, trigger.Body);
             try
             {
-                await function.RunAsync(trigger, stoppingToken);
+                // The host's queue binding data, so a function can take e.g. the message id by name.
+                var bindingData = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
+                {
+                    ["Id"] = trigger.Id,
+                    ["DequeueCount"] = trigger.DequeueCount,
+                    ["InsertionTime"] = trigger.InsertedOn,
+                };
+                await FunctionInvoker.InvokeAsync(_function, scope.ServiceProvider, trigger.Body, bindingData, stoppingToken);
             }
             catch (Exception ex)
             {

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -145,10 +146,16 @@ internal sealed class TimerListener : BackgroundService
         try
         {
             await using var scope = _scopeFactory.CreateAsyncScope();
-            var function = (ITimerFunction)scope.ServiceProvider.GetRequiredService(_function.HandlerType!);
+            var timer = new TimerInfo
+            {
+                IsPastDue = info.IsPastDue,
+                ScheduleStatus = info.Last is { } lastRun && info.Next is { } nextRun
+                    ? new ScheduleStatus { Last = lastRun.UtcDateTime, Next = nextRun.UtcDateTime, LastUpdated = _timeProvider.GetUtcNow().UtcDateTime }
+                    : null,
+            };
 
             // The function gets the host's stopping token: losing the lease ends the schedule, not a run in progress.
-            await function.RunAsync(info, stoppingToken);
+            await FunctionInvoker.InvokeAsync(_function, scope.ServiceProvider, timer, new Dictionary<string, object?>(), stoppingToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncSync.Hosting.Functions;
+
+/// <summary>Local mode's HTTP trigger: each <c>[HttpTrigger]</c> function answers on its route below the host's
+/// <c>api/</c> prefix and its methods, nowhere else. Queue and timer functions get no endpoint at all.</summary>
+public static class HttpFunctionEndpoints
+{
+    /// <summary>The Functions host's default <c>extensions.http.routePrefix</c>; FuncSync's host.json keeps it.</summary>
+    public const string RoutePrefix = "api";
+
+    /// <param name="configure">Called per function, e.g. to require a key when its auth level is not anonymous.</param>
+    public static IEndpointRouteBuilder MapHttpFunctions(this IEndpointRouteBuilder endpoints, Action<RouteHandlerBuilder, HttpFunctionTrigger> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(configure);
+        foreach (var function in endpoints.ServiceProvider.GetRequiredService<IFunctionCatalog>().Functions)
+        {
+            if (function.Trigger is not HttpFunctionTrigger http)
+            {
+                continue;
+            }
+
+            var pattern = "/" + RoutePrefix + (http.Route.Length > 0 ? "/" + http.Route : string.Empty);
+            Func<HttpContext, Task<IResult>> handler = context => InvokeAsync(function, context);
+            var builder = http.Methods.Count > 0
+                ? endpoints.MapMethods(pattern, http.Methods.Select(m => m.ToUpperInvariant()), handler)
+                : endpoints.Map(pattern, handler);
+            builder.WithName(function.Name);
+            configure(builder, http);
+        }
+
+        return endpoints;
+    }
+
+    private static async Task<IResult> InvokeAsync(FunctionMetadata function, HttpContext context)
+    {
+        var routeValues = context.Request.RouteValues.ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
+        var result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, context.Request, routeValues, context.RequestAborted);
+        return (IResult)result!;
+    }
+}
