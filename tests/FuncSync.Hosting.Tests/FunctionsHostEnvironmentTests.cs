@@ -1,38 +1,33 @@
-using Microsoft.Extensions.Configuration;
-
 namespace FuncSync.Hosting.Tests;
 
 public sealed class FunctionsHostEnvironmentTests
 {
-    [Theory]
-    [InlineData(null, null, true)]
-    [InlineData("7071", null, false)]
-    [InlineData("7071", "true", true)]
-    [InlineData(null, "false", false)]
-    public void ShouldRunTriggers_PortAndOverride_DecidesRunMode(string? port, string? runTriggers, bool expected)
+    [Fact]
+    public void Detect_NoHostArgumentOrVariable_IsLocal()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [FunctionsHostEnvironment.CustomHandlerPortVariable] = port,
-                [FunctionsHostEnvironment.RunTriggersKey] = runTriggers,
-            })
-            .Build();
-
-        Assert.Equal(expected, FunctionsHostEnvironment.ShouldRunTriggers(configuration, environmentPort: null));
+        Assert.Equal(FunctionsRunMode.Local, FunctionsHostEnvironment.Detect(["--urls", "http://127.0.0.1:7071"], _ => null));
     }
 
     [Fact]
-    public void ShouldRunTriggers_PortOnlyInProcessEnvironment_LeavesTriggersToTheHost() =>
-        Assert.False(FunctionsHostEnvironment.ShouldRunTriggers(new ConfigurationBuilder().Build(), environmentPort: 40123));
+    public void Detect_HostEndpointArgument_IsWorker()
+    {
+        // How the Functions host starts a dotnet-isolated worker.
+        string[] args = ["--host", "127.0.0.1", "--port", "50051", "--functions-uri", "http://127.0.0.1:50051/", "--functions-worker-id", "w1"];
+        Assert.Equal(FunctionsRunMode.Worker, FunctionsHostEnvironment.Detect(args, _ => null));
+    }
 
     [Fact]
-    public void ShouldRunTriggers_OverrideNotBoolean_Throws()
+    public void Detect_HostEndpointVariable_IsWorker()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [FunctionsHostEnvironment.RunTriggersKey] = "sometimes" })
-            .Build();
+        Assert.Equal(
+            FunctionsRunMode.Worker,
+            FunctionsHostEnvironment.Detect([], name => name == FunctionsHostEnvironment.HostEndpointVariable ? "http://127.0.0.1:50051/" : null));
+    }
 
-        Assert.Throws<InvalidOperationException>(() => FunctionsHostEnvironment.ShouldRunTriggers(configuration));
+    [Fact]
+    public void Detect_WorkerRuntimeSettingAlone_StaysLocal()
+    {
+        // local.settings.json says dotnet-isolated for Core Tools; that alone must not switch dotnet run to worker mode.
+        Assert.Equal(FunctionsRunMode.Local, FunctionsHostEnvironment.Detect([], name => name == "FUNCTIONS_WORKER_RUNTIME" ? "dotnet-isolated" : null));
     }
 }

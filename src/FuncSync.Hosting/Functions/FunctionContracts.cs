@@ -24,7 +24,7 @@ public abstract record FunctionTrigger;
 public sealed record HttpFunctionTrigger(string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel) : FunctionTrigger;
 
 /// <param name="QueueName">The queue, or an app-setting reference such as <c>%EventsQueue%</c>.</param>
-public sealed record QueueFunctionTrigger(string QueueName, string? Connection) : FunctionTrigger;
+public sealed record QueueFunctionTrigger(string QueueName, string? Connection = null) : FunctionTrigger;
 
 /// <param name="Schedule">Six-field NCRONTAB in UTC, or an app-setting reference such as <c>%Etsy:PollSchedule%</c>.</param>
 public sealed record TimerFunctionTrigger(string Schedule, bool RunOnStartup = false, bool UseMonitor = true) : FunctionTrigger;

@@ -47,7 +47,7 @@ public static partial class FunctionIndex
         }
 
         var triggers = method.GetParameters()
-            .Select(p => (Parameter: p, Trigger: Trigger(p)))
+            .Select(p => (Parameter: p, Trigger: Trigger(name, p)))
             .Where(t => t.Trigger is not null)
             .ToList();
         if (triggers.Count != 1)
@@ -71,12 +71,12 @@ public static partial class FunctionIndex
         return new FunctionMetadata(name, trigger!, method);
     }
 
-    private static FunctionTrigger? Trigger(ParameterInfo parameter)
+    private static FunctionTrigger? Trigger(string name, ParameterInfo parameter)
     {
         if (parameter.GetCustomAttribute<HttpTriggerAttribute>() is { } http)
         {
             // As the host: no route means the function's name; no methods means any method.
-            var route = (http.Route ?? string.Empty).Trim('/');
+            var route = (http.Route ?? name).Trim('/');
             var methods = (http.Methods ?? []).Select(m => m.ToLowerInvariant()).ToArray();
             return new HttpFunctionTrigger(route, methods, http.AuthLevel);
         }

@@ -149,8 +149,9 @@ internal sealed class TimerListener : BackgroundService
             var timer = new TimerInfo
             {
                 IsPastDue = info.IsPastDue,
-                ScheduleStatus = info.Last is { } lastRun && info.Next is { } nextRun
-                    ? new ScheduleStatus { Last = lastRun.UtcDateTime, Next = nextRun.UtcDateTime, LastUpdated = _timeProvider.GetUtcNow().UtcDateTime }
+                // As the host's monitor: no status without one; before a first run, Last is DateTime's default.
+                ScheduleStatus = info.Next is { } nextRun
+                    ? new ScheduleStatus { Last = info.Last?.UtcDateTime ?? default, Next = nextRun.UtcDateTime, LastUpdated = _timeProvider.GetUtcNow().UtcDateTime }
                     : null,
             };
 

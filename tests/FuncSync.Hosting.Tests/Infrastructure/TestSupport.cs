@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FuncSync.Hosting.Functions;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,7 @@ internal static class TestNames
 }
 
 /// <summary>Records what functions received, shared between the test and the scoped function instances.</summary>
-internal sealed class Probe
+public sealed class Probe
 {
     private int _running;
     private int _maxConcurrent;
@@ -62,16 +63,38 @@ internal sealed class Probe
     }
 }
 
-internal sealed class RecordingQueueFunction(Probe probe) : IQueueFunction
+/// <summary>A queue function as the app writes one; the tests give it their own queue (see <see cref="TestFunctions"/>).</summary>
+public sealed class RecordingQueueFunction(Probe probe)
 {
-    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
-        probe.RunAsync(() => probe.Messages.Enqueue(message));
+    public Task RunAsync([QueueTrigger("test")] string message, string id, long dequeueCount, DateTimeOffset? insertionTime, CancellationToken cancellationToken) =>
+        probe.RunAsync(() => probe.Messages.Enqueue(new QueueTriggerMessage(id, message, dequeueCount, insertionTime)));
 }
 
-internal sealed class RecordingTimerFunction(Probe probe) : ITimerFunction
+public sealed class RecordingTimerFunction(Probe probe)
 {
-    public Task RunAsync(TimerTriggerInfo timer, CancellationToken cancellationToken) =>
-        probe.RunAsync(() => probe.Timers.Enqueue(timer));
+    public Task RunAsync([TimerTrigger("* * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        probe.RunAsync(() => probe.Timers.Enqueue(new TimerTriggerInfo(timer.IsPastDue, Utc(timer.ScheduleStatus?.Last), Utc(timer.ScheduleStatus?.Next))));
+
+    private static DateTimeOffset? Utc(DateTime? value) => value is { } v && v != default ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+}
+
+/// <summary>Declares test functions on per-test queues and schedules: the metadata the attributes would give, with the
+/// trigger's queue or schedule set by the test.</summary>
+internal sealed class TestFunctions
+{
+    public List<FunctionMetadata> Functions { get; } = [];
+
+    public TestFunctions AddQueueFunction<T>(string name, string queueName)
+    {
+        Functions.Add(new FunctionMetadata(name, new QueueFunctionTrigger(queueName, null), typeof(T).GetMethod("RunAsync")!));
+        return this;
+    }
+
+    public TestFunctions AddTimerFunction<T>(string name, string schedule, bool runOnStartup = false)
+    {
+        Functions.Add(new FunctionMetadata(name, new TimerFunctionTrigger(schedule, runOnStartup), typeof(T).GetMethod("RunAsync")!));
+        return this;
+    }
 }
 
 /// <summary>A service provider wired exactly as the app wires it, with the hosted services started by hand.</summary>
@@ -94,7 +117,7 @@ internal sealed class TestHost : IAsyncDisposable
 
     public static TestHost Create(
         string connectionString,
-        Action<FunctionsBuilder> functions,
+        Action<TestFunctions> functions,
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
         Probe? probe = null)
@@ -102,7 +125,6 @@ internal sealed class TestHost : IAsyncDisposable
         var values = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = connectionString,
-            [FunctionsHostEnvironment.RunTriggersKey] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -115,7 +137,9 @@ internal sealed class TestHost : IAsyncDisposable
         probe ??= new Probe();
         collection.AddSingleton(probe);
         services?.Invoke(collection);
-        functions(collection.AddFunctionsHosting(configuration));
+        var declared = new TestFunctions();
+        functions(declared);
+        collection.AddLocalFunctions(configuration, declared.Functions, queue => queue);
         return new TestHost(collection.BuildServiceProvider(), probe);
     }
 
