@@ -1,6 +1,7 @@
-// The same FuncSync app as a container on Azure Container Apps. There is no Functions host here: the
-// app runs its own queue listeners and timers (blob-lease singleton), and KEDA's azure-queue scaler
-// adds replicas when inventory-events or channel-push back up. Storage and Key Vault are reached with
+// The same FuncSync app as a container on Azure Container Apps, under the Azure Functions host: the image
+// (Dockerfile) is the official dotnet-isolated base image, whose host runs every trigger, checks function keys
+// and starts FuncSync.App as its worker. KEDA's azure-queue scaler adds replicas when inventory-events or
+// channel-push back up. Storage and Key Vault are reached with
 // a user-assigned identity, created and granted its roles before the app starts. Image: Dockerfile.
 
 targetScope = 'resourceGroup'
@@ -28,10 +29,22 @@ param shopifyApiVersion string = '2026-04'
 
 param etsyShopId string
 
-@description('Six-field NCRONTAB (UTC) for the Etsy receipt poll, run by the app itself.')
+@description('Six-field NCRONTAB (UTC) for the Etsy receipt poll, run by the Functions host in the container.')
 param etsyPollSchedule string = '0 * * * * *'
 
-@description('Timers run in-process, so one replica always runs; KEDA adds more for queue backlog.')
+@description('The other timers\' schedules, named as the functions\' %Setting% references name them (see main.bicep).')
+param timerSchedules object = {
+  Etsy__CancellationCheckSchedule: '0 */10 * * * *'
+  Etsy__RefundCheckSchedule: '0 0 * * * *'
+  FuncSync__OutboxSweepSchedule: '0 * * * * *'
+  Reconciliation__Schedule: '0 30 3 * * *'
+  MappingAudit__Schedule: '0 0 4 * * 1'
+  Lag__CheckSchedule: '0 * * * * *'
+  Alerts__DeliverySweepSchedule: '*/30 * * * * *'
+  Monitoring__PoisonWatchSchedule: '0 * * * * *'
+}
+
+@description('The host in one replica always runs the timers (blob-lease singleton); KEDA adds more for queue backlog.')
 @minValue(1)
 param minReplicas int = 1
 
@@ -196,9 +209,10 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
     configuration: {
       activeRevisionsMode: 'Single'
       ingress: {
-        // Shopify must reach the webhook; admin endpoints check FuncSync__AdminKey themselves.
+        // Shopify must reach the webhook; the Functions host checks function keys for admin functions, and queue
+        // and timer functions have no HTTP route at all.
         external: true
-        targetPort: 8080
+        targetPort: 80
         transport: 'auto'
         allowInsecure: false
       }
@@ -283,6 +297,10 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
             map(items(vaultSecrets), secret => {
               name: secret.key
               secretRef: secret.value
+            }),
+            map(items(timerSchedules), schedule => {
+              name: schedule.key
+              value: schedule.value
             })
           )
           probes: [
@@ -290,7 +308,7 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
               type: 'Startup'
               httpGet: {
                 path: '/'
-                port: 8080
+                port: 80
               }
               periodSeconds: 5
               failureThreshold: 12
@@ -299,7 +317,7 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
               type: 'Liveness'
               httpGet: {
                 path: '/'
-                port: 8080
+                port: 80
               }
               periodSeconds: 30
             }

@@ -1,5 +1,5 @@
-// FuncSync on Azure Functions Flex Consumption, as a custom handler (the self-contained linux-x64
-// FuncSync.App that eng/package.sh builds). Storage through the app's system-assigned identity (no
+// FuncSync on Azure Functions Flex Consumption, as a dotnet-isolated (.NET 10) app: the `dotnet publish` output
+// that eng/package.sh zips; the Functions host runs every trigger. Storage through the app's system-assigned identity (no
 // account keys in app settings), channel secrets from Key Vault references, telemetry to Application
 // Insights on Log Analytics. Deploy: see docs/deploy.md.
 
@@ -29,6 +29,18 @@ param etsyShopId string
 
 @description('Six-field NCRONTAB (UTC) for the Etsy receipt poll. Every minute is ~43,200 runs a month; every 15 s is four times that.')
 param etsyPollSchedule string = '0 * * * * *'
+
+@description('The other timers\' schedules (six-field NCRONTAB, UTC), named as the functions\' %Setting% references name them. The host resolves each reference from these app settings; a missing one disables its function.')
+param timerSchedules object = {
+  Etsy__CancellationCheckSchedule: '0 */10 * * * *'
+  Etsy__RefundCheckSchedule: '0 0 * * * *'
+  FuncSync__OutboxSweepSchedule: '0 * * * * *'
+  Reconciliation__Schedule: '0 30 3 * * *'
+  MappingAudit__Schedule: '0 0 4 * * 1'
+  Lag__CheckSchedule: '0 * * * * *'
+  Alerts__DeliverySweepSchedule: '*/30 * * * * *'
+  Monitoring__PoisonWatchSchedule: '0 * * * * *'
+}
 
 @description('Flex Consumption instance size; billing is per GB-second of this size while executing.')
 @allowed([
@@ -144,10 +156,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           }
         }
       }
-      // The custom handler runtime: the Functions host starts the executable named in host.json.
+      // The isolated worker on .NET 10: the host starts FuncSync.App as its worker (worker.config.json).
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
@@ -193,7 +205,7 @@ module vault 'modules/keyvault.bicep' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: {
+  properties: union(timerSchedules, {
     AzureWebJobsStorage__accountName: storageName
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
     FuncSync__Shop: shop
@@ -207,13 +219,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Etsy__Keystring: keyVaultReference('etsy-keystring')
     Etsy__SharedSecret: keyVaultReference('etsy-shared-secret')
     Etsy__AccessToken: keyVaultReference('etsy-access-token')
-    // function.json keeps "%Etsy:PollSchedule%"; the host reads it from this setting.
+    // EtsyReceiptPoll's [TimerTrigger("%Etsy:PollSchedule%")]; the host reads it from this setting.
     Etsy__PollSchedule: etsyPollSchedule
     // The key ring in storage is wrapped with versions of this secret, read by the app's identity (Key Vault
     // Secrets User, granted in the vault module); no Key Vault reference, because old versions must stay readable.
     DataProtection__KeyVaultUri: vault.outputs.uri
     DataProtection__KeySecretName: 'dataprotection-kek'
-  }
+  })
   dependsOn: [
     storageRoleAssignments
   ]

@@ -12,7 +12,7 @@ namespace FuncSync.Hosting.Queues;
 /// <summary>Drives one queue-triggered function the way the Functions host's QueueListener does:
 /// batched receives with a long invisibility that is renewed while the function runs, delete on
 /// success, release on failure, and a <c>-poison</c> queue once the dequeue count is exhausted.</summary>
-internal sealed class QueueListener : BackgroundService
+internal sealed class QueueListener : BackgroundService, ILocalTrigger
 {
     private const int MaxQueueNameLength = 63;
     private const string PoisonSuffix = PoisonQueues.Suffix;
@@ -53,6 +53,10 @@ internal sealed class QueueListener : BackgroundService
     }
 
     public string QueueName { get; }
+
+    public FunctionMetadata Declared => _function;
+
+    public string Source => QueueName;
 
     /// <summary>Receives that returned nothing; lets tests know the listener has gone idle.</summary>
     internal int EmptyPolls => Volatile.Read(ref _emptyPolls);

@@ -14,7 +14,7 @@ namespace FuncSync.Hosting.Timers;
 /// <summary>Drives one timer-triggered function like the host's TimerListener: only the holder of a blob
 /// lease runs the schedule, a status blob records the last and next occurrence so a missed occurrence is
 /// run once as past due, runs never overlap, and a failure never stops the schedule.</summary>
-internal sealed class TimerListener : BackgroundService
+internal sealed class TimerListener : BackgroundService, ILocalTrigger
 {
     // Task.Delay accepts at most about 49 days; longer waits are taken in steps.
     private static readonly TimeSpan MaxDelayStep = TimeSpan.FromDays(1);
@@ -49,6 +49,10 @@ internal sealed class TimerListener : BackgroundService
     }
 
     public string FunctionName => _function.Name;
+
+    public FunctionMetadata Declared => _function;
+
+    public string Source => _schedule.Expression;
 
     internal bool IsLeaseHolder => _isLeaseHolder;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FuncSync.Alerts;
 using FuncSync.App.Tests.Infrastructure;
-using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Monitoring;
 using FuncSync.Testing;
@@ -147,12 +146,13 @@ public sealed class AlertPipelineTests(AzuriteFixture azurite)
         await using var sink = await SinkReceiver.StartAsync();
         await using var app = await StartAsync(sink, slack: null);
         var notice = new AlertNotice(new AlertRaised(AlertKind.Oversell, "oversell:CUP-04", "CUP-04 is oversold by 1.", "CUP-04", DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)), null);
-        var message = new QueueTriggerMessage("message-1", JsonSerializer.Serialize(notice, FuncSyncJson.Default.AlertNotice), 1, null);
+        var message = JsonSerializer.Serialize(notice, FuncSyncJson.Default.AlertNotice);
 
         for (var delivery = 0; delivery < 2; delivery++)
         {
             await using var scope = app.App.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<StoreAlertFunction>().RunAsync(message with { DequeueCount = delivery + 1 }, CancellationToken.None);
+            // Activated per invocation, as the worker does; the queue message id is the same on a redelivery.
+            await ActivatorUtilities.CreateInstance<StoreAlertFunction>(scope.ServiceProvider).RunAsync(message, "message-1", CancellationToken.None);
         }
 
         var alert = Assert.Single(await app.AlertListAsync());

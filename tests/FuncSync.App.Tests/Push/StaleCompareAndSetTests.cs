@@ -91,8 +91,8 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
             services.GetRequiredService<ChannelActivity>());
     }
 
-    private static QueueTriggerMessage Message(string sku) =>
-        new("stale-1", JsonSerializer.Serialize(new SyncListing(sku, Channel.Shopify), FuncSyncJson.Default.SyncListing), 1, DateTimeOffset.UnixEpoch);
+    private static string Message(string sku) =>
+        JsonSerializer.Serialize(new SyncListing(sku, Channel.Shopify), FuncSyncJson.Default.SyncListing);
 
     private static int ShopifyShows(FuncSyncTestApp app, TestItem item) => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId);
 
