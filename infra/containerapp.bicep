@@ -68,9 +68,6 @@ param etsyAccessToken string = ''
 @description('Key-encryption secret for the Data Protection key ring that encrypts stored Etsy tokens. Every deployment writes a new random version (a KEK rotation); the app unwraps each key-ring element with the version it names, so never disable or purge older versions.')
 @secure()
 param dataProtectionKekSecret string = '${newGuid()}${newGuid()}'
-@description('Key for the admin endpoints (x-functions-key header): no Functions host checks keys here.')
-@secure()
-param adminKey string = ''
 
 var suffix = uniqueString(resourceGroup().id, appName)
 var storageName = take('st${toLower(replace(appName, '-', ''))}${suffix}', 24)
@@ -93,7 +90,6 @@ var vaultSecrets = {
   Etsy__Keystring: 'etsy-keystring'
   Etsy__SharedSecret: 'etsy-shared-secret'
   Etsy__AccessToken: 'etsy-access-token'
-  FuncSync__AdminKey: 'admin-key'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -134,7 +130,6 @@ module vault 'modules/keyvault.bicep' = {
       'etsy-shared-secret': etsySharedSecret
       'etsy-access-token': etsyAccessToken
       'dataprotection-kek': dataProtectionKekSecret
-      'admin-key': adminKey
     }
   }
 }
