@@ -15,6 +15,10 @@ public static class FunctionsHostingExtensions
 {
     public const string StorageConnectionKey = "AzureWebJobsStorage";
 
+    /// <summary>Local mode only: false serves the HTTP functions but runs no queue listener or timer (an instance that
+    /// only observes, e.g. beside another that does the work). Default true.</summary>
+    public const string RunTriggersKey = "FuncSync:RunTriggers";
+
     /// <summary>Registers what functions use in both run modes: the time provider, storage clients from
     /// <c>AzureWebJobsStorage</c> (a connection string, or <c>AzureWebJobsStorage__accountName</c> for a managed
     /// identity) and <see cref="IQueueSender"/>.</summary>
@@ -54,7 +58,9 @@ public static class FunctionsHostingExtensions
         services.AddSingleton<IFunctionCatalog>(new FunctionCatalog(functions));
         services.TryAddSingleton(_ => QueueListenerOptions.FromConfiguration(configuration));
         services.TryAddSingleton(_ => TimerListenerOptions.FromConfiguration(configuration));
-        foreach (var function in functions)
+        var runTriggers = configuration[RunTriggersKey] is not { Length: > 0 } run
+            || (bool.TryParse(run, out var parsed) ? parsed : throw new InvalidOperationException($"Configuration value '{RunTriggersKey}' must be true or false."));
+        foreach (var function in functions.Where(_ => runTriggers))
         {
             switch (function.Trigger)
             {

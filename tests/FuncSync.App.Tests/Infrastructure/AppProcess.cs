@@ -36,7 +36,7 @@ internal sealed class AppProcess : IDisposable
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        start.Environment.Remove(FuncSync.Hosting.FunctionsHostEnvironment.HostEndpointVariable);
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

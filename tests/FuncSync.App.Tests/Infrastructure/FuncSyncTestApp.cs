@@ -1,6 +1,10 @@
+using System.Net;
+using System.Reflection;
 using System.Text;
 using FuncSync.Catalog;
 using FuncSync.Demo;
+using FuncSync.Hosting;
+using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Ledger;
 using FuncSync.Simulators.Etsy;
@@ -8,6 +12,7 @@ using FuncSync.Simulators.Shopify;
 using FuncSync.Storage;
 using FuncSync.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -118,11 +123,23 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
     public async Task<int> AvailableAsync(string sku) => (await Ledger.GetStockAsync(sku, CancellationToken.None)).Level.Available;
 
-    /// <summary>Invokes a timer function the way the Functions host does: POST /{name} with the envelope.</summary>
-    public Task<HttpResponseMessage> RunTimerAsync(string functionName)
+    /// <summary>Runs a timer function now, in-process, as its schedule would (nothing outside the process can), and
+    /// answers the invocation's outcome as a status: 200 when it ran, 500 with the error when it threw.</summary>
+    public async Task<HttpResponseMessage> RunTimerAsync(string functionName)
     {
-        const string envelope = """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"Timer"}}}""";
-        return Http.PostAsync(functionName, new StringContent(envelope, Encoding.UTF8, "application/json"));
+        var function = App.Services.GetRequiredService<IFunctionCatalog>().Functions.Single(f => f.Name == functionName);
+        Assert.IsType<TimerFunctionTrigger>(function.Trigger);
+        await using var scope = App.Services.CreateAsyncScope();
+        var instance = function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, function.Method.DeclaringType!);
+        try
+        {
+            await (Task)function.Method.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, [new TimerInfo(), CancellationToken.None], null)!;
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }
+        catch (Exception ex)
+        {
+            return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent(ex.ToString(), Encoding.UTF8) };
+        }
     }
 
     /// <summary>Waits until the queue holds no message, visible or in flight: everything sent was handled.</summary>
