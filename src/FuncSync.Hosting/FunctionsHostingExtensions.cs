@@ -41,6 +41,7 @@ public static class FunctionsHostingExtensions
         services.TryAddSingleton<IQueueSender, QueueSender>();
         services.TryAddSingleton(_ => QueueListenerOptions.FromConfiguration(configuration));
         services.TryAddSingleton(_ => TimerListenerOptions.FromConfiguration(configuration));
+        services.AddGracefulShutdown();
 
         var describeOnly = FunctionsHostEnvironment.IsDescribeOnly(configuration);
         return new FunctionsBuilder(services, configuration, catalog, runTriggers: !describeOnly && FunctionsHostEnvironment.ShouldRunTriggers(configuration), describeOnly);
