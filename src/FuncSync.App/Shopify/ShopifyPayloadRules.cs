@@ -10,6 +10,7 @@ internal static class ShopifyPayloadRules
 {
     public static void Check(ShopifyOrder order)
     {
+        Id(order.Id, "id");
         var lines = Required(order.LineItems, "line_items");
         foreach (var line in lines)
         {
@@ -27,9 +28,11 @@ internal static class ShopifyPayloadRules
 
     public static void Check(ShopifyRefund refund)
     {
+        Id(refund.Id, "id");
         foreach (var line in Required(refund.RefundLineItems, "refund_line_items"))
         {
-            Quantity(Element(line, "refund_line_items").Quantity, "refund_line_items");
+            Id(Element(line, "refund_line_items").Id, "refund_line_items.id");
+            Quantity(line.Quantity, "refund_line_items");
             if (line.LineItem is { } item)
             {
                 Check(item, "refund_line_items.line_item");
@@ -39,6 +42,7 @@ internal static class ShopifyPayloadRules
 
     public static void Check(ShopifyProduct product)
     {
+        Id(product.Id, "id");
         foreach (var variant in Required(product.Variants, "variants"))
         {
             Element(variant, "variants");
@@ -47,13 +51,28 @@ internal static class ShopifyPayloadRules
 
     public static void Check(ShopifyInventoryLevel level)
     {
+        Id(level.InventoryItemId, "inventory_item_id");
+        Id(level.LocationId, "location_id");
         if (level.Available is { } available && Math.Abs((long)available) > StockRules.MaxQuantityPerEvent)
         {
             throw new JsonException($"available {available} is beyond ±{StockRules.MaxQuantityPerEvent}.");
         }
     }
 
-    private static void Check(ShopifyLineItem line, string where) => Quantity(line.Quantity, where);
+    private static void Check(ShopifyLineItem line, string where)
+    {
+        Id(line.Id, where + ".id");
+        Quantity(line.Quantity, where);
+    }
+
+    // Shopify's ids are positive; a missing one reads as 0 and would key events and watermarks to nothing.
+    private static void Id(long id, string name)
+    {
+        if (id <= 0)
+        {
+            throw new JsonException($"{name} is missing or not a positive id.");
+        }
+    }
 
     private static void Quantity(int quantity, string where)
     {
