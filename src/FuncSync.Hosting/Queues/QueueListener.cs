@@ -54,6 +54,9 @@ internal sealed class QueueListener : BackgroundService
 
     public string QueueName { get; }
 
+    /// <summary>The longest wait between receives while storage fails: how soon after an outage the queue is read again.</summary>
+    public static readonly TimeSpan FailureRetryInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>Receives that returned nothing; lets tests know the listener has gone idle.</summary>
     internal int EmptyPolls => Volatile.Read(ref _emptyPolls);
 
@@ -67,6 +70,10 @@ internal sealed class QueueListener : BackgroundService
         _logger.LogInformation("Listening on queue {QueueName} for function {FunctionName}", QueueName, _function.Name);
 
         var backoff = new PollingBackoff(QueueListenerOptions.MinimumPollingInterval, _options.MaxPollingInterval);
+
+        // A failed receive is not an empty queue: growing the empty-queue backoff to its minute-long maximum while
+        // storage is down would leave the queue unread for up to that minute after storage is back.
+        var failureBackoff = new PollingBackoff(QueueListenerOptions.MinimumPollingInterval, FailureRetryInterval);
         var inFlight = new List<Task>();
         try
         {
@@ -88,13 +95,17 @@ internal sealed class QueueListener : BackgroundService
                 {
                     // An outage is a condition, not a bug: one line, without a stack trace.
                     _logger.LogWarning("Receiving from queue {QueueName} failed, storage unavailable ({Reason}); retrying after backoff", QueueName, ex.Message);
-                    messages = [];
+                    await Task.Delay(failureBackoff.Next(), _timeProvider, stoppingToken);
+                    continue;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     _logger.LogError(ex, "Receiving from queue {QueueName} failed; retrying after backoff", QueueName);
-                    messages = [];
+                    await Task.Delay(failureBackoff.Next(), _timeProvider, stoppingToken);
+                    continue;
                 }
+
+                failureBackoff.Reset();
 
                 if (messages.Length == 0)
                 {
