@@ -5,6 +5,7 @@ using FuncSync.Bench;
 // Usage: dotnet run -c Release --project bench/FuncSync.Bench -- [--rates 10,50] [--seconds 20] [--etsy-qps 1000]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --ledger [events]   (ledger throughput vs raw transactions)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
 if (args is ["--ledger", ..])
 {
     await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
@@ -24,6 +25,14 @@ if (args is ["--etsy-detection", ..])
     // Usage: -- --etsy-detection [webhook sales] [poll sales]
     var counts = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     await EtsyDetectionBench.RunAsync(counts.Length > 0 ? counts[0] : 40, counts.Length > 1 ? counts[1] : 15);
+    return;
+}
+
+if (args is ["--fuzz", ..])
+{
+    // Usage: -- --fuzz [deliveries per endpoint] [seed]
+    var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await FuzzBench.RunAsync(values.Length > 0 ? values[0] : 10_000, values.Length > 1 ? values[1] : 22);
     return;
 }
 

@@ -1,6 +1,7 @@
 using FuncSync.Demo;
 using FuncSync.Hosting;
 using FuncSync.Storage;
+using FuncSync.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
@@ -25,7 +26,7 @@ public static class FuncSyncHost
         }
 
         var builder = CreateBuilder(args);
-        using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        using var startupLogs = LoggerFactory.Create(logging => logging.AddFuncSyncConsole());
         startupLogs.CreateLogger("FuncSync").LogInformation(
             "FuncSync starting in local mode: no Functions host started this process, so FuncSync's own runtime serves the functions");
         await using var demo = await DemoEnvironment.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("FuncSync.Demo"), CancellationToken.None);
@@ -52,7 +53,7 @@ public static class FuncSyncHost
             builder.WebHost.UseUrls(DefaultLocalUrl);
         }
 
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFuncSyncConsole();
 
         // Every HTTP call and retry attempt at Information drowns the sync story; failures still show.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);

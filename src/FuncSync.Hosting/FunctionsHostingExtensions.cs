@@ -58,6 +58,7 @@ public static class FunctionsHostingExtensions
         services.AddSingleton<IFunctionCatalog>(new FunctionCatalog(functions));
         services.TryAddSingleton(_ => QueueListenerOptions.FromConfiguration(configuration));
         services.TryAddSingleton(_ => TimerListenerOptions.FromConfiguration(configuration));
+        services.AddGracefulShutdown();
         var runTriggers = configuration[RunTriggersKey] is not { Length: > 0 } run
             || (bool.TryParse(run, out var parsed) ? parsed : throw new InvalidOperationException($"Configuration value '{RunTriggersKey}' must be true or false."));
         foreach (var function in functions.Where(_ => runTriggers))

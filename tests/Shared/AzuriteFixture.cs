@@ -13,6 +13,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("Azurite has not started.");
 
+    /// <summary>Blob, queue and table ports, for a proxy that puts faults between the app and storage.</summary>
+    public (int Blob, int Queue, int Table) Ports => _server is { } server ? (server.BlobPort, server.QueuePort, server.TablePort) : throw new InvalidOperationException("Azurite has not started.");
+
     public StorageClients Clients => _clients ?? throw new InvalidOperationException("Azurite has not started.");
 
     public async Task InitializeAsync()

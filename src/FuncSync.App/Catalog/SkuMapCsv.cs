@@ -157,6 +157,11 @@ public static class SkuMapRowReader
         {
             Error(SkuMapCsv.Sku, "the sku is longer than 200 characters.");
         }
+        else if (sku.Any(c => char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029'))
+        {
+            // A SKU is printed on labels, in logs and in CSV files: no line breaks, escape codes or broken characters.
+            Error(SkuMapCsv.Sku, "the sku holds a control character or a broken one; use printable characters only.");
+        }
 
         var variant = Number(SkuMapCsv.ShopifyVariantId);
         var item = Number(SkuMapCsv.ShopifyInventoryItemId);

@@ -32,9 +32,10 @@ public sealed class DemoEnvironment : IAsyncDisposable
         if (!StorageConnection.IsConfigured(configuration, FunctionsHostingExtensions.StorageConnectionKey))
         {
             var dataDirectory = Path.Combine(Environment.CurrentDirectory, ".azurite");
+            logger.LogInformation("No AzureWebJobsStorage configured: starting Azurite (local Azure Storage), data in {DataDirectory}", dataDirectory);
             demo._azurite = await AzuriteServer.StartAsync(dataDirectory, logger, cancellationToken);
             overrides["AzureWebJobsStorage"] = demo._azurite.ConnectionString;
-            logger.LogInformation("No AzureWebJobsStorage configured: started Azurite, data in {DataDirectory}", dataDirectory);
+            logger.LogInformation("Azurite is up; stopped last when FuncSync stops");
         }
 
         if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]))

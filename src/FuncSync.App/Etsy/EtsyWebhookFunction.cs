@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FuncSync.Json;
+using FuncSync.Push;
 using FuncSync.Webhooks;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -10,10 +11,12 @@ namespace FuncSync.Etsy;
 /// <summary>HTTP function <c>POST /api/webhooks/etsy</c>: Etsy's ORDER_PAID delivery (commercial apps). Verifies the
 /// Standard Webhooks signature and timestamp, fetches the receipt the delivery names, and queues the same
 /// <c>etsy:txn:{transaction_id}</c> events the poll would, so whichever path is first counts and the other is
-/// deduplicated. A failure to fetch answers 5xx, and Etsy's retries bring the delivery back.</summary>
+/// deduplicated. An outage while fetching answers 5xx, and Etsy's retries bring the delivery back; a receipt Etsy refuses is kept
+/// for inspection and acknowledged.</summary>
 public sealed class EtsyWebhookFunction(
     EtsyApi etsy,
     EtsyReceiptEvents events,
+    RejectedWebhookStore rejected,
     IOptions<EtsyOptions> options,
     TimeProvider time,
     ILogger<EtsyWebhookFunction> logger)
@@ -50,7 +53,8 @@ public sealed class EtsyWebhookFunction(
         EtsyOrderPaid? payload;
         try
         {
-            payload = JsonSerializer.Deserialize(body, EtsyJson.Default.EtsyOrderPaid);
+            // Bad UTF-8 inside a string would surface later, as an InvalidOperationException.
+            payload = System.Text.Unicode.Utf8.IsValid(body) ? JsonSerializer.Deserialize(body, EtsyJson.Default.EtsyOrderPaid) : null;
         }
         catch (JsonException)
         {
@@ -77,7 +81,21 @@ public sealed class EtsyWebhookFunction(
             return Problem(StatusCodes.Status400BadRequest, "resource_url does not name a receipt of this shop.");
         }
 
-        var receipt = await etsy.GetReceiptAsync(receiptId, cancellationToken);
+        EtsyReceipt receipt;
+        try
+        {
+            receipt = await etsy.GetReceiptAsync(receiptId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ChannelRequestException or JsonException)
+        {
+            // Etsy refused the request itself (a receipt it does not know, 404) or sent a receipt that cannot be read:
+            // a redelivery would meet the same answer, so the delivery is kept for inspection and acknowledged; the
+            // receipt poll stays the backstop should the receipt appear later. Outages (5xx, 429) still answer 5xx.
+            var kept = await rejected.KeepAsync("etsy", headers["webhook-id"].ToString(), body, ex.Message, cancellationToken);
+            logger.LogWarning("Etsy ORDER_PAID for receipt {ReceiptId} could not be fetched ({Reason}); delivery kept as {Blob}", receiptId, ex.Message, kept);
+            return Results.Json(new ProblemBody($"Receipt {receiptId} could not be fetched; the delivery was kept for inspection as {kept}."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status202Accepted);
+        }
+
         var sent = await events.SendAsync(EtsyReceiptEvents.Sales([receipt], now), cancellationToken);
         logger.LogInformation("Etsy ORDER_PAID for receipt {ReceiptId}: {Events} sale events queued", receiptId, sent);
         return Results.Ok();

@@ -11,7 +11,7 @@ namespace FuncSync.Monitoring;
 /// <summary><c>GET /healthz</c>, anonymous: whether storage answers, queue and poison depths, the last
 /// successful poll and push per channel, Etsy's budget and owed alert deliveries. Only counts and
 /// times: no URL, key, account name or message content, so a load balancer or uptime monitor may
-/// read it. 503 when unhealthy (storage unreachable); degraded (still 200) when something waits for a
+/// read it. 503 when unhealthy (storage unreachable, or slower than <see cref="Deadline"/>); degraded (still 200) when something waits for a
 /// person: poison messages, undelivered alerts, or Etsy's daily budget down to its reserve.</summary>
 public sealed class HealthFunction(
     PoisonQueueMonitor poison,
@@ -24,6 +24,10 @@ public sealed class HealthFunction(
 {
     public const string Name = "Health";
     public const string Route = "healthz";
+
+    /// <summary>A monitor or load balancer gives up after a few seconds; storage that has not answered by then is
+    /// as good as down for the sync, so the answer is "unhealthy" in time rather than a hung request.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
 
     /// <summary>Anonymous, like a load balancer's probe: it says how the pipeline is, and names no secret.</summary>
     [Function(Name)]
@@ -40,26 +44,40 @@ public sealed class HealthFunction(
     {
         var budget = etsy.Health(webhookEnabled: false);
         var etsyBudget = new EtsyBudgetHealth(budget.LimitPerDay, budget.RemainingToday, budget.ReservedToday, budget.LimitPerSecond, budget.QuotaSeenAt);
+        using var deadline = new CancellationTokenSource(Deadline, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var token = linked.Token;
         var started = time.GetTimestamp();
         try
         {
-            await storage.Queues.GetPropertiesAsync(cancellationToken);
+            await storage.Queues.GetPropertiesAsync(token);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Any failure here means the app cannot reach its storage; what it was is in the SDK's log.
+            // Any failure or silence here means the app cannot reach its storage; what it was is in the SDK's log.
             return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(false, null), [], [], etsyBudget, null);
         }
 
         var latency = time.GetElapsedTime(started).TotalMilliseconds;
         var queues = new List<QueueHealth>();
-        foreach (var queue in names.Queues)
+        IReadOnlyList<ChannelHealth> channels;
+        int undelivered;
+        try
         {
-            queues.Add(new QueueHealth(queue, await poison.DepthAsync(queue, cancellationToken), await poison.DepthAsync(PoisonQueues.NameFor(queue), cancellationToken)));
+            foreach (var queue in names.Queues)
+            {
+                queues.Add(new QueueHealth(queue, await poison.DepthAsync(queue, token), await poison.DepthAsync(PoisonQueues.NameFor(queue), token)));
+            }
+
+            channels = await activity.ListAsync(token);
+            undelivered = await alerts.CountDeliveriesAsync(token);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Storage answered the probe, then stalled or failed: reachable, but not fit to sync.
+            return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(true, Math.Round(latency, 1)), queues, [], etsyBudget, null);
         }
 
-        var channels = await activity.ListAsync(cancellationToken);
-        var undelivered = await alerts.CountDeliveriesAsync(cancellationToken);
         var degraded = queues.Any(q => q.Poison > 0) || undelivered > 0 || (budget.RemainingToday is { } left && left <= budget.ReservedToday);
         return new HealthReport(
             degraded ? HealthStatus.Degraded : HealthStatus.Healthy,

@@ -29,6 +29,9 @@ public sealed class ShopifyWebhookFunction(
     public const string Name = "ShopifyWebhook";
     public const string Route = "webhooks/shopify";
 
+    /// <summary>Shopify's event and webhook ids are GUIDs; the id travels in queue messages and blob names.</summary>
+    public const int MaxEventIdLength = 200;
+
     [Function(Name)]
     public async Task<IResult> HandleAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -64,6 +67,11 @@ public sealed class ShopifyWebhookFunction(
             return Problem(StatusCodes.Status400BadRequest, "The webhook has neither X-Shopify-Event-Id nor X-Shopify-Webhook-Id, so it cannot be deduplicated.");
         }
 
+        if (eventId.Length > MaxEventIdLength)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"The webhook's event id is longer than {MaxEventIdLength} characters.");
+        }
+
         var topic = headers.Topic;
         var handled = topic switch
         {
@@ -79,26 +87,28 @@ public sealed class ShopifyWebhookFunction(
 
         try
         {
+            // Times outside a window of the receipt (unsigned headers, clocks gone wrong) give way to the receipt time.
             var at = headers.TriggeredAt;
             switch (topic)
             {
                 case "orders/cancelled":
-                    var cancelled = Read(body, ShopifyJson.Default.ShopifyOrder);
-                    await SendAsync(ShopifyEventTranslator.Cancellations(cancelled, at ?? cancelled.CancelledAt ?? receivedAt, receivedAt, SkippedLine(cancelled)), topic, eventId, cancellationToken);
+                    var cancelled = Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check);
+                    await SendAsync(ShopifyEventTranslator.Cancellations(cancelled, EventTimes.FirstPlausible(receivedAt, at, cancelled.CancelledAt), receivedAt, SkippedLine(cancelled)), topic, eventId, cancellationToken);
                     break;
                 case "refunds/create":
-                    var refund = Read(body, ShopifyJson.Default.ShopifyRefund);
-                    await SendAsync(ShopifyEventTranslator.Refund(refund, at ?? refund.CreatedAt ?? receivedAt, receivedAt, SkippedRefundLine(refund)), topic, eventId, cancellationToken);
+                    var refund = Read(body, ShopifyJson.Default.ShopifyRefund, ShopifyPayloadRules.Check);
+                    await SendAsync(ShopifyEventTranslator.Refund(refund, EventTimes.FirstPlausible(receivedAt, at, refund.CreatedAt), receivedAt, SkippedRefundLine(refund)), topic, eventId, cancellationToken);
                     break;
                 case "inventory_levels/update":
-                    await CheckLevelLaterAsync(Read(body, ShopifyJson.Default.ShopifyInventoryLevel), eventId, at, receivedAt, cancellationToken);
+                    var level = Read(body, ShopifyJson.Default.ShopifyInventoryLevel, ShopifyPayloadRules.Check);
+                    await CheckLevelLaterAsync(level, eventId, EventTimes.FirstPlausible(receivedAt, at, level.UpdatedAt), receivedAt, cancellationToken);
                     break;
                 case "products/update":
-                    await AuditProductAsync(Read(body, ShopifyJson.Default.ShopifyProduct), cancellationToken);
+                    await AuditProductAsync(Read(body, ShopifyJson.Default.ShopifyProduct, ShopifyPayloadRules.Check), cancellationToken);
                     break;
                 default:
-                    var order = Read(body, ShopifyJson.Default.ShopifyOrder);
-                    await SendAsync(ShopifyEventTranslator.Sales(order, at ?? order.CreatedAt ?? receivedAt, receivedAt, SkippedLine(order)), topic!, eventId, cancellationToken);
+                    var order = Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check);
+                    await SendAsync(ShopifyEventTranslator.Sales(order, EventTimes.FirstPlausible(receivedAt, at, order.CreatedAt), receivedAt, SkippedLine(order)), topic!, eventId, cancellationToken);
                     break;
             }
         }
@@ -118,8 +128,19 @@ public sealed class ShopifyWebhookFunction(
         && now <= until
         && ShopifyWebhookSignature.IsValid(previous, body, hmac);
 
-    private static T Read<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        JsonSerializer.Deserialize(body, type) ?? throw new JsonException("The body is the JSON literal null.");
+    /// <summary>Reads and checks a payload; whatever is wrong with it is a <see cref="JsonException"/>.</summary>
+    private static T Read<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Action<T> check)
+    {
+        // The reader leaves string contents to be transcoded later, where bad UTF-8 would be an InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw new JsonException("The body is not valid UTF-8.");
+        }
+
+        var payload = JsonSerializer.Deserialize(body, type) ?? throw new JsonException("The body is the JSON literal null.");
+        check(payload);
+        return payload;
+    }
 
     private async Task SendAsync(IReadOnlyList<InventoryEventReceived> events, string topic, string eventId, CancellationToken cancellationToken)
     {
@@ -132,9 +153,8 @@ public sealed class ShopifyWebhookFunction(
         logger.LogInformation("Shopify {Topic} ({EventId}): {Count} events queued", topic, eventId, events.Count);
     }
 
-    private async Task CheckLevelLaterAsync(ShopifyInventoryLevel level, string eventId, DateTimeOffset? triggeredAt, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task CheckLevelLaterAsync(ShopifyInventoryLevel level, string eventId, DateTimeOffset at, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var at = triggeredAt ?? level.UpdatedAt ?? receivedAt;
         if (!await levels.TryAdvanceAsync(level.InventoryItemId, level.LocationId, at, cancellationToken))
         {
             logger.LogInformation(

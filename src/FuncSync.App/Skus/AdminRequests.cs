@@ -27,6 +27,12 @@ public static class AdminRequests
             return (default, $"The body is larger than {MaxBodyBytes} bytes.");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            // Caught here: the JSON reader would accept it and fail later, reading a string, with a 500.
+            return (default, "The body is not valid UTF-8.");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(bytes);

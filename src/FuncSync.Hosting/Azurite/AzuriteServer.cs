@@ -18,6 +18,11 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     private const string ScriptRelativePath = "node_modules/azurite/dist/src/azurite.js";
     private const string Fix = "Install Node.js and run `npm ci` in the repository root.";
 
+    private const string SetsidPath = "/usr/bin/setsid";
+
+    /// <summary>Runs Azurite's own entry script (argv[1]) in a Node.js that exits when its stdin closes.</summary>
+    private const string ParentWatchdog = "process.stdin.on('end',()=>process.exit(0));process.stdin.on('error',()=>process.exit(0));process.stdin.resume();require(process.argv[1]);";
+
     private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(30);
     private readonly Process _process;
     private readonly ILogger _logger;
@@ -58,13 +63,26 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             throw new InvalidOperationException($"Azurite was not found at '{scriptPath}'. {Fix}");
         }
 
-        var startInfo = new ProcessStartInfo(nodeExecutable)
+        // Its own session (setsid, where there is one): Ctrl+C in a terminal signals the terminal's whole process group,
+        // and Azurite must outlive the app's stop, which still needs storage, and be stopped last, by DisposeAsync.
+        var startInfo = new ProcessStartInfo(File.Exists(SetsidPath) ? SetsidPath : nodeExecutable)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             CreateNoWindow = true,
         };
+        if (File.Exists(SetsidPath))
+        {
+            startInfo.ArgumentList.Add("--wait");
+            startInfo.ArgumentList.Add(nodeExecutable);
+        }
+
+        // Out of the terminal's reach, Azurite needs another way to learn that the app is gone (kill -9 included): its
+        // stdin is a pipe from the app, which the kernel closes when the app dies, and then it exits.
+        startInfo.ArgumentList.Add("-e");
+        startInfo.ArgumentList.Add(ParentWatchdog);
         startInfo.ArgumentList.Add(scriptPath);
         foreach (var argument in new[] { "--blobHost", Host, "--queueHost", Host, "--tableHost", Host, "--blobPort", "0", "--queuePort", "0", "--tablePort", "0", "--silent", "--disableTelemetry" })
         {

@@ -58,6 +58,9 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
 
     public string Source => QueueName;
 
+    /// <summary>The longest wait between receives while storage fails: how soon after an outage the queue is read again.</summary>
+    public static readonly TimeSpan FailureRetryInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>Receives that returned nothing; lets tests know the listener has gone idle.</summary>
     internal int EmptyPolls => Volatile.Read(ref _emptyPolls);
 
@@ -71,6 +74,10 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         _logger.LogInformation("Listening on queue {QueueName} for function {FunctionName}", QueueName, _function.Name);
 
         var backoff = new PollingBackoff(QueueListenerOptions.MinimumPollingInterval, _options.MaxPollingInterval);
+
+        // A failed receive is not an empty queue: growing the empty-queue backoff to its minute-long maximum while
+        // storage is down would leave the queue unread for up to that minute after storage is back.
+        var failureBackoff = new PollingBackoff(QueueListenerOptions.MinimumPollingInterval, FailureRetryInterval);
         var inFlight = new List<Task>();
         try
         {
@@ -88,11 +95,21 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
                 {
                     messages = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.ReceiveVisibilityTimeout, stoppingToken)).Value;
                 }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested && IsStorageUnavailable(ex))
+                {
+                    // An outage is a condition, not a bug: one line, without a stack trace.
+                    _logger.LogWarning("Receiving from queue {QueueName} failed, storage unavailable ({Reason}); retrying after backoff", QueueName, ex.Message);
+                    await Task.Delay(failureBackoff.Next(), _timeProvider, stoppingToken);
+                    continue;
+                }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     _logger.LogError(ex, "Receiving from queue {QueueName} failed; retrying after backoff", QueueName);
-                    messages = [];
+                    await Task.Delay(failureBackoff.Next(), _timeProvider, stoppingToken);
+                    continue;
                 }
+
+                failureBackoff.Reset();
 
                 if (messages.Length == 0)
                 {
@@ -140,12 +157,17 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
             var succeeded = await InvokeWithRenewalAsync(queue, message, receipt, stoppingToken);
             if (succeeded)
             {
-                await DeleteAsync(queue, message.MessageId, receipt.Value);
+                // While stopping, bounded: storage may be what is gone, and a redelivery is deduplicated anyway.
+                using var grace = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
+                using var stopping = stoppingToken.Register(() => grace.CancelAfter(GracefulShutdown.StorageGrace));
+                await DeleteAsync(queue, message.MessageId, receipt.Value, grace.Token);
             }
             else if (stoppingToken.IsCancellationRequested)
             {
-                // Interrupted by shutdown, not a verdict on the message: hand it straight back.
-                await ReleaseAsync(queue, message.MessageId, receipt.Value, TimeSpan.Zero);
+                // Interrupted by shutdown, not a verdict on the message: hand it straight back, as far as storage lets us
+                // in the stop's grace; otherwise it reappears when its visibility lapses.
+                using var grace = new CancellationTokenSource(GracefulShutdown.StorageGrace, _timeProvider);
+                await ReleaseAsync(queue, message.MessageId, receipt.Value, TimeSpan.Zero, grace.Token);
             }
             else if (message.DequeueCount >= _options.MaxDequeueCount)
             {
@@ -153,15 +175,24 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
             }
             else
             {
-                await ReleaseAsync(queue, message.MessageId, receipt.Value, _options.VisibilityTimeout);
+                await ReleaseAsync(queue, message.MessageId, receipt.Value, _options.VisibilityTimeout, CancellationToken.None);
             }
+        }
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested || IsStorageUnavailable(ex))
+        {
+            // Storage gone or stopping: the message reappears after its invisibility lapses. A condition, one line.
+            _logger.LogWarning("Message {MessageId} on queue {QueueName} could not be completed ({Reason}); it reappears when its visibility lapses", message.MessageId, QueueName, ex.Message);
         }
         catch (Exception ex)
         {
-            // Completion failed (storage unavailable); the message reappears after its invisibility lapses.
             _logger.LogError(ex, "Completing message {MessageId} on queue {QueueName} failed", message.MessageId, QueueName);
         }
     }
+
+    private static bool IsStorageUnavailable(Exception ex) =>
+        ex is OperationCanceledException or HttpRequestException or System.Net.Sockets.SocketException or TimeoutException
+        || (ex is RequestFailedException failed && (failed.Status is 0 or >= 500 || failed.InnerException is HttpRequestException or System.Net.Sockets.SocketException))
+        || (ex is AggregateException aggregate && aggregate.InnerExceptions.All(IsStorageUnavailable));
 
     private async Task<bool> InvokeWithRenewalAsync(QueueClient queue, QueueMessage message, PopReceipt receipt, CancellationToken stoppingToken)
     {
@@ -190,6 +221,14 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
             }
 
             return true;
+        }
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested)
+        {
+            // The stop cancelled it: expected, and no verdict on the message.
+            _logger.LogInformation(
+                "Function {FunctionName} was interrupted by shutdown ({Reason}); message {MessageId} goes back to the queue",
+                _function.Name, ex.GetType().Name, message.MessageId);
+            return false;
         }
         catch (Exception ex)
         {
@@ -247,7 +286,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         await poison.SendMessageAsync(message.Body);
         _logger.LogWarning("Message {MessageId} on queue {QueueName} moved to {PoisonQueueName} after {DequeueCount} dequeues",
             message.MessageId, QueueName, _poisonQueueName, message.DequeueCount);
-        await DeleteAsync(queue, message.MessageId, receipt.Value);
+        await DeleteAsync(queue, message.MessageId, receipt.Value, CancellationToken.None);
         await NotifyPoisonedAsync(new PoisonedMessage(QueueName, _poisonQueueName, message.MessageId, message.DequeueCount, _function.Name));
     }
 
@@ -285,14 +324,14 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         var poison = _clients.CreateQueueClient(_poisonQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         await poison.CreateIfNotExistsAsync(cancellationToken: args.CancellationToken);
         await poison.SendMessageAsync(message.Body, cancellationToken: args.CancellationToken);
-        await DeleteAsync(args.Queue, message.MessageId, message.PopReceipt);
+        await DeleteAsync(args.Queue, message.MessageId, message.PopReceipt, CancellationToken.None);
     }
 
-    private async Task DeleteAsync(QueueClient queue, string messageId, string popReceipt)
+    private async Task DeleteAsync(QueueClient queue, string messageId, string popReceipt, CancellationToken cancellationToken)
     {
         try
         {
-            await queue.DeleteMessageAsync(messageId, popReceipt);
+            await queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken);
         }
         catch (RequestFailedException ex) when (IsLostOwnership(ex))
         {
@@ -300,11 +339,11 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         }
     }
 
-    private async Task ReleaseAsync(QueueClient queue, string messageId, string popReceipt, TimeSpan visibilityTimeout)
+    private async Task ReleaseAsync(QueueClient queue, string messageId, string popReceipt, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         try
         {
-            await queue.UpdateMessageAsync(messageId, popReceipt, (string?)null, visibilityTimeout);
+            await queue.UpdateMessageAsync(messageId, popReceipt, (string?)null, visibilityTimeout, cancellationToken);
         }
         catch (RequestFailedException ex) when (IsLostOwnership(ex))
         {

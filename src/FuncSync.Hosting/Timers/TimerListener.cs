@@ -167,6 +167,12 @@ internal sealed class TimerListener : BackgroundService, ILocalTrigger
             // Timers are never retried; the next occurrence is the retry.
             _logger.LogError(ex, "Timer function {FunctionName} failed", _function.Name);
         }
+        catch (Exception ex)
+        {
+            // The stop cancelled the run, or pulled storage from under it: expected, one line, and the stop goes on.
+            _logger.LogInformation("Timer function {FunctionName} was interrupted by shutdown ({Reason})", _function.Name, ex.GetType().Name);
+            throw new OperationCanceledException("Stopping.", ex, stoppingToken);
+        }
 
         // A scheduled run that fires slightly early (timer granularity) must not fire the same occurrence
         // twice, so it counts from its occurrence; any run that overran an occurrence skips it rather than
@@ -251,9 +257,11 @@ internal sealed class TimerListener : BackgroundService, ILocalTrigger
     {
         try
         {
-            await lease.ReleaseAsync();
+            // Given back so another instance takes the schedule at once; bounded, since storage may be what is gone.
+            using var grace = new CancellationTokenSource(GracefulShutdown.StorageGrace, _timeProvider);
+            await lease.ReleaseAsync(cancellationToken: grace.Token);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException or HttpRequestException or AggregateException)
         {
             // The lease expires by itself within the lease period.
             _logger.LogDebug(ex, "Timer {FunctionName} could not release its lease", _function.Name);

@@ -124,6 +124,7 @@ public sealed class StockAdminTests(AzuriteFixture azurite)
             (() => app.InspectAsync(item.Sku, """{"quantity": 1, "outcome": "keep"}"""), HttpStatusCode.BadRequest, "must be one of"),
             (() => app.CountAsync(bundle.Sku, """{"quantity": 1}"""), HttpStatusCode.BadRequest, "count its components"),
             (() => app.CountAsync("NO-SUCH-SKU", """{"quantity": 1}"""), HttpStatusCode.NotFound, "No SKU"),
+            (() => app.Http.PostAsync($"api/skus/{item.Sku}/adjustments", new ByteArrayContent([.. "{\"delta\": 1, \"reason\": \"found\", \"note\": \"a"u8, 0xC3, 0x28, .. "\"}"u8])), HttpStatusCode.BadRequest, "not valid UTF-8"),
         };
         foreach (var (call, status, says) in cases)
         {

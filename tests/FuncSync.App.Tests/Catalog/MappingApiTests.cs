@@ -118,6 +118,21 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
         Assert.Equal("Keep", (await app.App.Services.GetRequiredService<SkuMapStore>().GetAsync("EDIT-2", CancellationToken.None))!.Title);
     }
 
+    [Theory]
+    [InlineData("AB%0ACD")]
+    [InlineData("AB%1B%5B31mCD")]
+    [InlineData("AB%09CD")]
+    public async Task EditMapping_SkuWithControlCharacter_400AndNothingMapped(string escapedSku)
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+
+        var response = await app.Http.PutAsJsonAsync("api/mappings/" + escapedSku, new Dictionary<string, object?> { ["title"] = "Forged" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("control character", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await app.App.Services.GetRequiredService<SkuMapStore>().GetAsync(Uri.UnescapeDataString(escapedSku), CancellationToken.None));
+    }
+
     [Fact]
     public async Task DashboardPage_WithoutKey_LoadsWithStrictPolicy()
     {

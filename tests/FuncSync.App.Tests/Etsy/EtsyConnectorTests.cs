@@ -66,6 +66,30 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task OrderPaid_ReceiptEtsyDoesNotKnow_AcknowledgedKeptAndNothingQueued()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
+        var body = Encoding.UTF8.GetBytes(string.Create(
+            CultureInfo.InvariantCulture,
+            $$"""{"event_type":"order.paid","resource_url":"{{app.Etsy.BaseUrl}}v3/application/shops/{{app.Etsy.Options.ShopId}}/receipts/987654321","shop_id":{{app.Etsy.Options.ShopId}}}"""));
+        var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/" + EtsyWebhookFunction.Route) { Content = new ByteArrayContent(body) };
+        request.Headers.Add("webhook-id", "msg_unknown_receipt");
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", EtsyWebhookSigner.Sign(app.Etsy.Options.WebhookSecret, "msg_unknown_receipt", timestamp, body));
+
+        using var response = await app.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Contains(app.Etsy.RequestLog, r => r.Contains("/receipts/987654321", StringComparison.Ordinal));
+        Assert.Null((await app.Storage.Queue(app.Names.InventoryEventsQueue).PeekMessageAsync()).Value);
+        var container = app.Storage.Blobs.GetBlobContainerClient(app.Names.RejectedWebhooksContainer);
+        var kept = Assert.Single(await container.GetBlobsAsync().ToListAsync());
+        Assert.StartsWith("etsy/", kept.Name, StringComparison.Ordinal);
+        Assert.Equal(body, (await container.GetBlobClient(kept.Name).DownloadContentAsync()).Value.Content.ToArray());
+    }
+
+    [Fact]
     public async Task CancellationCheck_CanceledReceipt_RestocksExactlyOnce()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);

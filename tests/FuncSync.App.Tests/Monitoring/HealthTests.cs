@@ -5,6 +5,7 @@ using FuncSync.Domain;
 using FuncSync.Etsy;
 using FuncSync.Json;
 using FuncSync.Monitoring;
+using FuncSync.Simulators.Faults;
 using FuncSync.Testing;
 
 namespace FuncSync.App.Tests.Monitoring;
@@ -12,6 +13,32 @@ namespace FuncSync.App.Tests.Monitoring;
 [Collection(AzuriteTests.Name)]
 public sealed class HealthTests(AzuriteFixture azurite)
 {
+    [Fact]
+    public async Task Healthz_StorageHangs_503UnhealthyInsteadOfHanging()
+    {
+        var (blob, queue, table) = azurite.Ports;
+        await using var storage = FreezableStorage.Start(blob, queue, table);
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString });
+
+        // Far longer than the health deadline, far shorter than the SDK's own retries against a silent socket.
+        using var anonymous = new HttpClient { BaseAddress = app.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        storage.Freeze();
+        try
+        {
+            using var response = await anonymous.GetAsync("healthz");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var report = (await response.Content.ReadFromJsonAsync(FuncSyncJson.Default.HealthReport))!;
+            Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        }
+        finally
+        {
+            storage.Thaw();
+        }
+
+        await Eventually.WaitAsync(async () => (await anonymous.GetAsync("healthz")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "healthy again once storage answers");
+    }
+
     [Fact]
     public async Task Healthz_AfterPushesPollAndPoison_ShowsFiguresAndDegraded()
     {
