@@ -8,6 +8,7 @@ using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
 using FuncSync.Lag;
+using FuncSync.Launches;
 using FuncSync.Ledger;
 using FuncSync.Mapping;
 using FuncSync.Monitoring;
@@ -36,7 +37,7 @@ public static class FuncSyncServices
         services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EtsyOptions>().BindConfiguration(EtsyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Allocation.AllocationOptions>().BindConfiguration(Allocation.AllocationOptions.Section)
-            .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld, MaximumShown and AssumedLag must not be negative; VelocityHalfLife must be positive.").ValidateOnStart();
+            .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld, MaximumShown, AssumedLag and TrustRateAfter must not be negative; VelocityHalfLife must be positive, OversellTolerance between 0 and 1, RecheckEvery from above 0 up to 7 days.").ValidateOnStart();
 
         // The seam for forecast velocity: replace this registration to plug one in. Lag comes from ILagMeasurements.
         services.AddSingleton<Allocation.ISalesVelocity, Allocation.LedgerSalesVelocity>();
@@ -121,6 +122,7 @@ public static class FuncSyncServices
         services.AddFuncSyncTelemetry(configuration);
         // The seller's dashboard, the SKU list and the mappings API.
         services.AddDashboard(functions);
+        services.AddLaunches(functions, names);
         return services;
     }
 
@@ -147,6 +149,7 @@ public static class FuncSyncServices
 
         // The seller's dashboard, the SKU list and the mappings API.
         app.MapDashboard();
+        app.MapLaunches();
         app.MapFunctionInvocations();
         return app;
     }
