@@ -64,7 +64,7 @@ public static class StockRules
             return level with { OnHand = checked(level.OnHand + units) };
         }
 
-        if (level.CountedAt is { } counted && when <= counted)
+        if (level.CountedAt is { } counted && BeforeCount(when, counted))
         {
             return level;
         }
@@ -92,9 +92,14 @@ public static class StockRules
             return level;
         }
 
-        var later = level.MovesOrEmpty.Where(m => m.At > when).ToImmutableArray();
+        var later = level.MovesOrEmpty.Where(m => !BeforeCount(m.At, when)).ToImmutableArray();
         return level with { OnHand = checked(counted + later.Sum(m => m.Units)), CountedAt = when, Moves = later };
     }
+
+    /// <summary>Channels stamp events to the whole second. A move stamped in the same second as a count
+    /// may have happened on either side of it; it counts as after the count, so on hand errs low (a
+    /// unit shown that is not there is an oversell; a unit not shown is one sale later).</summary>
+    private static bool BeforeCount(DateTimeOffset move, DateTimeOffset count) => move.ToUnixTimeSeconds() < count.ToUnixTimeSeconds();
 
     private static int TakeFromInspection(int pending, int units) =>
         units <= pending ? pending - units : throw new StockRuleException($"Only {pending} returned units await inspection; cannot resolve {units}.");

@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
+using FuncSync.App.Tests.Etsy;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Domain.Ledger;
 using FuncSync.Etsy;
@@ -65,7 +66,7 @@ public sealed class OnHandCommittedTests(AzuriteFixture azurite)
     [Fact]
     public async Task EtsyReceiptShipped_PollSeesItAndTheUnitsLeaveTheShelf()
     {
-        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
         var item = new TestItem("ONHAND-ETSY-01", 4, 83);
         await app.LoadAsync(item);
         var (receipt, _) = await app.Etsy.PlaceOrderAsync(item.EtsyListingId, item.Sku, 1);

@@ -158,6 +158,18 @@ public sealed class StockRulesTests
     }
 
     [Fact]
+    public void Apply_ShipmentStampedInTheCountsSecond_CountsAsAfterIt()
+    {
+        // Shopify stamps whole seconds: shipped at 12:00:00.9, stamped 12:00:00; counted at 12:00:00.7.
+        var sold = StockRules.Apply(new StockLevel(5), InventoryEventKind.Sale, 1, at: T0).After;
+        var counted = StockRules.Apply(sold, InventoryEventKind.Count, 5, at: T0.AddHours(3).AddMilliseconds(700)).After;
+
+        var shipped = StockRules.Apply(counted, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(3)).After;
+
+        Assert.Equal((4, 0, 4), (shipped.OnHand, shipped.Committed, shipped.Available));
+    }
+
+    [Fact]
     public void Apply_CountOlderThanTheLastCount_ChangesNothing()
     {
         var newer = StockRules.Apply(new StockLevel(5), InventoryEventKind.Count, 3, at: T0.AddHours(1)).After;
