@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FuncSync.Allocation;
 using FuncSync.Catalog;
 using FuncSync.Domain.Allocation;
 using FuncSync.Json;
@@ -60,9 +61,10 @@ public sealed class LaunchFunctions(LaunchStore launches, SkuMapStore map, PushR
         await launches.PruneAsync(now, cancellationToken);
         await launches.AddAsync(launch, cancellationToken);
 
-        // The edges: strict from the start, the seller's rule again from the end.
-        await rechecks.SendAsync(covered, launch.Start - now, cancellationToken);
-        await rechecks.SendAsync(covered, launch.End - now, cancellationToken);
+        // The edges: strict from the start, the seller's rule again from the end; each pushed once every
+        // instance's list of launches has caught up.
+        await rechecks.SendAsync(covered, launch.Start - now + ThresholdInForce.ListFreshFor, cancellationToken);
+        await rechecks.SendAsync(covered, launch.End - now + ThresholdInForce.ListFreshFor, cancellationToken);
         return Results.Json(LaunchView.From(launch, now), FuncSyncJson.Default.LaunchView, statusCode: StatusCodes.Status201Created);
     }
 
@@ -74,7 +76,7 @@ public sealed class LaunchFunctions(LaunchStore launches, SkuMapStore map, PushR
             return Problem(StatusCodes.Status404NotFound, $"No launch {id}.");
         }
 
-        await rechecks.SendAsync(await CoveredAsync(removed, cancellationToken), TimeSpan.Zero, cancellationToken);
+        await rechecks.SendAsync(await CoveredAsync(removed, cancellationToken), ThresholdInForce.ListFreshFor, cancellationToken);
         return Results.NoContent();
     }
 

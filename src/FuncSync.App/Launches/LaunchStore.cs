@@ -64,10 +64,6 @@ public sealed class LaunchStore(TableClient table, ShopPartition shop)
         return launches.OrderBy(l => l.Start).ToList();
     }
 
-    /// <summary>A launch of <paramref name="sku"/> running at <paramref name="now"/>; null when none is.</summary>
-    public async Task<ScheduledLaunch?> RunningForAsync(string sku, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await ListAsync(now, cancellationToken)).FirstOrDefault(l => l.IsRunning(now) && l.Covers(sku));
-
     /// <summary>Deletes launches over before <paramref name="now"/>: they no longer change anything.</summary>
     public async Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
