@@ -7,6 +7,7 @@ using FuncSync.Hosting;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Lag;
+using FuncSync.Launches;
 using FuncSync.Ledger;
 using FuncSync.Mapping;
 using FuncSync.Monitoring;
@@ -37,7 +38,7 @@ public static class FuncSyncServices
         services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EtsyOptions>().BindConfiguration(EtsyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Allocation.AllocationOptions>().BindConfiguration(Allocation.AllocationOptions.Section)
-            .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld, MaximumShown and AssumedLag must not be negative; VelocityHalfLife must be positive.").ValidateOnStart();
+            .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld, MaximumShown, AssumedLag and TrustRateAfter must not be negative; VelocityHalfLife must be positive, OversellTolerance between 0 and 1, RecheckEvery from above 0 up to 7 days.").ValidateOnStart();
 
         // The seam for forecast velocity: replace this registration to plug one in. Lag comes from ILagMeasurements.
         services.AddSingleton<Allocation.ISalesVelocity, Allocation.LedgerSalesVelocity>();
@@ -100,6 +101,7 @@ public static class FuncSyncServices
 
         // The seller's dashboard, the SKU list and the mappings API.
         services.AddDashboard();
+        services.AddLaunches(names);
         return services;
     }
 

@@ -64,6 +64,7 @@ public sealed class CliApp
         root.Subcommands.Add(Reconcile());
         root.Subcommands.Add(Alerts());
         root.Subcommands.Add(Status());
+        root.Subcommands.Add(Launches());
         root.Subcommands.Add(new SimulateCommand(_json, _out, _err).Build());
         return root;
     }
@@ -136,7 +137,7 @@ public sealed class CliApp
         var sku = new Argument<string>("SKU");
         var quantity = new Argument<int>("N") { Description = "What is on the shelf." };
         var reason = new Option<string>("--reason") { Description = "Why (kept in the history).", Required = true };
-        var count = new Command("count", "Set a SKU's available quantity to what you counted.") { sku, quantity, reason };
+        var count = new Command("count", "Set a SKU's on-hand quantity to what you counted on the shelf, packed units of unshipped orders included.") { sku, quantity, reason };
         count.SetAction((parse, ct) => CallAsync(parse, async api =>
         {
             var body = JsonSerializer.Serialize(new CountBody(parse.GetValue(quantity), parse.GetValue(reason)!), CliJson.Default.CountBody);
@@ -223,13 +224,76 @@ public sealed class CliApp
             foreach (var sku in skus.Where(s => Text(s, "state") != "InSync"))
             {
                 var channels = sku.GetProperty("channels").EnumerateArray().Select(c => $"{Text(c, "channel")} shows {Text(c, "shown")} of {Text(c, "target")}");
-                lines.Add($"  {Text(sku, "sku")}: {Text(sku, "state")}, available {Text(sku, "available")}; {string.Join("; ", channels)}");
+                lines.Add($"  {Text(sku, "sku")}: {Text(sku, "state")}, on hand {Text(sku, "onHand")}, committed {Text(sku, "committed")}, available {Text(sku, "available")}; {string.Join("; ", channels)}");
             }
 
             await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
             return byState.ContainsKey("Drift") || byState.ContainsKey("Oversold") ? ExitCodes.Drift : ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private Command Launches()
+    {
+        var list = new Command("list", "Launches not over yet, soonest first.");
+        list.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var answer = await api.GetAsync("api/launches", ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var launches = answer.Json().GetProperty("launches").EnumerateArray().ToList();
+            var lines = new List<string> { $"{launches.Count} launch(es)." };
+            lines.AddRange(launches.Select(l =>
+                $"  {Text(l, "name")}: {Text(l, "start")} to {Text(l, "end")}{(l.GetProperty("running").GetBoolean() ? " (running: strict)" : string.Empty)}; {Scope(l)}; id {Text(l, "id")}"));
+            await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
+            return ExitCodes.Ok;
+        }));
+
+        var name = new Argument<string>("NAME");
+        var skus = new Option<string[]>("--sku") { Description = "A SKU of the drop; repeat for each.", AllowMultipleArgumentsPerToken = true };
+        var prefix = new Option<string?>("--sku-prefix") { Description = "Every SKU whose name starts with this." };
+        var start = new Option<DateTimeOffset?>("--start") { Description = "When it starts (e.g. 2026-12-05T18:00:00Z); now if left out." };
+        var minutes = new Option<int>("--minutes") { Description = "How long it runs.", Required = true };
+        var add = new Command("add", "Announce a drop: its SKUs are allocated strictly while it runs.") { name, skus, prefix, start, minutes };
+        add.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new LaunchBody(parse.GetValue(name)!, parse.GetValue(skus) ?? [], parse.GetValue(prefix), parse.GetValue(start), parse.GetValue(minutes)), CliJson.Default.LaunchBody);
+            var answer = await api.SendJsonAsync(HttpMethod.Post, "api/launches", body, ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var launch = answer.Json();
+            await WriteAsync(parse, answer.Body, $"Launch {Text(launch, "name")} scheduled: {Text(launch, "start")} to {Text(launch, "end")}; id {Text(launch, "id")}.");
+            return ExitCodes.Ok;
+        }));
+
+        var id = new Argument<string>("ID");
+        var cancel = new Command("cancel", "Cancel a launch: its SKUs return to the allocation rule at once.") { id };
+        cancel.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var answer = await api.SendJsonAsync(HttpMethod.Delete, $"api/launches/{Uri.EscapeDataString(parse.GetValue(id)!)}", "{}", ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            await WriteAsync(parse, "{}", "Launch cancelled.");
+            return ExitCodes.Ok;
+        }));
+
+        return new Command("launch", "Scheduled launches (drops): strict allocation while they run.") { list, add, cancel };
+
+        static string Scope(JsonElement launch)
+        {
+            var named = launch.GetProperty("skus").EnumerateArray().Select(s => s.GetString()).ToList();
+            var prefix = launch.TryGetProperty("skuPrefix", out var p) && p.ValueKind == JsonValueKind.String ? $"SKUs starting {p.GetString()}" : null;
+            return string.Join(", ", new[] { named.Count > 0 ? string.Join(" ", named) : null, prefix }.Where(x => x is not null));
+        }
     }
 
     private async Task<int> StockChangedAsync(ParseResult parse, ApiAnswer answer)
@@ -241,7 +305,7 @@ public sealed class CliApp
 
         var change = answer.Json();
         var sku = change.GetProperty("sku");
-        await WriteAsync(parse, answer.Body, $"{Text(sku, "sku")}: {Text(change, "outcome")}; available now {Text(sku, "available")}.");
+        await WriteAsync(parse, answer.Body, $"{Text(sku, "sku")}: {Text(change, "outcome")}; on hand {Text(sku, "onHand")}, committed {Text(sku, "committed")}, available {Text(sku, "available")}.");
         return ExitCodes.Ok;
     }
 

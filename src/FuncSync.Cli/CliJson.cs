@@ -7,6 +7,8 @@ internal sealed record CountBody(int Quantity, string Note);
 
 internal sealed record AdjustBody(int Delta, string Reason, string? Note);
 
+internal sealed record LaunchBody(string Name, IReadOnlyList<string> Skus, string? SkuPrefix, DateTimeOffset? Start, int DurationMinutes);
+
 internal sealed record ExportWritten(string Path, int Skus);
 
 internal sealed record SimulationReport(string Scenario, int Items, int UnitsPerItem, int Buyers, decimal CostPerOversoldUnit, IReadOnlyList<FlashSaleResult> Results);
@@ -14,6 +16,7 @@ internal sealed record SimulationReport(string Scenario, int Items, int UnitsPer
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CountBody))]
 [JsonSerializable(typeof(AdjustBody))]
+[JsonSerializable(typeof(LaunchBody))]
 [JsonSerializable(typeof(ExportWritten))]
 [JsonSerializable(typeof(SimulationReport))]
 internal sealed partial class CliJson : JsonSerializerContext;

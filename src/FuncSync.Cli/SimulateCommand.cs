@@ -10,13 +10,14 @@ namespace FuncSync.Cli;
 /// file of overrides, comparing the standard sync policies on the same seeded buyers.</summary>
 internal sealed class SimulateCommand(Option<bool> json, TextWriter output, TextWriter error)
 {
-    /// <summary>Named scenarios: the README's flash sale, the same with every channel ten times slower, and
-    /// a restock drop of five units per item.</summary>
+    /// <summary>Named scenarios: the README's flash sale, the same with every channel ten times slower, a
+    /// restock drop of five units per item, and an ordinary month of one-off and few-unit items.</summary>
     public static readonly IReadOnlyDictionary<string, FlashSaleScenario> Named = new Dictionary<string, FlashSaleScenario>(StringComparer.OrdinalIgnoreCase)
     {
         ["flash-sale"] = new(),
         ["slow-channels"] = new() { Channels = SimChannel.Defaults.Select(c => c.Slower(10)).ToList() },
         ["restock"] = new() { UnitsPerItem = 5, Items = 40 },
+        ["ordinary-month"] = FlashSaleScenario.OrdinaryMonth,
     };
 
     public Command Build()
@@ -87,7 +88,9 @@ internal sealed class SimulateCommand(Option<bool> json, TextWriter output, Text
     private static string Table(string name, FlashSaleScenario scenario, IReadOnlyList<FlashSaleResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{name}: {scenario.Items} items × {scenario.UnitsPerItem} units, {(results.Count > 0 ? results[0].Buyers : 0)} buyers over {scenario.Duration.TotalMinutes:0} min, {scenario.Cost.PerUnit:0.00} per oversold unit");
+        var units = scenario.MaxUnitsPerItem is { } most && most != scenario.UnitsPerItem ? $"{scenario.UnitsPerItem}-{most}" : $"{scenario.UnitsPerItem}";
+        var length = scenario.Duration >= TimeSpan.FromDays(1) ? $"{scenario.Duration.TotalDays:0} days" : $"{scenario.Duration.TotalMinutes:0} min";
+        text.AppendLine(CultureInfo.InvariantCulture, $"{name}: {scenario.Items} items × {units} units, {(results.Count > 0 ? results[0].Buyers : 0)} buyers over {length}, {scenario.Cost.PerUnit:0.00} per oversold unit");
         var width = Math.Max(6, results.Max(r => r.Policy.Length));
         text.AppendLine(CultureInfo.InvariantCulture, $"{"policy".PadRight(width)}  {"sold",6}  {"oversold",8}  {"lost",6}  {"cost",10}");
         foreach (var r in results)

@@ -28,7 +28,7 @@ public sealed class CliTests(AzuriteFixture azurite)
         var adjust = await RunAsync(app, "stock", "adjust", "CLI-COUNT", "-2", "--reason", "damaged");
 
         Assert.Equal((ExitCodes.Ok, string.Empty), (count.Exit, count.Err));
-        Assert.Contains("available now 9", count.Out, StringComparison.Ordinal);
+        Assert.Contains("on hand 9, committed 0, available 9", count.Out, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, adjust.Exit);
         Assert.Equal(7, await app.AvailableAsync("CLI-COUNT"));
     }

@@ -5,6 +5,7 @@ using FuncSync.FlashSale;
 // dotnet run --project tools/FuncSync.FlashSale -- [--seed 42] [--items 200] [--units 1] [--buyers 1000]
 //   [--minutes 30] [--threshold 2] [--buffer 20] [--lag 1] [--refund-fees 2] [--materials 4]
 //   [--support-minutes 15] [--support-rate 30] [--reputation 15] [--chart flash-sale.svg]
+// The drop (shaped by the options) and the ordinary month (same seed, lag and costs) run with every policy.
 var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i += 2)
 {
@@ -38,10 +39,13 @@ var scenario = defaults with
         Money("reputation", defaults.Cost.Reputation)),
 };
 
+var month = FlashSaleScenario.OrdinaryMonth with { Seed = scenario.Seed, Channels = scenario.Channels, Cost = scenario.Cost };
 IReadOnlyList<FlashSaleResult> results;
+IReadOnlyList<FlashSaleResult> monthResults;
 try
 {
     results = FlashSaleSimulator.Run(scenario, FlashSalePolicies.Standard(scenario.Channels, Int("threshold", 2), Int("buffer", 20)));
+    monthResults = FlashSaleSimulator.Run(month, FlashSalePolicies.Standard(month.Channels, Int("threshold", 2), Int("buffer", 20)));
 }
 catch (ArgumentException e)
 {
@@ -50,6 +54,8 @@ catch (ArgumentException e)
 }
 
 Console.Write(Report.Table(scenario, results));
+Console.WriteLine();
+Console.Write(Report.Table(month, monthResults));
 var chart = options.TryGetValue("chart", out var path) ? path : "flash-sale.svg";
 await File.WriteAllTextAsync(chart, Report.Svg(scenario, results));
 Console.WriteLine();

@@ -21,7 +21,20 @@ public sealed class AllocationOptions
     /// <summary>How fast the weight of a past sale fades in the sales velocity a derived threshold uses.</summary>
     public TimeSpan VelocityHalfLife { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>The seller's tolerance for a derived threshold: expected oversold units per unit sold
+    /// (0.001: at most 1 in 1,000).</summary>
+    public double OversellTolerance { get; set; } = Domain.Allocation.OversellTolerance.Default.PerUnitSold;
+
+    /// <summary>A velocity resting on less history than this is not trusted to be low.</summary>
+    public TimeSpan TrustRateAfter { get; set; } = Domain.Allocation.OversellTolerance.Default.TrustAfter;
+
+    /// <summary>How soon a SKU partitioned by a derived threshold is pushed again, so the partition
+    /// lapses when its risk does.</summary>
+    public TimeSpan RecheckEvery { get; set; } = Domain.Allocation.OversellTolerance.Default.RecheckEvery;
+
     public AllocationPolicy Policy => new(Mode, Threshold);
+
+    public OversellTolerance Tolerance => new(OversellTolerance, TrustRateAfter, RecheckEvery);
 
     /// <summary>The rules for the channels a SKU is listed on. Unless the seller says otherwise,
     /// Shopify (webhooks within seconds) goes before Etsy (polled), so the scarce unit sits where a
@@ -36,6 +49,9 @@ public sealed class AllocationOptions
     public bool IsValid() =>
         Threshold is null or >= 0
         && VelocityHalfLife > TimeSpan.Zero
+        && Tolerance.IsValid()
+        // A delayed queue message waits at most 7 days.
+        && RecheckEvery <= TimeSpan.FromDays(7)
         && Channels.Values.All(c => c.BufferPercent is >= 0 and <= 100 && c.MinimumHeld >= 0 && c.MaximumShown is null or >= 0 && (c.AssumedLag is null || c.AssumedLag >= TimeSpan.Zero));
 
     private static int DefaultPriority(Channel channel) => channel switch

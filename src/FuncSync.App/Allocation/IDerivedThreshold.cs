@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace FuncSync.Allocation;
 
-/// <summary>The low-stock threshold derived from measurement: expected sales of a SKU within the
-/// worst-case lag of its channels (<see cref="DerivedThreshold.From"/>). Protected mode uses it when
-/// the seller set no threshold.</summary>
+/// <summary>The low-stock threshold derived from measurement: the largest level at which more buyers
+/// than units meeting within the worst-case lag of the SKU's channels would oversell more than the
+/// seller's tolerance (<see cref="DerivedThreshold.From"/>). Protected mode uses it when the seller
+/// set no threshold.</summary>
 public interface IDerivedThreshold
 {
     /// <returns>Null while there is nothing measured to derive it from.</returns>
@@ -24,7 +25,7 @@ public interface ISalesVelocity
     ValueTask<SalesVelocity> ForAsync(SkuMapping mapping, CancellationToken cancellationToken);
 }
 
-/// <summary>Velocity x the worst lag among the SKU's channels: each channel's measured lag
+/// <summary>The risk of the velocity within the worst lag among the SKU's channels: each channel's measured lag
 /// (<see cref="ILagMeasurements"/>) or the seller's stated one
 /// (<c>Allocation__Channels__Etsy__AssumedLag=00:15:00</c>), whichever is longer. A channel with neither does not count;
 /// with none known, nothing is derived.</summary>
@@ -56,7 +57,7 @@ public sealed class MeasuredDerivedThreshold(ISalesVelocity velocity, ILagMeasur
             }
         }
 
-        return worst is { } w ? DerivedThreshold.From(sold, w) : null;
+        return worst is { } w ? DerivedThreshold.From(sold, w, options.Value.Tolerance) : null;
     }
 }
 

@@ -22,7 +22,21 @@ public sealed class EtsyReceiptEvents(IQueueSender queues, StorageNames names)
         receipts.SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, SaleId(t.TransactionId), InventoryEventKind.Sale, now)));
 
     public static IEnumerable<InventoryEventReceived> Cancellations(IEnumerable<EtsyReceipt> receipts, DateTimeOffset now) =>
-        receipts.Where(IsCanceled).SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, CancellationId(t.TransactionId), InventoryEventKind.Cancellation, now)));
+        receipts.Where(IsCanceled).SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, CancellationId(t.TransactionId), InventoryEventKind.Cancellation, now) with
+        {
+            SoldAt = DateTimeOffset.FromUnixTimeSeconds(r.CreateTimestamp),
+        }));
+
+    public static string ShipmentId(long transactionId) => string.Create(CultureInfo.InvariantCulture, $"etsy:ship:{transactionId}");
+
+    /// <summary>A receipt the poll sees shipped ships every transaction of it (Etsy ships a receipt whole), at the
+    /// time of its first shipment notice; the receipt's creation tells a sale made before commitments were kept.</summary>
+    public static IEnumerable<InventoryEventReceived> Shipments(IEnumerable<EtsyReceipt> receipts, DateTimeOffset now) =>
+        receipts.Where(r => r.IsShipped && !IsCanceled(r)).SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, ShipmentId(t.TransactionId), InventoryEventKind.Fulfilment, now) with
+        {
+            OccurredAt = DateTimeOffset.FromUnixTimeSeconds(r.Shipments?.Min(s => s.NotificationTimestamp) ?? r.UpdateTimestamp),
+            SoldAt = DateTimeOffset.FromUnixTimeSeconds(r.CreateTimestamp),
+        }));
 
     public static bool IsCanceled(EtsyReceipt receipt) => string.Equals(receipt.Status, "Canceled", StringComparison.OrdinalIgnoreCase);
 

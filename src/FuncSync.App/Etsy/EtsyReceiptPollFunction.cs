@@ -60,6 +60,9 @@ public sealed class EtsyReceiptPollFunction(
 
         // A receipt that is already canceled when first seen gives its units back in the same pass.
         sent += await events.SendAsync(EtsyReceiptEvents.Cancellations(receipts, now), cancellationToken);
+
+        // Marking a receipt shipped moves its update_timestamp, so the poll sees it again: its units leave the shelf.
+        sent += await events.SendAsync(EtsyReceiptEvents.Shipments(receipts, now), cancellationToken);
         // A refund without a cancellation restocks nothing: it is put to the seller, once.
         await refunds.ReviewAsync(receipts, cancellationToken);
         if (receipts.Count > 0)

@@ -15,7 +15,19 @@ public sealed record EtsyReceipt(
     [property: JsonPropertyName("update_timestamp")] long UpdateTimestamp,
     [property: JsonPropertyName("transactions")] IReadOnlyList<EtsyTransaction> Transactions,
     [property: JsonPropertyName("refunds")] IReadOnlyList<EtsyRefund>? Refunds = null,
-    [property: JsonPropertyName("grandtotal")] EtsyMoney? Grandtotal = null);
+    [property: JsonPropertyName("grandtotal")] EtsyMoney? Grandtotal = null)
+{
+    [JsonPropertyName("is_shipped")]
+    public bool IsShipped { get; init; }
+
+    [JsonPropertyName("shipments")]
+    public IReadOnlyList<EtsyShipment>? Shipments { get; init; }
+}
+
+/// <summary>A ShopReceiptShipment: the seller marked the order shipped at this time (Unix seconds).</summary>
+public sealed record EtsyShipment(
+    [property: JsonPropertyName("receipt_shipping_id")] long? ReceiptShippingId,
+    [property: JsonPropertyName("shipment_notification_timestamp")] long? NotificationTimestamp);
 
 /// <summary>A ShopRefund: how much, when and why, but not which transaction, nor whether anything came back.</summary>
 public sealed record EtsyRefund(

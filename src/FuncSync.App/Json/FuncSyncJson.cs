@@ -44,6 +44,10 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(Catalog.MappingView))]
 [JsonSerializable(typeof(Catalog.ImportRejected))]
 [JsonSerializable(typeof(Catalog.ImportAccepted))]
+[JsonSerializable(typeof(Launches.LaunchList))]
+[JsonSerializable(typeof(Launches.LaunchView))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(Domain.Ledger.OnHandMove[]))]
 internal sealed partial class FuncSyncJson : JsonSerializerContext;
 
 /// <summary>The body of every 4xx/5xx answer: one sentence a person can act on.</summary>

@@ -46,7 +46,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             // transaction with a 409, and only then is the dedupe row looked at.
             var rows = await Task.WhenAll(moves.Select(m => GetStockAsync(m.Sku, cancellationToken)));
             var now = time.GetUtcNow();
-            var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, m.Units, returns), SalesAfter(rows[i].Sales, received, m.Units))).ToList();
+            var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, m.Units, returns, received.OccurredAt, received.SoldAt), SalesAfter(rows[i].Sales, received, m.Units))).ToList();
             var actions = new List<TableTransactionAction>(2 + (2 * changes.Count) + pushTo.Count)
             {
                 new(TableTransactionActionType.Add, DedupeRow(dedupeKey, now)),
@@ -103,7 +103,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
 
     private static StockRow ToStockRow(string sku, TableEntity entity) => new(
         sku,
-        new StockLevel(entity.GetInt32("Available") ?? 0, entity.GetInt32("PendingInspection") ?? 0),
+        Level(entity),
         entity.GetInt64("Version") ?? 0,
         entity.GetDateTimeOffset("UpdatedAt"),
         entity.ETag)
@@ -111,6 +111,28 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         Sales = new DecayedSales(entity.GetDouble("SalesScore") ?? 0, entity.GetDateTimeOffset("SalesAt"), entity.GetDateTimeOffset("SalesSince")),
         Sold = SoldCounters.Read(entity),
     };
+
+    /// <summary>A row written before on hand and committed were kept reads as its available on hand and
+    /// nothing committed; sales it applied until then took their units off on hand already, so lines sold
+    /// before its last write are shipped and cancelled the old way (<see cref="StockLevel.CommittedSince"/>).</summary>
+    private static StockLevel Level(TableEntity entity)
+    {
+        var pending = entity.GetInt32("PendingInspection") ?? 0;
+        if (entity.GetInt32("OnHand") is not { } onHand)
+        {
+            return StockLevel.Migrated(entity.GetInt32("Available") ?? 0, pending, entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
+        }
+
+        var moves = entity.GetString("ShelfMoves") is { Length: > 0 } json
+            ? JsonSerializer.Deserialize(json, FuncSyncJson.Default.OnHandMoveArray) ?? []
+            : [];
+        return new StockLevel(onHand, entity.GetInt32("Committed") ?? 0, pending)
+        {
+            CountedAt = entity.GetDateTimeOffset("CountedAt"),
+            CommittedSince = entity.GetDateTimeOffset("CommittedSince"),
+            Moves = [.. moves],
+        };
+    }
 
     /// <summary>What a SKU can sell now: its own stock row, or for a composed SKU the quantity its parts
     /// allow. The version grows with every change that can move the figure (for a composed SKU, the sum
@@ -140,7 +162,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         if (!mapping.IsComposed)
         {
             var row = stockOf(mapping.Sku);
-            return new SkuAvailability(row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold };
+            return new SkuAvailability(row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold, OnHand = row.Level.OnHand, Committed = row.Level.Committed };
         }
 
         // A composed SKU's sold counters sit on a row of their own, which GetAvailabilityAsync reads;
@@ -263,8 +285,15 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         var row = new TableEntity(shop.Key, StockKey(change.Row.Sku))
         {
             ["Sku"] = change.Row.Sku,
+            ["OnHand"] = change.Change.After.OnHand,
+            ["Committed"] = change.Change.After.Committed,
+
+            // Kept beside the two it follows from, for readers that filter or list by it.
             ["Available"] = change.Change.After.Available,
             ["PendingInspection"] = change.Change.After.PendingInspection,
+            ["CountedAt"] = change.Change.After.CountedAt,
+            ["CommittedSince"] = change.Change.After.CommittedSince,
+            ["ShelfMoves"] = change.Change.After.Moves.IsDefaultOrEmpty ? null : JsonSerializer.Serialize(change.Change.After.Moves.ToArray(), FuncSyncJson.Default.OnHandMoveArray),
             ["Version"] = change.Row.Version + 1,
             ["LastEventId"] = eventId,
             ["UpdatedAt"] = now,
@@ -323,7 +352,11 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             change.Change.After.Available,
             change.Change.After.PendingInspection,
             received.OccurredAt,
-            received.ReceivedAt);
+            received.ReceivedAt)
+        {
+            OnHand = change.Change.After.OnHand,
+            Committed = change.Change.After.Committed,
+        };
         return new TableEntity(shop.Key, TableKeys.Join(AuditPrefix, change.Row.Sku, inverted, received.EventId))
         {
             ["Entry"] = JsonSerializer.Serialize(entry, FuncSyncJson.Default.HistoryEntry),
@@ -367,6 +400,12 @@ public sealed record StockRow(string Sku, StockLevel Level, long Version, DateTi
 /// <param name="Available">What the SKU can sell now.</param>
 public sealed record SkuAvailability(int Available, long Version, DateTimeOffset? UpdatedAt)
 {
+    /// <summary>On the shelf, packed units included; null for a composed SKU, which has no shelf of its own.</summary>
+    public int? OnHand { get; init; }
+
+    /// <summary>Sold and not shipped; null for a composed SKU.</summary>
+    public int? Committed { get; init; }
+
     /// <summary>Per channel, the units sold through the SKU's listing there that the ledger has
     /// applied, read before <see cref="Available"/>.</summary>
     public IReadOnlyDictionary<Channel, long> Sold { get; init; } = SoldCounters.None;
@@ -393,4 +432,11 @@ public sealed record HistoryEntry(
     int After,
     int PendingInspection,
     DateTimeOffset OccurredAt,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt)
+{
+    /// <summary>On hand after the change; null in entries written before it was kept.</summary>
+    public int? OnHand { get; init; }
+
+    /// <summary>Committed after the change; null in entries written before it was kept.</summary>
+    public int? Committed { get; init; }
+}

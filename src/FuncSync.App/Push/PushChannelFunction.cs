@@ -24,7 +24,8 @@ public sealed class PushChannelFunction(
     PushStore pushes,
     IEnumerable<IChannelInventory> connectors,
     IOptions<AllocationOptions> allocation,
-    IDerivedThreshold derivedThreshold,
+    ThresholdInForce thresholds,
+    PushRechecks rechecks,
     IQueueSender queues,
     StorageNames names,
     TimeProvider time,
@@ -39,6 +40,8 @@ public sealed class PushChannelFunction(
 
     // Waiting for another push of the same listing to record its write: about 3 s in all.
     private const int MaxWaits = 7;
+
+    private static readonly TimeSpan RecheckSlack = TimeSpan.FromMinutes(1);
 
     // A write announced this long ago without a record means its push died; no write takes that long.
     private static readonly TimeSpan AnnouncedWriteLifetime = TimeSpan.FromSeconds(30);
@@ -80,7 +83,7 @@ public sealed class PushChannelFunction(
         var connector = connectors.Single(c => c.Channel == command.Channel);
         var last = await pushes.GetAsync(command.Sku, command.Channel, cancellationToken);
         var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
-        if (last is { WritingId: null } && last.LedgerVersion >= stock.Version && !IsHeld(last))
+        if (!command.Recheck && last is { WritingId: null } && last.LedgerVersion >= stock.Version && !IsHeld(last))
         {
             // An earlier push already brought this channel to this ledger state or a newer one: a burst
             // of sales costs the channel one write, not one per sale.
@@ -89,8 +92,8 @@ public sealed class PushChannelFunction(
         }
 
         var rules = allocation.Value.RulesFor(mapping.Channels);
-        var policy = allocation.Value.Policy;
-        var threshold = policy.EffectiveThreshold(policy.UsesDerivedThreshold ? await derivedThreshold.ForAsync(mapping, cancellationToken) : null);
+        var inForce = await thresholds.ForAsync(mapping, cancellationToken);
+        var threshold = inForce.Value;
 
         // This invocation's announced write, and what it wrote as it would have recorded it: after a
         // racing record, the channel showing it is our own doing, not an unseen sale.
@@ -193,12 +196,24 @@ public sealed class PushChannelFunction(
 
             var now = time.GetUtcNow();
             var shown = status == PushStatus.Written ? decision.Target : current.Quantity;
+
+            // A derived threshold fades with the velocity: units it partitioned are looked at again
+            // later, one re-check outstanding per listing. A re-check arriving a little before its due
+            // time (queue and clock do not agree to the second) counts as the one due.
+            var recheckDue = last?.RecheckAt is { } due && due > now + RecheckSlack ? due : (DateTimeOffset?)null;
+            var scheduleRecheck = recheckDue is null && inForce.Source == ThresholdSource.Derived && decision.IsProtected && decision.Left > 0;
+            if (scheduleRecheck)
+            {
+                recheckDue = now + allocation.Value.RecheckEvery;
+            }
+
             // The record keeps the channel's share as its target: a share held back until another
             // channel's decrease lands shows as Shown < Target, which lets the next push through.
             var record = new PushRecord(command.Sku, command.Channel, shown, decision.Share, status, stock.Version, now, status == PushStatus.Written ? now : last?.WrittenAt)
             {
                 SoldSeen = soldSeen,
                 Unseen = decision.UnseenHere,
+                RecheckAt = recheckDue,
             };
             var heldBefore = Math.Max(current.Quantity, last?.View.AtMost ?? 0);
             if (!await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken))
@@ -209,9 +224,14 @@ public sealed class PushChannelFunction(
                 continue;
             }
 
+            if (scheduleRecheck)
+            {
+                await rechecks.SendAsync(new SyncListing(command.Sku, command.Channel), allocation.Value.RecheckEvery, cancellationToken);
+            }
+
             logger.LogInformation(
-                "Push {Sku} to {Channel}: {Status} (channel showed {Current}, ledger wants {Target}, {Unseen} sold there not yet seen)",
-                command.Sku, command.Channel, status, current.Quantity, decision.Target, decision.UnseenHere);
+                "Push {Sku} to {Channel}: {Status} (channel showed {Current}, ledger wants {Target}, {Unseen} sold there not yet seen, threshold {Threshold} from {ThresholdSource})",
+                command.Sku, command.Channel, status, current.Quantity, decision.Target, decision.UnseenHere, threshold, inForce.Source);
             if (decision.IsProtected)
             {
                 await ReleaseHeldSharesAsync(command, mapping, record, heldBefore, stock, rules, threshold, cancellationToken);

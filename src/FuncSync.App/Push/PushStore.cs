@@ -73,6 +73,7 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
             ["WritingId"] = record.WritingId,
             ["WritingTo"] = record.WritingTo,
             ["WritingSince"] = record.WritingSince,
+            ["RecheckAt"] = record.RecheckAt,
         };
         try
         {
@@ -104,6 +105,7 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
         WritingId = row.GetString("WritingId"),
         WritingTo = row.GetInt32("WritingTo"),
         WritingSince = row.GetDateTimeOffset("WritingSince"),
+        RecheckAt = row.GetDateTimeOffset("RecheckAt"),
         ETag = row.ETag,
     };
 }
@@ -127,6 +129,9 @@ public sealed record PushRecord(string Sku, Channel Channel, int Shown, int Targ
     public int? WritingTo { get; init; }
 
     public DateTimeOffset? WritingSince { get; init; }
+
+    /// <summary>When a re-check of a partition made by a derived threshold is due; null when none is queued.</summary>
+    public DateTimeOffset? RecheckAt { get; init; }
 
     /// <summary>The record as the allocation rule reads it: a rise being written counts as shown.</summary>
     public ChannelView View => new(Shown, SoldSeen, Unseen, WritingTo ?? 0);

@@ -10,12 +10,12 @@ namespace FuncSync.Reconciliation;
 /// <summary>What each channel should show for a SKU once every push has landed: the allocation policy's share, from
 /// the same rules, threshold and domain computation the push uses. (The push's target can sit below the share for a
 /// moment in the protected zone, while another channel's decrease is in flight; a settled channel shows its share.)</summary>
-public sealed class ExpectedShares(IOptions<AllocationOptions> allocation, IDerivedThreshold derivedThreshold)
+public sealed class ExpectedShares(IOptions<AllocationOptions> allocation, ThresholdInForce thresholds)
 {
     public async Task<IReadOnlyDictionary<Channel, int>> ForAsync(SkuMapping mapping, int available, CancellationToken cancellationToken)
     {
         var rules = allocation.Value.RulesFor(mapping.Channels);
-        var threshold = allocation.Value.Policy.EffectiveThreshold(await derivedThreshold.ForAsync(mapping, cancellationToken));
+        var threshold = (await thresholds.ForAsync(mapping, cancellationToken)).Value;
         var shares = ChannelAllocation.Allocate(available, rules, threshold);
         var byChannel = new Dictionary<Channel, int>();
         for (var i = 0; i < rules.Count; i++)

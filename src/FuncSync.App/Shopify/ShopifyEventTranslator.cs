@@ -38,8 +38,7 @@ public static class ShopifyEventTranslator
         var shipped = new Dictionary<long, int>();
         foreach (var fulfillment in order.Fulfillments ?? [])
         {
-            // A cancelled or failed fulfilment gave its units back; only live ones took stock away.
-            if (fulfillment.Status is "cancelled" or "error" or "failure")
+            if (!fulfillment.IsLive)
             {
                 continue;
             }
@@ -62,7 +61,41 @@ public static class ShopifyEventTranslator
                 continue;
             }
 
-            events.Add(Event(CancelId(line.Id), InventoryEventKind.Cancellation, line.VariantId!.Value, unfulfilled, occurredAt, receivedAt, Reference(order)));
+            events.Add(Event(CancelId(line.Id), InventoryEventKind.Cancellation, line.VariantId!.Value, unfulfilled, occurredAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt });
+        }
+
+        return events;
+    }
+
+    /// <summary>orders/fulfilled and orders/partially_fulfilled carry the whole order with every fulfilment
+    /// so far: one shipment event per live fulfilment and stock-tracked line, keyed by both, so the same
+    /// fulfilment seen again in a later payload ships once. The order's creation time tells a line sold
+    /// before commitments were kept.</summary>
+    public static IReadOnlyList<InventoryEventReceived> Fulfilments(ShopifyOrder order, DateTimeOffset occurredAt, DateTimeOffset receivedAt, Action<ShopifyLineItem> skipped)
+    {
+        var lines = order.LineItems.ToDictionary(l => l.Id);
+        var events = new List<InventoryEventReceived>();
+        foreach (var fulfillment in order.Fulfillments ?? [])
+        {
+            if (!fulfillment.IsLive)
+            {
+                continue;
+            }
+
+            foreach (var shipped in fulfillment.LineItems ?? [])
+            {
+                if (!lines.TryGetValue(shipped.Id, out var line) || !MovesStock(line) || shipped.Quantity <= 0)
+                {
+                    if (line is not null)
+                    {
+                        skipped(line);
+                    }
+
+                    continue;
+                }
+
+                events.Add(Event(Id("fulfil", fulfillment.Id, line.Id), InventoryEventKind.Fulfilment, line.VariantId!.Value, shipped.Quantity, fulfillment.CreatedAt ?? occurredAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt });
+            }
         }
 
         return events;

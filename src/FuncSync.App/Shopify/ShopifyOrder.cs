@@ -30,9 +30,20 @@ public sealed record ShopifyLineItem(
     public string? FulfillmentStatus { get; init; }
 }
 
+/// <param name="Status"><c>pending</c>, <c>open</c>, <c>success</c>, <c>cancelled</c>, <c>error</c> or <c>failure</c>.</param>
 public sealed record ShopifyFulfillment(
     [property: JsonPropertyName("status")] string? Status,
-    [property: JsonPropertyName("line_items")] IReadOnlyList<ShopifyFulfilledLine>? LineItems);
+    [property: JsonPropertyName("line_items")] IReadOnlyList<ShopifyFulfilledLine>? LineItems)
+{
+    [JsonPropertyName("id")]
+    public long Id { get; init; }
+
+    [JsonPropertyName("created_at")]
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>A cancelled or failed fulfilment gave its units back; only live ones took stock away.</summary>
+    public bool IsLive => Status is not ("cancelled" or "error" or "failure");
+}
 
 public sealed record ShopifyFulfilledLine(
     [property: JsonPropertyName("id")] long Id,

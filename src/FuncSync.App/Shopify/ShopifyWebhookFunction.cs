@@ -77,6 +77,7 @@ public sealed class ShopifyWebhookFunction(
         {
             "orders/create" or "orders/paid" when string.Equals(topic, shopify.SaleTopic, StringComparison.Ordinal) => true,
             "orders/cancelled" or "refunds/create" or "inventory_levels/update" or "products/update" => true,
+            "orders/fulfilled" or "orders/partially_fulfilled" => true,
             _ => false,
         };
         if (!handled)
@@ -94,6 +95,10 @@ public sealed class ShopifyWebhookFunction(
                 case "orders/cancelled":
                     var cancelled = Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check);
                     await SendAsync(ShopifyEventTranslator.Cancellations(cancelled, EventTimes.FirstPlausible(receivedAt, at, cancelled.CancelledAt), receivedAt, SkippedLine(cancelled)), topic, eventId, cancellationToken);
+                    break;
+                case "orders/fulfilled" or "orders/partially_fulfilled":
+                    var shipped = Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check);
+                    await SendAsync(ShopifyEventTranslator.Fulfilments(shipped, EventTimes.FirstPlausible(receivedAt, at), receivedAt, SkippedLine(shipped)), topic, eventId, cancellationToken);
                     break;
                 case "refunds/create":
                     var refund = Read(body, ShopifyJson.Default.ShopifyRefund, ShopifyPayloadRules.Check);

@@ -11,7 +11,14 @@ namespace FuncSync.Skus;
 /// per channel, what it was last seen or made to show, and when.</summary>
 /// <param name="Components">Empty unless the SKU is a bundle or made-to-order listing, whose available quantity is derived from these.</param>
 /// <param name="State">The SKU's worst channel state, or <see cref="SyncState.Oversold"/> / <see cref="SyncState.Unmapped"/>.</param>
-public sealed record SkuStatus(string Sku, string Title, int Available, long LedgerVersion, DateTimeOffset? UpdatedAt, IReadOnlyList<ChannelStatus> Channels, IReadOnlyList<ComponentStatus> Components, SyncState State);
+public sealed record SkuStatus(string Sku, string Title, int Available, long LedgerVersion, DateTimeOffset? UpdatedAt, IReadOnlyList<ChannelStatus> Channels, IReadOnlyList<ComponentStatus> Components, SyncState State)
+{
+    /// <summary>On the shelf, units packed for unshipped orders included; null for a SKU made of components.</summary>
+    public int? OnHand { get; init; }
+
+    /// <summary>Sold and not yet shipped; available is on hand less this. Null for a SKU made of components.</summary>
+    public int? Committed { get; init; }
+}
 
 public sealed record ComponentStatus(string Sku, int PerUnit);
 
@@ -107,7 +114,11 @@ public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushS
             : reconciliationFoundDrift || channels.Any(c => c.State == SyncState.Drift) ? SyncState.Drift
             : channels.Any(c => c.State == SyncState.Pushing) ? SyncState.Pushing
             : SyncState.InSync;
-        return new SkuStatus(mapping.Sku, mapping.Title, stock.Available, stock.Version, stock.UpdatedAt, channels, mapping.Parts.Select(c => new ComponentStatus(c.Sku, c.PerUnit)).ToList(), skuState);
+        return new SkuStatus(mapping.Sku, mapping.Title, stock.Available, stock.Version, stock.UpdatedAt, channels, mapping.Parts.Select(c => new ComponentStatus(c.Sku, c.PerUnit)).ToList(), skuState)
+        {
+            OnHand = stock.OnHand,
+            Committed = stock.Committed,
+        };
     }
 
     private static (SyncState State, double? LagMs) ChannelState(PushRecord? record, SkuAvailability stock)

@@ -48,6 +48,9 @@ public sealed class StorageNames
 
     public string SkuMapTable => Prefix + "SkuMap";
 
+    /// <summary>The seller's scheduled launches.</summary>
+    public string LaunchesTable => Prefix + "Launches";
+
     public string PushesTable => Prefix + "Pushes";
 
     public string WatermarksTable => Prefix + "Watermarks";
@@ -91,5 +94,5 @@ public sealed class StorageNames
 
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ReconcileRechecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable];
 }

@@ -3,10 +3,10 @@ namespace FuncSync.Domain.Ledger;
 /// <summary>What happened to stock. Each kind moves the master quantity in its own way.</summary>
 public enum InventoryEventKind
 {
-    /// <summary>A buyer paid for units on a channel: available goes down.</summary>
+    /// <summary>A buyer paid for units on a channel: they are committed, and available goes down.</summary>
     Sale,
 
-    /// <summary>An order was cancelled before it shipped: its units are back on the shelf.</summary>
+    /// <summary>An order was cancelled before it shipped: its units are no longer committed.</summary>
     Cancellation,
 
     /// <summary>A buyer sent units back. Restocked at once, or held for inspection, as the seller
@@ -19,7 +19,8 @@ public enum InventoryEventKind
     /// <summary>Returned units failed inspection and are written off.</summary>
     InspectionWrittenOff,
 
-    /// <summary>A person counted the shelf: available becomes the counted number.</summary>
+    /// <summary>A person counted the shelf (units packed for unshipped orders included): on hand becomes
+    /// the counted number, plus what moved the shelf after the count was made.</summary>
     Count,
 
     /// <summary>A person changed stock by a delta, with a reason (damaged, found, gift, ...).</summary>
@@ -27,6 +28,10 @@ public enum InventoryEventKind
 
     /// <summary>New stock arrived (made, delivered): available goes up.</summary>
     Receipt,
+
+    /// <summary>Sold units shipped: they leave the shelf and are no longer committed; available does not
+    /// move. (Last, so stored numbers of the older kinds keep their meaning.)</summary>
+    Fulfilment,
 }
 
 /// <summary>What happens to returned units, per channel.</summary>

@@ -58,18 +58,40 @@ public sealed record BatchSync(string Name, TimeSpan Interval) : FlashSalePolicy
 /// <summary>FuncSync's pipeline (sales reach the hub with each channel's lag, level-triggered pushes,
 /// decreases at once, increases only when confirmed) with the real allocation policy.</summary>
 /// <param name="Buffers">One per channel of the scenario, in its order.</param>
-public sealed record EventDriven(string Name, AllocationPolicy Allocation, IReadOnlyList<ChannelBuffer> Buffers) : FlashSalePolicy(Name);
+public sealed record EventDriven(string Name, AllocationPolicy Allocation, IReadOnlyList<ChannelBuffer> Buffers) : FlashSalePolicy(Name)
+{
+    /// <summary>How a protected policy without a seller's threshold derives one.</summary>
+    public DerivedRule Derived { get; init; } = DerivedRule.Risk;
+
+    /// <summary>The seller announced the scenario's launch (<see cref="FlashSaleScenario.Launch"/>):
+    /// strict while it lasts.</summary>
+    public bool LaunchScheduled { get; init; }
+}
+
+/// <summary>How a derived threshold is worked out.</summary>
+public enum DerivedRule
+{
+    /// <summary>The app's rule: the largest level whose oversell risk exceeds the tolerance
+    /// (<see cref="DerivedThreshold.From"/>).</summary>
+    Risk,
+
+    /// <summary>The rule it replaced, kept here only to be compared: ceil(velocity × worst lag), at
+    /// least 1 once the SKU has sold.</summary>
+    AtLeastOneOnceSold,
+}
 
 /// <summary>The policies the README compares.</summary>
 public static class FlashSalePolicies
 {
     /// <summary>Hourly sync, 15-min and 60-s polling, event-driven without and with buffers on the
-    /// slower channels, FuncSync protected with the seller's threshold, and FuncSync strict.</summary>
+    /// slower channels, FuncSync protected with the seller's threshold, with the old derived rule and
+    /// with the risk rule, FuncSync strict, and the risk rule with the launch scheduled.</summary>
     public static IReadOnlyList<FlashSalePolicy> Standard(IReadOnlyList<SimChannel> channels, int threshold = 2, int bufferPercent = 20)
     {
         ArgumentNullException.ThrowIfNull(channels);
         var noBuffers = channels.Select(_ => ChannelBuffer.None).ToArray();
         var slowChannelsBuffered = channels.Select(c => c.Priority == 0 ? ChannelBuffer.None : new ChannelBuffer(bufferPercent)).ToArray();
+        var derived = new AllocationPolicy(AllocationMode.Protected);
         return
         [
             new BatchSync("hourly sync", TimeSpan.FromHours(1)),
@@ -78,7 +100,10 @@ public static class FlashSalePolicies
             new EventDriven("event-driven", AllocationPolicy.Plain, noBuffers),
             new EventDriven(string.Create(CultureInfo.InvariantCulture, $"event-driven, {bufferPercent}% buffers"), AllocationPolicy.Plain, slowChannelsBuffered),
             new EventDriven(string.Create(CultureInfo.InvariantCulture, $"FuncSync protected (T={threshold})"), new AllocationPolicy(AllocationMode.Protected, threshold), noBuffers),
+            new EventDriven("protected, old derived T", derived, noBuffers) { Derived = DerivedRule.AtLeastOneOnceSold },
+            new EventDriven("protected, risk-based T", derived, noBuffers),
             new EventDriven("FuncSync strict", AllocationPolicy.Strict, noBuffers),
+            new EventDriven("risk-based + launch", derived, noBuffers) { LaunchScheduled = true },
         ];
     }
 }
@@ -88,6 +113,23 @@ public static class FlashSalePolicies
 /// over 30 minutes, most of them in the first minutes.</summary>
 public sealed record FlashSaleScenario
 {
+    /// <summary>An ordinary month: 200 one-off and few-unit items (1 to 3 units), about 1,000 buyers
+    /// spread evenly over 30 days, so each item sells a handful of times; a sold-out item is made
+    /// again within a few days (a receipt at the hub). Same channels, lags and failures as the drop;
+    /// the launch is the first hour, when the month's pieces go live.</summary>
+    public static FlashSaleScenario OrdinaryMonth { get; } = new()
+    {
+        Name = "ordinary month",
+        Duration = TimeSpan.FromDays(30),
+        DemandDecay = null,
+        MaxUnitsPerItem = 3,
+        RestockMin = TimeSpan.FromDays(1),
+        RestockMax = TimeSpan.FromDays(4),
+        Launch = TimeSpan.FromHours(1),
+    };
+
+    public string Name { get; init; } = "flash sale";
+
     public int Seed { get; init; } = 42;
 
     public int Items { get; init; } = 200;
@@ -95,13 +137,34 @@ public sealed record FlashSaleScenario
     /// <summary>Units each item starts with.</summary>
     public int UnitsPerItem { get; init; } = 1;
 
+    /// <summary>Set for a catalog of few-unit items: each item starts with between
+    /// <see cref="UnitsPerItem"/> and this many units (seeded).</summary>
+    public int? MaxUnitsPerItem { get; init; }
+
+    /// <summary>Set when the maker restocks: an item whose last unit sold gets its starting units
+    /// again after a delay between <see cref="RestockMin"/> and <see cref="RestockMax"/>.</summary>
+    public TimeSpan? RestockMin { get; init; }
+
+    public TimeSpan? RestockMax { get; init; }
+
+    /// <summary>How long a launch scheduled by the seller lasts from the start (policies with
+    /// <see cref="EventDriven.LaunchScheduled"/>); the drop's whole half hour by default.</summary>
+    public TimeSpan Launch { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The seller's tolerance the risk rule works to.</summary>
+    public OversellTolerance Tolerance { get; init; } = OversellTolerance.Default;
+
+    /// <summary>The half-life of the hub's sales velocity (the app's <c>Allocation__VelocityHalfLife</c>).</summary>
+    public TimeSpan VelocityHalfLife { get; init; } = TimeSpan.FromHours(1);
+
     public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Buyers expected over the sale (the seeded arrivals give about this many).</summary>
     public int ExpectedBuyers { get; init; } = 1000;
 
-    /// <summary>Arrivals thin out exponentially from the drop with this time constant.</summary>
-    public TimeSpan DemandDecay { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Arrivals thin out exponentially from the drop with this time constant; null for
+    /// arrivals spread evenly over the duration.</summary>
+    public TimeSpan? DemandDecay { get; init; } = TimeSpan.FromMinutes(5);
 
     public IReadOnlyList<SimChannel> Channels { get; init; } = SimChannel.Defaults;
 
@@ -124,9 +187,19 @@ public sealed record FlashSaleScenario
             throw new ArgumentException("A flash sale needs at least one item with at least one unit, and no negative buyer count.");
         }
 
-        if (Duration <= TimeSpan.Zero || DemandDecay <= TimeSpan.Zero)
+        if (Duration <= TimeSpan.Zero || DemandDecay <= TimeSpan.Zero || Launch < TimeSpan.Zero)
         {
-            throw new ArgumentException("A flash sale needs a positive duration and demand decay.");
+            throw new ArgumentException("A flash sale needs a positive duration and demand decay, and no negative launch.");
+        }
+
+        if (MaxUnitsPerItem < UnitsPerItem || (RestockMin is null) != (RestockMax is null) || RestockMin < TimeSpan.Zero || RestockMax < RestockMin)
+        {
+            throw new ArgumentException("The most units per item cannot be below the fewest, and a restock needs a delay range from 0 up.");
+        }
+
+        if (!Tolerance.IsValid() || VelocityHalfLife <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("The oversell tolerance must lie between 0 and 1, and the velocity half-life be positive.");
         }
 
         if (Channels.Count == 0 || Channels.Any(c => c.BuyerShare < 0) || Channels.Sum(c => c.BuyerShare) <= 0)
@@ -145,4 +218,8 @@ public sealed record FlashSaleScenario
 /// <param name="LostSales">Buyers who found 0 on their channel while a unit of the item was free.</param>
 /// <param name="AverageVisible">Units shown over all channels and items, averaged over the sale.</param>
 /// <param name="Pushes">Writes to channels (batch sync tools' writes are not counted).</param>
-public sealed record FlashSaleResult(string Policy, int Buyers, int Sold, int Oversold, int LostSales, double AverageVisible, int Pushes, decimal OversellCost);
+public sealed record FlashSaleResult(string Policy, int Buyers, int Sold, int Oversold, int LostSales, double AverageVisible, int Pushes, decimal OversellCost)
+{
+    /// <summary>Oversold units per unit sold (both the good sales and the oversold ones).</summary>
+    public double OversoldPerUnitSold => Sold + Oversold == 0 ? 0 : (double)Oversold / (Sold + Oversold);
+}

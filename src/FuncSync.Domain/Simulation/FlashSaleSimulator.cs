@@ -29,26 +29,36 @@ public static class FlashSaleSimulator
         }
 
         var buyers = Buyers(scenario);
+        var units = StartUnits(scenario);
         return policies.Select(policy => policy switch
         {
-            BatchSync batch when batch.Interval > TimeSpan.Zero => new Market(scenario, buyers).RunBatch(batch),
-            EventDriven hub => new Market(scenario, buyers).RunEventDriven(hub),
+            BatchSync batch when batch.Interval > TimeSpan.Zero => new Market(scenario, buyers, units).RunBatch(batch),
+            EventDriven hub => new Market(scenario, buyers, units).RunEventDriven(hub),
             _ => throw new ArgumentException($"Policy '{policy.Name}' cannot be simulated.", nameof(policies)),
         }).ToList();
     }
 
-    /// <summary>Arrivals thin out exponentially from the drop (rate r0 * e^(-t/decay)); each buyer comes
-    /// through one channel and wants one item.</summary>
+    /// <summary>Each item's starting units: <see cref="FlashSaleScenario.UnitsPerItem"/>, or a seeded
+    /// draw up to <see cref="FlashSaleScenario.MaxUnitsPerItem"/>, the same for every policy.</summary>
+    internal static IReadOnlyList<int> StartUnits(FlashSaleScenario scenario)
+    {
+        var random = new Random(scenario.Seed + 2);
+        var most = scenario.MaxUnitsPerItem ?? scenario.UnitsPerItem;
+        return Enumerable.Range(0, scenario.Items).Select(_ => random.Next(scenario.UnitsPerItem, most + 1)).ToArray();
+    }
+
+    /// <summary>Arrivals thin out exponentially from the drop (rate r0 * e^(-t/decay)), or come at an
+    /// even rate without a decay; each buyer comes through one channel and wants one item.</summary>
     internal static IReadOnlyList<Buyer> Buyers(FlashSaleScenario scenario)
     {
         var random = new Random(scenario.Seed);
         var duration = scenario.Duration.TotalMilliseconds;
-        var decay = scenario.DemandDecay.TotalMilliseconds;
-        var peakPerMs = scenario.ExpectedBuyers / (decay * (1 - Math.Exp(-duration / decay)));
+        var decay = scenario.DemandDecay?.TotalMilliseconds;
+        var peakPerMs = decay is { } d ? scenario.ExpectedBuyers / (d * (1 - Math.Exp(-duration / d))) : scenario.ExpectedBuyers / duration;
         var buyers = new List<Buyer>();
         for (var t = Exponential(random, peakPerMs); t < duration; t += Exponential(random, peakPerMs))
         {
-            var keep = random.NextDouble() < Math.Exp(-t / decay);
+            var keep = random.NextDouble() < (decay is { } tau ? Math.Exp(-t / tau) : 1);
             var channel = PickChannel(scenario.Channels, random.NextDouble());
             var item = random.Next(scenario.Items);
             if (keep)

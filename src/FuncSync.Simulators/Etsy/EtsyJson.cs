@@ -95,7 +95,15 @@ internal static class EtsyJson
                 ["note_from_issuer"] = r.NoteFromIssuer,
                 ["status"] = r.Status,
             })),
-            ["shipments"] = new JsonArray(),
+            ["shipments"] = receipt.ShippedAt is { } shipped
+                ? new JsonArray(new JsonObject
+                {
+                    ["receipt_shipping_id"] = receipt.ReceiptId + 1,
+                    ["shipment_notification_timestamp"] = shipped,
+                    ["carrier_name"] = "usps",
+                    ["tracking_code"] = null,
+                })
+                : new JsonArray(),
         };
     }
 

@@ -90,6 +90,9 @@ internal sealed class EtsyReceipt
 
     public bool IsShipped { get; set; }
 
+    /// <summary>When the seller marked it shipped (the shipment's notification time); null before.</summary>
+    public long? ShippedAt { get; set; }
+
     public bool IsCanceled { get; set; }
 
     /// <summary>Refunds in the order they were issued; a cancellation adds one for what was left.</summary>

@@ -307,6 +307,23 @@ internal sealed partial class EtsyShop
         }
     }
 
+    /// <summary>The seller marks an order shipped (createReceiptShipment): the receipt becomes Completed with a shipment,
+    /// and its update_timestamp moves, so a poll by min_last_modified sees it again.</summary>
+    public void ShipReceipt(long receiptId, long now)
+    {
+        lock (_gate)
+        {
+            if (!_receipts.TryGetValue(receiptId, out var receipt))
+            {
+                throw new KeyNotFoundException($"No receipt {receiptId}.");
+            }
+
+            receipt.IsShipped = true;
+            receipt.ShippedAt = now;
+            receipt.UpdatedAt = now;
+        }
+    }
+
     /// <summary>The seller cancels an order. As on Etsy, the receipt's update_timestamp does not reliably move, so a poll by
     /// min_last_modified may never see it; was_canceled does. The units are not put back on the listing: that is the
     /// stock owner's (FuncSync's) call.</summary>

@@ -147,6 +147,9 @@ public sealed partial class EtsySimulator : IAsyncDisposable
     /// <summary>The seller cancels the order (see <see cref="EtsyShop.CancelReceipt"/>).</summary>
     public void CancelReceipt(long receiptId) => _shop.CancelReceipt(receiptId, Now());
 
+    /// <summary>The seller marks the order shipped; the next poll by last modification sees it.</summary>
+    public void ShipReceipt(long receiptId) => _shop.ShipReceipt(receiptId, Now());
+
     /// <summary>The seller refunds <paramref name="amount"/> (currency units) of an order without canceling it.</summary>
     public void RefundReceipt(long receiptId, decimal amount, string? reason = null, string? note = null) =>
         _shop.RefundReceipt(receiptId, (long)Math.Round(amount * 100m, MidpointRounding.AwayFromZero), reason, note, Now());

@@ -41,6 +41,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     // them from the payload sequence would make order and event ids depend on timing.
     private readonly SeededIds _deliveryIds;
     private long _nextRefundId = 900_000_001;
+    private long _nextFulfillmentId = 700_000_001;
     private long _nextOrderId;
     private long _nextLineItemId;
     private int _nextOrderNumber = 1001;
@@ -250,6 +251,71 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         }
 
         return statuses;
+    }
+
+    /// <summary>
+    /// The merchant ships units of an order (every unshipped unit when <paramref name="lines"/> is null): Shopify adds a
+    /// fulfilment with status <c>success</c> to the order, lowers the lines' fulfillable quantity (available does not
+    /// move: the units left it at checkout) and sends orders/partially_fulfilled, or orders/fulfilled once nothing is
+    /// left to ship, with the whole order.
+    /// </summary>
+    public async Task<HttpStatusCode> FulfillAsync(long orderId, IReadOnlyList<(long LineItemId, int Quantity)>? lines = null, CancellationToken ct = default)
+    {
+        JsonObject order;
+        string topic;
+        lock (_gate)
+        {
+            order = _orders.TryGetValue(orderId, out var known) ? known : throw new ArgumentException($"No order {orderId}.", nameof(orderId));
+            var now = _timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+            var shipped = new JsonArray();
+            foreach (var line in order["line_items"]!.AsArray())
+            {
+                var id = (long)line!["id"]!;
+                var open = (int)line["fulfillable_quantity"]!;
+                var quantity = lines is null ? open : lines.Where(l => l.LineItemId == id).Sum(l => l.Quantity);
+                if (quantity <= 0)
+                {
+                    continue;
+                }
+
+                if (quantity > open)
+                {
+                    throw new ArgumentException($"Line {id} of order {orderId} has {open} units left to ship, not {quantity}.", nameof(lines));
+                }
+
+                line["fulfillable_quantity"] = open - quantity;
+                line["fulfillment_status"] = open == quantity ? "fulfilled" : "partial";
+                var item = (JsonObject)line.DeepClone();
+                item["quantity"] = quantity;
+                shipped.Add(item);
+            }
+
+            if (shipped.Count == 0)
+            {
+                throw new ArgumentException($"Order {orderId} has nothing of that left to ship.", nameof(lines));
+            }
+
+            var fulfillmentId = _nextFulfillmentId++;
+            order["fulfillments"]!.AsArray().Add(new JsonObject
+            {
+                ["id"] = fulfillmentId,
+                ["admin_graphql_api_id"] = ShopifyGid.Format("Fulfillment", fulfillmentId),
+                ["order_id"] = orderId,
+                ["status"] = "success",
+                ["created_at"] = now,
+                ["updated_at"] = now,
+                ["service"] = "manual",
+                ["shipment_status"] = null,
+                ["line_items"] = shipped,
+            });
+            var done = order["line_items"]!.AsArray().All(l => (int)l!["fulfillable_quantity"]! == 0);
+            order["fulfillment_status"] = done ? "fulfilled" : "partial";
+            order["updated_at"] = now;
+            topic = done ? "orders/fulfilled" : "orders/partially_fulfilled";
+            order = (JsonObject)order.DeepClone();
+        }
+
+        return await SendWebhookAsync(topic, order, ct);
     }
 
     /// <summary>A refund of some units of one order line; <c>cancel</c> and <c>return</c> put them back on the shelf.</summary>

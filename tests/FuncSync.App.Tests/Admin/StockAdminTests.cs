@@ -160,6 +160,7 @@ public sealed class StockAdminTests(AzuriteFixture azurite)
         Assert.Equal(1, await app.AvailableAsync(item.Sku));
     }
 
+    // Stamped now: a return stamped before the last shelf count is taken to be on the shelf already, in the count.
     private static FuncSync.Ledger.InventoryEventReceived Event(string id, InventoryEventKind kind, FuncSync.Ledger.ListingRef listing, int quantity) =>
-        new(id, kind, listing.Channel.ToString().ToLowerInvariant(), listing, null, quantity, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, id);
+        new(id, kind, listing.Channel.ToString().ToLowerInvariant(), listing, null, quantity, TimeProvider.System.GetUtcNow(), TimeProvider.System.GetUtcNow(), id);
 }

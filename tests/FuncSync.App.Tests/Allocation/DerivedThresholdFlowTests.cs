@@ -15,21 +15,23 @@ namespace FuncSync.App.Tests.Allocation;
 public sealed class DerivedThresholdFlowTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task ForAsync_ThreeSalesJustNowEtsyLagOneHour_ExpectedSalesWithinTheLag()
+    public async Task ForAsync_ThreeSalesJustNowEtsyLagOneMinute_PartitionsWhereTheRiskExceedsTheTolerance()
     {
-        await using var app = await FuncSyncTestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Allocation:Channels:Etsy:AssumedLag"] = "01:00:00" });
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Allocation:Channels:Etsy:AssumedLag"] = "00:01:00" });
         var item = new TestItem("BOWL-DERIVED-01", 10, 61);
         await app.LoadAsync(item);
         await SellAsync(app, item, 3);
 
-        // Three units now with a one-hour half-life: 3 / (1 h / ln 2) = 2.08 an hour, over one hour: 3.
+        // Three units within moments: too short a history to trust the weighted 2.08 an hour, so the rate
+        // is at least 3 units a minute, and 3 buyers are expected within the one-minute lag. For Poisson(3),
+        // E[(N - 8)+] = 0.0053 is above 0.001 x 3 and E[(N - 9)+] = 0.0015 is not: partitioned at 8 and below.
         // A fresh instance: the app's own remembers a velocity for a minute, and its pushes may have asked
         // between the sales.
         var services = app.App.Services;
         var threshold = await ActivatorUtilities.CreateInstance<MeasuredDerivedThreshold>(
             services, ActivatorUtilities.CreateInstance<LedgerSalesVelocity>(services)).ForAsync(item.Mapping, CancellationToken.None);
 
-        Assert.Equal(3, threshold);
+        Assert.Equal(8, threshold);
     }
 
     [Fact]

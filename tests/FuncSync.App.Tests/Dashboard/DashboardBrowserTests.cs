@@ -116,7 +116,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         (string Hash, string Ready)[] pages =
         [
             ("#/", "#stock-grid tbody tr"), ("#/sku/AXE-01", "#history"), ("#/mappings", "#mappings"),
-            ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"),
+            ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"), ("#/launches", "#launch-form"),
         ];
         var violations = new List<string>();
         foreach (var (hash, ready) in pages)

@@ -233,7 +233,8 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, (await app.RunTimerAsync(EtsyReceiptPollFunction.Name)).StatusCode);
         await app.DrainedAsync(app.Names.InventoryEventsQueue);
 
-        (await app.CountAsync(item.Sku, """{"quantity": 5}""")).EnsureSuccessStatusCode();
+        // Five new lamps on the shelf beside the sold one, packed and not shipped yet: 6 counted, 5 to sell.
+        (await app.CountAsync(item.Sku, """{"quantity": 6}""")).EnsureSuccessStatusCode();
 
         // Reactivating sets a sold_out listing to 1 on Etsy: the quantities are written after it, so 5 is what shows.
         await Eventually.WaitAsync(() => app.Etsy.GetListingState(item.EtsyListingId) == "active", TimeSpan.FromSeconds(20), "the restocked listing is active again");

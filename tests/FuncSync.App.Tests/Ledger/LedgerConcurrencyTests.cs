@@ -98,5 +98,8 @@ public sealed class LedgerConcurrencyTests(AzuriteFixture azurite)
     }
 
     private static InventoryEventReceived Received(string id, InventoryEventKind kind, string sku, int quantity) =>
-        new(id, kind, "test", null, sku, quantity, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, string.Create(CultureInfo.InvariantCulture, $"{kind} {quantity}"));
+        new(id, kind, "test", null, sku, quantity, Now, Now, string.Create(CultureInfo.InvariantCulture, $"{kind} {quantity}"));
+
+    // After the import's starting count: a shelf move stamped before the last count is taken to be in it.
+    private static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
 }

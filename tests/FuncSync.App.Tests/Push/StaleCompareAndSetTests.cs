@@ -38,7 +38,8 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
         await app.DrainedAsync(app.Names.ChannelPushQueue);
 
         // Two units arrive; the ledger commits them without queueing pushes, so only the push below runs.
-        var receipt = new InventoryEventReceived("receipt-stale-01", InventoryEventKind.Receipt, "admin", null, item.Sku, 2, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null);
+        var now = TimeProvider.System.GetUtcNow();
+        var receipt = new InventoryEventReceived("receipt-stale-01", InventoryEventKind.Receipt, "admin", null, item.Sku, 2, now, now, null);
         await app.Ledger.ApplyAsync(receipt, [(item.Sku, 2)], ReturnDisposition.Restock, [], CancellationToken.None);
 
         // The buyer's webhook is held back: the push meets the sale before the ledger does.
@@ -82,7 +83,8 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
             services.GetRequiredService<PushStore>(),
             connectors,
             services.GetRequiredService<IOptions<AllocationOptions>>(),
-            services.GetRequiredService<IDerivedThreshold>(),
+            services.GetRequiredService<ThresholdInForce>(),
+            services.GetRequiredService<PushRechecks>(),
             services.GetRequiredService<IQueueSender>(),
             services.GetRequiredService<StorageNames>(),
             TimeProvider.System,

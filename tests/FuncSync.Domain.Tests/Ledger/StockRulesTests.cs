@@ -7,7 +7,9 @@ namespace FuncSync.Domain.Tests.Ledger;
 public sealed class StockRulesTests
 {
     private static readonly InventoryEventKind[] CommutingKinds =
-        [InventoryEventKind.Sale, InventoryEventKind.Cancellation, InventoryEventKind.Return, InventoryEventKind.Receipt, InventoryEventKind.Adjustment];
+        [InventoryEventKind.Sale, InventoryEventKind.Cancellation, InventoryEventKind.Fulfilment, InventoryEventKind.Return, InventoryEventKind.Receipt, InventoryEventKind.Adjustment];
+
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     [Theory]
     [InlineData(InventoryEventKind.Sale, 2, 3)]
@@ -17,6 +19,7 @@ public sealed class StockRulesTests
     [InlineData(InventoryEventKind.Adjustment, -2, 3)]
     [InlineData(InventoryEventKind.Adjustment, 2, 7)]
     [InlineData(InventoryEventKind.Count, 8, 8)]
+    [InlineData(InventoryEventKind.Fulfilment, 2, 5)]
     public void Apply_EachKind_MovesAvailable(InventoryEventKind kind, int units, int after)
     {
         Assert.Equal(after, StockRules.Apply(new StockLevel(5), kind, units).After.Available);
@@ -27,21 +30,24 @@ public sealed class StockRulesTests
     {
         var change = StockRules.Apply(new StockLevel(5), InventoryEventKind.Return, 2, ReturnDisposition.Inspect);
 
-        Assert.Equal(new StockLevel(5, 2), change.After);
+        Assert.Equal((5, 2), (change.After.Available, change.After.PendingInspection));
         Assert.Equal(0, change.Delta);
     }
 
     [Fact]
     public void Apply_InspectionOutcomes_MovePendingToAvailableOrAway()
     {
-        Assert.Equal(new StockLevel(6, 1), StockRules.Apply(new StockLevel(5, 2), InventoryEventKind.InspectionRestocked, 1).After);
-        Assert.Equal(new StockLevel(5, 1), StockRules.Apply(new StockLevel(5, 2), InventoryEventKind.InspectionWrittenOff, 1).After);
+        var restocked = StockRules.Apply(new StockLevel(5, PendingInspection: 2), InventoryEventKind.InspectionRestocked, 1).After;
+        var writtenOff = StockRules.Apply(new StockLevel(5, PendingInspection: 2), InventoryEventKind.InspectionWrittenOff, 1).After;
+
+        Assert.Equal((6, 1), (restocked.Available, restocked.PendingInspection));
+        Assert.Equal((5, 1), (writtenOff.Available, writtenOff.PendingInspection));
     }
 
     [Fact]
     public void Apply_ResolvingMoreThanPending_Refused()
     {
-        var error = Assert.Throws<StockRuleException>(() => StockRules.Apply(new StockLevel(5, 1), InventoryEventKind.InspectionRestocked, 2));
+        var error = Assert.Throws<StockRuleException>(() => StockRules.Apply(new StockLevel(5, PendingInspection: 1), InventoryEventKind.InspectionRestocked, 2));
 
         Assert.Contains("Only 1", error.Message, StringComparison.Ordinal);
     }
@@ -88,7 +94,7 @@ public sealed class StockRulesTests
     }
 
     [Fact]
-    public void Apply_CountAfterAnySales_ForgetsThem()
+    public void Apply_CountAfterAnySales_SetsOnHandAndKeepsThemCommitted()
     {
         var property = Prop.ForAll(
             Gen.Choose(0, 20).ListOf().ToArbitrary(),
@@ -96,11 +102,166 @@ public sealed class StockRulesTests
             (sales, counted) =>
             {
                 var level = sales.Aggregate(new StockLevel(7), (l, q) => StockRules.Apply(l, InventoryEventKind.Sale, q).After);
-                return StockRules.Apply(level, InventoryEventKind.Count, counted).After.Available == counted;
+                var after = StockRules.Apply(level, InventoryEventKind.Count, counted).After;
+                return after.OnHand == counted && after.Committed == sales.Sum() && after.Available == counted - sales.Sum();
             });
 
         Check.One(Config.QuickThrowOnFailure.WithReplay(2026UL, 13UL), property);
     }
+
+    [Fact]
+    public void Apply_SaleThenShipment_CommitsThenLeavesTheShelf()
+    {
+        var sold = StockRules.Apply(new StockLevel(8), InventoryEventKind.Sale, 1, at: T0).After;
+        var shipped = StockRules.Apply(sold, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(2)).After;
+
+        Assert.Equal((8, 1, 7), (sold.OnHand, sold.Committed, sold.Available));
+        Assert.Equal((7, 0, 7), (shipped.OnHand, shipped.Committed, shipped.Available));
+    }
+
+    [Fact]
+    public void Apply_CountWhileASaleAwaitsShipping_NeitherForgetsNorSubtractsItTwice()
+    {
+        // The demo: a sale on its way, a count of 8 (the sold unit still on the shelf, packed).
+        var sold = StockRules.Apply(new StockLevel(9), InventoryEventKind.Sale, 1, at: T0).After;
+        var counted = StockRules.Apply(sold, InventoryEventKind.Count, 9, at: T0.AddMinutes(1)).After;
+
+        Assert.Equal(8, counted.Available);
+
+        // And in the other order: the count lands first, the sale after it.
+        var countFirst = StockRules.Apply(new StockLevel(9), InventoryEventKind.Count, 9, at: T0.AddMinutes(1)).After;
+        Assert.Equal(8, StockRules.Apply(countFirst, InventoryEventKind.Sale, 1, at: T0).After.Available);
+    }
+
+    [Fact]
+    public void Apply_ShipmentBeforeACountArrivingAfterIt_NotSubtractedTwice()
+    {
+        var sold = StockRules.Apply(new StockLevel(5), InventoryEventKind.Sale, 1, at: T0).After;
+        var counted = StockRules.Apply(sold, InventoryEventKind.Count, 4, at: T0.AddHours(3)).After;
+
+        // Shipped at T0+2h, before the count of 4 that no longer saw it on the shelf.
+        var shipped = StockRules.Apply(counted, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(2)).After;
+
+        Assert.Equal((4, 0, 4), (shipped.OnHand, shipped.Committed, shipped.Available));
+    }
+
+    [Fact]
+    public void Apply_CountArrivingAfterALaterShipment_KeepsTheShipment()
+    {
+        var sold = StockRules.Apply(new StockLevel(5), InventoryEventKind.Sale, 1, at: T0).After;
+        var shipped = StockRules.Apply(sold, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(4)).After;
+
+        // Counted 5 at T0+3h (the sold unit still packed on the shelf); the count's event came in late.
+        var counted = StockRules.Apply(shipped, InventoryEventKind.Count, 5, at: T0.AddHours(3)).After;
+
+        Assert.Equal((4, 0, 4), (counted.OnHand, counted.Committed, counted.Available));
+    }
+
+    [Fact]
+    public void Apply_ShipmentStampedInTheCountsSecond_CountsAsAfterIt()
+    {
+        // Shopify stamps whole seconds: shipped at 12:00:00.9, stamped 12:00:00; counted at 12:00:00.7.
+        var sold = StockRules.Apply(new StockLevel(5), InventoryEventKind.Sale, 1, at: T0).After;
+        var counted = StockRules.Apply(sold, InventoryEventKind.Count, 5, at: T0.AddHours(3).AddMilliseconds(700)).After;
+
+        var shipped = StockRules.Apply(counted, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(3)).After;
+
+        Assert.Equal((4, 0, 4), (shipped.OnHand, shipped.Committed, shipped.Available));
+    }
+
+    [Fact]
+    public void Apply_CountOlderThanTheLastCount_ChangesNothing()
+    {
+        var newer = StockRules.Apply(new StockLevel(5), InventoryEventKind.Count, 3, at: T0.AddHours(1)).After;
+
+        Assert.Equal(3, StockRules.Apply(newer, InventoryEventKind.Count, 9, at: T0).After.OnHand);
+    }
+
+    [Fact]
+    public void Apply_LinesSoldBeforeCommitmentsWereKept_ShipmentMovesNothingCancellationRestocks()
+    {
+        // A row from before the upgrade: its old sales already took their units off on hand.
+        var migrated = StockLevel.Migrated(available: 6, pendingInspection: 0, since: T0);
+
+        var shipped = StockRules.Apply(migrated, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(1), soldAt: T0.AddDays(-1)).After;
+        var cancelled = StockRules.Apply(migrated, InventoryEventKind.Cancellation, 1, at: T0.AddHours(1), soldAt: T0.AddDays(-1)).After;
+        var newSale = StockRules.Apply(migrated, InventoryEventKind.Sale, 1, at: T0.AddHours(1)).After;
+
+        Assert.Equal((6, 0, 6), (shipped.OnHand, shipped.Committed, shipped.Available));
+        Assert.Equal((7, 0, 7), (cancelled.OnHand, cancelled.Committed, cancelled.Available));
+        Assert.Equal((6, 1, 5), (newSale.OnHand, newSale.Committed, newSale.Available));
+    }
+
+    [Fact]
+    public void Apply_AnyOrderOfSalesShipmentsCancellationsAndCounts_EndsAtTheShelfsTruth()
+    {
+        // A shelf's real history, in time order: orders placed, some shipped, some cancelled, units
+        // breaking unseen, and counts of the shelf (packed units included). Delivered to the ledger in
+        // any order, the row ends with on hand = the last count plus what shipped after it, committed =
+        // sold less shipped less cancelled, and available = on hand - committed: no unit counted twice.
+        var histories = Gen.Choose(0, 40).SelectMany(start => Gen.Choose(0, 3).ListOf(30).Select(steps => History(start, steps.ToList())));
+        var property = Prop.ForAll(
+            histories.ToArbitrary(),
+            Gen.Choose(0, 100_000).ToArbitrary(),
+            (history, seed) =>
+            {
+                var delivered = history.Events.OrderBy(_ => new Random(seed).Next()).ToList();
+                var level = delivered.Aggregate(new StockLevel(history.Start), (l, e) => StockRules.Apply(l, e.Kind, e.Units, at: e.At).After);
+                return level.OnHand == history.OnHand
+                    && level.Committed == history.Committed
+                    && level.Available == level.OnHand - level.Committed;
+            });
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300).WithReplay(2026UL, 19UL), property);
+    }
+
+    /// <summary>Builds a consistent history from random choices: 0 sells a unit, 1 ships the oldest
+    /// unshipped unit, 2 cancels the newest, 3 breaks a unit unseen and counts the shelf.</summary>
+    private static ShelfHistory History(int start, List<int> steps)
+    {
+        var events = new List<TimedEvent>();
+        var shelf = start;
+        var open = 0;
+        var committed = 0;
+        var countedShelf = (int?)null;
+        var shippedSinceCount = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var at = T0.AddMinutes(i);
+            switch (steps[i])
+            {
+                case 0:
+                    events.Add(new TimedEvent(InventoryEventKind.Sale, 1, at));
+                    open++;
+                    committed++;
+                    break;
+                case 1 when open > 0:
+                    events.Add(new TimedEvent(InventoryEventKind.Fulfilment, 1, at));
+                    open--;
+                    committed--;
+                    shelf--;
+                    shippedSinceCount++;
+                    break;
+                case 2 when open > 0:
+                    events.Add(new TimedEvent(InventoryEventKind.Cancellation, 1, at));
+                    open--;
+                    committed--;
+                    break;
+                case 3:
+                    shelf = Math.Max(0, shelf - 1);
+                    events.Add(new TimedEvent(InventoryEventKind.Count, shelf, at));
+                    countedShelf = shelf;
+                    shippedSinceCount = 0;
+                    break;
+            }
+        }
+
+        return new ShelfHistory(start, events, countedShelf is { } c ? c - shippedSinceCount : start - shippedSinceCount, committed);
+    }
+
+    private sealed record TimedEvent(InventoryEventKind Kind, int Units, DateTimeOffset At);
+
+    private sealed record ShelfHistory(int Start, IReadOnlyList<TimedEvent> Events, int OnHand, int Committed);
 
     [Fact]
     public void Commutes_OnlyCountDependsOnOrder()

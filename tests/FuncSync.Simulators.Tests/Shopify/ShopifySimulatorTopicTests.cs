@@ -39,6 +39,29 @@ public sealed class ShopifySimulatorTopicTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fulfill_PartThenRest_SendsPartiallyFulfilledThenFulfilledWithEveryFulfilmentAndAvailableUnmoved()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        _simulator.Options.WebhookUrl = receiver.Url;
+        var order = await _simulator.PlaceOrderAsync([(VariantId, 3)]);
+        var line = _simulator.LineItemIds(order!.OrderId)[0];
+
+        await _simulator.FulfillAsync(order.OrderId, [(line, 1)]);
+        await _simulator.FulfillAsync(order.OrderId);
+
+        var deliveries = receiver.Received.ToArray();
+        Assert.Equal(["orders/create", "orders/partially_fulfilled", "orders/fulfilled"], deliveries.Select(d => d.Headers["X-Shopify-Topic"]));
+        var fulfilled = JsonNode.Parse(deliveries[2].Body)!;
+        var fulfillments = fulfilled["fulfillments"]!.AsArray();
+        Assert.Equal([1, 2], fulfillments.Select(f => (int)f!["line_items"]![0]!["quantity"]!));
+        Assert.All(fulfillments, f => Assert.Equal("success", (string?)f!["status"]));
+        Assert.Equal("fulfilled", (string?)fulfilled["fulfillment_status"]);
+        Assert.Equal(0, (int)fulfilled["line_items"]![0]!["fulfillable_quantity"]!);
+        Assert.Equal(2, _simulator.GetAvailable(ItemId, LocationId));
+        await Assert.ThrowsAsync<ArgumentException>(() => _simulator.FulfillAsync(order.OrderId));
+    }
+
+    [Fact]
     public async Task Refund_NoRestock_StockUnchanged()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

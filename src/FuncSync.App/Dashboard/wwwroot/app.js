@@ -6,6 +6,7 @@ import { alertsView } from './alerts.js';
 import { channelsView } from './channels.js';
 import { mappingsView } from './mappings.js';
 import { calculatorView } from './calculator.js';
+import { launchesView } from './launches.js';
 
 const view = document.getElementById('view');
 const signInSection = document.getElementById('sign-in');
@@ -19,6 +20,7 @@ const routes = [
   [/^#\/channels$/, () => channelsView(view)],
   [/^#\/mappings$/, () => mappingsView(view)],
   [/^#\/calculator$/, () => calculatorView(view)],
+  [/^#\/launches$/, () => launchesView(view)],
 ];
 
 async function route() {

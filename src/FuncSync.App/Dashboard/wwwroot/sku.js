@@ -18,7 +18,7 @@ export async function skuView(container, sku) {
     errorElement.textContent = '';
     try {
       const answer = await api(url, { method, json: body(new FormData(form)) });
-      notify(`${sku}: ${answer.outcome}; available now ${answer.sku.available}.`);
+      notify(`${sku}: ${answer.outcome}; on hand ${answer.sku.onHand ?? '—'}, committed ${answer.sku.committed ?? '—'}, available ${answer.sku.available}.`);
       await skuView(container, sku);
     } catch (error) {
       errorElement.textContent = error instanceof ApiError ? error.message : String(error);
@@ -45,6 +45,9 @@ export async function skuView(container, sku) {
     h('h2', {}, `${status.sku} `, badge(status.state)),
     h('p', {}, status.title),
     h('dl', { class: 'facts' },
+      status.onHand !== null && status.onHand !== undefined ? [
+        h('dt', {}, 'On hand'), h('dd', { id: 'sku-on-hand' }, status.onHand),
+        h('dt', {}, 'Committed (sold, not shipped)'), h('dd', { id: 'sku-committed' }, status.committed)] : null,
       h('dt', {}, 'Available'), h('dd', { id: 'sku-available' }, status.available),
       h('dt', {}, 'Ledger version'), h('dd', {}, status.ledgerVersion),
       h('dt', {}, 'Last change'), h('dd', {}, when(status.updatedAt)),
@@ -79,8 +82,9 @@ function timelineTable(entries) {
 
 function historyTable(entries) {
   return h('div', { class: 'scroll' }, h('table', { id: 'history' },
-    h('thead', {}, h('tr', {}, ['When', 'What', 'Source', 'Channel', 'Change', 'Before → after', 'Reason'].map(t => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['When', 'What', 'Source', 'Channel', 'Change', 'Available before → after', 'On hand', 'Committed', 'Reason'].map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, entries.map(e => h('tr', {},
       h('td', {}, when(e.committedAt)), h('td', {}, e.kind), h('td', {}, e.source), h('td', {}, e.channel ?? ''),
-      h('td', { class: 'num' }, e.delta > 0 ? `+${e.delta}` : e.delta), h('td', {}, `${e.before} → ${e.after}`), h('td', {}, e.reason ?? e.reference ?? ''))))));
+      h('td', { class: 'num' }, e.delta > 0 ? `+${e.delta}` : e.delta), h('td', {}, `${e.before} → ${e.after}`),
+      h('td', { class: 'num' }, e.onHand ?? '—'), h('td', { class: 'num' }, e.committed ?? '—'), h('td', {}, e.reason ?? e.reference ?? ''))))));
 }
