@@ -20,7 +20,8 @@ public sealed class HealthFunction(
     EtsyPollPacer etsy,
     StorageNames names,
     StorageClients storage,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<HealthFunction> logger)
 {
     public const string Name = "Health";
     public const string Route = "healthz";
@@ -52,9 +53,10 @@ public sealed class HealthFunction(
         {
             await storage.Queues.GetPropertiesAsync(token);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Any failure or silence here means the app cannot reach its storage; what it was is in the SDK's log.
+            // Any failure or silence here means the app cannot reach its storage; one line says which, not a stack trace.
+            logger.LogWarning("Health: storage did not answer within {Deadline} ({Reason})", Deadline, ex.GetType().Name);
             return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(false, null), [], [], etsyBudget, null);
         }
 
@@ -72,9 +74,11 @@ public sealed class HealthFunction(
             channels = await activity.ListAsync(token);
             undelivered = await alerts.CountDeliveriesAsync(token);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Storage answered the probe, then stalled or failed: reachable, but not fit to sync.
+            // Storage answered the probe, then stalled or failed: reachable, but not fit to sync. Logged whole, since a
+            // failure here that is not storage's would be a bug to see, not an outage.
+            logger.LogWarning(ex, "Health: storage answered the probe, then failed or stalled while reading depths and activity");
             return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(true, Math.Round(latency, 1)), queues, [], etsyBudget, null);
         }
 
