@@ -27,6 +27,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
     private readonly string? _poisonQueueName;
     private QueueClient? _queue;
     private int _emptyPolls;
+    private int _renewals;
 
     public QueueListener(
         FunctionMetadata function,
@@ -63,6 +64,9 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
 
     /// <summary>Receives that returned nothing; lets tests know the listener has gone idle.</summary>
     internal int EmptyPolls => Volatile.Read(ref _emptyPolls);
+
+    /// <summary>Visibility renewals that succeeded; lets tests know a running message's pop receipt has changed.</summary>
+    internal int Renewals => Volatile.Read(ref _renewals);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -254,6 +258,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
                 await Task.Delay(interval, _timeProvider, cancellationToken);
                 var updated = await queue.UpdateMessageAsync(messageId, receipt.Value, (string?)null, _options.ReceiveVisibilityTimeout, cancellationToken);
                 receipt.Value = updated.Value.PopReceipt;
+                Interlocked.Increment(ref _renewals);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
