@@ -6,6 +6,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --ledger [events]   (ledger throughput vs raw transactions)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --faults [kills] [seed]   (fault suite)
 if (args is ["--ledger", ..])
 {
     await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
@@ -33,6 +34,14 @@ if (args is ["--fuzz", ..])
     // Usage: -- --fuzz [deliveries per endpoint] [seed]
     var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     await FuzzBench.RunAsync(values.Length > 0 ? values[0] : 10_000, values.Length > 1 ? values[1] : 22);
+    return;
+}
+
+if (args is ["--faults", ..])
+{
+    // Usage: -- --faults [kills] [seed]
+    var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await FuncSync.Bench.Faults.FaultBench.RunAsync(values.Length > 1 ? values[1] : 22, values.Length > 0 ? values[0] : 50);
     return;
 }
 

@@ -14,15 +14,17 @@ public sealed class TimelineStore(TableClient table, ShopPartition shop)
 {
     private const int MaxBatch = 100;
 
+    // Rows are written with upserts: each has a key of its own, so nothing is ever replaced, but when a request lands and
+    // its answer is lost (storage hung, then came back) the SDK's retry of an insert would fail with 409 and fail the push.
     public Task AppendAsync(string sku, TimelineEntry entry, CancellationToken cancellationToken) =>
-        table.AddEntityAsync(Row(sku, entry), cancellationToken);
+        table.UpsertEntityAsync(Row(sku, entry), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Appends many steps in entity-group transactions of up to 100 (all rows share the shop's partition).</summary>
     public async Task AppendManyAsync(IEnumerable<(string Sku, TimelineEntry Entry)> entries, CancellationToken cancellationToken)
     {
         foreach (var chunk in entries.Chunk(MaxBatch))
         {
-            var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, Row(e.Sku, e.Entry))).ToList();
+            var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Row(e.Sku, e.Entry))).ToList();
             await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
         }
     }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace FuncSync.App.Tests.Infrastructure;
+namespace FuncSync.Testing;
 
 /// <summary>FuncSync as a separate operating-system process, so a test can kill it the way a crash
 /// or a scale-in does: no finally blocks, no graceful shutdown.</summary>
@@ -24,7 +24,8 @@ internal sealed class AppProcess : IDisposable
     /// <summary>The last lines the process wrote, for a failing test's message.</summary>
     public string Tail => string.Join(Environment.NewLine, _output);
 
-    public static AppProcess Start(IReadOnlyDictionary<string, string?> settings, string workingDirectory)
+    /// <param name="url">Where it listens; a fixed port lets a restarted process keep the address senders know.</param>
+    public static AppProcess Start(IReadOnlyDictionary<string, string?> settings, string workingDirectory, string url = "http://127.0.0.1:0")
     {
         var app = Path.Combine(AppContext.BaseDirectory, "FuncSync.App.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -35,7 +36,7 @@ internal sealed class AppProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment.Remove(FuncSync.Hosting.FunctionsHostEnvironment.HostEndpointVariable);
         foreach (var (key, value) in settings)
         {
