@@ -41,7 +41,8 @@ if (args is ["--faults", ..])
 {
     // Usage: -- --faults [kills] [seed]
     var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-    await FuncSync.Bench.Faults.FaultBench.RunAsync(values.Length > 1 ? values[1] : 22, values.Length > 0 ? values[0] : 50);
+    var passed = await FuncSync.Bench.Faults.FaultBench.RunAsync(values.Length > 1 ? values[1] : 22, values.Length > 0 ? values[0] : 50);
+    Environment.ExitCode = passed ? 0 : 1;
     return;
 }
 

@@ -25,18 +25,23 @@ internal static class FaultBench
     public const string Header =
         "| fault | orders | webhook attempts refused or timed out | lost | double-applied | converged after the fault ended |\n|---|---:|---:|---:|---:|---|";
 
-    public static async Task RunAsync(int seed, int kills)
+    /// <returns>False when any run lost an order, applied one twice or did not converge.</returns>
+    public static async Task<bool> RunAsync(int seed, int kills)
     {
         Console.WriteLine(Header);
-        Console.WriteLine(await StorageFrozenAsync(TimeSpan.FromSeconds(20), seed));
-        Console.WriteLine(await StorageFrozenAsync(TimeSpan.FromMinutes(2), seed));
-        Console.WriteLine(await EtsyRefusesAsync(429, seed));
-        Console.WriteLine(await EtsyRefusesAsync(503, seed));
-        Console.WriteLine(await DuplicatedAndReorderedAsync(seed));
-        Console.WriteLine(await KilledAsync(kills, seed));
+        var rows = new List<FaultRow>
+        {
+            await StorageFrozenAsync(TimeSpan.FromSeconds(20), seed),
+            await StorageFrozenAsync(TimeSpan.FromMinutes(2), seed),
+            await EtsyRefusesAsync(429, seed),
+            await EtsyRefusesAsync(503, seed),
+            await DuplicatedAndReorderedAsync(seed),
+            await KilledAsync(kills, seed),
+        };
+        return rows.All(r => r.Passed);
     }
 
-    private static async Task<string> StorageFrozenAsync(TimeSpan frozen, int seed)
+    private static async Task<FaultRow> StorageFrozenAsync(TimeSpan frozen, int seed)
     {
         // A delivery attempt hangs for the sender's 5 s while storage is frozen; the retries must outlast the freeze.
         var retries = Enumerable.Repeat(TimeSpan.FromSeconds(Math.Max(1, frozen.TotalSeconds / 8)), 8).ToArray();
@@ -46,7 +51,7 @@ internal static class FaultBench
     }
 
     /// <summary>Etsy answers every request with <paramref name="status"/> for a window standing in for half an hour.</summary>
-    private static async Task<string> EtsyRefusesAsync(int status, int seed)
+    private static async Task<FaultRow> EtsyRefusesAsync(int status, int seed)
     {
         await using var rig = await FaultRig.StartAsync(string.Create(CultureInfo.InvariantCulture, $"etsy{status}"), seed, QuickRetries, runTriggers: true);
         var refusing = false;
@@ -56,7 +61,7 @@ internal static class FaultBench
         return await RowAsync(rig, string.Create(CultureInfo.InvariantCulture, $"Etsy answers {status} for 30 s (30 min compressed)"), recovered);
     }
 
-    private static async Task<string> DuplicatedAndReorderedAsync(int seed)
+    private static async Task<FaultRow> DuplicatedAndReorderedAsync(int seed)
     {
         await using var rig = await FaultRig.StartAsync("dup", seed, QuickRetries, runTriggers: true);
         rig.Shopify.Options.WebhookDuplicateRate = 0.1;
@@ -68,7 +73,7 @@ internal static class FaultBench
 
     /// <summary>FuncSync runs as its own process and is killed (SIGKILL) at <paramref name="kills"/> seeded random
     /// moments while orders flow; each time it is started again at once, as a host would.</summary>
-    private static async Task<string> KilledAsync(int kills, int seed)
+    private static async Task<FaultRow> KilledAsync(int kills, int seed)
     {
         var port = FaultRig.FreePort();
 
@@ -128,7 +133,7 @@ internal static class FaultBench
         return recovered;
     }
 
-    private static async Task<string> RowAsync(FaultRig rig, string fault, long recovered)
+    private static async Task<FaultRow> RowAsync(FaultRig rig, string fault, long recovered)
     {
         var converged = await rig.ConvergeAsync(recovered, Deadline);
         await rig.Shopify.WhenDeliveriesSettledAsync();
@@ -136,8 +141,14 @@ internal static class FaultBench
         var after = converged.After is { } t
             ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s")
             : $"not within {Describe(Deadline)}: {converged.Detail}";
-        return string.Create(CultureInfo.InvariantCulture, $"| {fault} | {rig.Placed} | {refused} | {converged.Lost} | {converged.DoubleApplied} | {after} |");
+        var row = new FaultRow(
+            string.Create(CultureInfo.InvariantCulture, $"| {fault} | {rig.Placed} | {refused} | {converged.Lost} | {converged.DoubleApplied} | {after} |"),
+            converged.After is not null && converged.Lost == 0 && converged.DoubleApplied == 0);
+        Console.WriteLine(row.Line);
+        return row;
     }
+
+    private sealed record FaultRow(string Line, bool Passed);
 
     private static string Url(int port) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
 
