@@ -1,7 +1,10 @@
+using System.Globalization;
+using FuncSync.Hosting.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FuncSync.Hosting.Functions;
 
@@ -39,7 +42,22 @@ public static class HttpFunctionEndpoints
     private static async Task<IResult> InvokeAsync(FunctionMetadata function, HttpContext context)
     {
         var routeValues = context.Request.RouteValues.ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
-        var result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, context.Request, routeValues, context.RequestAborted);
-        return (IResult)result!;
+        try
+        {
+            var result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, context.Request, routeValues, context.RequestAborted);
+            return (IResult)result!;
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && StorageOutage.IsUnavailable(ex))
+        {
+            // Nothing was acknowledged, so a sender's retry loses nothing; a 500 with a stack trace per request would
+            // bury the one fact that matters while storage is out.
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpFunctionEndpoints).FullName!).LogWarning(
+                "Function {FunctionName} answered 503: storage is unavailable ({Reason})", function.Name, ex.GetBaseException().Message);
+            context.Response.Headers.RetryAfter = ((int)StorageOutage.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return Results.Problem(
+                title: "Storage is unavailable",
+                detail: "Nothing was stored; send it again later.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 }

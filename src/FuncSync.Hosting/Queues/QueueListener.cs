@@ -193,9 +193,10 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         }
     }
 
+    // Only queue calls run here, so a bare network failure or timeout is storage's too.
     private static bool IsStorageUnavailable(Exception ex) =>
         ex is OperationCanceledException or HttpRequestException or System.Net.Sockets.SocketException or TimeoutException
-        || (ex is RequestFailedException failed && (failed.Status is 0 or >= 500 || failed.InnerException is HttpRequestException or System.Net.Sockets.SocketException))
+        || StorageOutage.IsUnavailable(ex)
         || (ex is AggregateException aggregate && aggregate.InnerExceptions.All(IsStorageUnavailable));
 
     private async Task<bool> InvokeWithRenewalAsync(QueueClient queue, QueueMessage message, PopReceipt receipt, CancellationToken stoppingToken)

@@ -14,6 +14,7 @@ public sealed class FreezableTcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _connections = [];
     private readonly Lock _gate = new();
     private TaskCompletionSource _thawed = CompletedGate();
+    private volatile bool _severed;
     private Task _accepting = Task.CompletedTask;
 
     private FreezableTcpProxy(int targetPort) => _targetPort = targetPort;
@@ -57,6 +58,22 @@ public sealed class FreezableTcpProxy : IAsyncDisposable
             _thawed.TrySetResult();
         }
     }
+
+    /// <summary>Drops every connection and closes each new one as soon as it is made, as an unreachable account looks
+    /// (the client fails at once, rather than waiting on silence as when frozen) until <see cref="Restore"/>.</summary>
+    public void Sever()
+    {
+        _severed = true;
+        lock (_connections)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    public void Restore() => _severed = false;
 
     public async ValueTask DisposeAsync()
     {
@@ -118,6 +135,12 @@ public sealed class FreezableTcpProxy : IAsyncDisposable
 
     private async Task ServeAsync(TcpClient client)
     {
+        if (_severed)
+        {
+            client.Dispose();
+            return;
+        }
+
         using var upstream = new TcpClient();
         lock (_connections)
         {
@@ -208,6 +231,22 @@ public sealed class FreezableStorage : IAsyncDisposable
         foreach (var proxy in _proxies)
         {
             proxy.Thaw();
+        }
+    }
+
+    public void Sever()
+    {
+        foreach (var proxy in _proxies)
+        {
+            proxy.Sever();
+        }
+    }
+
+    public void Restore()
+    {
+        foreach (var proxy in _proxies)
+        {
+            proxy.Restore();
         }
     }
 
