@@ -35,4 +35,8 @@ public enum AlertKind
     /// <summary>A channel refunded money without saying which units came back (Etsy's partial refunds): nothing was
     /// restocked, and the seller decides.</summary>
     RefundReview,
+
+    /// <summary>A cancellation or return asked to put back more than its sale took, or undoes a sale FuncSync never
+    /// applied: the excess was not restocked.</summary>
+    UnmatchedRestock,
 }

@@ -22,7 +22,7 @@ public sealed class EtsyReceiptEvents(IQueueSender queues, StorageNames names)
         receipts.SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, SaleId(t.TransactionId), InventoryEventKind.Sale, now)));
 
     public static IEnumerable<InventoryEventReceived> Cancellations(IEnumerable<EtsyReceipt> receipts, DateTimeOffset now) =>
-        receipts.Where(IsCanceled).SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, CancellationId(t.TransactionId), InventoryEventKind.Cancellation, now)));
+        receipts.Where(IsCanceled).SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, CancellationId(t.TransactionId), InventoryEventKind.Cancellation, now) with { RestockOf = SaleId(t.TransactionId) }));
 
     public static bool IsCanceled(EtsyReceipt receipt) => string.Equals(receipt.Status, "Canceled", StringComparison.OrdinalIgnoreCase);
 

@@ -57,6 +57,15 @@ public sealed class InventoryEventApplier(
             return ApplyOutcome.Duplicate;
         }
 
+        if (result.Refused > 0)
+        {
+            await ParkRefusedRestockAsync(received, result.Refused, cancellationToken);
+            if (result.Outcome == LedgerApplyOutcome.NothingToRestock)
+            {
+                return ApplyOutcome.Parked;
+            }
+        }
+
         foreach (var change in result.Changes)
         {
             logger.LogInformation(
@@ -111,6 +120,26 @@ public sealed class InventoryEventApplier(
             $"oversell:{oversold.Sku}",
             string.Create(CultureInfo.InvariantCulture, $"{oversold.Sku} is oversold by {-oversold.Change.After.Available}: {received.Source} sold {received.Quantity} ({received.Reference ?? received.EventId}) when {oversold.Change.Before.Available} were available. Competing orders: {orders}."),
             oversold.Sku,
+            cancellationToken);
+    }
+
+    /// <summary>A channel asked to restock more than the sale it names took (or a sale FuncSync never applied): the
+    /// units it did not give back are parked and alerted like an unmapped sale, for the seller to judge.</summary>
+    private async Task ParkRefusedRestockAsync(InventoryEventReceived received, int refused, CancellationToken cancellationToken)
+    {
+        if (received.Listing is { } listing)
+        {
+            await unmapped.ParkAsync(received with { Quantity = refused }, listing, cancellationToken);
+        }
+
+        logger.LogWarning(
+            "Refused to restock {Refused} of {Quantity} units of {Sku} for {EventId}: sale {Sale} did not take them; parked",
+            refused, received.Quantity, received.Sku, received.EventId, received.RestockOf);
+        await alerts.RaiseAsync(
+            AlertKind.UnmatchedRestock,
+            $"restock:{received.EventId}",
+            string.Create(CultureInfo.InvariantCulture, $"{received.Source} asked to put back {received.Quantity} of {received.Sku} ({received.Reference ?? received.EventId}), but the sale it undoes ({received.RestockOf}) left only {received.Quantity - refused} to give back; the other {refused} were not restocked and the event is parked."),
+            received.Sku,
             cancellationToken);
     }
 

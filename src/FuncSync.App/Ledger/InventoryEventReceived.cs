@@ -12,6 +12,8 @@ namespace FuncSync.Ledger;
 /// <param name="ReceivedAt">When FuncSync received it: the start of the lag it measures.</param>
 /// <param name="Reference">A human-readable pointer, e.g. an order name, for history and alerts.</param>
 /// <param name="Reason">Why a person changed stock (adjustments: damaged, found, gift, ...).</param>
+/// <param name="RestockOf">For a cancellation or return reported by a channel: the event id of the sale it gives
+/// units back from. The ledger restocks at most what that sale took, less what was already restocked.</param>
 public sealed record InventoryEventReceived(
     string EventId,
     InventoryEventKind Kind,
@@ -22,7 +24,8 @@ public sealed record InventoryEventReceived(
     DateTimeOffset OccurredAt,
     DateTimeOffset ReceivedAt,
     string? Reference,
-    string? Reason = null);
+    string? Reason = null,
+    string? RestockOf = null);
 
 /// <summary>A listing on a channel, by the key that channel reports sales with.</summary>
 public sealed record ListingRef(Channel Channel, string Key);

@@ -25,7 +25,7 @@ public static class ShopifyEventTranslator
                 continue;
             }
 
-            events.Add(Event(Id("sale", order.Id, line.Id), InventoryEventKind.Sale, line.VariantId!.Value, line.Quantity, occurredAt, receivedAt, Reference(order)));
+            events.Add(Event(SaleId(order.Id, line.Id), InventoryEventKind.Sale, line.VariantId!.Value, line.Quantity, occurredAt, receivedAt, Reference(order)));
         }
 
         return events;
@@ -46,7 +46,8 @@ public static class ShopifyEventTranslator
 
             foreach (var line in fulfillment.LineItems ?? [])
             {
-                shipped[line.Id] = shipped.GetValueOrDefault(line.Id) + line.Quantity;
+                // A negative fulfilled quantity is no shipment; it must not make more unfulfilled than was ordered.
+                shipped[line.Id] = shipped.GetValueOrDefault(line.Id) + Math.Max(0, line.Quantity);
             }
         }
 
@@ -62,7 +63,7 @@ public static class ShopifyEventTranslator
                 continue;
             }
 
-            events.Add(Event(CancelId(line.Id), InventoryEventKind.Cancellation, line.VariantId!.Value, unfulfilled, occurredAt, receivedAt, Reference(order)));
+            events.Add(Event(CancelId(line.Id), InventoryEventKind.Cancellation, line.VariantId!.Value, unfulfilled, occurredAt, receivedAt, Reference(order)) with { RestockOf = SaleId(order.Id, line.Id) });
         }
 
         return events;
@@ -88,10 +89,10 @@ public static class ShopifyEventTranslator
             switch (line.RestockType)
             {
                 case "cancel":
-                    events.Add(Event(CancelId(line.LineItemId), InventoryEventKind.Cancellation, variant.Value, line.Quantity, occurredAt, receivedAt, reference));
+                    events.Add(Event(CancelId(line.LineItemId), InventoryEventKind.Cancellation, variant.Value, line.Quantity, occurredAt, receivedAt, reference) with { RestockOf = SaleId(refund.OrderId, line.LineItemId) });
                     break;
                 case "return" or "legacy_restock":
-                    events.Add(Event(Id("return", refund.Id, line.Id), InventoryEventKind.Return, variant.Value, line.Quantity, occurredAt, receivedAt, reference));
+                    events.Add(Event(Id("return", refund.Id, line.Id), InventoryEventKind.Return, variant.Value, line.Quantity, occurredAt, receivedAt, reference) with { RestockOf = SaleId(refund.OrderId, line.LineItemId) });
                     break;
                 default:
                     skipped(line);
@@ -106,6 +107,10 @@ public static class ShopifyEventTranslator
     public static bool MovesStock(ShopifyLineItem line) =>
         line.VariantId is not null && line.Quantity > 0
         && (line.InventoryManagement is null || string.Equals(line.InventoryManagement, "shopify", StringComparison.Ordinal));
+
+    /// <summary>The sale of one order line: the id the webhook and the orders poll both give it, and the sale its
+    /// cancellations and returns restock from.</summary>
+    public static string SaleId(long orderId, long lineItemId) => Id("sale", orderId, lineItemId);
 
     private static string CancelId(long lineItemId) => string.Create(CultureInfo.InvariantCulture, $"shopify:cancel:{lineItemId}");
 
