@@ -57,6 +57,7 @@ public static class FuncSyncServices
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<RejectedWebhookStore>();
         services.AddSingleton<ShopifyWebhookFunction>();
+        services.AddSingleton<ShopifyWebhookInbox>();
         services.AddSingleton<ShopifyLevelWatermarks>();
         services.AddSingleton<ShopifyQueues>();
         services.AddSingleton<SkuStatusFunction>();
@@ -98,6 +99,7 @@ public static class FuncSyncServices
             .AddQueueFunction<PushChannelFunction>(PushChannelFunction.Name, names.ChannelPushQueue)
             .AddQueueFunction<StoreAlertFunction>(StoreAlertFunction.Name, names.AlertsQueue)
             .AddQueueFunction<ShopifyLevelCheckFunction>(ShopifyLevelCheckFunction.Name, names.ShopifyLevelChecksQueue)
+            .AddQueueFunction<ShopifyWebhookIntakeFunction>(ShopifyWebhookIntakeFunction.Name, names.ShopifyWebhooksQueue)
             .AddTimerFunction<EtsyReceiptPollFunction>(EtsyReceiptPollFunction.Name, EtsyReceiptPollFunction.ScheduleSetting)
             .AddTimerFunction<EtsyCancellationCheckFunction>(EtsyCancellationCheckFunction.Name, configuration[EtsyCancellationCheckFunction.ScheduleSetting] ?? new EtsyOptions().CancellationCheckSchedule)
             .AddTimerFunction<EtsyRefundCheckFunction>(EtsyRefundCheckFunction.Name, configuration[EtsyRefundCheckFunction.ScheduleSetting] ?? new EtsyOptions().RefundCheckSchedule)

@@ -90,4 +90,5 @@ public sealed record ShopifyLevelChanged(
 [JsonSerializable(typeof(ShopifyProduct))]
 [JsonSerializable(typeof(ShopifyLevelChanged))]
 [JsonSerializable(typeof(ShopifySubscriptionReport))]
+[JsonSerializable(typeof(ShopifyWebhookAccepted))]
 internal sealed partial class ShopifyJson : JsonSerializerContext;

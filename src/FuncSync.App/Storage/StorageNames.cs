@@ -28,6 +28,13 @@ public sealed class StorageNames
     /// <summary>Shopify inventory-level changes wait here for a settling delay before they are judged.</summary>
     public string ShopifyLevelChecksQueue => QueuePrefix + "shopify-level-checks";
 
+    /// <summary>Signed Shopify webhooks, accepted whole in one write before the 200 and handled from here, however
+    /// many lines they carry.</summary>
+    public string ShopifyWebhooksQueue => QueuePrefix + "shopify-webhooks";
+
+    /// <summary>Bodies of accepted Shopify webhooks too large to travel in their queue message.</summary>
+    public string ShopifyWebhookBodiesContainer => QueuePrefix + "shopify-webhook-bodies";
+
     /// <summary>Stock rows, dedupe rows, outbox rows and audit rows of a shop share one partition of
     /// this table: an entity-group transaction cannot span tables.</summary>
     public string LedgerTable => Prefix + "Ledger";
@@ -75,7 +82,7 @@ public sealed class StorageNames
     /// <summary>The last reconciliation report.</summary>
     public string ReconciliationContainer => QueuePrefix + "reconciliation";
 
-    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ReconcileRechecksQueue];
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ShopifyWebhooksQueue, ReconcileRechecksQueue];
 
     public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable];
 }

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using FuncSync.Domain;
+using FuncSync.Hosting.Functions;
+using FuncSync.Json;
+using FuncSync.Ledger;
+using FuncSync.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FuncSync.Shopify;
+
+/// <summary>Queue function on <c>shopify-webhooks</c>: does what an accepted webhook means. An order becomes one
+/// event per line on <c>inventory-events</c>, sent in parallel, a 10,000-line order included; a failure part-way
+/// throws, and the retry sends every line again, which the ledger's dedupe rows absorb.</summary>
+public sealed class ShopifyWebhookIntakeFunction(
+    ShopifyWebhookInbox inbox,
+    IQueueSender queues,
+    StorageNames names,
+    IOptions<ShopifyOptions> options,
+    ShopifyQueues shopifyQueues,
+    ShopifyLevelWatermarks levels,
+    Mapping.MappingAuditor audit,
+    ILogger<ShopifyWebhookIntakeFunction> logger) : IQueueFunction
+{
+    public const string Name = "ShopifyWebhookIntake";
+
+    // Enough sends in flight to move thousands of lines in seconds without crowding the storage account.
+    private const int SendConcurrency = 16;
+
+    public async Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken)
+    {
+        var accepted = JsonSerializer.Deserialize(message.Body, ShopifyJson.Default.ShopifyWebhookAccepted)
+            ?? throw new InvalidDataException("The accepted Shopify webhook message is empty.");
+        if (await inbox.OpenAsync(accepted, cancellationToken) is not { } body)
+        {
+            logger.LogInformation("Shopify {Topic} ({EventId}) was handled whole before; its body is gone", accepted.Topic, accepted.EventId);
+            return;
+        }
+
+        await HandleAsync(accepted, body, cancellationToken);
+        await inbox.DoneAsync(accepted, cancellationToken);
+    }
+
+    /// <summary>Reads the body as its topic's payload. The webhook calls this before accepting, so a body that does
+    /// not read is refused at the door (400, kept for inspection) and never reaches the queue.</summary>
+    public static void Validate(string topic, byte[] body)
+    {
+        _ = topic switch
+        {
+            "orders/cancelled" or "orders/create" or "orders/paid" => (object)Read(body, ShopifyJson.Default.ShopifyOrder),
+            "refunds/create" => Read(body, ShopifyJson.Default.ShopifyRefund),
+            "inventory_levels/update" => Read(body, ShopifyJson.Default.ShopifyInventoryLevel),
+            "products/update" => Read(body, ShopifyJson.Default.ShopifyProduct),
+            _ => throw new ArgumentException($"Topic {topic} is not handled.", nameof(topic)),
+        };
+    }
+
+    private async Task HandleAsync(ShopifyWebhookAccepted accepted, byte[] body, CancellationToken cancellationToken)
+    {
+        var (topic, eventId, at, receivedAt) = (accepted.Topic, accepted.EventId, accepted.TriggeredAt, accepted.ReceivedAt);
+        switch (topic)
+        {
+            case "orders/cancelled":
+                var cancelled = Read(body, ShopifyJson.Default.ShopifyOrder);
+                await SendAsync(ShopifyEventTranslator.Cancellations(cancelled, at ?? cancelled.CancelledAt ?? receivedAt, receivedAt, SkippedLine(cancelled)), topic, eventId, cancellationToken);
+                break;
+            case "refunds/create":
+                var refund = Read(body, ShopifyJson.Default.ShopifyRefund);
+                await SendAsync(ShopifyEventTranslator.Refund(refund, at ?? refund.CreatedAt ?? receivedAt, receivedAt, SkippedRefundLine(refund)), topic, eventId, cancellationToken);
+                break;
+            case "inventory_levels/update":
+                await CheckLevelLaterAsync(Read(body, ShopifyJson.Default.ShopifyInventoryLevel), eventId, at, receivedAt, cancellationToken);
+                break;
+            case "products/update":
+                await AuditProductAsync(Read(body, ShopifyJson.Default.ShopifyProduct), cancellationToken);
+                break;
+            default:
+                var order = Read(body, ShopifyJson.Default.ShopifyOrder);
+                await SendAsync(ShopifyEventTranslator.Sales(order, at ?? order.CreatedAt ?? receivedAt, receivedAt, SkippedLine(order)), topic, eventId, cancellationToken);
+                break;
+        }
+    }
+
+    private static T Read<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(body, type) ?? throw new JsonException("The body is the JSON literal null.");
+
+    private async Task SendAsync(IReadOnlyList<InventoryEventReceived> events, string topic, string eventId, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(
+            events,
+            new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
+            async (received, ct) => await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), ct));
+        logger.LogInformation("Shopify {Topic} ({EventId}): {Count} events queued", topic, eventId, events.Count);
+    }
+
+    private async Task CheckLevelLaterAsync(ShopifyInventoryLevel level, string eventId, DateTimeOffset? triggeredAt, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var at = triggeredAt ?? level.UpdatedAt ?? receivedAt;
+        if (!await levels.TryAdvanceAsync(level.InventoryItemId, level.LocationId, at, cancellationToken))
+        {
+            logger.LogInformation(
+                "Ignored a stale inventory_levels/update {EventId} for item {Item} at {Location}, triggered at {TriggeredAt}: a newer one was seen",
+                eventId, level.InventoryItemId, level.LocationId, at);
+            return;
+        }
+
+        var check = new ShopifyLevelChanged(eventId, level.InventoryItemId, level.LocationId, level.Available, at, receivedAt);
+        await shopifyQueues.SendLevelCheckAsync(JsonSerializer.Serialize(check, ShopifyJson.Default.ShopifyLevelChanged), options.Value.LevelCheckDelay, cancellationToken);
+    }
+
+    /// <summary>The mapping audit of this one product: the same code as the weekly audit, so an unmapped variant, a
+    /// mapped variant gone from its product, and a sale of either raise one alert per variant.</summary>
+    private Task AuditProductAsync(ShopifyProduct product, CancellationToken cancellationToken)
+    {
+        var productId = product.Id.ToString(CultureInfo.InvariantCulture);
+        var present = product.Variants
+            .Select(v => new Mapping.CatalogListing(new ListingRef(Channel.Shopify, v.Id.ToString(CultureInfo.InvariantCulture)), v.Sku, product.Title ?? v.Title ?? string.Empty, productId))
+            .ToList();
+        return audit.AuditProductAsync(Channel.Shopify, productId, present, cancellationToken);
+    }
+
+    private Action<ShopifyLineItem> SkippedLine(ShopifyOrder order) => line =>
+        logger.LogInformation("Skipped line {LineId} of order {Order}: no variant, stock not tracked by Shopify, or nothing to move", line.Id, order.Name);
+
+    private Action<ShopifyRefundLineItem> SkippedRefundLine(ShopifyRefund refund) => line =>
+        logger.LogInformation("Skipped refund line {LineId} of refund {Refund}: restock type {RestockType} or no tracked variant", line.Id, refund.Id, line.RestockType);
+}
