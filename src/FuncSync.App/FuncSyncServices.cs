@@ -58,6 +58,7 @@ public static class FuncSyncServices
         services.AddSingleton<RejectedWebhookStore>();
         services.AddSingleton<ShopifyWebhookFunction>();
         services.AddSingleton<ShopifyWebhookInbox>();
+        services.AddSingleton<WriteUnitLocks>();
         services.AddSingleton<ShopifyLevelWatermarks>();
         services.AddSingleton<ShopifyQueues>();
         services.AddSingleton<SkuStatusFunction>();

@@ -67,6 +67,9 @@ public sealed class StorageNames
     /// <summary>When each channel was last polled and pushed to, for the health check.</summary>
     public string MonitoringTable => Prefix + "Monitoring";
 
+    /// <summary>One lease blob per channel write unit (an Etsy listing), so one push at a time writes it.</summary>
+    public string PushLocksContainer => QueuePrefix + "push-locks";
+
     public string RejectedWebhooksContainer => QueuePrefix + "rejected-webhooks";
 
     /// <summary>Listings reconciliation found short of what FuncSync expects, probably a sale not imported yet,

@@ -88,7 +88,8 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
             TimeProvider.System,
             services.GetRequiredService<ILogger<PushChannelFunction>>(),
             services.GetRequiredService<PushFailureAlerts>(),
-            services.GetRequiredService<ChannelActivity>());
+            services.GetRequiredService<ChannelActivity>(),
+            services.GetRequiredService<WriteUnitLocks>());
     }
 
     private static QueueTriggerMessage Message(string sku) =>
