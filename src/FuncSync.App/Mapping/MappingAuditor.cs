@@ -7,7 +7,7 @@ using FuncSync.Ledger;
 
 namespace FuncSync.Mapping;
 
-/// <summary>The mapping audit, one code path for the weekly run, the on-demand run and a channel's product-change
+/// <summary>The mapping audit, one code path for the daily run, the on-demand run and a channel's product-change
 /// notice: a listing the channel sells that the SKU map lacks raises UnmappedListing, a map entry pointing at a listing
 /// the channel no longer has raises MissingListing, and either clears itself once fixed. The unmapped alert's key is
 /// the one a parked sale of that listing raises, so an unmapped variant that also sells is still one alert.</summary>

@@ -108,7 +108,7 @@ public sealed class ShopifyWebhookIntakeFunction(
         await shopifyQueues.SendLevelCheckAsync(JsonSerializer.Serialize(check, ShopifyJson.Default.ShopifyLevelChanged), options.Value.LevelCheckDelay, cancellationToken);
     }
 
-    /// <summary>The mapping audit of this one product: the same code as the weekly audit, so an unmapped variant, a
+    /// <summary>The mapping audit of this one product: the same code as the daily audit, so an unmapped variant, a
     /// mapped variant gone from its product, and a sale of either raise one alert per variant.</summary>
     private Task AuditProductAsync(ShopifyProduct product, CancellationToken cancellationToken)
     {
