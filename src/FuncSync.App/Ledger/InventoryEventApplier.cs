@@ -27,6 +27,12 @@ public sealed class InventoryEventApplier(
         if (sku is null && received.Listing is { } listing)
         {
             sku = await map.FindSkuAsync(listing, cancellationToken);
+            if (sku is null && received.SkipIfUnmapped)
+            {
+                logger.LogInformation("Event {EventId} of unmapped {Channel} listing {Listing}, whose stock the channel does not track, skipped", received.EventId, listing.Channel, listing.Key);
+                return ApplyOutcome.Skipped;
+            }
+
             if (sku is null)
             {
                 await ParkAsync(received, listing, cancellationToken);
@@ -161,6 +167,9 @@ public enum ApplyOutcome
     Applied,
     Duplicate,
     Parked,
+
+    /// <summary>An event nobody meant to sync: an unmapped listing whose stock its channel does not track.</summary>
+    Skipped,
 }
 
 /// <summary>The event names a SKU the map does not know.</summary>
