@@ -114,7 +114,12 @@ public sealed class ShopifyWebhookIntakeFunction(
     {
         var productId = product.Id.ToString(CultureInfo.InvariantCulture);
         var present = product.Variants
-            .Select(v => new Mapping.CatalogListing(new ListingRef(Channel.Shopify, v.Id.ToString(CultureInfo.InvariantCulture)), v.Sku, product.Title ?? v.Title ?? string.Empty, productId))
+            .Select(v => new Mapping.CatalogListing(new ListingRef(Channel.Shopify, v.Id.ToString(CultureInfo.InvariantCulture)), v.Sku, product.Title ?? v.Title ?? string.Empty, productId)
+            {
+                Guard = new Mapping.StockGuard(
+                    v.InventoryManagement is { Length: > 0 },
+                    string.Equals(v.InventoryPolicy, "continue", StringComparison.OrdinalIgnoreCase)),
+            })
             .ToList();
         return audit.AuditProductAsync(Channel.Shopify, productId, present, cancellationToken);
     }

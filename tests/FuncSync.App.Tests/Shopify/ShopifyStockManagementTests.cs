@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using FuncSync.Alerts;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Testing;
 
@@ -24,5 +26,38 @@ public sealed class ShopifyStockManagementTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 3, Deadline, "the fulfilment-service sale is in the ledger");
         await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 3, Deadline, "Etsy no longer offers the units");
+    }
+
+    [Fact]
+    public async Task ProductsUpdate_MappedVariantWithTrackingOff_SellsPastZeroAlert()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("UNTRACKED-01", 5, 52);
+        await app.LoadAsync(item);
+        app.Shopify.SetVariantStockSettings(item.ShopifyVariantId, tracked: false, "DENY");
+
+        Assert.Equal(HttpStatusCode.OK, await app.Shopify.UpdateProductAsync(item.ShopifyProductId));
+
+        var alert = await app.AlertEventuallyAsync(AlertKind.SellsPastZero, $"sells-past-zero:Shopify:{item.ShopifyVariantId}", a => a.Status == "open", "the untracked variant is alerted");
+        Assert.Equal(item.Sku, alert.Sku);
+        Assert.Contains("Track quantity", alert.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MappingAudit_MappedVariantContinuesSellingAtZero_AlertedThenClearedOnceDeny()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("CONTINUE-01", 5, 53);
+        await app.LoadAsync(item);
+        app.Shopify.SetVariantStockSettings(item.ShopifyVariantId, tracked: true, "CONTINUE");
+        var key = $"sells-past-zero:Shopify:{item.ShopifyVariantId.ToString(CultureInfo.InvariantCulture)}";
+
+        (await app.Http.PostAsync("api/mappings/audit", null)).EnsureSuccessStatusCode();
+        var alert = await app.AlertEventuallyAsync(AlertKind.SellsPastZero, key, a => a.Status == "open", "the CONTINUE variant is alerted");
+        Assert.Contains("Continue selling when out of stock", alert.Message, StringComparison.Ordinal);
+
+        app.Shopify.SetVariantStockSettings(item.ShopifyVariantId, tracked: true, "DENY");
+        (await app.Http.PostAsync("api/mappings/audit", null)).EnsureSuccessStatusCode();
+        await app.AlertEventuallyAsync(AlertKind.SellsPastZero, key, a => a.Status == "resolved", "the alert clears once Shopify stops selling at 0");
     }
 }
