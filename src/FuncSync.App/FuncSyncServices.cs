@@ -109,6 +109,7 @@ public static class FuncSyncServices
             .AddHttpFunction(EtsyOAuthFunctions.StartName, EtsyOAuthFunctions.StartRoute, ["get"], FunctionAuthLevel.Function)
             .AddHttpFunction(EtsyServices.HealthName, EtsyServices.HealthRoute, ["get"], FunctionAuthLevel.Function)
             .AddHttpFunction(ShopifyServices.SubscriptionsName, ShopifyServices.SubscriptionsRoute, ["post"], FunctionAuthLevel.Function)
+            .AddHttpFunction(ShopifyServices.GuardName, ShopifyServices.GuardRoute, ["post"], FunctionAuthLevel.Function)
             .AddTimerFunction<OutboxSweeperFunction>(OutboxSweeperFunction.Name, configuration[OutboxSweeperFunction.ScheduleSetting] ?? OutboxSweeperFunction.DefaultSchedule)
 
             // Seeing and fixing drift: each feature brings its services, functions and endpoints. Lag comes last: it

@@ -100,4 +100,5 @@ public sealed record ShopifyLevelChanged(
 [JsonSerializable(typeof(ShopifyLevelChanged))]
 [JsonSerializable(typeof(ShopifySubscriptionReport))]
 [JsonSerializable(typeof(ShopifyWebhookAccepted))]
+[JsonSerializable(typeof(GuardedListing))]
 internal sealed partial class ShopifyJson : JsonSerializerContext;

@@ -12,6 +12,8 @@ public static class ShopifyServices
 {
     public const string SubscriptionsName = "ShopifySubscriptions";
     public const string SubscriptionsRoute = "shopify/subscriptions";
+    public const string GuardName = "ShopifyGuardListing";
+    public const string GuardRoute = "shopify/listings/{variantId}/guard";
 
     public static IServiceCollection AddShopifyConnector(this IServiceCollection services, Action<HttpStandardResilienceOptions> resilience)
     {
@@ -34,6 +36,7 @@ public static class ShopifyServices
         http.AddStandardResilienceHandler(resilience);
         services.AddTransient<ShopifyInventory>();
         services.AddTransient<ShopifyWebhookSubscriptions>();
+        services.AddTransient<ShopifyStockGuards>();
         services.AddHostedService<ShopifySubscriptionStartup>();
         return services;
     }
@@ -57,6 +60,22 @@ public static class ShopifyServices
                 return Results.Json(new ProblemBody(ex.Message), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status502BadGateway);
             }
         });
+        admin.MapPost(GuardRoute, async (string variantId, ShopifyStockGuards guards, CancellationToken ct) =>
+        {
+            try
+            {
+                return await guards.GuardAsync(variantId, ct) is { } sku
+                    ? Results.Json(new GuardedListing(sku, variantId), ShopifyJson.Default.GuardedListing)
+                    : Results.Json(new ProblemBody($"No SKU with a Shopify product id is mapped to variant {variantId}."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status404NotFound);
+            }
+            catch (ChannelRequestException ex)
+            {
+                return Results.Json(new ProblemBody(ex.Message), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status502BadGateway);
+            }
+        });
         return app;
     }
 }
+
+/// <summary>What <c>POST /api/shopify/listings/{variantId}/guard</c> answers: Shopify now tracks the variant and stops selling it at 0.</summary>
+public sealed record GuardedListing(string Sku, string VariantId);

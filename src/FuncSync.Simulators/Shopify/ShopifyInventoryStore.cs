@@ -203,6 +203,24 @@ internal sealed partial class ShopifyInventoryStore
         }
     }
 
+    /// <summary>"Track quantity" belongs to the inventory item: every variant of it follows.</summary>
+    public void SetTracked(long inventoryItemId, bool? tracked)
+    {
+        lock (_gate)
+        {
+            var variants = _variants.Values.Where(v => v.InventoryItemId == inventoryItemId).ToList();
+            if (variants.Count == 0)
+            {
+                throw new ShopifyGraphQlException($"Inventory item {inventoryItemId} does not exist.", "NOT_FOUND");
+            }
+
+            foreach (var variant in variants)
+            {
+                _variants[variant.VariantId] = variant with { Tracked = tracked ?? variant.Tracked };
+            }
+        }
+    }
+
     public IReadOnlyList<ShopifyVariant> VariantsOf(long productId)
     {
         lock (_gate)

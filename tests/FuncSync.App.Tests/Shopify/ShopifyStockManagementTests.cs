@@ -44,6 +44,25 @@ public sealed class ShopifyStockManagementTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Guard_SellerAcceptsTheOffer_ShopifyTracksAndDeniesAndTheAlertClears()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("GUARD-01", 5, 54);
+        await app.LoadAsync(item);
+        app.Shopify.SetVariantStockSettings(item.ShopifyVariantId, tracked: false, "CONTINUE");
+        Assert.Equal(HttpStatusCode.OK, await app.Shopify.UpdateProductAsync(item.ShopifyProductId));
+        var key = $"sells-past-zero:Shopify:{item.ShopifyVariantId}";
+        var alert = await app.AlertEventuallyAsync(AlertKind.SellsPastZero, key, a => a.Status == "open", "the unguarded variant is alerted");
+        Assert.Contains($"POST /api/shopify/listings/{item.ShopifyVariantId}/guard", alert.Message, StringComparison.Ordinal);
+
+        using var response = await app.Http.PostAsync($"api/shopify/listings/{item.ShopifyVariantId}/guard", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((true, "DENY"), app.Shopify.GetVariantStockSettings(item.ShopifyVariantId));
+        await app.AlertEventuallyAsync(AlertKind.SellsPastZero, key, a => a.Status == "resolved", "the alert clears");
+    }
+
+    [Fact]
     public async Task MappingAudit_MappedVariantContinuesSellingAtZero_AlertedThenClearedOnceDeny()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
