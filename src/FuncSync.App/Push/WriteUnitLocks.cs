@@ -10,8 +10,11 @@ namespace FuncSync.Push;
 /// always starts from what the previous push wrote and verified.</summary>
 public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, TimeProvider time)
 {
-    // Longer than any push of one listing (a read, a write, a read-back); a holder that dies frees it after this.
-    private static readonly TimeSpan LeasePeriod = TimeSpan.FromSeconds(60);
+    // The shortest lease Blob Storage grants, renewed while the push runs: a holder that dies (a crash, a kill)
+    // frees the unit within this, whatever the push's length.
+    private static readonly TimeSpan LeasePeriod = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
 
     // Past this the queue's retry is the better wait.
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(45);
@@ -38,7 +41,7 @@ public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, T
             try
             {
                 await lease.AcquireAsync(LeasePeriod, cancellationToken: cancellationToken);
-                return new Held(lease);
+                return new Held(lease, time);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
@@ -72,17 +75,50 @@ public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, T
         }
     }
 
-    private sealed class Held(BlobLeaseClient lease) : IAsyncDisposable
+    private sealed class Held : IAsyncDisposable
     {
+        private readonly BlobLeaseClient _lease;
+        private readonly CancellationTokenSource _done = new();
+        private readonly Task _renewing;
+
+        public Held(BlobLeaseClient lease, TimeProvider time)
+        {
+            _lease = lease;
+            _renewing = RenewAsync(time);
+        }
+
         public async ValueTask DisposeAsync()
         {
+            await _done.CancelAsync();
+            await _renewing;
+            _done.Dispose();
             try
             {
-                await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
+                await _lease.ReleaseAsync(cancellationToken: CancellationToken.None);
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
                 // The lease ran out and someone else holds it now: nothing of ours to release.
+            }
+        }
+
+        private async Task RenewAsync(TimeProvider time)
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(RenewEvery, time, _done.Token);
+                    await _lease.RenewAsync(cancellationToken: _done.Token);
+                }
+            }
+            catch (OperationCanceledException) when (_done.IsCancellationRequested)
+            {
+                // The push is done.
+            }
+            catch (RequestFailedException)
+            {
+                // Lost to expiry: the push's read-back still guards what it records.
             }
         }
     }
