@@ -59,6 +59,8 @@ public static class FuncSyncServices
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<RejectedWebhookStore>();
         services.AddSingleton<ShopifyWebhookFunction>();
+        services.AddSingleton<ShopifyWebhookInbox>();
+        services.AddSingleton<WriteUnitLocks>();
         services.AddSingleton<ShopifyLevelWatermarks>();
         services.AddSingleton<ShopifyQueues>();
         services.AddSingleton<SkuStatusFunction>();

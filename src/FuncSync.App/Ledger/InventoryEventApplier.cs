@@ -27,6 +27,12 @@ public sealed class InventoryEventApplier(
         if (sku is null && received.Listing is { } listing)
         {
             sku = await map.FindSkuAsync(listing, cancellationToken);
+            if (sku is null && received.SkipIfUnmapped)
+            {
+                logger.LogInformation("Event {EventId} of unmapped {Channel} listing {Listing}, whose stock the channel does not track, skipped", received.EventId, listing.Channel, listing.Key);
+                return ApplyOutcome.Skipped;
+            }
+
             if (sku is null)
             {
                 await ParkAsync(received, listing, cancellationToken);
@@ -55,6 +61,15 @@ public sealed class InventoryEventApplier(
         {
             logger.LogInformation("Event {EventId} for {Sku} was applied before; nothing to do", received.EventId, sku);
             return ApplyOutcome.Duplicate;
+        }
+
+        if (result.Refused > 0)
+        {
+            await ParkRefusedRestockAsync(received, result.Refused, cancellationToken);
+            if (result.Outcome == LedgerApplyOutcome.NothingToRestock)
+            {
+                return ApplyOutcome.Parked;
+            }
         }
 
         foreach (var change in result.Changes)
@@ -114,6 +129,26 @@ public sealed class InventoryEventApplier(
             cancellationToken);
     }
 
+    /// <summary>A channel asked to restock more than the sale it names took (or a sale FuncSync never applied): the
+    /// units it did not give back are parked and alerted like an unmapped sale, for the seller to judge.</summary>
+    private async Task ParkRefusedRestockAsync(InventoryEventReceived received, int refused, CancellationToken cancellationToken)
+    {
+        if (received.Listing is { } listing)
+        {
+            await unmapped.ParkAsync(received with { Quantity = refused }, listing, cancellationToken);
+        }
+
+        logger.LogWarning(
+            "Refused to restock {Refused} of {Quantity} units of {Sku} for {EventId}: sale {Sale} did not take them; parked",
+            refused, received.Quantity, received.Sku, received.EventId, received.RestockOf);
+        await alerts.RaiseAsync(
+            AlertKind.UnmatchedRestock,
+            $"restock:{received.EventId}",
+            string.Create(CultureInfo.InvariantCulture, $"{received.Source} asked to put back {received.Quantity} of {received.Sku} ({received.Reference ?? received.EventId}), but the sale it undoes ({received.RestockOf}) left only {received.Quantity - refused} to give back; the other {refused} were not restocked and the event is parked."),
+            received.Sku,
+            cancellationToken);
+    }
+
     private async Task ParkAsync(InventoryEventReceived received, ListingRef listing, CancellationToken cancellationToken)
     {
         await unmapped.ParkAsync(received, listing, cancellationToken);
@@ -132,6 +167,9 @@ public enum ApplyOutcome
     Applied,
     Duplicate,
     Parked,
+
+    /// <summary>An event nobody meant to sync: an unmapped listing whose stock its channel does not track.</summary>
+    Skipped,
 }
 
 /// <summary>The event names a SKU the map does not know.</summary>

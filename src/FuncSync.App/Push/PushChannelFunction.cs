@@ -31,7 +31,8 @@ public sealed class PushChannelFunction(
     TimeProvider time,
     ILogger<PushChannelFunction> logger,
     PushFailureAlerts failures,
-    ChannelActivity activity)
+    ChannelActivity activity,
+    WriteUnitLocks writeUnits)
 {
     public const string Name = "PushChannel";
 
@@ -81,6 +82,9 @@ public sealed class PushChannelFunction(
         }
 
         var connector = connectors.Single(c => c.Channel == command.Channel);
+
+        // A write that replaces other SKUs' quantities too waits for every other push of its unit, from read to record.
+        await using var unit = connector.WriteUnit(mapping) is { } key ? await writeUnits.AcquireAsync(key, cancellationToken) : null;
         var last = await pushes.GetAsync(command.Sku, command.Channel, cancellationToken);
         var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
         if (!command.Recheck && last is { WritingId: null } && last.LedgerVersion >= stock.Version && !IsHeld(last))

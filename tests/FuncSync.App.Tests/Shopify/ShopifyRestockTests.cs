@@ -1,0 +1,61 @@
+using System.Net;
+using FuncSync.Alerts;
+using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Testing;
+
+namespace FuncSync.App.Tests.Shopify;
+
+/// <summary>A cancellation or return gives back at most what its order's applied sale took, whatever the payload
+/// claims; the rest is parked and alerted.</summary>
+[Collection(AzuriteTests.Name)]
+public sealed class ShopifyRestockTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task OrdersCancelled_OrderNeverAppliedWithNegativeFulfilment_NothingRestockedAndAlerted()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("RESTOCK-GHOST-01", 900, 41);
+        await app.LoadAsync(item);
+        var body = $$"""
+            {"id":5501,"name":"#5501","cancelled_at":"2026-05-01T12:00:00Z",
+             "line_items":[{"id":5502,"variant_id":{{item.ShopifyVariantId}},"quantity":1,"variant_inventory_management":"shopify"}],
+             "fulfillments":[{"status":"success","line_items":[{"id":5502,"quantity":-1000}]}]}
+            """;
+
+        using var response = await app.PostShopifyWebhookAsync("orders/cancelled", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var alert = await app.AlertEventuallyAsync(AlertKind.UnmatchedRestock, "restock:shopify:cancel:5502", _ => true, "the refused restock is alerted");
+        Assert.Equal(item.Sku, alert.Sku);
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        Assert.Equal(900, await app.AvailableAsync(item.Sku));
+    }
+
+    [Fact]
+    public async Task RefundsCreate_ReturnsAddingUpToMoreThanSold_RestocksWhatWasSoldOnly()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("RESTOCK-OVER-01", 5, 42);
+        await app.LoadAsync(item);
+        var order = await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 2)]);
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 3, Deadline, "the sale is in the ledger");
+        var line = Assert.Single(app.Shopify.LineItemIds(order!.OrderId));
+
+        // Two refunds each say two units came back: the order only ever took two.
+        foreach (var refundId in new[] { 8801L, 8802L })
+        {
+            var body = $$$"""
+                {"id":{{{refundId}}},"order_id":{{{order.OrderId}}},"refund_line_items":[{"id":{{{refundId + 100}}},"line_item_id":{{{line}}},"quantity":2,"restock_type":"return",
+                  "line_item":{"id":{{{line}}},"variant_id":{{{item.ShopifyVariantId}}},"quantity":2,"variant_inventory_management":"shopify"}}]}
+                """;
+            using var response = await app.PostShopifyWebhookAsync("refunds/create", body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await app.AlertEventuallyAsync(AlertKind.UnmatchedRestock, "restock:shopify:return:8802:8902", _ => true, "the second return is refused and alerted");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        Assert.Equal(5, await app.AvailableAsync(item.Sku));
+    }
+}
