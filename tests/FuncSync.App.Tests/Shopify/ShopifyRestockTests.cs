@@ -13,7 +13,27 @@ public sealed class ShopifyRestockTests(AzuriteFixture azurite)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task OrdersCancelled_OrderNeverAppliedWithNegativeFulfilment_NothingRestockedAndAlerted()
+    public async Task OrdersCancelled_NegativeFulfilmentQuantity_RefusedAndNothingRestocked()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("RESTOCK-NEG-01", 900, 43);
+        await app.LoadAsync(item);
+        var body = $$"""
+            {"id":5511,"name":"#5511","cancelled_at":"2026-05-01T12:00:00Z",
+             "line_items":[{"id":5512,"variant_id":{{item.ShopifyVariantId}},"quantity":1,"variant_inventory_management":"shopify"}],
+             "fulfillments":[{"status":"success","line_items":[{"id":5512,"quantity":-1000}]}]}
+            """;
+
+        using var response = await app.PostShopifyWebhookAsync("orders/cancelled", body);
+
+        // A quantity no order can have is refused at the door (kept for inspection), so it cannot inflate a restock.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        Assert.Equal(900, await app.AvailableAsync(item.Sku));
+    }
+
+    [Fact]
+    public async Task OrdersCancelled_OrderNeverApplied_NothingRestockedAndAlerted()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         var item = new TestItem("RESTOCK-GHOST-01", 900, 41);
@@ -21,7 +41,7 @@ public sealed class ShopifyRestockTests(AzuriteFixture azurite)
         var body = $$"""
             {"id":5501,"name":"#5501","cancelled_at":"2026-05-01T12:00:00Z",
              "line_items":[{"id":5502,"variant_id":{{item.ShopifyVariantId}},"quantity":1,"variant_inventory_management":"shopify"}],
-             "fulfillments":[{"status":"success","line_items":[{"id":5502,"quantity":-1000}]}]}
+             "fulfillments":[]}
             """;
 
         using var response = await app.PostShopifyWebhookAsync("orders/cancelled", body);
