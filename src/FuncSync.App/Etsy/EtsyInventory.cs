@@ -8,7 +8,10 @@ namespace FuncSync.Etsy;
 /// <summary>Etsy's side of a push. Etsy has no compare-and-set and its inventory PUT replaces the
 /// whole listing, so a write re-sends every product of the listing exactly as read, with only the
 /// target product's quantity changed. The listing is the write unit: pushes of its SKUs run one at a
-/// time (<see cref="WriteUnit"/>), and every write is read back before the push records it as shown.</summary>
+/// time (<see cref="WriteUnit"/>), so none sends back another SKU's older quantity.</summary>
+/// <remarks>No read-back refusal: a buyer who buys between the PUT and a read-back makes the read-back differ
+/// although the write landed, and a refusal then counted that sale twice (Etsy shown one unit short). The next
+/// push, level-triggered, reads the listing again in any case.</remarks>
 public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) : IChannelInventory
 {
     /// <summary>Etsy's upper bound for an offering's quantity.</summary>
@@ -38,34 +41,6 @@ public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) 
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"etsy-listing-{Listing(mapping).ListingId}");
 
     public async Task WriteAsync(SkuMapping mapping, ChannelStock current, int quantity, CancellationToken cancellationToken)
-    {
-        await WriteUnverifiedAsync(mapping, current, quantity, cancellationToken);
-        await VerifyAsync(mapping, quantity, cancellationToken);
-    }
-
-    /// <summary>Reads the listing back: the write counts as shown only if Etsy now shows it. A write that did not land
-    /// (or was overwritten at once) is refused like a stale compare-and-set, so the push reads again and decides again
-    /// instead of recording a number buyers do not see.</summary>
-    private async Task VerifyAsync(SkuMapping mapping, int quantity, CancellationToken cancellationToken)
-    {
-        var listing = Listing(mapping);
-        var inventory = await api.GetListingInventoryAsync(listing.ListingId, cancellationToken);
-        var state = (string?)inventory["listing"]?["state"];
-        var offering = Offering(FindProduct(inventory, listing));
-        var shownQuantity = (int)offering["quantity"]!;
-        var enabled = (bool?)offering["is_enabled"] == true;
-        var expected = Math.Min(quantity, MaxQuantity);
-        var landed = expected == 0
-            ? !enabled || !string.Equals(state, "active", StringComparison.Ordinal)
-            : shownQuantity == expected;
-        if (!landed)
-        {
-            throw new StaleChannelQuantityException(
-                $"Etsy listing {listing.ListingId} shows {shownQuantity} (enabled: {enabled}, state: {state}) for SKU '{listing.Sku}' after FuncSync wrote {expected}.");
-        }
-    }
-
-    private async Task WriteUnverifiedAsync(SkuMapping mapping, ChannelStock current, int quantity, CancellationToken cancellationToken)
     {
         var listing = Listing(mapping);
         var snapshot = current.Snapshot as EtsySnapshot
