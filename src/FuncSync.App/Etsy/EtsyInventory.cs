@@ -9,9 +9,9 @@ namespace FuncSync.Etsy;
 /// whole listing, so a write re-sends every product of the listing exactly as read, with only the
 /// target product's quantity changed. The listing is the write unit: pushes of its SKUs run one at a
 /// time (<see cref="WriteUnit"/>), so none sends back another SKU's older quantity.</summary>
-/// <remarks>No read-back refusal: a buyer who buys between the PUT and a read-back makes the read-back differ
-/// although the write landed, and a refusal then counted that sale twice (Etsy shown one unit short). The next
-/// push, level-triggered, reads the listing again in any case.</remarks>
+/// <remarks>The push reads a write back after recording it (PushChannelFunction), and never refuses a write on
+/// it: a buyer who buys between the PUT and the read-back makes the read-back lower although the write landed,
+/// and refusing it would count that sale twice.</remarks>
 public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) : IChannelInventory
 {
     /// <summary>Etsy's upper bound for an offering's quantity.</summary>

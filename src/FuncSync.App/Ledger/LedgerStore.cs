@@ -50,7 +50,9 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             var claim = received.RestockOf is { } saleId ? await RestockClaimAsync(saleId, received.Quantity, cancellationToken) : null;
             if (claim is { Granted: 0 })
             {
-                return await IsAppliedAsync(dedupeKey, cancellationToken) ? LedgerApplyResult.Duplicate : LedgerApplyResult.NothingToRestock(received.Quantity);
+                return await IsAppliedAsync(dedupeKey, cancellationToken) ? LedgerApplyResult.Duplicate
+                    : claim.Sale is null ? LedgerApplyResult.SaleNotApplied
+                    : LedgerApplyResult.NothingToRestock(received.Quantity);
             }
 
             var granted = claim?.Granted ?? received.Quantity;
@@ -112,13 +114,17 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         }
     }
 
+    /// <summary>Whether the ledger has applied the event with this id.</summary>
+    public Task<bool> IsAppliedEventAsync(string eventId, CancellationToken cancellationToken) =>
+        IsAppliedAsync(TableKeys.Join(EventPrefix, eventId), cancellationToken);
+
     private async Task<bool> IsAppliedAsync(string dedupeKey, CancellationToken cancellationToken) =>
         (await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["RowKey"], cancellationToken)).HasValue;
 
     /// <summary>How many of <paramref name="requested"/> units a restock may give back: what the sale took less
     /// what earlier cancellations and returns of it gave back. The sale's dedupe row keeps both figures, and the
     /// restock raises its count in the same transaction, guarded by the row's ETag, so two restocks of one sale
-    /// never both take the same units. A sale the ledger never applied grants nothing.</summary>
+    /// never both take the same units. A sale the ledger has not applied grants nothing (its restocks wait for it).</summary>
     private async Task<RestockClaim> RestockClaimAsync(string saleEventId, int requested, CancellationToken cancellationToken)
     {
         var sale = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, TableKeys.Join(EventPrefix, saleEventId), cancellationToken: cancellationToken);
@@ -438,8 +444,11 @@ public enum LedgerApplyOutcome
     Applied,
     Duplicate,
 
-    /// <summary>A restock whose sale the ledger never applied, or whose units are all back already: nothing moved.</summary>
+    /// <summary>A restock whose sale's units are all back already: nothing moved.</summary>
     NothingToRestock,
+
+    /// <summary>A restock of a sale the ledger has not applied (yet: it may still be on its way): nothing moved.</summary>
+    SaleNotApplied,
 }
 
 /// <param name="Changes">Each stock row the event moved.</param>
@@ -448,9 +457,11 @@ public sealed record LedgerApplyResult(LedgerApplyOutcome Outcome, IReadOnlyList
 {
     public static LedgerApplyResult Duplicate { get; } = new(LedgerApplyOutcome.Duplicate, [], []);
 
-    /// <summary>Units of a restock the ledger did not give back: more than the sale it names took, or a sale it
-    /// never applied.</summary>
+    /// <summary>Units of a restock the ledger did not give back: more than the sale it names took, less what earlier
+    /// restocks of it gave back.</summary>
     public int Refused { get; init; }
+
+    public static LedgerApplyResult SaleNotApplied { get; } = new(LedgerApplyOutcome.SaleNotApplied, [], []);
 
     public static LedgerApplyResult NothingToRestock(int requested) => new(LedgerApplyOutcome.NothingToRestock, [], []) { Refused = requested };
 }

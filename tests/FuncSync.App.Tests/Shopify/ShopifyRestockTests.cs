@@ -47,10 +47,63 @@ public sealed class ShopifyRestockTests(AzuriteFixture azurite)
         using var response = await app.PostShopifyWebhookAsync("orders/cancelled", body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var alert = await app.AlertEventuallyAsync(AlertKind.UnmatchedRestock, "restock:shopify:cancel:5502", _ => true, "the refused restock is alerted");
+        var alert = await app.AlertEventuallyAsync(AlertKind.UnmatchedRestock, "restock-awaiting:shopify:cancel:5502", _ => true, "the restock without its sale is alerted");
         Assert.Equal(item.Sku, alert.Sku);
         await app.DrainedAsync(app.Names.InventoryEventsQueue);
         Assert.Equal(900, await app.AvailableAsync(item.Sku));
+    }
+
+    [Fact]
+    public async Task OrdersCancelled_DeliveredTwiceBeforeItsSale_HeldThenRestockedOnceWhenTheSaleLands()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("RESTOCK-EARLY-01", 10, 44);
+        await app.LoadAsync(item);
+
+        foreach (var unused in new[] { 1, 2 })
+        {
+            using var cancelled = await app.PostShopifyWebhookAsync("orders/cancelled", Order(5601, 5602, item, 2, cancelled: true), eventId: "cancel-5601");
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        }
+
+        await app.AlertEventuallyAsync(AlertKind.UnmatchedRestock, "restock-awaiting:shopify:cancel:5602", a => a.ResolvedAt is null, "the cancellation waits for its sale");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        Assert.Equal(10, await app.AvailableAsync(item.Sku));
+
+        foreach (var unused in new[] { 1, 2 })
+        {
+            using var created = await app.PostShopifyWebhookAsync("orders/create", Order(5601, 5602, item, 2, cancelled: false), eventId: "create-5601");
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+
+        await Eventually.WaitAsync(async () => (await app.Ledger.GetHistoryAsync(item.Sku, 10, null, CancellationToken.None)).Entries.Any(e => e.EventId == "shopify:cancel:5602"), Deadline, "the held cancellation is applied");
+        await app.AlertEventuallyAsync(AlertKind.UnmatchedRestock, "restock-awaiting:shopify:cancel:5602", a => a.ResolvedAt is not null, "the held cancellation's alert is resolved");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        Assert.Equal(10, await app.AvailableAsync(item.Sku));
+    }
+
+    [Fact]
+    public async Task OrdersCancelled_BeforeASmallerSale_RestocksWhatTheSaleTookOnly()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("RESTOCK-EARLY-02", 10, 45);
+        await app.LoadAsync(item);
+
+        // The cancellation claims 3 units; the sale it undoes, when it lands, took 2.
+        using (var cancelled = await app.PostShopifyWebhookAsync("orders/cancelled", Order(5701, 5702, item, 3, cancelled: true)))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        }
+
+        await app.AlertEventuallyAsync(AlertKind.UnmatchedRestock, "restock-awaiting:shopify:cancel:5702", _ => true, "the cancellation waits for its sale");
+        using (var created = await app.PostShopifyWebhookAsync("orders/create", Order(5701, 5702, item, 2, cancelled: false)))
+        {
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+
+        await app.AlertEventuallyAsync(AlertKind.UnmatchedRestock, "restock:shopify:cancel:5702", _ => true, "the unit the sale never took is refused and alerted");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        Assert.Equal(10, await app.AvailableAsync(item.Sku));
     }
 
     [Fact]
@@ -78,4 +131,10 @@ public sealed class ShopifyRestockTests(AzuriteFixture azurite)
         await app.DrainedAsync(app.Names.InventoryEventsQueue);
         Assert.Equal(5, await app.AvailableAsync(item.Sku));
     }
+
+    private static string Order(long orderId, long lineId, TestItem item, int quantity, bool cancelled) => $$"""
+        {"id":{{orderId}},"name":"#{{orderId}}","created_at":"2026-05-01T11:00:00Z","cancelled_at":{{(cancelled ? "\"2026-05-01T12:00:00Z\"" : "null")}},
+         "line_items":[{"id":{{lineId}},"variant_id":{{item.ShopifyVariantId}},"quantity":{{quantity}},"variant_inventory_management":"shopify"}],
+         "fulfillments":[]}
+        """;
 }
