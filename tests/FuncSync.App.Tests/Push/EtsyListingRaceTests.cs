@@ -1,8 +1,11 @@
 using FuncSync.App.Tests.Etsy;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
+using FuncSync.Domain;
+using FuncSync.Push;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace FuncSync.App.Tests.Push;
@@ -50,12 +53,18 @@ public sealed class EtsyListingRaceTests(AzuriteFixture azurite, ITestOutputHelp
                 $"Etsy shows the ledger's {ring.Sku}");
         }
 
+        var pushes = app.App.Services.GetRequiredService<PushStore>();
         foreach (var ring in rings)
         {
             var ledger = await app.AvailableAsync(ring.Sku);
             Assert.Equal(20, ledger);
             Assert.Equal(ledger, app.Etsy.GetQuantity(ListingId, ring.Sku));
             Assert.Equal(ledger, app.Shopify.GetAvailable(ring.InventoryItemId, TestItem.LocationId));
+
+            // What FuncSync holds as shown on Etsy is what Etsy shows, verified by a read-back.
+            var record = await pushes.GetAsync(ring.Sku, Channel.Etsy, CancellationToken.None);
+            Assert.Equal(ledger, record!.Shown);
+            Assert.Equal(PushStatus.InSync, record.Status);
         }
 
         var etsyWrites = app.Etsy.RequestLog.Count(r => r.StartsWith($"PUT /v3/application/listings/{ListingId}/inventory", StringComparison.Ordinal));
