@@ -38,7 +38,7 @@ param timerSchedules object = {
   Etsy__RefundCheckSchedule: '0 0 * * * *'
   FuncSync__OutboxSweepSchedule: '0 * * * * *'
   Reconciliation__Schedule: '0 30 3 * * *'
-  MappingAudit__Schedule: '0 0 4 * * 1'
+  MappingAudit__Schedule: '0 0 4 * * *'
   Lag__CheckSchedule: '0 * * * * *'
   Alerts__DeliverySweepSchedule: '*/30 * * * * *'
   Monitoring__PoisonWatchSchedule: '0 * * * * *'

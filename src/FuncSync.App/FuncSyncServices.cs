@@ -52,6 +52,7 @@ public static class FuncSyncServices
         AddStore(services, names.PushesTable, (table, sp) => new PushStore(table, sp.GetRequiredService<ShopPartition>()));
         AddStore(services, names.WatermarksTable, (table, sp) => new WatermarkStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         AddStore(services, names.UnmappedTable, (table, sp) => new UnmappedEventStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        AddStore(services, names.UnmappedTable, (table, sp) => new RestocksAwaitingSale(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<ReturnPolicy>().Configure<IConfiguration>(ReadReturnPolicy);
         services.AddSingleton<InventoryEventApplier>();
         services.AddSingleton<OutboxDispatcher>();
@@ -59,6 +60,8 @@ public static class FuncSyncServices
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<RejectedWebhookStore>();
         services.AddSingleton<ShopifyWebhookFunction>();
+        services.AddSingleton<ShopifyWebhookInbox>();
+        services.AddSingleton<WriteUnitLocks>();
         services.AddSingleton<ShopifyLevelWatermarks>();
         services.AddSingleton<ShopifyQueues>();
         services.AddSingleton<SkuStatusFunction>();

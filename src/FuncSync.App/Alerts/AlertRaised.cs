@@ -35,4 +35,11 @@ public enum AlertKind
     /// <summary>A channel refunded money without saying which units came back (Etsy's partial refunds): nothing was
     /// restocked, and the seller decides.</summary>
     RefundReview,
+
+    /// <summary>A cancellation or return asked to put back more than its sale took, or undoes a sale FuncSync never
+    /// applied: the excess was not restocked.</summary>
+    UnmatchedRestock,
+
+    /// <summary>A channel keeps selling a mapped listing at 0: its stock is not tracked there, or selling past zero is on.</summary>
+    SellsPastZero,
 }

@@ -7,7 +7,11 @@ namespace FuncSync.Etsy;
 
 /// <summary>Etsy's side of a push. Etsy has no compare-and-set and its inventory PUT replaces the
 /// whole listing, so a write re-sends every product of the listing exactly as read, with only the
-/// target product's quantity changed.</summary>
+/// target product's quantity changed. The listing is the write unit: pushes of its SKUs run one at a
+/// time (<see cref="WriteUnit"/>), so none sends back another SKU's older quantity.</summary>
+/// <remarks>The push reads a write back after recording it (PushChannelFunction), and never refuses a write on
+/// it: a buyer who buys between the PUT and the read-back makes the read-back lower although the write landed,
+/// and refusing it would count that sale twice.</remarks>
 public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) : IChannelInventory
 {
     /// <summary>Etsy's upper bound for an offering's quantity.</summary>
@@ -32,6 +36,9 @@ public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) 
         var buyable = string.Equals(state, "active", StringComparison.Ordinal) && (bool?)offering["is_enabled"] == true;
         return buyable ? (int)offering["quantity"]! : 0;
     }
+
+    public string? WriteUnit(SkuMapping mapping) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"etsy-listing-{Listing(mapping).ListingId}");
 
     public async Task WriteAsync(SkuMapping mapping, ChannelStock current, int quantity, CancellationToken cancellationToken)
     {

@@ -25,6 +25,7 @@ public sealed class EtsyReceiptEvents(IQueueSender queues, StorageNames names)
         receipts.Where(IsCanceled).SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, CancellationId(t.TransactionId), InventoryEventKind.Cancellation, now) with
         {
             SoldAt = DateTimeOffset.FromUnixTimeSeconds(r.CreateTimestamp),
+            RestockOf = SaleId(t.TransactionId),
         }));
 
     public static string ShipmentId(long transactionId) => string.Create(CultureInfo.InvariantCulture, $"etsy:ship:{transactionId}");

@@ -29,6 +29,8 @@ public sealed class ObservedChannelInventory(
 
     public Channel Channel => inner.Channel;
 
+    public string? WriteUnit(SkuMapping mapping) => inner.WriteUnit(mapping);
+
     public async Task<ChannelStock> ReadAsync(SkuMapping mapping, CancellationToken cancellationToken)
     {
         var stock = await inner.ReadAsync(mapping, cancellationToken);

@@ -1,8 +1,12 @@
 using System.Globalization;
+using System.Text.Json;
 using FuncSync.Alerts;
 using FuncSync.Catalog;
 using FuncSync.Domain.Ledger;
 using FuncSync.Forecasting;
+using FuncSync.Hosting.Functions;
+using FuncSync.Json;
+using FuncSync.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Ledger;
@@ -16,6 +20,9 @@ public sealed class InventoryEventApplier(
     LedgerStore ledger,
     OutboxDispatcher outbox,
     UnmappedEventStore unmapped,
+    RestocksAwaitingSale awaitingSale,
+    IQueueSender queues,
+    StorageNames names,
     AlertSender alerts,
     IOptions<ReturnPolicy> returns,
     ILogger<InventoryEventApplier> logger,
@@ -27,6 +34,12 @@ public sealed class InventoryEventApplier(
         if (sku is null && received.Listing is { } listing)
         {
             sku = await map.FindSkuAsync(listing, cancellationToken);
+            if (sku is null && received.SkipIfUnmapped)
+            {
+                logger.LogInformation("Event {EventId} of unmapped {Channel} listing {Listing}, whose stock the channel does not track, skipped", received.EventId, listing.Channel, listing.Key);
+                return ApplyOutcome.Skipped;
+            }
+
             if (sku is null)
             {
                 await ParkAsync(received, listing, cancellationToken);
@@ -54,7 +67,25 @@ public sealed class InventoryEventApplier(
         if (result.Outcome == LedgerApplyOutcome.Duplicate)
         {
             logger.LogInformation("Event {EventId} for {Sku} was applied before; nothing to do", received.EventId, sku);
+
+            // A redelivered sale may be the retry of one that committed and then failed before replaying its restocks.
+            await ReplayRestocksAwaitingAsync(received, cancellationToken);
             return ApplyOutcome.Duplicate;
+        }
+
+        if (result.Outcome == LedgerApplyOutcome.SaleNotApplied)
+        {
+            await AwaitSaleAsync(received, cancellationToken);
+            return ApplyOutcome.Parked;
+        }
+
+        if (result.Refused > 0)
+        {
+            await ParkRefusedRestockAsync(received, result.Refused, cancellationToken);
+            if (result.Outcome == LedgerApplyOutcome.NothingToRestock)
+            {
+                return ApplyOutcome.Parked;
+            }
         }
 
         foreach (var change in result.Changes)
@@ -65,6 +96,7 @@ public sealed class InventoryEventApplier(
         }
 
         await outbox.DispatchAsync(result.Outbox, cancellationToken);
+        await ReplayRestocksAwaitingAsync(received, cancellationToken);
         foreach (var oversold in result.Changes.Where(c => c.Change.IsOversell))
         {
             await RaiseOversellAsync(oversold, received, cancellationToken);
@@ -114,6 +146,77 @@ public sealed class InventoryEventApplier(
             cancellationToken);
     }
 
+    /// <summary>A cancellation or return came before the sale it undoes (or for a sale FuncSync never saw): it is held,
+    /// not lost, and alerted, and its sale queues it again when it lands. Held first and looked for the sale second,
+    /// so a sale that committed meanwhile, whose own look may have missed the hold, is caught here.</summary>
+    private async Task AwaitSaleAsync(InventoryEventReceived received, CancellationToken cancellationToken)
+    {
+        await awaitingSale.HoldAsync(received, cancellationToken);
+        logger.LogWarning("{Kind} {EventId} of {Sku} came before its sale {Sale}; held until the sale is applied", received.Kind, received.EventId, received.Sku, received.RestockOf);
+        await alerts.RaiseAsync(
+            AlertKind.UnmatchedRestock,
+            AwaitingAlertKey(received.EventId),
+            string.Create(CultureInfo.InvariantCulture, $"{received.Source} asked to put back {received.Quantity} of {received.Sku} ({received.Reference ?? received.EventId}) for a sale FuncSync has not applied ({received.RestockOf}); nothing was restocked. It is held and applied if that sale arrives."),
+            received.Sku,
+            cancellationToken);
+        if (await ledger.IsAppliedEventAsync(received.RestockOf!, cancellationToken))
+        {
+            await ReplayHeldAsync(received.RestockOf!, cancellationToken);
+
+            // Raised above, perhaps after the sale's replay cleared it: cleared again.
+            await alerts.ClearAsync(AlertKind.UnmatchedRestock, AwaitingAlertKey(received.EventId), cancellationToken);
+        }
+    }
+
+    /// <summary>After a sale is in the ledger: the cancellations and returns that came before it go back on the queue,
+    /// where the ledger holds each to what the sale took.</summary>
+    private async Task ReplayRestocksAwaitingAsync(InventoryEventReceived received, CancellationToken cancellationToken)
+    {
+        if (received.Kind == InventoryEventKind.Sale)
+        {
+            await ReplayHeldAsync(received.EventId, cancellationToken);
+        }
+    }
+
+    private async Task ReplayHeldAsync(string saleEventId, CancellationToken cancellationToken)
+    {
+        foreach (var held in await awaitingSale.ListAsync(saleEventId, cancellationToken))
+        {
+            // Queued before released: a crash in between replays it again, and its dedupe row makes that a no-op.
+            await queues.SendAsync(names.InventoryEventsQueue, held.Event, cancellationToken);
+            await awaitingSale.ReleaseAsync(held, cancellationToken);
+            var restockId = JsonSerializer.Deserialize(held.Event, FuncSyncJson.Default.InventoryEventReceived)?.EventId;
+            if (restockId is not null)
+            {
+                await alerts.ClearAsync(AlertKind.UnmatchedRestock, AwaitingAlertKey(restockId), cancellationToken);
+            }
+
+            logger.LogInformation("Sale {Sale} is in the ledger; replayed a restock that came before it", saleEventId);
+        }
+    }
+
+    private static string AwaitingAlertKey(string restockEventId) => $"restock-awaiting:{restockEventId}";
+
+    /// <summary>A channel asked to restock more than the sale it names took, less what earlier restocks of it gave
+    /// back: the units it did not give back are parked and alerted like an unmapped sale, for the seller to judge.</summary>
+    private async Task ParkRefusedRestockAsync(InventoryEventReceived received, int refused, CancellationToken cancellationToken)
+    {
+        if (received.Listing is { } listing)
+        {
+            await unmapped.ParkAsync(received with { Quantity = refused }, listing, cancellationToken);
+        }
+
+        logger.LogWarning(
+            "Refused to restock {Refused} of {Quantity} units of {Sku} for {EventId}: sale {Sale} did not take them; parked",
+            refused, received.Quantity, received.Sku, received.EventId, received.RestockOf);
+        await alerts.RaiseAsync(
+            AlertKind.UnmatchedRestock,
+            $"restock:{received.EventId}",
+            string.Create(CultureInfo.InvariantCulture, $"{received.Source} asked to put back {received.Quantity} of {received.Sku} ({received.Reference ?? received.EventId}), but the sale it undoes ({received.RestockOf}) left only {received.Quantity - refused} to give back; the other {refused} were not restocked and the event is parked."),
+            received.Sku,
+            cancellationToken);
+    }
+
     private async Task ParkAsync(InventoryEventReceived received, ListingRef listing, CancellationToken cancellationToken)
     {
         await unmapped.ParkAsync(received, listing, cancellationToken);
@@ -132,6 +235,9 @@ public enum ApplyOutcome
     Applied,
     Duplicate,
     Parked,
+
+    /// <summary>An event nobody meant to sync: an unmapped listing whose stock its channel does not track.</summary>
+    Skipped,
 }
 
 /// <summary>The event names a SKU the map does not know.</summary>

@@ -14,6 +14,11 @@ namespace FuncSync.Ledger;
 /// <param name="Reason">Why a person changed stock (adjustments: damaged, found, gift, ...).</param>
 /// <param name="SoldAt">For a shipment or a cancellation: when its order was placed, when the channel
 /// says (rows upgraded to on hand and committed ship older orders the old way).</param>
+/// <param name="RestockOf">For a cancellation or return reported by a channel: the event id of the sale it gives
+/// units back from. The ledger restocks at most what that sale took, less what was already restocked.</param>
+/// <param name="SkipIfUnmapped">The channel does not count this listing's stock itself (a Shopify line whose stock
+/// a fulfilment service or nobody manages): mapped, it moves the ledger like any sale; unmapped, it is dropped, not
+/// parked, since nobody meant to sync it.</param>
 public sealed record InventoryEventReceived(
     string EventId,
     InventoryEventKind Kind,
@@ -25,7 +30,9 @@ public sealed record InventoryEventReceived(
     DateTimeOffset ReceivedAt,
     string? Reference,
     string? Reason = null,
-    DateTimeOffset? SoldAt = null);
+    DateTimeOffset? SoldAt = null,
+    string? RestockOf = null,
+    bool SkipIfUnmapped = false);
 
 /// <summary>A listing on a channel, by the key that channel reports sales with.</summary>
 public sealed record ListingRef(Channel Channel, string Key);

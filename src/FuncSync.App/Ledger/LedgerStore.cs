@@ -30,6 +30,9 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
     private const string AuditPrefix = "audit";
     private const string SoldPrefix = "sold";
 
+    private const string UnitsColumn = "Units";
+    private const string RestockedColumn = "Restocked";
+
     /// <param name="moves">The stock rows the event moves and by how many units each (a bundle moves its parts).</param>
     /// <param name="pushTo">The listings whose quantity this event may change.</param>
     public async Task<LedgerApplyResult> ApplyAsync(
@@ -44,13 +47,26 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         {
             // No read of the dedupe row up front: the transaction adds it, so a replay fails the whole
             // transaction with a 409, and only then is the dedupe row looked at.
+            var claim = received.RestockOf is { } saleId ? await RestockClaimAsync(saleId, received.Quantity, cancellationToken) : null;
+            if (claim is { Granted: 0 })
+            {
+                return await IsAppliedAsync(dedupeKey, cancellationToken) ? LedgerApplyResult.Duplicate
+                    : claim.Sale is null ? LedgerApplyResult.SaleNotApplied
+                    : LedgerApplyResult.NothingToRestock(received.Quantity);
+            }
+
+            var granted = claim?.Granted ?? received.Quantity;
             var rows = await Task.WhenAll(moves.Select(m => GetStockAsync(m.Sku, cancellationToken)));
             var now = time.GetUtcNow();
-            var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, m.Units, returns, received.OccurredAt, received.SoldAt), SalesAfter(rows[i].Sales, received, m.Units))).ToList();
-            var actions = new List<TableTransactionAction>(2 + (2 * changes.Count) + pushTo.Count)
+            var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, Scaled(m.Units, granted, received.Quantity), returns, received.OccurredAt, received.SoldAt), SalesAfter(rows[i].Sales, received, Scaled(m.Units, granted, received.Quantity)))).ToList();
+            var actions = new List<TableTransactionAction>(3 + (2 * changes.Count) + pushTo.Count)
             {
-                new(TableTransactionActionType.Add, DedupeRow(dedupeKey, now)),
+                new(TableTransactionActionType.Add, DedupeRow(dedupeKey, received, now)),
             };
+            if (claim is not null)
+            {
+                actions.Add(claim.Action(shop.Key));
+            }
             var sold = SoldCounters.Sale(received);
             foreach (var change in changes)
             {
@@ -73,11 +89,14 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             {
                 var responses = await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
                 var committed = outbox.Select((entry, i) => entry with { ETag = responses.Value[outboxStart + i].Headers.ETag ?? default }).ToList();
-                return new LedgerApplyResult(LedgerApplyOutcome.Applied, changes.Select(c => new AppliedChange(c.Row.Sku, c.Change) { Sales = c.Sales }).ToList(), committed);
+                return new LedgerApplyResult(LedgerApplyOutcome.Applied, changes.Select(c => new AppliedChange(c.Row.Sku, c.Change) { Sales = c.Sales }).ToList(), committed)
+                {
+                    Refused = received.Quantity - granted,
+                };
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                if ((await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["Sku"], cancellationToken)).HasValue)
+                if (await IsAppliedAsync(dedupeKey, cancellationToken))
                 {
                     return LedgerApplyResult.Duplicate;
                 }
@@ -94,6 +113,37 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             }
         }
     }
+
+    /// <summary>Whether the ledger has applied the event with this id.</summary>
+    public Task<bool> IsAppliedEventAsync(string eventId, CancellationToken cancellationToken) =>
+        IsAppliedAsync(TableKeys.Join(EventPrefix, eventId), cancellationToken);
+
+    private async Task<bool> IsAppliedAsync(string dedupeKey, CancellationToken cancellationToken) =>
+        (await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["RowKey"], cancellationToken)).HasValue;
+
+    /// <summary>How many of <paramref name="requested"/> units a restock may give back: what the sale took less
+    /// what earlier cancellations and returns of it gave back. The sale's dedupe row keeps both figures, and the
+    /// restock raises its count in the same transaction, guarded by the row's ETag, so two restocks of one sale
+    /// never both take the same units. A sale the ledger has not applied grants nothing (its restocks wait for it).</summary>
+    private async Task<RestockClaim> RestockClaimAsync(string saleEventId, int requested, CancellationToken cancellationToken)
+    {
+        var sale = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, TableKeys.Join(EventPrefix, saleEventId), cancellationToken: cancellationToken);
+        if (!sale.HasValue)
+        {
+            return new RestockClaim(null, 0, 0);
+        }
+
+        var row = sale.Value!;
+        var restocked = row.GetInt32(RestockedColumn) ?? 0;
+
+        // A sale applied before the ledger kept its units has no figure to hold the restock to: it is trusted.
+        var remaining = row.GetInt32(UnitsColumn) is { } units ? Math.Max(0, units - restocked) : requested;
+        return new RestockClaim(row, restocked, Math.Min(requested, remaining)) { Remaining = remaining };
+    }
+
+    /// <summary>Scales a move to the granted part of the event: a move is linear in the event's quantity
+    /// (a plain SKU moves it, a composed one a fixed multiple per unit).</summary>
+    private static int Scaled(int units, int granted, int requested) => granted == requested ? units : units / requested * granted;
 
     public async Task<StockRow> GetStockAsync(string sku, CancellationToken cancellationToken)
     {
@@ -321,8 +371,18 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             : new TableTransactionAction(TableTransactionActionType.Add, row);
     }
 
-    // The dedupe row only has to exist; what the event did is in the audit rows.
-    private TableEntity DedupeRow(string key, DateTimeOffset now) => new(shop.Key, key) { ["AppliedAt"] = now };
+    // The dedupe row only has to exist; what the event did is in the audit rows. A sale's also keeps its
+    // units, the most its cancellations and returns may give back.
+    private TableEntity DedupeRow(string key, InventoryEventReceived received, DateTimeOffset now)
+    {
+        var row = new TableEntity(shop.Key, key) { ["AppliedAt"] = now };
+        if (received.Kind == InventoryEventKind.Sale)
+        {
+            row[UnitsColumn] = received.Quantity;
+        }
+
+        return row;
+    }
 
     private TableEntity OutboxRow(OutboxEntry entry, DateTimeOffset now) => new(shop.Key, entry.RowKey)
     {
@@ -364,12 +424,31 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
     }
 
     private sealed record RowChange(StockRow Row, StockChange Change, DecayedSales Sales);
+
+    /// <param name="Sale">The sale's dedupe row as read, or null when the ledger never applied the sale.</param>
+    /// <param name="Granted">Units this restock may give back now.</param>
+    private sealed record RestockClaim(TableEntity? Sale, int Restocked, int Granted)
+    {
+        /// <summary>Units of the sale not yet given back.</summary>
+        public int Remaining { get; init; }
+
+        public TableTransactionAction Action(string partition) => new(
+            TableTransactionActionType.UpdateMerge,
+            new TableEntity(partition, Sale!.RowKey) { [RestockedColumn] = Restocked + Granted },
+            Sale.ETag);
+    }
 }
 
 public enum LedgerApplyOutcome
 {
     Applied,
     Duplicate,
+
+    /// <summary>A restock whose sale's units are all back already: nothing moved.</summary>
+    NothingToRestock,
+
+    /// <summary>A restock of a sale the ledger has not applied (yet: it may still be on its way): nothing moved.</summary>
+    SaleNotApplied,
 }
 
 /// <param name="Changes">Each stock row the event moved.</param>
@@ -377,6 +456,14 @@ public enum LedgerApplyOutcome
 public sealed record LedgerApplyResult(LedgerApplyOutcome Outcome, IReadOnlyList<AppliedChange> Changes, IReadOnlyList<OutboxEntry> Outbox)
 {
     public static LedgerApplyResult Duplicate { get; } = new(LedgerApplyOutcome.Duplicate, [], []);
+
+    /// <summary>Units of a restock the ledger did not give back: more than the sale it names took, less what earlier
+    /// restocks of it gave back.</summary>
+    public int Refused { get; init; }
+
+    public static LedgerApplyResult SaleNotApplied { get; } = new(LedgerApplyOutcome.SaleNotApplied, [], []);
+
+    public static LedgerApplyResult NothingToRestock(int requested) => new(LedgerApplyOutcome.NothingToRestock, [], []) { Refused = requested };
 }
 
 public sealed record AppliedChange(string Sku, StockChange Change)

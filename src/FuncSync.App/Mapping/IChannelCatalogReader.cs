@@ -16,4 +16,18 @@ public interface IChannelCatalogReader
 public sealed record ChannelCatalog(Channel Channel, IReadOnlyList<CatalogListing> Listings, int Requests);
 
 /// <param name="Parent">The product or listing it belongs to (a Shopify product id, an Etsy listing id).</param>
-public sealed record CatalogListing(ListingRef Listing, string? Sku, string Title, string Parent);
+public sealed record CatalogListing(ListingRef Listing, string? Sku, string Title, string Parent)
+{
+    /// <summary>Whether the channel stops selling this listing at 0, where the channel lets a seller turn that off;
+    /// null where it cannot be turned off or was not read.</summary>
+    public StockGuard? Guard { get; init; }
+}
+
+/// <summary>What makes a channel stop selling at 0. With tracking off, or selling allowed past 0, every 0 FuncSync
+/// writes is a promise the channel does not keep.</summary>
+/// <param name="Tracked">The channel counts the listing's stock (Shopify's "Track quantity").</param>
+/// <param name="SellsPastZero">The channel keeps selling at 0 (Shopify's CONTINUE inventory policy).</param>
+public sealed record StockGuard(bool Tracked, bool SellsPastZero)
+{
+    public bool Holds => Tracked && !SellsPastZero;
+}

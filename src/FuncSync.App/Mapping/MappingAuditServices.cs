@@ -5,14 +5,15 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Mapping;
 
-/// <summary>Timer <c>MappingAudit</c>, weekly by default (<c>MappingAudit__Schedule</c>).</summary>
+/// <summary>Timer <c>MappingAudit</c>, daily by default (<c>MappingAudit__Schedule</c>): a variation a seller adds on Etsy,
+/// which sends no product event, is found within 24 hours. Etsy's part costs about 14 requests at 1,000 listings.</summary>
 public sealed class MappingAuditFunction(MappingAuditor auditor)
 {
     public const string Name = "MappingAudit";
     public const string ScheduleSetting = "MappingAudit:Schedule";
 
-    /// <summary>Mondays at 04:00 UTC.</summary>
-    public const string DefaultSchedule = "0 0 4 * * 1";
+    /// <summary>Every day at 04:00 UTC.</summary>
+    public const string DefaultSchedule = "0 0 4 * * *";
 
     [Function(Name)]
     public Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) => auditor.AuditAsync(cancellationToken);

@@ -7,7 +7,7 @@ using FuncSync.Ledger;
 
 namespace FuncSync.Mapping;
 
-/// <summary>The mapping audit, one code path for the weekly run, the on-demand run and a channel's product-change
+/// <summary>The mapping audit, one code path for the daily run, the on-demand run and a channel's product-change
 /// notice: a listing the channel sells that the SKU map lacks raises UnmappedListing, a map entry pointing at a listing
 /// the channel no longer has raises MissingListing, and either clears itself once fixed. The unmapped alert's key is
 /// the one a parked sale of that listing raises, so an unmapped variant that also sells is still one alert.</summary>
@@ -95,6 +95,7 @@ public sealed class MappingAuditor(
                 cancellationToken);
         }
 
+        await CheckGuardsAsync(channel, byListing, skuOf, cancellationToken);
         var flagged = unmappedKeys.Concat(missingKeys).ToHashSet();
         foreach (var fine in clearCandidates.Distinct().Where(k => !flagged.Contains(k)))
         {
@@ -104,6 +105,41 @@ public sealed class MappingAuditor(
 
         return (unmapped, missing);
     }
+
+    /// <summary>A mapped listing the channel keeps selling at 0 (stock not tracked, or selling past zero allowed) makes
+    /// every 0 FuncSync writes there an empty promise: alerted, with the offer to let FuncSync switch the guard on;
+    /// cleared once it holds.</summary>
+    private async Task CheckGuardsAsync(Channel channel, Dictionary<ListingRef, CatalogListing> present, Dictionary<ListingRef, string> skuOf, CancellationToken cancellationToken)
+    {
+        foreach (var (key, sku) in skuOf)
+        {
+            if (!present.TryGetValue(key, out var listing) || listing.Guard is not { } guard)
+            {
+                continue;
+            }
+
+            if (guard.Holds)
+            {
+                await alerts.ClearAsync(AlertKind.SellsPastZero, GuardKey(key), cancellationToken);
+                continue;
+            }
+
+            var why = (guard.Tracked, guard.SellsPastZero) switch
+            {
+                (false, true) => "does not track its stock and keeps selling when out of stock",
+                (false, _) => "does not track its stock (\"Track quantity\" is off)",
+                _ => "keeps selling when out of stock (\"Continue selling when out of stock\" is on)",
+            };
+            await alerts.RaiseAsync(
+                AlertKind.SellsPastZero,
+                GuardKey(key),
+                string.Create(CultureInfo.InvariantCulture, $"{sku} on {channel} (listing {key.Key}) {why}: it sells at 0 whatever FuncSync writes. Let FuncSync switch tracking on and stop selling at 0: POST /api/{channel.ToString().ToLowerInvariant()}/listings/{key.Key}/guard."),
+                sku,
+                cancellationToken);
+        }
+    }
+
+    public static string GuardKey(ListingRef listing) => $"sells-past-zero:{listing.Channel}:{listing.Key}";
 
     private async Task<List<SkuMapping>> AllAsync(CancellationToken cancellationToken)
     {

@@ -16,6 +16,11 @@ public interface IChannelInventory
     /// conditional on <paramref name="current"/> and throws <see cref="StaleChannelQuantityException"/>
     /// when a buyer changed it meanwhile.</summary>
     Task WriteAsync(SkuMapping mapping, ChannelStock current, int quantity, CancellationToken cancellationToken);
+
+    /// <summary>What one write of <paramref name="mapping"/> replaces, when that is more than this SKU (Etsy's inventory
+    /// PUT replaces every product of the listing): pushes of one unit run one at a time, so none sends back a copy of
+    /// another's SKU older than that push's verified write. Null where a write touches only this SKU.</summary>
+    string? WriteUnit(SkuMapping mapping) => null;
 }
 
 /// <param name="Snapshot">Connector state from the read that the write reuses (e.g. Etsy's whole

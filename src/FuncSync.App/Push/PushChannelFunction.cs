@@ -31,12 +31,16 @@ public sealed class PushChannelFunction(
     TimeProvider time,
     ILogger<PushChannelFunction> logger,
     PushFailureAlerts failures,
-    ChannelActivity activity)
+    ChannelActivity activity,
+    WriteUnitLocks writeUnits)
 {
     public const string Name = "PushChannel";
 
     // A compare-and-set refused twice in a row means a busy listing; the queue retries later.
     private const int MaxAttempts = 3;
+
+    // Read-backs after writes of one push; past this the write stays recorded as Written (not verified) for the next push.
+    private const int MaxReadBacks = 3;
 
     // Waiting for another push of the same listing to record its write: about 3 s in all.
     private const int MaxWaits = 7;
@@ -81,6 +85,9 @@ public sealed class PushChannelFunction(
         }
 
         var connector = connectors.Single(c => c.Channel == command.Channel);
+
+        // A write that replaces other SKUs' quantities too waits for every other push of its unit, from read to record.
+        await using var unit = connector.WriteUnit(mapping) is { } key ? await writeUnits.AcquireAsync(key, cancellationToken) : null;
         var last = await pushes.GetAsync(command.Sku, command.Channel, cancellationToken);
         var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
         if (!command.Recheck && last is { WritingId: null } && last.LedgerVersion >= stock.Version && !IsHeld(last))
@@ -100,6 +107,8 @@ public sealed class PushChannelFunction(
         string? writingId = null;
         ChannelView? ownWrite = null;
         var waits = 0;
+        var readBacks = 0;
+        int? heldBeforeWrite = null;
         for (var attempt = 1; ; attempt++)
         {
             var abandoned = false;
@@ -215,7 +224,7 @@ public sealed class PushChannelFunction(
                 Unseen = decision.UnseenHere,
                 RecheckAt = recheckDue,
             };
-            var heldBefore = Math.Max(current.Quantity, last?.View.AtMost ?? 0);
+            var heldBefore = heldBeforeWrite ?? Math.Max(current.Quantity, last?.View.AtMost ?? 0);
             if (!await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken))
             {
                 // Another push of this listing ran alongside and one of the two writes may have landed
@@ -227,6 +236,19 @@ public sealed class PushChannelFunction(
             if (scheduleRecheck)
             {
                 await rechecks.SendAsync(new SyncListing(command.Sku, command.Channel), allocation.Value.RecheckEvery, cancellationToken);
+            }
+
+            if (status == PushStatus.Written && unit is not null && ++readBacks <= MaxReadBacks)
+            {
+                // A write that replaces a whole unit has no compare-and-set: it is recorded as Written (what we sent,
+                // with the sales seen so far), then read back under the same lease and decided again. Showing what we
+                // wrote makes it InSync; showing less is our write followed by a buyer, whom the record's sold
+                // counters keep as unseen until the sale's own event arrives, never counted twice; showing anything
+                // else means the write did not stick, and the decision writes again.
+                logger.LogInformation("Push {Sku} to {Channel}: wrote {Target}; reading it back", command.Sku, command.Channel, decision.Target);
+                heldBeforeWrite = heldBefore;
+                (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
+                continue;
             }
 
             logger.LogInformation(

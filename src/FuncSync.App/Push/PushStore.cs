@@ -145,7 +145,8 @@ public enum PushStatus
     /// <summary>The channel already showed the target.</summary>
     InSync,
 
-    /// <summary>FuncSync wrote the target.</summary>
+    /// <summary>FuncSync wrote the target. Where a write replaces a whole unit (an Etsy listing), the write is not
+    /// read back yet: a read-back showing it records <see cref="InSync"/>.</summary>
     Written,
 
     /// <summary>An increase held back: the channel moved since FuncSync last saw it, most likely a

@@ -15,7 +15,7 @@ public sealed class ShopifyCatalogReader(ShopifyInventory shopify) : IChannelCat
     public const int PageSize = 100;
 
     private const string Query =
-        "query Variants($first: Int!, $after: String) { productVariants(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { id sku title product { id title } inventoryItem { id } } } }";
+        "query Variants($first: Int!, $after: String) { productVariants(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { id sku title inventoryPolicy product { id title } inventoryItem { id tracked } } } }";
 
     public Channel Channel => Channel.Shopify;
 
@@ -36,7 +36,12 @@ public sealed class ShopifyCatalogReader(ShopifyInventory shopify) : IChannelCat
                     new ListingRef(Channel.Shopify, variantId.ToString(CultureInfo.InvariantCulture)),
                     (string?)node!["sku"],
                     (string?)node["product"]?["title"] ?? (string?)node["title"] ?? string.Empty,
-                    IdOf((string?)node["product"]?["id"]).ToString(CultureInfo.InvariantCulture)));
+                    IdOf((string?)node["product"]?["id"]).ToString(CultureInfo.InvariantCulture))
+                {
+                    Guard = new StockGuard(
+                        (bool?)node["inventoryItem"]?["tracked"] ?? true,
+                        string.Equals((string?)node["inventoryPolicy"], "CONTINUE", StringComparison.Ordinal)),
+                });
             }
 
             after = page["pageInfo"]?["hasNextPage"]?.GetValue<bool>() == true ? (string?)page["pageInfo"]!["endCursor"] : null;

@@ -13,7 +13,9 @@ public static class ShopifyEventTranslator
 {
     public const string Source = "shopify";
 
-    /// <summary>One sale per stock-tracked line.</summary>
+    /// <summary>One sale per line of a variant, whoever manages its stock on Shopify: a unit a fulfilment service
+    /// ships is still gone from every other channel. A line Shopify itself does not track is dropped quietly if its
+    /// variant is not mapped (a service or download nobody syncs), and counted like any other if it is.</summary>
     public static IReadOnlyList<InventoryEventReceived> Sales(ShopifyOrder order, DateTimeOffset occurredAt, DateTimeOffset receivedAt, Action<ShopifyLineItem> skipped)
     {
         var events = new List<InventoryEventReceived>();
@@ -25,7 +27,7 @@ public static class ShopifyEventTranslator
                 continue;
             }
 
-            events.Add(Event(Id("sale", order.Id, line.Id), InventoryEventKind.Sale, line.VariantId!.Value, line.Quantity, occurredAt, receivedAt, Reference(order)));
+            events.Add(Event(SaleId(order.Id, line.Id), InventoryEventKind.Sale, line.VariantId!.Value, line.Quantity, occurredAt, receivedAt, Reference(order)) with { SkipIfUnmapped = !IsShopifyManaged(line) });
         }
 
         return events;
@@ -45,7 +47,8 @@ public static class ShopifyEventTranslator
 
             foreach (var line in fulfillment.LineItems ?? [])
             {
-                shipped[line.Id] = shipped.GetValueOrDefault(line.Id) + line.Quantity;
+                // A negative fulfilled quantity is no shipment; it must not make more unfulfilled than was ordered.
+                shipped[line.Id] = shipped.GetValueOrDefault(line.Id) + Math.Max(0, line.Quantity);
             }
         }
 
@@ -61,7 +64,7 @@ public static class ShopifyEventTranslator
                 continue;
             }
 
-            events.Add(Event(CancelId(line.Id), InventoryEventKind.Cancellation, line.VariantId!.Value, unfulfilled, occurredAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt });
+            events.Add(Event(CancelId(line.Id), InventoryEventKind.Cancellation, line.VariantId!.Value, unfulfilled, occurredAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt, RestockOf = SaleId(order.Id, line.Id), SkipIfUnmapped = !IsShopifyManaged(line) });
         }
 
         return events;
@@ -94,7 +97,7 @@ public static class ShopifyEventTranslator
                     continue;
                 }
 
-                events.Add(Event(Id("fulfil", fulfillment.Id, line.Id), InventoryEventKind.Fulfilment, line.VariantId!.Value, shipped.Quantity, fulfillment.CreatedAt ?? occurredAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt });
+                events.Add(Event(Id("fulfil", fulfillment.Id, line.Id), InventoryEventKind.Fulfilment, line.VariantId!.Value, shipped.Quantity, fulfillment.CreatedAt ?? occurredAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt, SkipIfUnmapped = !IsShopifyManaged(line) });
             }
         }
 
@@ -111,20 +114,20 @@ public static class ShopifyEventTranslator
         foreach (var line in refund.RefundLineItems)
         {
             var variant = line.LineItem?.VariantId;
-            var tracked = line.LineItem is null || MovesStock(line.LineItem with { Quantity = line.Quantity });
-            if (variant is null || !tracked || line.Quantity <= 0)
+            if (variant is null || line.Quantity <= 0)
             {
                 skipped(line);
                 continue;
             }
 
+            var untracked = line.LineItem is not null && !IsShopifyManaged(line.LineItem);
             switch (line.RestockType)
             {
                 case "cancel":
-                    events.Add(Event(CancelId(line.LineItemId), InventoryEventKind.Cancellation, variant.Value, line.Quantity, occurredAt, receivedAt, reference));
+                    events.Add(Event(CancelId(line.LineItemId), InventoryEventKind.Cancellation, variant.Value, line.Quantity, occurredAt, receivedAt, reference) with { RestockOf = SaleId(refund.OrderId, line.LineItemId), SkipIfUnmapped = untracked });
                     break;
                 case "return" or "legacy_restock":
-                    events.Add(Event(Id("return", refund.Id, line.Id), InventoryEventKind.Return, variant.Value, line.Quantity, occurredAt, receivedAt, reference));
+                    events.Add(Event(Id("return", refund.Id, line.Id), InventoryEventKind.Return, variant.Value, line.Quantity, occurredAt, receivedAt, reference) with { RestockOf = SaleId(refund.OrderId, line.LineItemId), SkipIfUnmapped = untracked });
                     break;
                 default:
                     skipped(line);
@@ -135,10 +138,16 @@ public static class ShopifyEventTranslator
         return events;
     }
 
-    /// <summary>Custom lines have no variant; lines of variants Shopify does not track move no stock.</summary>
-    public static bool MovesStock(ShopifyLineItem line) =>
-        line.VariantId is not null && line.Quantity > 0
-        && (line.InventoryManagement is null || string.Equals(line.InventoryManagement, "shopify", StringComparison.Ordinal));
+    /// <summary>Custom lines have no variant and move no stock; every other line may, if its variant is mapped.</summary>
+    public static bool MovesStock(ShopifyLineItem line) => line.VariantId is not null && line.Quantity > 0;
+
+    /// <summary>Shopify counts the variant's stock itself (<c>shopify</c>); a fulfilment service's handle, or nothing
+    /// on an untracked variant, otherwise.</summary>
+    public static bool IsShopifyManaged(ShopifyLineItem line) => string.Equals(line.InventoryManagement, "shopify", StringComparison.Ordinal);
+
+    /// <summary>The sale of one order line: the id the webhook and the orders poll both give it, and the sale its
+    /// cancellations and returns restock from.</summary>
+    public static string SaleId(long orderId, long lineItemId) => Id("sale", orderId, lineItemId);
 
     private static string CancelId(long lineItemId) => string.Create(CultureInfo.InvariantCulture, $"shopify:cancel:{lineItemId}");
 

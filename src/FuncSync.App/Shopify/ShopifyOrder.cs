@@ -83,7 +83,16 @@ public sealed record ShopifyProductVariant(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("sku")] string? Sku,
     [property: JsonPropertyName("inventory_item_id")] long? InventoryItemId,
-    [property: JsonPropertyName("title")] string? Title);
+    [property: JsonPropertyName("title")] string? Title)
+{
+    /// <summary><c>shopify</c> while "Track quantity" is on; null (or a fulfilment service) otherwise.</summary>
+    [JsonPropertyName("inventory_management")]
+    public string? InventoryManagement { get; init; }
+
+    /// <summary><c>deny</c>, or <c>continue</c>: "Continue selling when out of stock".</summary>
+    [JsonPropertyName("inventory_policy")]
+    public string? InventoryPolicy { get; init; }
+}
 
 /// <summary>A Shopify inventory level moved; checked after a settling delay (see <see cref="ShopifyLevelCheckFunction"/>).</summary>
 public sealed record ShopifyLevelChanged(
@@ -101,4 +110,6 @@ public sealed record ShopifyLevelChanged(
 [JsonSerializable(typeof(ShopifyProduct))]
 [JsonSerializable(typeof(ShopifyLevelChanged))]
 [JsonSerializable(typeof(ShopifySubscriptionReport))]
+[JsonSerializable(typeof(ShopifyWebhookAccepted))]
+[JsonSerializable(typeof(GuardedListing))]
 internal sealed partial class ShopifyJson : JsonSerializerContext;

@@ -31,6 +31,7 @@ public static class ShopifyServices
         http.AddStandardResilienceHandler(resilience);
         services.AddTransient<ShopifyInventory>();
         services.AddTransient<ShopifyWebhookSubscriptions>();
+        services.AddTransient<ShopifyStockGuards>();
         services.AddHostedService<ShopifySubscriptionStartup>();
         return services;
     }
@@ -61,3 +62,29 @@ public sealed class ShopifySubscriptionsFunction(ShopifyWebhookSubscriptions sub
         }
     }
 }
+
+/// <summary><c>POST /api/shopify/listings/{variantId}/guard</c>: the fix the SellsPastZero alert offers — Shopify tracks the
+/// variant's quantity and stops selling it at 0.</summary>
+public sealed class ShopifyGuardListingFunction(ShopifyStockGuards guards)
+{
+    public const string Name = "ShopifyGuardListing";
+    public const string Route = "shopify/listings/{variantId}/guard";
+
+    [Function(Name)]
+    public async Task<IResult> GuardAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = Route)] HttpRequest request, string variantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await guards.GuardAsync(variantId, cancellationToken) is { } sku
+                ? Results.Json(new GuardedListing(sku, variantId), ShopifyJson.Default.GuardedListing)
+                : Results.Json(new ProblemBody($"No SKU with a Shopify product id is mapped to variant {variantId}."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (ChannelRequestException ex)
+        {
+            return Results.Json(new ProblemBody(ex.Message), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status502BadGateway);
+        }
+    }
+}
+
+/// <summary>What <c>POST /api/shopify/listings/{variantId}/guard</c> answers: Shopify now tracks the variant and stops selling it at 0.</summary>
+public sealed record GuardedListing(string Sku, string VariantId);

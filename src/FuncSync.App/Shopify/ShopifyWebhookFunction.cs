@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using FuncSync.Domain;
-using FuncSync.Hosting.Functions;
 using FuncSync.Json;
-using FuncSync.Ledger;
-using FuncSync.Storage;
 using FuncSync.Webhooks;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -12,17 +8,13 @@ using Microsoft.Extensions.Options;
 namespace FuncSync.Shopify;
 
 /// <summary>HTTP function <c>POST /api/webhooks/shopify</c>. Verifies the signature over the raw body and
-/// the shop, turns each inventory-relevant topic into events on the <c>inventory-events</c> queue (or a
-/// delayed level check, or a mapping alert), and answers within Shopify's 5-second window; the ledger
-/// work happens behind the queues.</summary>
+/// the shop, checks that an inventory-relevant topic's body reads, and accepts it whole into the
+/// <see cref="ShopifyWebhookInbox"/> in one write before answering within Shopify's 5-second window; what
+/// it means (events per line, a delayed level check, a mapping audit) is worked out behind the queue.</summary>
 public sealed class ShopifyWebhookFunction(
     IOptions<ShopifyOptions> options,
-    IQueueSender queues,
-    StorageNames names,
     RejectedWebhookStore rejected,
-    ShopifyQueues shopifyQueues,
-    ShopifyLevelWatermarks levels,
-    Mapping.MappingAuditor audit,
+    ShopifyWebhookInbox inbox,
     TimeProvider time,
     ILogger<ShopifyWebhookFunction> logger)
 {
@@ -88,34 +80,7 @@ public sealed class ShopifyWebhookFunction(
 
         try
         {
-            // Times outside a window of the receipt (unsigned headers, clocks gone wrong) give way to the receipt time.
-            var at = headers.TriggeredAt;
-            switch (topic)
-            {
-                case "orders/cancelled":
-                    var cancelled = Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check);
-                    await SendAsync(ShopifyEventTranslator.Cancellations(cancelled, EventTimes.FirstPlausible(receivedAt, at, cancelled.CancelledAt), receivedAt, SkippedLine(cancelled)), topic, eventId, cancellationToken);
-                    break;
-                case "orders/fulfilled" or "orders/partially_fulfilled":
-                    var shipped = Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check);
-                    await SendAsync(ShopifyEventTranslator.Fulfilments(shipped, EventTimes.FirstPlausible(receivedAt, at), receivedAt, SkippedLine(shipped)), topic, eventId, cancellationToken);
-                    break;
-                case "refunds/create":
-                    var refund = Read(body, ShopifyJson.Default.ShopifyRefund, ShopifyPayloadRules.Check);
-                    await SendAsync(ShopifyEventTranslator.Refund(refund, EventTimes.FirstPlausible(receivedAt, at, refund.CreatedAt), receivedAt, SkippedRefundLine(refund)), topic, eventId, cancellationToken);
-                    break;
-                case "inventory_levels/update":
-                    var level = Read(body, ShopifyJson.Default.ShopifyInventoryLevel, ShopifyPayloadRules.Check);
-                    await CheckLevelLaterAsync(level, eventId, EventTimes.FirstPlausible(receivedAt, at, level.UpdatedAt), receivedAt, cancellationToken);
-                    break;
-                case "products/update":
-                    await AuditProductAsync(Read(body, ShopifyJson.Default.ShopifyProduct, ShopifyPayloadRules.Check), cancellationToken);
-                    break;
-                default:
-                    var order = Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check);
-                    await SendAsync(ShopifyEventTranslator.Sales(order, EventTimes.FirstPlausible(receivedAt, at, order.CreatedAt), receivedAt, SkippedLine(order)), topic!, eventId, cancellationToken);
-                    break;
-            }
+            ShopifyWebhookIntakeFunction.Validate(topic!, body);
         }
         catch (JsonException ex)
         {
@@ -124,6 +89,9 @@ public sealed class ShopifyWebhookFunction(
             return Problem(StatusCodes.Status400BadRequest, $"The webhook body is not a readable {topic} payload ({ex.Message}). It was kept for inspection as {kept}.");
         }
 
+        // One durable write, then the 200: a sender that hangs up afterwards loses nothing, and one that hangs up
+        // before it gets no 200 and delivers again.
+        await inbox.AcceptAsync(topic!, eventId, headers.TriggeredAt, receivedAt, body, cancellationToken);
         return Results.Ok();
     }
 
@@ -132,62 +100,6 @@ public sealed class ShopifyWebhookFunction(
         && shopify.PreviousWebhookSecretValidUntil is { } until
         && now <= until
         && ShopifyWebhookSignature.IsValid(previous, body, hmac);
-
-    /// <summary>Reads and checks a payload; whatever is wrong with it is a <see cref="JsonException"/>.</summary>
-    private static T Read<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Action<T> check)
-    {
-        // The reader leaves string contents to be transcoded later, where bad UTF-8 would be an InvalidOperationException.
-        if (!System.Text.Unicode.Utf8.IsValid(body))
-        {
-            throw new JsonException("The body is not valid UTF-8.");
-        }
-
-        var payload = JsonSerializer.Deserialize(body, type) ?? throw new JsonException("The body is the JSON literal null.");
-        check(payload);
-        return payload;
-    }
-
-    private async Task SendAsync(IReadOnlyList<InventoryEventReceived> events, string topic, string eventId, CancellationToken cancellationToken)
-    {
-        foreach (var received in events)
-        {
-            // A failure here answers 500 and Shopify redelivers; events already sent dedupe on their ids.
-            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
-        }
-
-        logger.LogInformation("Shopify {Topic} ({EventId}): {Count} events queued", topic, eventId, events.Count);
-    }
-
-    private async Task CheckLevelLaterAsync(ShopifyInventoryLevel level, string eventId, DateTimeOffset at, DateTimeOffset receivedAt, CancellationToken cancellationToken)
-    {
-        if (!await levels.TryAdvanceAsync(level.InventoryItemId, level.LocationId, at, cancellationToken))
-        {
-            logger.LogInformation(
-                "Ignored a stale inventory_levels/update {EventId} for item {Item} at {Location}, triggered at {TriggeredAt}: a newer one was seen",
-                eventId, level.InventoryItemId, level.LocationId, at);
-            return;
-        }
-
-        var check = new ShopifyLevelChanged(eventId, level.InventoryItemId, level.LocationId, level.Available, at, receivedAt);
-        await shopifyQueues.SendLevelCheckAsync(JsonSerializer.Serialize(check, ShopifyJson.Default.ShopifyLevelChanged), options.Value.LevelCheckDelay, cancellationToken);
-    }
-
-    /// <summary>The mapping audit of this one product: the same code as the weekly audit, so an unmapped variant, a
-    /// mapped variant gone from its product, and a sale of either raise one alert per variant.</summary>
-    private Task AuditProductAsync(ShopifyProduct product, CancellationToken cancellationToken)
-    {
-        var productId = product.Id.ToString(CultureInfo.InvariantCulture);
-        var present = product.Variants
-            .Select(v => new Mapping.CatalogListing(new ListingRef(Channel.Shopify, v.Id.ToString(CultureInfo.InvariantCulture)), v.Sku, product.Title ?? v.Title ?? string.Empty, productId))
-            .ToList();
-        return audit.AuditProductAsync(Channel.Shopify, productId, present, cancellationToken);
-    }
-
-    private Action<ShopifyLineItem> SkippedLine(ShopifyOrder order) => line =>
-        logger.LogInformation("Skipped line {LineId} of order {Order}: no variant, stock not tracked by Shopify, or nothing to move", line.Id, order.Name);
-
-    private Action<ShopifyRefundLineItem> SkippedRefundLine(ShopifyRefund refund) => line =>
-        logger.LogInformation("Skipped refund line {LineId} of refund {Refund}: restock type {RestockType} or no tracked variant", line.Id, refund.Id, line.RestockType);
 
     private static IResult Problem(int status, string error) =>
         Results.Json(new ProblemBody(error), FuncSyncJson.Default.ProblemBody, statusCode: status);

@@ -25,6 +25,7 @@ public sealed class StorageNames
     public const string Alerts = "alerts";
     public const string ShopifyLevelChecks = "shopify-level-checks";
     public const string ReconcileRechecks = "reconcile-rechecks";
+    public const string ShopifyWebhooks = "shopify-webhooks";
 
     public string Prefix { get; }
 
@@ -41,6 +42,13 @@ public sealed class StorageNames
 
     /// <summary>Shopify inventory-level changes wait here for a settling delay before they are judged.</summary>
     public string ShopifyLevelChecksQueue => Queue(ShopifyLevelChecks);
+
+    /// <summary>Signed Shopify webhooks, accepted whole in one write before the 200 and handled from here, however
+    /// many lines they carry.</summary>
+    public string ShopifyWebhooksQueue => Queue(ShopifyWebhooks);
+
+    /// <summary>Bodies of accepted Shopify webhooks too large to travel in their queue message.</summary>
+    public string ShopifyWebhookBodiesContainer => QueuePrefix + "shopify-webhook-bodies";
 
     /// <summary>Stock rows, dedupe rows, outbox rows and audit rows of a shop share one partition of
     /// this table: an entity-group transaction cannot span tables.</summary>
@@ -77,6 +85,9 @@ public sealed class StorageNames
     /// <summary>When each channel was last polled and pushed to, for the health check.</summary>
     public string MonitoringTable => Prefix + "Monitoring";
 
+    /// <summary>One lease blob per channel write unit (an Etsy listing), so one push at a time writes it.</summary>
+    public string PushLocksContainer => QueuePrefix + "push-locks";
+
     public string RejectedWebhooksContainer => QueuePrefix + "rejected-webhooks";
 
     /// <summary>Listings reconciliation found short of what FuncSync expects, probably a sale not imported yet,
@@ -92,7 +103,7 @@ public sealed class StorageNames
     /// <summary>The last reconciliation report.</summary>
     public string ReconciliationContainer => QueuePrefix + "reconciliation";
 
-    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ReconcileRechecksQueue];
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ShopifyWebhooksQueue, ReconcileRechecksQueue];
 
     public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable];
 }

@@ -147,6 +147,16 @@ internal sealed partial class ShopifyGraphQlEndpoint(
             return ("webhookSubscriptions", ConnectionCost + first, ListSubscriptions);
         }
 
+        if (TrackedUpdate().Match(query) is { Success: true } track)
+        {
+            return ("inventoryItemUpdate", MutationCost, () => (UpdateTracked(track, variables), MutationCost));
+        }
+
+        if (VariantsBulkUpdate().Match(query) is { Success: true } bulk)
+        {
+            return ("productVariantsBulkUpdate", MutationCost, () => (UpdateVariants(bulk, variables), MutationCost));
+        }
+
         if (InventoryItemField().IsMatch(query))
         {
             if (InventoryLevelsField().Match(query) is { Success: true } levels)
@@ -165,6 +175,52 @@ internal sealed partial class ShopifyGraphQlEndpoint(
         }
 
         return null;
+    }
+
+    /// <summary><c>inventoryItemUpdate(id: $id, input: $input)</c>, as far as "Track quantity" goes (<c>input.tracked</c>).</summary>
+    private JsonObject UpdateTracked(Match match, JsonObject variables)
+    {
+        var itemId = ShopifyGid.Parse((string?)variables[match.Groups["id"].Value], "InventoryItem", "id");
+        var tracked = (bool?)variables[match.Groups["input"].Value]?["tracked"];
+        store.SetTracked(itemId, tracked);
+        return new JsonObject
+        {
+            ["inventoryItemUpdate"] = new JsonObject
+            {
+                ["inventoryItem"] = new JsonObject { ["id"] = ShopifyGid.Format("InventoryItem", itemId), ["tracked"] = tracked },
+                ["userErrors"] = new JsonArray(),
+            },
+        };
+    }
+
+    /// <summary><c>productVariantsBulkUpdate(productId: $productId, variants: $variants)</c>, as far as the
+    /// out-of-stock policy goes (<c>variants[].inventoryPolicy</c>, DENY or CONTINUE).</summary>
+    private JsonObject UpdateVariants(Match match, JsonObject variables)
+    {
+        var productId = ShopifyGid.Parse((string?)variables[match.Groups["product"].Value], "Product", "productId");
+        var updated = new JsonArray();
+        foreach (var input in variables[match.Groups["variants"].Value]?.AsArray() ?? [])
+        {
+            var variantId = ShopifyGid.Parse((string?)input?["id"], "ProductVariant", "variants.id");
+            var policy = (string?)input!["inventoryPolicy"];
+            if (policy is not (null or "DENY" or "CONTINUE"))
+            {
+                throw new ShopifyGraphQlException($"Variable $variants has an invalid inventoryPolicy '{policy}'.", "INVALID_VARIABLE");
+            }
+
+            if (store.GetVariant(variantId).ProductId != productId)
+            {
+                throw new ShopifyGraphQlException($"Variant {variantId} does not belong to product {productId}.", "BAD_REQUEST");
+            }
+
+            store.SetStockSettings(variantId, null, policy);
+            updated.Add(new JsonObject { ["id"] = ShopifyGid.Format("ProductVariant", variantId), ["inventoryPolicy"] = store.GetVariant(variantId).InventoryPolicy });
+        }
+
+        return new JsonObject
+        {
+            ["productVariantsBulkUpdate"] = new JsonObject { ["productVariants"] = updated, ["userErrors"] = new JsonArray() },
+        };
     }
 
     private JsonObject SubscriptionChange(string operation, string query, JsonObject variables)
@@ -364,6 +420,12 @@ internal sealed partial class ShopifyGraphQlEndpoint(
 
     [GeneratedRegex("""\binventorySetQuantities\s*\(\s*input\s*:\s*(?:\$(?<var>\w+)|\{)""")]
     private static partial Regex SetQuantitiesField();
+
+    [GeneratedRegex("""\binventoryItemUpdate\s*\(\s*id\s*:\s*\$(?<id>\w+)\s*,\s*input\s*:\s*\$(?<input>\w+)\s*\)""")]
+    private static partial Regex TrackedUpdate();
+
+    [GeneratedRegex("""\bproductVariantsBulkUpdate\s*\(\s*productId\s*:\s*\$(?<product>\w+)\s*,\s*variants\s*:\s*\$(?<variants>\w+)\s*\)""")]
+    private static partial Regex VariantsBulkUpdate();
 
     [GeneratedRegex("""\binventoryItem\s*\(\s*id\s*:\s*(?:\$(?<var>\w+)|"(?<lit>[^"]*)")""")]
     private static partial Regex InventoryItemField();

@@ -4,7 +4,14 @@ using FuncSync.Simulators.Hosting;
 
 namespace FuncSync.Simulators.Shopify;
 
-internal sealed record ShopifyVariant(long ProductId, long VariantId, long InventoryItemId, long LocationId, string Sku, string Title);
+internal sealed record ShopifyVariant(long ProductId, long VariantId, long InventoryItemId, long LocationId, string Sku, string Title)
+{
+    /// <summary>"Track quantity" in the admin (<c>InventoryItem.tracked</c>): off, Shopify sells the variant whatever its count.</summary>
+    public bool Tracked { get; init; } = true;
+
+    /// <summary><c>DENY</c>, or <c>CONTINUE</c> ("Continue selling when out of stock").</summary>
+    public string InventoryPolicy { get; init; } = "DENY";
+}
 
 internal sealed record ShopifyQuantityInput(long InventoryItemId, long LocationId, int Quantity, int? ChangeFromQuantity);
 
@@ -183,6 +190,34 @@ internal sealed partial class ShopifyInventoryStore
         lock (_gate)
         {
             return _variants[variantId];
+        }
+    }
+
+    /// <summary>Changes a variant's tracking and out-of-stock policy, as the admin or a mutation does.</summary>
+    public void SetStockSettings(long variantId, bool? tracked, string? inventoryPolicy)
+    {
+        lock (_gate)
+        {
+            var variant = _variants[variantId];
+            _variants[variantId] = variant with { Tracked = tracked ?? variant.Tracked, InventoryPolicy = inventoryPolicy ?? variant.InventoryPolicy };
+        }
+    }
+
+    /// <summary>"Track quantity" belongs to the inventory item: every variant of it follows.</summary>
+    public void SetTracked(long inventoryItemId, bool? tracked)
+    {
+        lock (_gate)
+        {
+            var variants = _variants.Values.Where(v => v.InventoryItemId == inventoryItemId).ToList();
+            if (variants.Count == 0)
+            {
+                throw new ShopifyGraphQlException($"Inventory item {inventoryItemId} does not exist.", "NOT_FOUND");
+            }
+
+            foreach (var variant in variants)
+            {
+                _variants[variant.VariantId] = variant with { Tracked = tracked ?? variant.Tracked };
+            }
         }
     }
 

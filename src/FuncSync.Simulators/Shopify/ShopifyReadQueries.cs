@@ -119,7 +119,7 @@ internal abstract partial class ShopifyReadQueries
     }
 
     /// <summary><c>productVariants(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { id sku title
-    /// product { id title } inventoryItem { id } } }</c>, ordered by id, with opaque cursors.</summary>
+    /// inventoryPolicy product { id title } inventoryItem { id tracked } } }</c>, ordered by id, with opaque cursors.</summary>
     private sealed class VariantPage : ShopifyReadQueries
     {
         // The connection itself, then per node the variant, its product and its inventory item.
@@ -142,7 +142,8 @@ internal abstract partial class ShopifyReadQueries
                     ["sku"] = variant.Sku,
                     ["title"] = variant.Title,
                     ["product"] = new JsonObject { ["id"] = ShopifyGid.Format("Product", variant.ProductId), ["title"] = variant.Title },
-                    ["inventoryItem"] = new JsonObject { ["id"] = ShopifyGid.Format("InventoryItem", variant.InventoryItemId) },
+                    ["inventoryPolicy"] = variant.InventoryPolicy,
+                    ["inventoryItem"] = new JsonObject { ["id"] = ShopifyGid.Format("InventoryItem", variant.InventoryItemId), ["tracked"] = variant.Tracked },
                 });
             }
 

@@ -351,7 +351,8 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
                 ["title"] = variant.Title,
                 ["sku"] = variant.Sku,
                 ["inventory_item_id"] = variant.InventoryItemId,
-                ["inventory_management"] = "shopify",
+                ["inventory_management"] = variant.Tracked ? "shopify" : null,
+                ["inventory_policy"] = variant.InventoryPolicy.ToLowerInvariant(),
                 ["admin_graphql_api_id"] = ShopifyGid.Format("ProductVariant", variant.VariantId),
             });
         }
@@ -365,6 +366,17 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             ["updated_at"] = now,
             ["variants"] = variants,
         }, ct);
+    }
+
+    /// <summary>The seller switches "Track quantity" or "Continue selling when out of stock" in the admin (no webhook
+    /// until the product is saved: send <see cref="UpdateProductAsync"/> for that).</summary>
+    public void SetVariantStockSettings(long variantId, bool tracked, string inventoryPolicy) => _store.SetStockSettings(variantId, tracked, inventoryPolicy);
+
+    /// <summary>A variant's "Track quantity" and out-of-stock policy (<c>DENY</c> or <c>CONTINUE</c>).</summary>
+    public (bool Tracked, string InventoryPolicy) GetVariantStockSettings(long variantId)
+    {
+        var variant = _store.GetVariant(variantId);
+        return (variant.Tracked, variant.InventoryPolicy);
     }
 
     /// <summary>Deletes a variant from its product (its stock stays, as in Shopify until the item is removed).</summary>

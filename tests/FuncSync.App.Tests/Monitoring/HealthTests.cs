@@ -52,6 +52,9 @@ public sealed class HealthTests(AzuriteFixture azurite)
         await app.LoadAsync(item);
         Assert.NotNull(await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]));
         await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 2, TimeSpan.FromSeconds(20), "Etsy shows 2");
+
+        // Etsy shows the write before its push is done (the push reads it back, then records it).
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
         await app.RunTimerAsync(EtsyReceiptPollFunction.Name);
         var poison = app.Storage.Queue(app.Names.AlertsQueue + "-poison");
         await poison.CreateIfNotExistsAsync();

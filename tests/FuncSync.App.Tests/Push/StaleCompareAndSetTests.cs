@@ -90,7 +90,8 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
             TimeProvider.System,
             services.GetRequiredService<ILogger<PushChannelFunction>>(),
             services.GetRequiredService<PushFailureAlerts>(),
-            services.GetRequiredService<ChannelActivity>());
+            services.GetRequiredService<ChannelActivity>(),
+            services.GetRequiredService<WriteUnitLocks>());
     }
 
     private static string Message(string sku) =>

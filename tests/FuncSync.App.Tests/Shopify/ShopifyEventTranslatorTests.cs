@@ -59,20 +59,20 @@ public sealed class ShopifyEventTranslatorTests
     }
 
     [Fact]
-    public void Sales_CustomAndUntrackedLines_SkippedNotFailed()
+    public void Sales_CustomLineSkippedFulfilmentServiceLineCountedIfMapped()
     {
         var order = new ShopifyOrder(7, "#7", At, [
             new ShopifyLineItem(1, null, null, 1, null),
-            new ShopifyLineItem(2, 42, "X", 1, "not-managed"),
+            new ShopifyLineItem(2, 42, "X", 1, "amazon-fulfillment"),
             Line(3, 43, 2, null),
         ]);
         var skipped = new List<long>();
 
-        var received = Assert.Single(ShopifyEventTranslator.Sales(order, At, At, l => skipped.Add(l.Id)));
+        var received = ShopifyEventTranslator.Sales(order, At, At, l => skipped.Add(l.Id));
 
-        Assert.Equal([1L, 2L], skipped);
-        Assert.Equal(InventoryEventKind.Sale, received.Kind);
-        Assert.Equal("43", received.Listing!.Key);
+        Assert.Equal([1L], skipped);
+        Assert.All(received, r => Assert.Equal(InventoryEventKind.Sale, r.Kind));
+        Assert.Equal([("42", true), ("43", false)], received.Select(r => (r.Listing!.Key, r.SkipIfUnmapped)));
     }
 
     private static ShopifyLineItem Line(long id, long variant, int quantity, string? fulfillment) =>
