@@ -16,6 +16,7 @@ using FuncSync.Push;
 using FuncSync.Reconciliation;
 using FuncSync.Shopify;
 using FuncSync.Skus;
+using FuncSync.Standing;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
 using FuncSync.Webhooks;
@@ -105,6 +106,7 @@ public static class FuncSyncServices
         // The seller's dashboard, the SKU list and the mappings API.
         services.AddDashboard();
         services.AddLaunches(names);
+        services.AddStanding(names);
         return services;
     }
 

@@ -17,6 +17,8 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(InventoryEventReceived))]
 [JsonSerializable(typeof(SyncListing))]
 [JsonSerializable(typeof(AlertNotice))]
+[JsonSerializable(typeof(FuncSync.Standing.StandingList))]
+[JsonSerializable(typeof(FuncSync.Domain.Oversells.OversellAdvice))]
 [JsonSerializable(typeof(SkuStatus))]
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(StockChanged))]
