@@ -11,6 +11,7 @@ using FuncSync.Launches;
 using FuncSync.Ledger;
 using FuncSync.Mapping;
 using FuncSync.Monitoring;
+using FuncSync.Pausing;
 using FuncSync.Polling;
 using FuncSync.Push;
 using FuncSync.Reconciliation;
@@ -107,6 +108,7 @@ public static class FuncSyncServices
         services.AddDashboard();
         services.AddLaunches(names);
         services.AddStanding(names);
+        services.AddPausing(names);
         return services;
     }
 

@@ -17,6 +17,8 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(InventoryEventReceived))]
 [JsonSerializable(typeof(SyncListing))]
 [JsonSerializable(typeof(AlertNotice))]
+[JsonSerializable(typeof(FuncSync.Pausing.PauseList))]
+[JsonSerializable(typeof(FuncSync.Domain.Pausing.ChannelPause))]
 [JsonSerializable(typeof(FuncSync.Standing.StandingList))]
 [JsonSerializable(typeof(FuncSync.Domain.Oversells.OversellAdvice))]
 [JsonSerializable(typeof(SkuStatus))]

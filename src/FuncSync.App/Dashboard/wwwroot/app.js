@@ -8,6 +8,7 @@ import { mappingsView } from './mappings.js';
 import { calculatorView } from './calculator.js';
 import { launchesView } from './launches.js';
 import { settingsView } from './settings.js';
+import { pausesView } from './pauses.js';
 
 const view = document.getElementById('view');
 const signInSection = document.getElementById('sign-in');
@@ -23,6 +24,7 @@ const routes = [
   [/^#\/calculator$/, () => calculatorView(view)],
   [/^#\/launches$/, () => launchesView(view)],
   [/^#\/settings$/, () => settingsView(view)],
+  [/^#\/pauses$/, () => pausesView(view)],
 ];
 
 async function route() {
