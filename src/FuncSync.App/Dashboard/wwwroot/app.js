@@ -9,6 +9,7 @@ import { calculatorView } from './calculator.js';
 import { launchesView } from './launches.js';
 import { settingsView } from './settings.js';
 import { pausesView } from './pauses.js';
+import { standingView } from './standing.js';
 
 const view = document.getElementById('view');
 const signInSection = document.getElementById('sign-in');
@@ -25,6 +26,7 @@ const routes = [
   [/^#\/launches$/, () => launchesView(view)],
   [/^#\/settings$/, () => settingsView(view)],
   [/^#\/pauses$/, () => pausesView(view)],
+  [/^#\/standing$/, () => standingView(view)],
 ];
 
 async function route() {
