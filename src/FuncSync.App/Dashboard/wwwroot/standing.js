@@ -18,5 +18,5 @@ export async function standingView(container) {
       h('tbody', {}, answer.months.map(m => h('tr', { dataset: { channel: m.channel, month: m.month } },
         h('td', {}, m.month), h('th', { scope: 'row' }, m.channel), h('td', { class: 'num' }, m.orders), h('td', { class: 'num' }, m.cancellations),
         h('td', { class: 'num' }, percent(m.rate)), h('td', { class: 'num' }, m.threshold === null ? 'none' : percent(m.threshold)),
-        h('td', {}, m.nearLine ? h('strong', { class: 'error' }, 'near the line') : ''))))));
+        h('td', {}, m.nearLine ? h('strong', { class: 'error' }, 'near the line') : '')))))));
 }
