@@ -11,11 +11,13 @@ using FuncSync.Launches;
 using FuncSync.Ledger;
 using FuncSync.Mapping;
 using FuncSync.Monitoring;
+using FuncSync.Pausing;
 using FuncSync.Polling;
 using FuncSync.Push;
 using FuncSync.Reconciliation;
 using FuncSync.Shopify;
 using FuncSync.Skus;
+using FuncSync.Standing;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
 using FuncSync.Webhooks;
@@ -105,6 +107,8 @@ public static class FuncSyncServices
         // The seller's dashboard, the SKU list and the mappings API.
         services.AddDashboard();
         services.AddLaunches(names);
+        services.AddStanding(names);
+        services.AddPausing(names);
         return services;
     }
 

@@ -54,7 +54,7 @@ public sealed class CliApp
 
     private RootCommand Build()
     {
-        var root = new RootCommand("FuncSync from the command line: mappings, stock, reconcile, alerts, status, and the flash-sale simulator.");
+        var root = new RootCommand("FuncSync from the command line: mappings, stock, reconcile, alerts, status, launches, pauses, and the flash-sale simulator.");
         root.Options.Add(_url);
         root.Options.Add(_key);
         root.Options.Add(_json);
@@ -65,6 +65,7 @@ public sealed class CliApp
         root.Subcommands.Add(Alerts());
         root.Subcommands.Add(Status());
         root.Subcommands.Add(Launches());
+        root.Subcommands.Add(Pauses());
         root.Subcommands.Add(new SimulateCommand(_json, _out, _err).Build());
         return root;
     }
@@ -199,7 +200,7 @@ public sealed class CliApp
 
             var alerts = answer.Json().GetProperty("alerts").EnumerateArray().ToList();
             var lines = new List<string> { $"{alerts.Count} alert(s)." };
-            lines.AddRange(alerts.Select(a => $"  [{Text(a, "status")}] {Text(a, "kind")} {Text(a, "sku")}: {Text(a, "message")} ({Text(a, "count")}×, last {Text(a, "lastRaisedAt")}) id {Text(a, "id")}"));
+            lines.AddRange(alerts.Select(a => $"  [{Text(a, "status")}] {Text(a, "kind")} {Text(a, "sku")}: {Text(a, "message")} ({Text(a, "count")}×, last {Text(a, "lastRaisedAt")}) id {Text(a, "id")}{Environment.NewLine}    Next step: {Text(a, "nextStep")}"));
             await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
             return ExitCodes.Ok;
         }));
@@ -293,6 +294,72 @@ public sealed class CliApp
             var named = launch.GetProperty("skus").EnumerateArray().Select(s => s.GetString()).ToList();
             var prefix = launch.TryGetProperty("skuPrefix", out var p) && p.ValueKind == JsonValueKind.String ? $"SKUs starting {p.GetString()}" : null;
             return string.Join(", ", new[] { named.Count > 0 ? string.Join(" ", named) : null, prefix }.Where(x => x is not null));
+        }
+    }
+
+    private Command Pauses()
+    {
+        var list = new Command("list", "What is paused, and the history of pauses and resumes.");
+        list.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var answer = await api.GetAsync("api/pauses", ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var pauses = answer.Json().GetProperty("pauses").EnumerateArray().ToList();
+            var lines = new List<string> { $"{pauses.Count} pause(s)." };
+            lines.AddRange(pauses.Select(p => $"  {Scope(p)}: {Text(p, "reason")} ({Text(p, "by")}, {Text(p, "at")}); id {Text(p, "id")}"));
+            await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
+            return ExitCodes.Ok;
+        }));
+
+        var skus = new Option<string[]>("--sku") { Description = "A SKU to pause; repeat for each. With neither --sku nor --sku-prefix: the whole shop.", AllowMultipleArgumentsPerToken = true };
+        var prefix = new Option<string?>("--sku-prefix") { Description = "Every SKU whose name starts with this." };
+        var channels = new Option<string[]>("--channel") { Description = "A channel to pause on; repeat for each.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var reason = new Option<string>("--reason") { Description = "Why (holiday, market day, ...).", Required = true };
+        var by = new Option<string>("--by") { Description = "Who pauses.", Required = true };
+        var add = new Command("add", "Pause SKUs on channels: they show 0 there until resumed.") { skus, prefix, channels, reason, by };
+        add.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new PauseBody(parse.GetValue(skus) ?? [], parse.GetValue(prefix), parse.GetValue(channels) ?? [], parse.GetValue(by)!, parse.GetValue(reason)!), CliJson.Default.PauseBody);
+            var answer = await api.SendJsonAsync(HttpMethod.Post, "api/pauses", body, ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var pause = answer.Json();
+            await WriteAsync(parse, answer.Body, $"Paused {Scope(pause)}; id {Text(pause, "id")}.");
+            return ExitCodes.Ok;
+        }));
+
+        var id = new Argument<string>("ID");
+        var resumeBy = new Option<string>("--by") { Description = "Who resumes.", Required = true };
+        var resumeReason = new Option<string?>("--reason") { Description = "Why now." };
+        var resume = new Command("resume", "Lift a pause: the channels show what the allocation says again.") { id, resumeBy, resumeReason };
+        resume.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new ResumeBody(parse.GetValue(resumeBy)!, parse.GetValue(resumeReason)), CliJson.Default.ResumeBody);
+            var answer = await api.SendJsonAsync(HttpMethod.Post, $"api/pauses/{Uri.EscapeDataString(parse.GetValue(id)!)}/resume", body, ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            await WriteAsync(parse, answer.Body, $"Resumed {Scope(answer.Json())}.");
+            return ExitCodes.Ok;
+        }));
+
+        return new Command("pause", "Pause SKUs (or the whole shop) on chosen channels, and resume them.") { list, add, resume };
+
+        static string Scope(JsonElement pause)
+        {
+            var named = pause.GetProperty("skus").EnumerateArray().Select(s => s.GetString()).ToList();
+            var prefix = pause.TryGetProperty("skuPrefix", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            var what = named.Count > 0 ? string.Join(" ", named) : prefix is not null ? $"SKUs starting {prefix}" : "the whole shop";
+            return $"{what} on {string.Join(", ", pause.GetProperty("channels").EnumerateArray().Select(c => c.GetString()))}";
         }
     }
 

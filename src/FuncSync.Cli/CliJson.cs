@@ -9,6 +9,10 @@ internal sealed record AdjustBody(int Delta, string Reason, string? Note);
 
 internal sealed record LaunchBody(string Name, IReadOnlyList<string> Skus, string? SkuPrefix, DateTimeOffset? Start, int DurationMinutes);
 
+internal sealed record PauseBody(IReadOnlyList<string> Skus, string? SkuPrefix, IReadOnlyList<string> Channels, string By, string Reason);
+
+internal sealed record ResumeBody(string By, string? Reason);
+
 internal sealed record ExportWritten(string Path, int Skus);
 
 internal sealed record SimulationReport(string Scenario, int Items, int UnitsPerItem, int Buyers, decimal CostPerOversoldUnit, IReadOnlyList<FlashSaleResult> Results);
@@ -17,6 +21,8 @@ internal sealed record SimulationReport(string Scenario, int Items, int UnitsPer
 [JsonSerializable(typeof(CountBody))]
 [JsonSerializable(typeof(AdjustBody))]
 [JsonSerializable(typeof(LaunchBody))]
+[JsonSerializable(typeof(PauseBody))]
+[JsonSerializable(typeof(ResumeBody))]
 [JsonSerializable(typeof(ExportWritten))]
 [JsonSerializable(typeof(SimulationReport))]
 internal sealed partial class CliJson : JsonSerializerContext;

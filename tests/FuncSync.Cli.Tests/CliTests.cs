@@ -160,6 +160,7 @@ public sealed class CliTests(AzuriteFixture azurite)
         Assert.StartsWith("1 alert(s).", open.Out, StringComparison.Ordinal);
         Assert.Contains("[open] PushFailed CLI-ALERT: Etsy refused CLI-ALERT", open.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("CLI-GONE", open.Out, StringComparison.Ordinal);
+        Assert.Contains("Next step: ", open.Out, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, all.Exit);
         using var json = System.Text.Json.JsonDocument.Parse(all.Out);
         var statuses = json.RootElement.GetProperty("alerts").EnumerateArray().ToDictionary(a => a.GetProperty("sku").GetString()!, a => a.GetProperty("status").GetString());
@@ -218,5 +219,43 @@ public sealed class CliTests(AzuriteFixture azurite)
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("flash-sale", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PauseAddThenResume_ShopifyShowsZeroThenItsShareAndHistoryNamesWhoAndWhy()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("CLI-PAUSE", 4, 503);
+        await app.LoadAsync(item);
+        int ShopifyShows() => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId);
+
+        var add = await RunAsync(app, "pause", "add", "--sku", "CLI-PAUSE", "--channel", "Shopify", "--reason", "holiday", "--by", "Maya", "--json");
+
+        Assert.Equal((ExitCodes.Ok, string.Empty), (add.Exit, add.Err));
+        var id = System.Text.Json.JsonDocument.Parse(add.Out).RootElement.GetProperty("id").GetString()!;
+        await Eventually.WaitAsync(() => ShopifyShows() == 0, TimeSpan.FromSeconds(30), "Shopify shows 0 while paused");
+        Assert.Equal(4, app.Etsy.GetQuantity(item.EtsyListingId, item.Sku));
+        var list = await RunAsync(app, "pause", "list");
+        Assert.Contains("CLI-PAUSE on Shopify: holiday (Maya", list.Out, StringComparison.Ordinal);
+
+        var resume = await RunAsync(app, "pause", "resume", id, "--by", "Maya", "--reason", "back home");
+
+        Assert.Equal(ExitCodes.Ok, resume.Exit);
+        await Eventually.WaitAsync(() => ShopifyShows() == 4, TimeSpan.FromSeconds(30), "Shopify shows its share again");
+        var history = System.Text.Json.JsonDocument.Parse((await RunAsync(app, "pause", "list", "--json")).Out).RootElement.GetProperty("history");
+        Assert.Equal(["resumed", "paused"], history.EnumerateArray().Select(e => e.GetProperty("event").GetString()));
+        Assert.Equal("back home", history[0].GetProperty("pause").GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task PauseAdd_UnknownChannel_RefusedNamingTheKnownOnes()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("CLI-PAUSE-BAD", 1, 504));
+
+        var (exit, _, err) = await RunAsync(app, "pause", "add", "--sku", "CLI-PAUSE-BAD", "--channel", "Ebay", "--reason", "x", "--by", "Maya");
+
+        Assert.Equal(ExitCodes.Refused, exit);
+        Assert.Contains("Ebay is not a channel FuncSync knows", err, StringComparison.Ordinal);
     }
 }

@@ -27,7 +27,12 @@ public static class AlertLifecycle
                 return null;
             }
 
-            var opened = new AlertView(id, raised.Kind, raised.Key, raised.Sku, raised.Message, AlertStatus.Open, 1, raised.RaisedAt, raised.RaisedAt, null, null);
+            var opened = new AlertView(id, raised.Kind, raised.Key, raised.Sku, raised.Message, AlertStatus.Open, 1, raised.RaisedAt, raised.RaisedAt, null, null)
+            {
+                Channel = raised.Advice?.Channel,
+                NextStep = AlertGuidance.NextStep(raised),
+                Oversell = raised.Advice?.Oversell,
+            };
             return new AlertTransition(new AlertState(opened, raised.RaisedAt), Raised);
         }
 
@@ -38,6 +43,9 @@ public static class AlertLifecycle
             Count = view.Count + 1,
             Message = latest ? raised.Message : view.Message,
             Sku = latest ? raised.Sku ?? view.Sku : view.Sku,
+            Channel = latest ? raised.Advice?.Channel ?? view.Channel : view.Channel,
+            NextStep = latest ? AlertGuidance.NextStep(raised) : view.NextStep,
+            Oversell = latest ? raised.Advice?.Oversell ?? view.Oversell : view.Oversell,
             LastRaisedAt = latest ? raised.RaisedAt : view.LastRaisedAt,
         };
         var remind = view.Status == AlertStatus.Open

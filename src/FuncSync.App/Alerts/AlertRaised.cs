@@ -6,7 +6,15 @@ public sealed record AlertNotice(AlertRaised? Raised, AlertCleared? Cleared);
 
 /// <summary>Something a seller must look at.</summary>
 /// <param name="Key">Identifies the condition, so repeats of one problem are one alert.</param>
-public sealed record AlertRaised(AlertKind Kind, string Key, string Message, string? Sku, DateTimeOffset RaisedAt);
+/// <param name="Message">What happened, in the seller's words.</param>
+/// <param name="Advice">Where it happened and what to do next; null: the kind's general next step.</param>
+public sealed record AlertRaised(AlertKind Kind, string Key, string Message, string? Sku, DateTimeOffset RaisedAt, AlertAdvice? Advice = null);
+
+/// <summary>The part of an alert that tells the seller what to do.</summary>
+/// <param name="Channel">The channel it happened on, by its display name ("Etsy"); null when it is not one channel's.</param>
+/// <param name="NextStep">The seller's next step, one or two sentences.</param>
+/// <param name="Oversell">For an oversell: the competing orders, which to cancel and a message for the buyer.</param>
+public sealed record AlertAdvice(string? Channel, string NextStep, Domain.Oversells.OversellAdvice? Oversell = null);
 
 /// <summary>The condition behind <paramref name="Key"/> no longer holds: its alert resolves itself.</summary>
 public sealed record AlertCleared(AlertKind Kind, string Key, DateTimeOffset ClearedAt);
@@ -42,4 +50,7 @@ public enum AlertKind
 
     /// <summary>A channel keeps selling a mapped listing at 0: its stock is not tracked there, or selling past zero is on.</summary>
     SellsPastZero,
+
+    /// <summary>A channel's cancellation rate this month is near the line it holds sellers to (Etsy Star Seller: 1 %).</summary>
+    CancellationRate,
 }

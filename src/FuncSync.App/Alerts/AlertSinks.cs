@@ -54,12 +54,13 @@ public sealed class SlackAlertSink(HttpClient http, IOptions<AlertOptions> optio
         ArgumentNullException.ThrowIfNull(delivery);
         var alert = delivery.Alert;
         var resolved = delivery.Event == AlertLifecycle.Resolved;
-        var subject = alert.Sku is { } sku ? $"{alert.Kind} {sku}" : alert.Kind.ToString();
+        var where = alert.Channel is { } channel ? $" on {channel}" : string.Empty;
+        var subject = alert.Sku is { } sku ? $"{alert.Kind} {sku}{where}" : $"{alert.Kind}{where}";
         var text = resolved ? $"Resolved: {subject}: {alert.Message}" : $"{subject}: {alert.Message}";
         var times = alert.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (seen {alert.Count} times)") : string.Empty;
         var markdown = resolved
             ? $":white_check_mark: *Resolved: {Escape(subject)}*\n{Escape(alert.Message)}"
-            : $":rotating_light: *{Escape(subject)}*{times}\n{Escape(alert.Message)}";
+            : $":rotating_light: *{Escape(subject)}*{times}\n{Escape(alert.Message)}\n*Next step:* {Escape(alert.NextStep)}";
 
         // A section's text may hold 3,000 characters.
         return new SlackMessage(Escape(text), [new SlackBlock("section", new SlackText("mrkdwn", Truncate(markdown, 3000)))]);

@@ -251,6 +251,9 @@ public sealed class AlertStore(TableClient table, ShopPartition shop)
             ["AcknowledgedAt"] = view.AcknowledgedAt,
             ["ResolvedAt"] = view.ResolvedAt,
             ["LastDeliveredAt"] = state.LastDeliveredAt,
+            ["Channel"] = view.Channel,
+            ["NextStep"] = view.NextStep,
+            ["Oversell"] = view.Oversell is { } oversell ? JsonSerializer.Serialize(oversell, FuncSyncJson.Default.OversellAdvice) : null,
         };
     }
 
@@ -266,7 +269,14 @@ public sealed class AlertStore(TableClient table, ShopPartition shop)
             row.GetDateTimeOffset("FirstRaisedAt") ?? default,
             row.GetDateTimeOffset("LastRaisedAt") ?? default,
             row.GetDateTimeOffset("AcknowledgedAt"),
-            row.GetDateTimeOffset("ResolvedAt")),
+            row.GetDateTimeOffset("ResolvedAt"))
+        {
+            Channel = row.GetString("Channel"),
+
+            // Alerts stored before next steps were kept get their kind's general one.
+            NextStep = row.GetString("NextStep") is { Length: > 0 } step ? step : AlertGuidance.NextStep(Enum.Parse<AlertKind>(row.GetString("Kind"))),
+            Oversell = row.GetString("Oversell") is { Length: > 0 } json ? JsonSerializer.Deserialize(json, FuncSyncJson.Default.OversellAdvice) : null,
+        },
         row.GetDateTimeOffset("LastDeliveredAt"));
 
     private TableEntity DeliveryEntity(PendingDelivery delivery, DateTimeOffset now, DateTimeOffset nextAttemptAt, string? error) => new(shop.Key, delivery.RowKey)

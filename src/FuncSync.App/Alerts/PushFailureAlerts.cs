@@ -20,7 +20,9 @@ public sealed class PushFailureAlerts(AlertSender alerts, AlertStore store)
             detail = detail[..MaxErrorLength] + "…";
         }
 
-        return alerts.RaiseAsync(AlertKind.PushFailed, KeyFor(sku, channel), $"Pushing {sku} to {channel} failed: {detail}", sku, cancellationToken);
+        return alerts.RaiseAsync(AlertKind.PushFailed, KeyFor(sku, channel), $"Pushing {sku} to {channel} failed: {detail}", sku,
+            new AlertAdvice(channel.ToString(), $"Check {channel} on the Channels page (connected, listing still active). FuncSync keeps retrying and clears this alert once a push gets through; until then {channel} may show an old quantity, so pause risky one-offs there."),
+            cancellationToken);
     }
 
     public async Task SucceededAsync(string sku, Channel channel, CancellationToken cancellationToken)

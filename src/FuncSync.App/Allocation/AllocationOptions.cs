@@ -39,10 +39,11 @@ public sealed class AllocationOptions
     /// <summary>The rules for the channels a SKU is listed on. Unless the seller says otherwise,
     /// Shopify (webhooks within seconds) goes before Etsy (polled), so the scarce unit sits where a
     /// sale reaches the hub fastest.</summary>
-    public IReadOnlyList<ChannelRule<Channel>> RulesFor(IEnumerable<Channel> channels) =>
+    /// <param name="paused">The channels (by name) the seller paused this SKU on: they show 0.</param>
+    public IReadOnlyList<ChannelRule<Channel>> RulesFor(IEnumerable<Channel> channels, IReadOnlySet<string>? paused = null) =>
         channels.Select(channel => Channels.TryGetValue(channel, out var c)
-                ? new ChannelRule<Channel>(channel, c.Priority ?? DefaultPriority(channel), new ChannelBuffer(c.BufferPercent, c.MinimumHeld, c.MaximumShown))
-                : new ChannelRule<Channel>(channel, DefaultPriority(channel), ChannelBuffer.None))
+                ? new ChannelRule<Channel>(channel, c.Priority ?? DefaultPriority(channel), new ChannelBuffer(c.BufferPercent, c.MinimumHeld, c.MaximumShown), paused?.Contains(channel.ToString()) == true)
+                : new ChannelRule<Channel>(channel, DefaultPriority(channel), ChannelBuffer.None, paused?.Contains(channel.ToString()) == true))
             .ToList();
 
     /// <summary>Start-up check, so a typo fails the deployment instead of a push.</summary>

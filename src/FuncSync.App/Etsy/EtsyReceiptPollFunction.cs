@@ -1,4 +1,5 @@
 using System.Globalization;
+using FuncSync.Domain.Text;
 using FuncSync.Monitoring;
 using FuncSync.Polling;
 using Microsoft.Azure.Functions.Worker;
@@ -80,6 +81,6 @@ public sealed class EtsyReceiptPollFunction(
         await activity.RecordPollAsync(Domain.Channel.Etsy, cancellationToken);
         logger.LogInformation(
             "Etsy poll from {From}: {Receipts} receipts ({Fresh} new), {Events} events queued; next in {Interval}",
-            DateTimeOffset.FromUnixTimeSeconds(from), receipts.Count, fresh, sent, pacer.Interval);
+            DateTimeOffset.FromUnixTimeSeconds(from), receipts.Count, fresh, sent, HumanDuration.Format(pacer.Interval));
     }
 }

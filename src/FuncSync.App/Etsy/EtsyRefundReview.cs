@@ -37,7 +37,13 @@ public sealed class EtsyRefundReview(TableClient table, ShopPartition shop, SkuM
                     continue;
                 }
 
-                await alerts.RaiseAsync(AlertKind.RefundReview, claim.RowKey, await MessageAsync(receipt, refund, refundedSoFar, cancellationToken), null, cancellationToken);
+                await alerts.RaiseAsync(
+                    AlertKind.RefundReview,
+                    claim.RowKey,
+                    await MessageAsync(receipt, refund, refundedSoFar, cancellationToken),
+                    null,
+                    new AlertAdvice("Etsy", "Decide which units came back: record them as a return (or an adjustment if they are damaged); nothing was restocked yet."),
+                    cancellationToken);
                 await table.UpdateEntityAsync(new TableEntity(shop.Key, claim.RowKey) { ["Alerted"] = true }, claim.ETag, TableUpdateMode.Merge, cancellationToken);
                 raised++;
             }

@@ -15,9 +15,14 @@ public sealed class ForecastingOptions
     [Range(0, 3650)]
     public int LeadTimeDays { get; set; } = 14;
 
-    /// <summary>Low-stock threshold unless the SKU map's <c>low_stock</c> says otherwise; null: only cover counts.</summary>
+    /// <summary>Low-stock threshold for SKUs with a lead time unless the SKU map's <c>low_stock</c> says otherwise;
+    /// null: only cover counts. One-off pieces (neither column set) never raise LowStock.</summary>
     [Range(0, int.MaxValue)]
     public int? LowStock { get; set; }
+
+    /// <summary>Days a SKU must have sold before its sales rate can raise a low-stock alert by cover.</summary>
+    [Range(0, 3650)]
+    public int MinimumHistoryDays { get; set; } = 14;
 
     public Domain.Forecasting.SalesDecay Decay => new(TimeSpan.FromDays(HalfLifeDays));
 }

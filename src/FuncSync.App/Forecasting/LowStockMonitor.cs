@@ -7,10 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace FuncSync.Forecasting;
 
-/// <summary>After the ledger moves stock: a fall that leaves a SKU at or below its threshold, or with
-/// less cover than its lead time, raises LowStock (repeats are counted by the alert, not re-sent); a
-/// rise that ends it clears the alert. Works from the committed change alone, so it adds no read for a
-/// plain SKU; a bundle's parts are looked up for their own thresholds.</summary>
+/// <summary>After the ledger moves stock: a fall that leaves a restocked SKU at or below its own threshold, or
+/// (after enough sales history) with less cover than its lead time, raises LowStock (repeats are counted by the
+/// alert, not re-sent); a rise that ends it clears the alert. One-off and made-to-order pieces never raise it
+/// (<see cref="LowStockRule"/>). Works from the committed change alone, so it adds no read for a plain SKU;
+/// a bundle's parts are looked up for their own settings.</summary>
 public sealed class LowStockMonitor(SkuMapStore map, AlertSender alerts, IOptions<ForecastingOptions> options, TimeProvider time)
 {
     public static string AlertKey(string sku) => $"lowstock:{sku}";
@@ -23,11 +24,13 @@ public sealed class LowStockMonitor(SkuMapStore map, AlertSender alerts, IOption
         {
             var mapping = string.Equals(change.Sku, sold.Sku, StringComparison.Ordinal) ? sold : await map.GetAsync(change.Sku, cancellationToken);
             var forecast = For(mapping, change.Change.After.Available, change.Sales);
-            if (change.Change.Delta < 0 && forecast.IsLow)
+            var verdict = Judge(mapping, forecast, change.Sales);
+            var low = verdict is LowStockVerdict.BelowThreshold or LowStockVerdict.ShortCover;
+            if (change.Change.Delta < 0 && low)
             {
-                await alerts.RaiseAsync(AlertKind.LowStock, AlertKey(change.Sku), Describe(change.Sku, forecast), change.Sku, cancellationToken);
+                await alerts.RaiseAsync(AlertKind.LowStock, AlertKey(change.Sku), Describe(mapping, change.Sku, forecast, verdict), change.Sku, new AlertAdvice(null, NextStep(forecast)), cancellationToken);
             }
-            else if (change.Change.Delta > 0 && !forecast.IsLow)
+            else if (change.Change.Delta > 0 && !low)
             {
                 await alerts.ClearAsync(AlertKind.LowStock, AlertKey(change.Sku), cancellationToken);
             }
@@ -41,8 +44,24 @@ public sealed class LowStockMonitor(SkuMapStore map, AlertSender alerts, IOption
         return StockForecast.For(available, sales.PerDay(now, settings.Decay), mapping?.LeadTimeDays ?? settings.LeadTimeDays, mapping?.LowStock ?? settings.LowStock, now);
     }
 
-    private static string Describe(string sku, StockForecast forecast) =>
-        forecast.DaysOfCover is { } cover
-            ? string.Create(CultureInfo.InvariantCulture, $"{sku} has {forecast.Available} left, about {cover:0.#} days at {forecast.VelocityPerDay:0.##} a day; restocking takes {forecast.LeadTimeDays} days, so reorder by {forecast.ReorderBy:yyyy-MM-dd}.")
-            : string.Create(CultureInfo.InvariantCulture, $"{sku} has {forecast.Available} left, at or below its low-stock threshold.");
+    /// <summary>The shop-wide threshold applies only to SKUs the seller restocks (a lead time set).</summary>
+    private LowStockVerdict Judge(SkuMapping? mapping, StockForecast forecast, DecayedSales sales)
+    {
+        var settings = options.Value;
+        var lowStock = mapping?.LowStock ?? (mapping?.LeadTimeDays is not null ? settings.LowStock : null);
+        return LowStockRule.Judge(forecast, mapping?.LeadTimeDays, lowStock, sales.Since, TimeSpan.FromDays(settings.MinimumHistoryDays), time.GetUtcNow());
+    }
+
+    private string Describe(SkuMapping? mapping, string sku, StockForecast forecast, LowStockVerdict verdict)
+    {
+        var name = mapping is { Title.Length: > 0 } ? $"{mapping.Title} ({sku})" : sku;
+        return verdict == LowStockVerdict.ShortCover && forecast.DaysOfCover is { } cover
+            ? string.Create(CultureInfo.InvariantCulture, $"{name} has {forecast.Available} left: about {cover:0.#} days at {forecast.VelocityPerDay:0.#} a day, and restocking takes {forecast.LeadTimeDays} days.")
+            : string.Create(CultureInfo.InvariantCulture, $"{name} has {forecast.Available} left, at or below its low-stock line of {mapping?.LowStock ?? options.Value.LowStock}.");
+    }
+
+    private string NextStep(StockForecast forecast) =>
+        LowStockRule.ReorderDate(forecast, time.GetUtcNow()) is { } by
+            ? string.Create(CultureInfo.InvariantCulture, $"Reorder by {by:d MMMM yyyy} so new stock arrives before the shelf is empty; record the delivery when it comes.")
+            : "Reorder now: at this rate the shelf is empty before new stock can arrive. Record the delivery when it comes.";
 }

@@ -1,6 +1,7 @@
 using FuncSync.Alerts;
 using FuncSync.Domain;
 using FuncSync.Domain.Lag;
+using FuncSync.Domain.Text;
 using FuncSync.Etsy;
 using Microsoft.Extensions.Options;
 
@@ -87,8 +88,9 @@ public sealed class LagMeasurements(LagRecorder recorder, IOptions<LagOptions> o
                     await alerts.RaiseAsync(
                         AlertKind.LagBreach,
                         key,
-                        $"Sales on {channel} reach the other channels in {window.PercentileMilliseconds(95):F0} ms at the 95th percentile over the last hour ({window.Count} samples), above the objective of {objective.Target.TotalMilliseconds:F0} ms.",
+                        $"Sales on {channel} reach the other channels in {HumanDuration.Format(TimeSpan.FromMilliseconds(window.PercentileMilliseconds(95) ?? 0))} at the 95th percentile over the last hour ({window.Count} samples), above the objective of {HumanDuration.Format(objective.Target)}.",
                         null,
+                        new AlertAdvice(channel.ToString(), $"Nothing is lost, but sales on {channel} reach the other channels late: check {channel}'s status, and pause risky one-offs on {channel} until this clears by itself."),
                         cancellationToken);
                     break;
                 case false when Forget(channel):

@@ -3,9 +3,11 @@ using System.Text.Json;
 using FuncSync.Alerts;
 using FuncSync.Catalog;
 using FuncSync.Domain.Ledger;
+using FuncSync.Domain.Oversells;
 using FuncSync.Forecasting;
 using FuncSync.Hosting.Functions;
 using FuncSync.Json;
+using FuncSync.Standing;
 using FuncSync.Storage;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +28,8 @@ public sealed class InventoryEventApplier(
     AlertSender alerts,
     IOptions<ReturnPolicy> returns,
     ILogger<InventoryEventApplier> logger,
-    LowStockMonitor lowStock)
+    LowStockMonitor lowStock,
+    ChannelStanding standing)
 {
     public async Task<ApplyOutcome> ApplyAsync(InventoryEventReceived received, CancellationToken cancellationToken)
     {
@@ -97,9 +100,14 @@ public sealed class InventoryEventApplier(
 
         await outbox.DispatchAsync(result.Outbox, cancellationToken);
         await ReplayRestocksAwaitingAsync(received, cancellationToken);
+        if (received is { Kind: InventoryEventKind.Sale, Listing: { } soldOn })
+        {
+            await standing.CountOrderAsync(ChannelName(soldOn.Channel), cancellationToken);
+        }
+
         foreach (var oversold in result.Changes.Where(c => c.Change.IsOversell))
         {
-            await RaiseOversellAsync(oversold, received, cancellationToken);
+            await RaiseOversellAsync(mapping, oversold, received, cancellationToken);
         }
 
         await lowStock.CheckAsync(mapping, result.Changes, cancellationToken);
@@ -132,18 +140,46 @@ public sealed class InventoryEventApplier(
         return targets;
     }
 
-    private async Task RaiseOversellAsync(AppliedChange oversold, InventoryEventReceived received, CancellationToken cancellationToken)
+    private async Task RaiseOversellAsync(SkuMapping sold, AppliedChange oversold, InventoryEventReceived received, CancellationToken cancellationToken)
     {
-        // Name every order that competes for the missing units, so the seller can decide within
-        // minutes which to fulfil and which to refund.
+        // Name every order that competes for the missing units, which one to cancel and what to tell
+        // its buyer, so the seller can settle it within minutes.
         var competing = await ledger.CompetingSalesAsync(oversold.Sku, cancellationToken);
-        var orders = string.Join(", ", competing.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Channel?.ToString() ?? s.Source} {s.Reference ?? s.EventId} ({-s.Delta})")));
-        await alerts.RaiseAsync(
-            AlertKind.Oversell,
-            $"oversell:{oversold.Sku}",
-            string.Create(CultureInfo.InvariantCulture, $"{oversold.Sku} is oversold by {-oversold.Change.After.Available}: {received.Source} sold {received.Quantity} ({received.Reference ?? received.EventId}) when {oversold.Change.Before.Available} were available. Competing orders: {orders}."),
-            oversold.Sku,
-            cancellationToken);
+        var costs = await standing.CostsAsync(cancellationToken);
+        var order = new OversellOrder(Who(received.Listing?.Channel, received.Source), received.Reference ?? received.EventId, received.Quantity, received.OccurredAt);
+        var sales = competing.Select(s => new OversellOrder(Who(s.Channel, s.Source), s.Reference ?? s.EventId, -s.Delta, s.OccurredAt));
+        var shortfall = -oversold.Change.After.Available;
+        var advice = OversellAdvice.For(order, sales, shortfall, sold.Title, costs);
+        var cancel = advice.Cancel[0];
+        var others = advice.Competing.Count == 0
+            ? "No other order is on record for these units: a count or an adjustment took them."
+            : "Competing orders: " + string.Join("; ", advice.Competing.Select(Describe)) + ".";
+        var message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{sold.Title} ({oversold.Sku}) is oversold by {shortfall}: {Describe(order)} came in when {Math.Max(0, oversold.Change.Before.Available)} were available. {others}");
+        var next = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Cancel {string.Join(" and ", advice.Cancel.Select(Describe))}: {advice.Why} Send that buyer the message below; the other orders ship.");
+        await alerts.RaiseAsync(AlertKind.Oversell, $"oversell:{oversold.Sku}", message, oversold.Sku, new AlertAdvice(order.Channel, next, advice), cancellationToken);
+        await standing.CountOversellCancellationAsync(cancel.Channel, cancellationToken);
+    }
+
+    /// <summary>A channel by its display name; a person's change by what it was.</summary>
+    private static string Who(Domain.Channel? channel, string source) =>
+        channel is { } c ? ChannelName(c) : source switch
+        {
+            "admin" => "Adjustment",
+            "demo" => "Demo",
+            _ => source,
+        };
+
+    private static string ChannelName(Domain.Channel channel) => channel.ToString();
+
+    /// <summary>"Etsy receipt 3025664082 (1 unit)": a reference that already names its channel is not prefixed again.</summary>
+    private static string Describe(OversellOrder order)
+    {
+        var name = order.Reference.StartsWith(order.Channel, StringComparison.OrdinalIgnoreCase) ? order.Reference : $"{order.Channel} order {order.Reference}";
+        return string.Create(CultureInfo.InvariantCulture, $"{name} ({order.Units} {(order.Units == 1 ? "unit" : "units")})");
     }
 
     /// <summary>A cancellation or return came before the sale it undoes (or for a sale FuncSync never saw): it is held,
@@ -224,8 +260,9 @@ public sealed class InventoryEventApplier(
         await alerts.RaiseAsync(
             AlertKind.UnmappedListing,
             Mapping.MappingAuditor.UnmappedKey(listing),
-            $"A sale on {listing.Channel} listing {listing.Key} ({received.Reference ?? received.EventId}) has no SKU mapped; the event is parked until the listing is mapped.",
+            $"A sale on {ChannelName(listing.Channel)} listing {listing.Key} ({received.Reference ?? received.EventId}) has no SKU mapped; the event is parked until the listing is mapped.",
             null,
+            new AlertAdvice(ChannelName(listing.Channel), $"Map {ChannelName(listing.Channel)} listing {listing.Key} to a SKU on the Mappings page; the parked sale is applied as soon as it is mapped, and then ship the order as usual."),
             cancellationToken);
     }
 }

@@ -80,6 +80,7 @@ public sealed class MappingAuditor(
                 UnmappedKey(key),
                 string.Create(CultureInfo.InvariantCulture, $"{channel} listing {key.Key} (SKU '{listing.Sku}') of '{listing.Title}' ({listing.Parent}) is not in the SKU map: its sales will be parked until it is mapped."),
                 null,
+                new AlertAdvice(channel.ToString(), $"Map it to a SKU on the Mappings page (or in the SKU-map CSV); parked sales are applied as soon as it is mapped."),
                 cancellationToken);
         }
 
@@ -92,6 +93,7 @@ public sealed class MappingAuditor(
                 MissingKey(key),
                 $"{skuOf[key]} is mapped to {channel} listing {key.Key}, which {channel} no longer has: its quantity cannot be pushed.",
                 skuOf[key],
+                new AlertAdvice(channel.ToString(), $"Relist it on {channel} and update its row on the Mappings page, or remove {channel} from {skuOf[key]}'s row if it is no longer sold there."),
                 cancellationToken);
         }
 

@@ -8,6 +8,7 @@ using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Monitoring;
+using FuncSync.Pausing;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
 using Microsoft.Azure.Functions.Worker;
@@ -24,6 +25,7 @@ public sealed class PushChannelFunction(
     PushStore pushes,
     IEnumerable<IChannelInventory> connectors,
     IOptions<AllocationOptions> allocation,
+    RulesInForce channelRules,
     ThresholdInForce thresholds,
     PushRechecks rechecks,
     IQueueSender queues,
@@ -98,7 +100,7 @@ public sealed class PushChannelFunction(
             return;
         }
 
-        var rules = allocation.Value.RulesFor(mapping.Channels);
+        var rules = await channelRules.ForAsync(mapping, cancellationToken);
         var inForce = await thresholds.ForAsync(mapping, cancellationToken);
         var threshold = inForce.Value;
 

@@ -3,25 +3,25 @@ using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Allocation;
 using FuncSync.Etsy;
-using Microsoft.Extensions.Options;
+using FuncSync.Pausing;
 
 namespace FuncSync.Reconciliation;
 
 /// <summary>What each channel should show for a SKU once every push has landed: the allocation policy's share, from
 /// the same rules, threshold and domain computation the push uses. (The push's target can sit below the share for a
 /// moment in the protected zone, while another channel's decrease is in flight; a settled channel shows its share.)</summary>
-public sealed class ExpectedShares(IOptions<AllocationOptions> allocation, ThresholdInForce thresholds)
+public sealed class ExpectedShares(RulesInForce rules, ThresholdInForce thresholds)
 {
     public async Task<IReadOnlyDictionary<Channel, int>> ForAsync(SkuMapping mapping, int available, CancellationToken cancellationToken)
     {
-        var rules = allocation.Value.RulesFor(mapping.Channels);
+        var channelRules = await rules.ForAsync(mapping, cancellationToken);
         var threshold = (await thresholds.ForAsync(mapping, cancellationToken)).Value;
-        var shares = ChannelAllocation.Allocate(available, rules, threshold);
+        var shares = ChannelAllocation.Allocate(available, channelRules, threshold);
         var byChannel = new Dictionary<Channel, int>();
-        for (var i = 0; i < rules.Count; i++)
+        for (var i = 0; i < channelRules.Count; i++)
         {
             // Etsy caps an offering at 999; the push writes at most that.
-            byChannel[rules[i].Channel] = rules[i].Channel == Channel.Etsy ? Math.Min(shares[i], EtsyInventory.MaxQuantity) : shares[i];
+            byChannel[channelRules[i].Channel] = channelRules[i].Channel == Channel.Etsy ? Math.Min(shares[i], EtsyInventory.MaxQuantity) : shares[i];
         }
 
         return byChannel;

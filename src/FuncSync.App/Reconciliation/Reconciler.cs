@@ -5,6 +5,7 @@ using FuncSync.Alerts;
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Reconciliation;
+using FuncSync.Domain.Text;
 using FuncSync.Etsy;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
@@ -106,7 +107,15 @@ public sealed class Reconciler(
             {
                 var corrected = fix && await FixAsync(finding, startedAt, cancellationToken);
                 discrepancies.Add(ToDiscrepancy(finding, DriftKind, corrected));
-                await alerts.RaiseAsync(AlertKind.Discrepancy, AlertKey(finding), Describe(finding, corrected), finding.Mapping.Sku, cancellationToken);
+                await alerts.RaiseAsync(
+                    AlertKind.Discrepancy,
+                    AlertKey(finding),
+                    Describe(finding, corrected),
+                    finding.Mapping.Sku,
+                    new AlertAdvice(finding.Channel.ToString(), corrected
+                        ? $"FuncSync has set {finding.Channel} back to its share. If someone edited the quantity on {finding.Channel} on purpose, count the shelf instead, so the ledger learns the real figure."
+                        : $"Check the listing on {finding.Channel}: if a sale or an edit there explains it, count the shelf so the ledger learns the real figure; otherwise run reconciliation with fix."),
+                    cancellationToken);
             }
             else if (kind == DiscrepancyKind.PendingImport)
             {
@@ -141,7 +150,7 @@ public sealed class Reconciler(
         await reports.SaveReconciliationAsync(report, cancellationToken);
         logger.LogInformation(
             "Reconciled {Checked} listings in {Elapsed}: {Drift} drifted ({Fixed} fixed), {Pending} pending import",
-            report.Checked, report.FinishedAt - report.StartedAt, discrepancies.Count(d => d.Kind == DriftKind), discrepancies.Count(d => d.Fixed), rechecks.Count);
+            report.Checked, HumanDuration.Format(report.FinishedAt - report.StartedAt), discrepancies.Count(d => d.Kind == DriftKind), discrepancies.Count(d => d.Fixed), rechecks.Count);
         return report;
     }
 

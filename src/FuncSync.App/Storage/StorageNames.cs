@@ -103,7 +103,13 @@ public sealed class StorageNames
     /// <summary>The last reconciliation report.</summary>
     public string ReconciliationContainer => QueuePrefix + "reconciliation";
 
+    /// <summary>Per channel and month: orders and the cancellations oversells called for.</summary>
+    public string StandingTable => Prefix + "Standing";
+
+    /// <summary>The seller's pauses (SKUs taken off channels until resumed) and their history.</summary>
+    public string PausesTable => Prefix + "Pauses";
+
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ShopifyWebhooksQueue, ReconcileRechecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
 }

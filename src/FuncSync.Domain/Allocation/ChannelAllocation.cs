@@ -15,7 +15,7 @@ public static class ChannelAllocation
         where TChannel : notnull
     {
         ArgumentNullException.ThrowIfNull(channels);
-        var caps = channels.Select(c => c.Buffer.Shared(available)).ToArray();
+        var caps = channels.Select(c => c.Paused ? 0 : c.Buffer.Shared(available)).ToArray();
         if (!IsProtected(available, threshold))
         {
             return caps;

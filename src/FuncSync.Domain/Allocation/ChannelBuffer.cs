@@ -28,5 +28,7 @@ public sealed record ChannelBuffer(int Percent = 0, int MinimumHeld = 0, int? Ma
 /// <summary>One channel a SKU is listed on, as the allocation policy sees it.</summary>
 /// <param name="Priority">Lower goes first: in the protected zone the scarce units go to channels in
 /// this order. By default the channel whose sales reach the hub fastest.</param>
-public sealed record ChannelRule<TChannel>(TChannel Channel, int Priority, ChannelBuffer Buffer)
+/// <param name="Paused">The seller paused the SKU on this channel: it shows 0, and its units go to the
+/// other channels as if it were not listed there.</param>
+public sealed record ChannelRule<TChannel>(TChannel Channel, int Priority, ChannelBuffer Buffer, bool Paused = false)
     where TChannel : notnull;

@@ -83,14 +83,15 @@ public sealed class AlertPipelineTests(AzuriteFixture azurite)
         await using var slack = await SinkReceiver.StartAsync();
         await using var app = await StartAsync(webhook: null, slack);
 
-        await app.Alerts().RaiseAsync(AlertKind.PushFailed, "push:Etsy:MUG-01", "Pushing MUG-01 to Etsy failed: <!channel> & co.", "MUG-01", CancellationToken.None);
+        await app.Alerts().RaiseAsync(
+            AlertKind.PushFailed, "push:Etsy:MUG-01", "Pushing MUG-01 to Etsy failed: <!channel> & co.", "MUG-01", new AlertAdvice("Etsy", "Check Etsy & retry."), CancellationToken.None);
 
         await Eventually.WaitAsync(() => slack.Delivered(SlackPath).Count == 1, Deadline, "Slack receives the alert");
         var request = slack.Delivered(SlackPath)[0];
         Assert.StartsWith("application/json", request.Headers["Content-Type"], StringComparison.Ordinal);
         var expected = """
-            {"text":"PushFailed MUG-01: Pushing MUG-01 to Etsy failed: &lt;!channel&gt; &amp; co.",
-             "blocks":[{"type":"section","text":{"type":"mrkdwn","text":":rotating_light: *PushFailed MUG-01*\nPushing MUG-01 to Etsy failed: &lt;!channel&gt; &amp; co."}}]}
+            {"text":"PushFailed MUG-01 on Etsy: Pushing MUG-01 to Etsy failed: &lt;!channel&gt; &amp; co.",
+             "blocks":[{"type":"section","text":{"type":"mrkdwn","text":":rotating_light: *PushFailed MUG-01 on Etsy*\nPushing MUG-01 to Etsy failed: &lt;!channel&gt; &amp; co.\n*Next step:* Check Etsy &amp; retry."}}]}
             """;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(request.Body)), request.Body);
     }

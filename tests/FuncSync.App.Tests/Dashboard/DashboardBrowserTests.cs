@@ -14,6 +14,8 @@ namespace FuncSync.App.Tests.Dashboard;
 [Collection(AzuriteTests.Name)]
 public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chromium) : IClassFixture<Chromium>
 {
+    private static readonly AxeRunOptions WcagAa = new() { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21aa"] } };
+
     [Fact]
     public async Task Grid_Loaded_ShowsEverySkuWithWhatEachChannelShows()
     {
@@ -116,7 +118,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         (string Hash, string Ready)[] pages =
         [
             ("#/", "#stock-grid tbody tr"), ("#/sku/AXE-01", "#history"), ("#/mappings", "#mappings"),
-            ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"), ("#/launches", "#launch-form"),
+            ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"), ("#/launches", "#launch-form"), ("#/settings", "#settings-form"), ("#/pauses", "#pause-form"), ("#/standing", "#view h2"),
         ];
         var violations = new List<string>();
         foreach (var (hash, ready) in pages)
@@ -158,5 +160,93 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
 
         await Assertions.Expect(page.Locator("li.alert[data-status='acknowledged']")).ToHaveCountAsync(1);
         await Chromium.ScreenshotAsync(page, "alerts");
+    }
+
+    [Fact]
+    public async Task Alerts_Oversell_SuggestsTheOrderToCancelWithAMessageForItsBuyer()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("OVER-01", 1, 408);
+        await app.LoadAsync(item);
+
+        // The Etsy buyer pays first, but the sale reaches FuncSync at the next poll, after Shopify's.
+        var receipt = app.Etsy.PlaceOrder(item.EtsyListingId, item.Sku, 1);
+        await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]);
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 0, TimeSpan.FromSeconds(30), "the Shopify sale is applied");
+        await app.RunTimerAsync(FuncSync.Etsy.EtsyReceiptPollFunction.Name);
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == -1, TimeSpan.FromSeconds(30), "the Etsy sale is applied");
+        await app.DrainedAsync(app.Names.AlertsQueue);
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+
+        // The oversell, and a cancellation-rate warning if the advice picked the Etsy order: open alerts either way.
+        await Assertions.Expect(page.Locator("#nav-alert-count")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[1-9]$"));
+        await Assertions.Expect(page.Locator("#grid-summary")).ToContainTextAsync("open alert");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
+        var alert = page.Locator("li.alert[data-kind='Oversell']");
+        await Assertions.Expect(alert.Locator(".alert-channel")).ToHaveTextAsync("Etsy");
+        await Assertions.Expect(alert.Locator(".alert-message")).Not.ToContainTextAsync("Etsy Etsy");
+        await Assertions.Expect(alert.Locator("table.oversell-orders tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(alert.Locator($"tr[data-reference='Etsy receipt {receipt!.ReceiptId}']")).ToHaveCountAsync(1);
+        var cancel = alert.Locator("tr.cancel");
+        await Assertions.Expect(cancel).ToHaveCountAsync(1);
+        var cancelled = await cancel.GetAttributeAsync("data-reference");
+        await Assertions.Expect(alert.Locator(".next-step")).ToContainTextAsync($"Cancel ");
+        await Assertions.Expect(alert.Locator(".next-step")).ToContainTextAsync(cancelled!);
+        await Assertions.Expect(alert.GetByLabel($"Message for the buyer of {cancelled}")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(cancelled!)));
+        var axe = await page.RunAxe(WcagAa);
+        Assert.True(axe.Violations.Length == 0, string.Join(Environment.NewLine, axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+        await Chromium.ScreenshotAsync(page, "alert-oversell");
+    }
+
+    [Fact]
+    public async Task Grid_PhoneWidth_StateColumnStaysOnScreen()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("PHONE-LONG-SKU-01", 3, 409));
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+        await page.SetViewportSizeAsync(390, 844);
+
+        var state = page.Locator("tr[data-sku='PHONE-LONG-SKU-01'] td.state");
+        await Assertions.Expect(state).ToBeVisibleAsync();
+        var box = await state.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"the state cell spans {box.X}..{box.X + box.Width} px on a 390-px screen");
+        var sku = await page.Locator("tr[data-sku='PHONE-LONG-SKU-01'] th[scope='row']").BoundingBoxAsync();
+        Assert.True(sku!.X >= 0 && sku.X < 390, "the SKU stays on screen too");
+        var axe = await page.RunAxe(WcagAa);
+        Assert.True(axe.Violations.Length == 0, string.Join(Environment.NewLine, axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+        await Chromium.ScreenshotAsync(page, "grid-phone");
+    }
+
+    [Fact]
+    public async Task Pauses_PauseOnShopifyThenResume_SimulatorShowsZeroThenTheAllocationAgain()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("PAUSE-01", 5, 410);
+        await app.LoadAsync(item);
+        int ShopifyShows() => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId);
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pauses" }).ClickAsync();
+
+        await page.GetByLabel("SKUs (space or comma separated").FillAsync(item.Sku);
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Shopify" }).CheckAsync();
+        await page.GetByLabel("Why").FillAsync("market day: the stall has the stock");
+        await page.GetByLabel("Your name").FillAsync("Maya");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#pauses tbody tr")).ToHaveCountAsync(1);
+        await Eventually.WaitAsync(() => ShopifyShows() == 0, TimeSpan.FromSeconds(30), "Shopify shows 0 while paused");
+        Assert.Equal(5, app.Etsy.GetQuantity(item.EtsyListingId, item.Sku));
+        await Assertions.Expect(page.Locator("#pause-history tbody tr").First).ToContainTextAsync("Maya");
+        var axe = await page.RunAxe(WcagAa);
+        Assert.True(axe.Violations.Length == 0, string.Join(Environment.NewLine, axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+        await Chromium.ScreenshotAsync(page, "pauses");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Resume {item.Sku} on Shopify" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#pauses")).ToHaveCountAsync(0);
+        await Eventually.WaitAsync(() => ShopifyShows() == 5, TimeSpan.FromSeconds(30), "Shopify shows the allocation again");
+        await Assertions.Expect(page.Locator("#pause-history tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#pause-history tbody tr").First).ToContainTextAsync("resumed");
     }
 }

@@ -109,6 +109,19 @@ public sealed class CompositionFlowTests(AzuriteFixture azurite)
         Assert.Contains("#", message, StringComparison.Ordinal);
         Assert.Contains("Shopify", message, StringComparison.Ordinal);
         Assert.Contains("oversold by 1", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Etsy Etsy", message, StringComparison.Ordinal);
+
+        // The advice: the other order once, never the oversold order among its own competitors; one order to
+        // cancel, a next step and a message for that buyer.
+        var advice = System.Text.Json.JsonSerializer.Deserialize(alert.GetString("Oversell"), FuncSync.Json.FuncSyncJson.Default.OversellAdvice)!;
+        Assert.Equal("Etsy", alert.GetString("Channel"));
+        Assert.Equal($"Etsy receipt {etsyReceipt.ReceiptId}", advice.Oversold.Reference);
+        var competitor = Assert.Single(advice.Competing);
+        Assert.Equal("Shopify", competitor.Channel);
+        Assert.StartsWith("#", competitor.Reference, StringComparison.Ordinal);
+        var cancel = Assert.Single(advice.Cancel);
+        Assert.Contains(cancel.Reference, advice.BuyerMessage, StringComparison.Ordinal);
+        Assert.StartsWith($"Cancel {(cancel.Channel == "Etsy" ? cancel.Reference : "Shopify order " + cancel.Reference)}", alert.GetString("NextStep"), StringComparison.Ordinal);
         Assert.NotNull(shopifyOrder);
         Assert.Equal(InventoryEventKind.Sale, (await app.HistoryAsync(item.Sku)).Entries[0].Kind);
     }

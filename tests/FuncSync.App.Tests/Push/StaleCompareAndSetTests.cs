@@ -83,6 +83,7 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
             services.GetRequiredService<PushStore>(),
             connectors,
             services.GetRequiredService<IOptions<AllocationOptions>>(),
+            services.GetRequiredService<FuncSync.Pausing.RulesInForce>(),
             services.GetRequiredService<ThresholdInForce>(),
             services.GetRequiredService<PushRechecks>(),
             services.GetRequiredService<IQueueSender>(),

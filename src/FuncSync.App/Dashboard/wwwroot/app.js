@@ -1,4 +1,4 @@
-import { adminKey, signIn, signOut, ApiError } from './api.js';
+import { api, adminKey, signIn, signOut, ApiError } from './api.js';
 import { h, replace, notify } from './dom.js';
 import { gridView } from './grid.js';
 import { skuView } from './sku.js';
@@ -7,6 +7,9 @@ import { channelsView } from './channels.js';
 import { mappingsView } from './mappings.js';
 import { calculatorView } from './calculator.js';
 import { launchesView } from './launches.js';
+import { settingsView } from './settings.js';
+import { pausesView } from './pauses.js';
+import { standingView } from './standing.js';
 
 const view = document.getElementById('view');
 const signInSection = document.getElementById('sign-in');
@@ -21,6 +24,9 @@ const routes = [
   [/^#\/mappings$/, () => mappingsView(view)],
   [/^#\/calculator$/, () => calculatorView(view)],
   [/^#\/launches$/, () => launchesView(view)],
+  [/^#\/settings$/, () => settingsView(view)],
+  [/^#\/pauses$/, () => pausesView(view)],
+  [/^#\/standing$/, () => standingView(view)],
 ];
 
 async function route() {
@@ -39,6 +45,7 @@ async function route() {
     if (link.getAttribute('href') === (location.hash || '#/')) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
+  refreshAlertCount();
   const hash = location.hash || '#/';
   const [, render] = routes.find(([pattern]) => pattern.test(hash)) ?? [null, null];
   if (!render) {
@@ -65,6 +72,23 @@ document.getElementById('sign-in-form').addEventListener('submit', event => {
 });
 
 signOutButton.addEventListener('click', () => { signOut(); route(); });
+
+// The navigation shows how many alerts are open, refreshed with the grid's rhythm and after an acknowledgement.
+const alertCount = document.getElementById('nav-alert-count');
+const alertLink = document.getElementById('nav-alerts');
+async function refreshAlertCount() {
+  if (!adminKey()) { alertCount.hidden = true; return; }
+  try {
+    const open = (await api('/api/alerts?status=open')).alerts.length;
+    alertCount.textContent = String(open);
+    alertCount.hidden = open === 0;
+    alertLink.setAttribute('aria-label', open === 0 ? 'Alerts, none open' : `Alerts, ${open} open`);
+  } catch {
+    // A failed count leaves the last one; the page itself reports errors.
+  }
+}
+window.addEventListener('funcsync:alerts-changed', refreshAlertCount);
+setInterval(refreshAlertCount, 5000);
 
 window.addEventListener('funcsync:signed-out', () => {
   route();

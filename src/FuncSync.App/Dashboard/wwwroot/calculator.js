@@ -1,5 +1,5 @@
 import { api, ApiError } from './api.js';
-import { h, replace } from './dom.js';
+import { h, replace, money, settings } from './dom.js';
 
 const numbers = [
   ['averageOrderValue', 'Average order value', 45, '0.01'],
@@ -15,7 +15,6 @@ const numbers = [
   ['buyersPerDrop', 'Buyers in a launch', 300, '1'],
 ];
 const channels = ['Shopify', 'Etsy', 'eBay'];
-const money = value => Number(value).toFixed(2);
 
 /** The oversell cost calculator: the seller's figures through the flash-sale simulator. */
 export async function calculatorView(container) {
@@ -37,7 +36,9 @@ export async function calculatorView(container) {
       const estimate = await api('/api/oversell-cost', { method: 'POST', json: question });
       const rows = [estimate.current, estimate.funcSync, estimate.funcSyncProtected];
       replace(result,
-        h('p', {}, `One oversold order costs you about ${money(estimate.costPerOversoldUnit)}. Each launch simulated ${estimate.buyersPerDrop} buyers.`),
+        h('p', {}, `One oversold order costs you about ${money(estimate.costPerOversoldUnit)}: the refund's lost fees, the materials already spent, your time and the reputation cost you entered.`),
+        h('p', { id: 'calculator-buyers' }, `You said ${question.buyersPerDrop} buyers a launch; this simulation drew ${estimate.buyersPerDrop}. `
+          + 'Real buyers do not arrive on a schedule: the simulator draws them at random around your figure (the same seeded draw for every setup, so the setups are compared on the same crowd), and one draw lands above or below it.'),
         h('div', { class: 'scroll' }, h('table', { id: 'calculator-table' },
           h('thead', {}, h('tr', {}, ['Setup', 'Oversold per launch', 'Oversold a year', 'Oversell cost a year', 'Sales turned away a year', 'Their value'].map(t => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, rows.map(r => h('tr', {}, h('th', { scope: 'row' }, r.policy), h('td', { class: 'num' }, r.oversoldPerDrop), h('td', { class: 'num' }, r.oversoldPerYear),
@@ -47,5 +48,6 @@ export async function calculatorView(container) {
       replace(result, h('p', { class: 'error', role: 'alert' }, error instanceof ApiError ? error.message : String(error)));
     }
   });
-  replace(container, h('h2', {}, 'Oversell cost'), form, result);
+  replace(container, h('h2', {}, 'Oversell cost'),
+    h('p', { class: 'muted' }, `Amounts in ${settings().currency}; change the currency on the `, h('a', { href: '#/settings' }, 'Settings'), ' page.'), form, result);
 }

@@ -1,4 +1,6 @@
 // Small SVG charts: no library, and each carries a text description for screen readers.
+import { timeOfDay, when, duration } from './dom.js';
+
 const svgNs = 'http://www.w3.org/2000/svg';
 
 function svg(tag, attributes = {}, text) {
@@ -17,7 +19,7 @@ function frame(title, description) {
 /** Available quantity over time as a step line; points are {at: Date, value: number}, oldest first. */
 export function stepChart(points, title) {
   const description = points.length
-    ? `${points.length} changes from ${points[0].at.toLocaleString()} to ${points.at(-1).at.toLocaleString()}; now ${points.at(-1).value}.`
+    ? `${points.length} changes from ${when(points[0].at.toISOString())} to ${when(points.at(-1).at.toISOString())}; now ${points.at(-1).value}.`
     : 'No changes yet.';
   const root = frame(title, description);
   if (points.length === 0) return root;
@@ -33,12 +35,26 @@ export function stepChart(points, title) {
   for (const p of points.slice(1)) d += ` H ${x(p.at.getTime())} V ${y(p.value)}`;
   d += ` H ${x(t1)}`;
   root.append(svg('path', { d, class: 'series' }));
+  timeAxis(root, t0, t1, x, bottom);
   return root;
+}
+
+/** The time axis: a baseline and five ticks in the seller's time zone, with the date when the span passes a day. */
+function timeAxis(root, t0, t1, x, bottom) {
+  root.append(svg('line', { x1: x(t0), y1: bottom, x2: x(t1), y2: bottom, class: 'axis' }));
+  const withDate = t1 - t0 > 86_400_000;
+  const ticks = 5;
+  for (let i = 0; i < ticks; i++) {
+    const t = t0 + (t1 - t0) * i / (ticks - 1);
+    const anchor = i === 0 ? 'start' : i === ticks - 1 ? 'end' : 'middle';
+    root.append(svg('line', { x1: x(t), y1: bottom, x2: x(t), y2: bottom + 5, class: 'axis' }));
+    root.append(svg('text', { x: x(t), y: bottom + 20, class: 'tick', 'text-anchor': anchor }, timeOfDay(new Date(t), withDate)));
+  }
 }
 
 /** p50 and p95 lag per channel as paired bars, with the objective as a marker. */
 export function lagChart(channels) {
-  const description = channels.map(c => `${c.channel} (${c.window}): p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, objective ${c.objectiveMs} ms`).join('; ');
+  const description = channels.map(c => `${c.channel} (${c.window}): p50 ${duration(c.p50Ms)}, p95 ${duration(c.p95Ms)}, objective ${duration(c.objectiveMs)}`).join('; ');
   const root = frame('Lag per channel, p50 and p95', description || 'No lag measured yet.');
   const max = Math.max(1, ...channels.flatMap(c => [c.p50Ms ?? 0, c.p95Ms ?? 0, c.objectiveMs ?? 0]));
   const rowHeight = Math.min(60, 200 / Math.max(1, channels.length));

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, replace, badge, duration, ago } from './dom.js';
+import { h, replace, badge, duration, ago, timeOfDay } from './dom.js';
 
 const channels = ['Shopify', 'Etsy'];
 const problemStates = new Set(['Pushing', 'Drift', 'Unmapped', 'Oversold']);
@@ -16,6 +16,7 @@ export function gridView(container, signal) {
   const body = h('tbody');
   const updated = h('p', { class: 'muted', id: 'grid-updated' });
   let skus = [];
+  let openAlerts = [];
 
   replace(container,
     h('h2', {}, 'Stock'),
@@ -31,7 +32,7 @@ export function gridView(container, signal) {
           h('th', { scope: 'col' }, 'SKU'), h('th', { scope: 'col' }, 'Title'),
           h('th', { scope: 'col', class: 'num' }, 'On hand'), h('th', { scope: 'col', class: 'num' }, 'Committed'), h('th', { scope: 'col', class: 'num' }, 'Available'),
           channels.map(c => h('th', { scope: 'col', class: 'num' }, `${c} shows`)),
-          h('th', { scope: 'col' }, 'Lag'), h('th', { scope: 'col' }, 'State'))),
+          h('th', { scope: 'col' }, 'Lag'), h('th', { scope: 'col', class: 'state' }, 'State'))),
         body)),
     updated);
 
@@ -62,7 +63,7 @@ export function gridView(container, signal) {
       h('td', { class: 'num available' }, sku.available),
       channels.map(c => cell(sku, c)),
       h('td', {}, lags.join(', ') || '—'),
-      h('td', {}, badge(sku.state)));
+      h('td', { class: 'state' }, badge(sku.state)));
   }
 
   function render() {
@@ -78,16 +79,26 @@ export function gridView(container, signal) {
       return fresh;
     });
     if (next.length !== body.rows.length || next.some((r, i) => body.rows[i] !== r)) body.replaceChildren(...next);
-    const problemsCount = skus.filter(s => problemStates.has(s.state)).length;
-    summary.textContent = `${shown.length} of ${skus.length} SKUs shown; ${problemsCount} need attention.`;
+    // A SKU needs attention when its state is a problem or an open alert names it; an open alert naming no SKU
+    // (a channel's lag, a poison queue) needs attention too.
+    const attention = new Set(skus.filter(s => problemStates.has(s.state)).map(s => s.sku));
+    let other = 0;
+    for (const alert of openAlerts) {
+      if (alert.sku) attention.add(alert.sku);
+      else other++;
+    }
+    const alertsNote = openAlerts.length ? [' (', h('a', { href: '#/alerts' }, `${openAlerts.length} open ${openAlerts.length === 1 ? 'alert' : 'alerts'}`), ')'] : '';
+    replace(summary, `${shown.length} of ${skus.length} SKUs shown; ${attention.size + other} need attention`, alertsNote, '.');
   }
 
   async function refresh() {
     if (signal.aborted) return;
     try {
-      skus = (await api('/api/skus')).skus;
+      const [list, alerts] = await Promise.all([api('/api/skus'), api('/api/alerts?status=open').catch(() => ({ alerts: openAlerts }))]);
+      skus = list.skus;
+      openAlerts = alerts.alerts;
       render();
-      updated.textContent = `Updated ${new Date().toLocaleTimeString()}; refreshes every ${pollMs / 1000} s.`;
+      updated.textContent = `Updated ${timeOfDay(new Date())}; refreshes every ${pollMs / 1000} s.`;
     } catch (error) {
       updated.textContent = `Could not refresh: ${error.message}`;
     }
