@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 
 namespace FuncSync.Testing;
 
@@ -9,6 +12,7 @@ internal sealed class AppProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private int _errorLines;
 
     private AppProcess(Process process)
     {
@@ -20,6 +24,11 @@ internal sealed class AppProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Lines logged at error or critical level (the console formatter's <c>fail:</c> and <c>crit:</c>).</summary>
+    public int ErrorLines => Volatile.Read(ref _errorLines);
 
     /// <summary>The last lines the process wrote, for a failing test's message.</summary>
     public string Tail => string.Join(Environment.NewLine, _output);
@@ -46,6 +55,36 @@ internal sealed class AppProcess : IDisposable
         return new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
     }
 
+    /// <summary>A loopback address nobody listens on now, for a process that must keep its address across restarts.</summary>
+    public static string FreeLoopbackUrl()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+    }
+
+    /// <summary>SIGTERM, as a service manager or a container runtime stops a process.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("kill did not start.");
+        kill.WaitForExit();
+    }
+
+    /// <returns>False when the process was still running at the deadline.</returns>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGKILL: the process gets no chance to finish anything.</summary>
     public void Kill()
     {
@@ -68,6 +107,11 @@ internal sealed class AppProcess : IDisposable
         if (line is null)
         {
             return;
+        }
+
+        if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _errorLines);
         }
 
         _output.Enqueue(line);

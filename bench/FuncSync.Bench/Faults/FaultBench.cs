@@ -75,7 +75,7 @@ internal static class FaultBench
     /// moments while orders flow; each time it is started again at once, as a host would.</summary>
     private static async Task<FaultRow> KilledAsync(int kills, int seed)
     {
-        var port = FaultRig.FreePort();
+        var url = AppProcess.FreeLoopbackUrl();
 
         // A killed instance's messages, outbox rows and timer leases come back within seconds, not the production
         // minutes (10-min receive visibility, 60-s leases): the run measures that nothing is lost, at test speed.
@@ -87,11 +87,11 @@ internal static class FaultBench
             ["FuncSync:OutboxSweepSchedule"] = "*/2 * * * * *",
             ["FuncSync:OutboxMinimumAge"] = "00:00:02",
         };
-        await using var rig = await FaultRig.StartAsync("kill", seed, DoublingRetries, runTriggers: false, port, quick);
+        await using var rig = await FaultRig.StartAsync("kill", seed, DoublingRetries, runTriggers: false, url, quick);
         var settings = new Dictionary<string, string?>(rig.Settings) { ["FuncSync:RunTriggers"] = "true" };
         var workingDirectory = Directory.CreateTempSubdirectory("funcsync-faults-").FullName;
         var random = new Random(seed);
-        var process = AppProcess.Start(settings, workingDirectory, Url(port));
+        var process = AppProcess.Start(settings, workingDirectory, url);
         try
         {
             using var stop = new CancellationTokenSource();
@@ -101,7 +101,7 @@ internal static class FaultBench
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(300, 4000)), TimeProvider.System);
                 process.Kill();
                 process.Dispose();
-                process = AppProcess.Start(settings, workingDirectory, Url(port));
+                process = AppProcess.Start(settings, workingDirectory, url);
             }
 
             var restarted = Stopwatch.GetTimestamp();
@@ -149,8 +149,6 @@ internal static class FaultBench
     }
 
     private sealed record FaultRow(string Line, bool Passed);
-
-    private static string Url(int port) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
 
     private static string Describe(TimeSpan span) =>
         span.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min") : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0} s");

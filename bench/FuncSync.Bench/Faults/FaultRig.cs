@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using FuncSync.Catalog;
 using FuncSync.Demo;
 using FuncSync.Hosting.Azurite;
@@ -55,8 +53,8 @@ internal sealed class FaultRig : IAsyncDisposable
     public int Placed => _placed.Values.Sum();
 
     /// <param name="runTriggers">False when FuncSync's triggers run in a separate process; this one then only imports and observes.</param>
-    /// <param name="webhookPort">Where Shopify delivers when FuncSync runs as a separate process.</param>
-    public static async Task<FaultRig> StartAsync(string name, int seed, IReadOnlyList<TimeSpan> shopifyRetries, bool runTriggers, int? webhookPort = null, IReadOnlyDictionary<string, string?>? extra = null)
+    /// <param name="processUrl">Where a separate FuncSync process listens, for Shopify's deliveries.</param>
+    public static async Task<FaultRig> StartAsync(string name, int seed, IReadOnlyList<TimeSpan> shopifyRetries, bool runTriggers, string? processUrl = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
         var storage = FreezableStorage.Start(azurite.BlobPort, azurite.QueuePort, azurite.TablePort);
@@ -77,9 +75,7 @@ internal sealed class FaultRig : IAsyncDisposable
 
         var controlSettings = new Dictionary<string, string?>(settings) { ["FuncSync:RunTriggers"] = runTriggers ? "true" : "false" };
         var (control, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(controlSettings, LogLevel.Critical);
-        shopify.Options.WebhookUrl = webhookPort is { } port
-            ? new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/api/webhooks/shopify"))
-            : new Uri(baseUrl, "api/webhooks/shopify");
+        shopify.Options.WebhookUrl = new Uri(processUrl is null ? baseUrl : new Uri(processUrl), "api/webhooks/shopify");
         var items = await StockAsync(control, shopify, etsy);
         return new FaultRig(azurite, storage, shopify, etsy, control, items, settings, seed);
     }
@@ -158,14 +154,6 @@ internal sealed class FaultRig : IAsyncDisposable
         }
 
         return new Verdict(off.Count == 0, lost, doubled, string.Join("; ", off));
-    }
-
-    /// <summary>A loopback port nobody listens on now, for a separate FuncSync process that must keep its address across restarts.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<List<SkuMapRow>> StockAsync(WebApplication app, ShopifySimulator shopify, EtsySimulator etsy)
