@@ -47,6 +47,14 @@ public sealed class ChannelBuilder(IServiceCollection services, IChannelModule m
     public ChannelBuilder CatalogReader<T>()
         where T : class, IChannelCatalogReader => Add<IChannelCatalogReader, T>();
 
+    /// <summary>Intake progress of a polled channel, for reconciliation.</summary>
+    public ChannelBuilder Poll<T>()
+        where T : class, IChannelPoll => Add<IChannelPoll, T>();
+
+    /// <summary>A daily request quota, for the health check.</summary>
+    public ChannelBuilder Budget<T>()
+        where T : class, IChannelBudget => Add<IChannelBudget, T>();
+
     /// <summary>Connection status for the dashboard.</summary>
     public ChannelBuilder Connection<T>()
         where T : class, IChannelConnection => Add<IChannelConnection, T>();

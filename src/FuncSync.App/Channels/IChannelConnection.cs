@@ -19,3 +19,6 @@ public sealed record ConnectionFact(string Label, string Value);
 /// <param name="Start">An API route (below <c>/api/</c>) that answers with <c>authorizeUrl</c> to send the seller to.</param>
 /// <param name="Hint">Shown under the button, or null.</param>
 public sealed record ConnectionAction(string Label, string Start, string? Hint);
+
+/// <summary>What a connection action's start route answers when asked for JSON: where to send the seller.</summary>
+public sealed record AuthorizeRedirect(Uri AuthorizeUrl);

@@ -45,6 +45,8 @@ public sealed class EtsyModule : IChannelModule
         channel.Inventory<EtsyInventory>()
             .QuantityReader<EtsyQuantityReader>()
             .CatalogReader<EtsyCatalogReader>()
+            .Poll<EtsyPollProgress>()
+            .Budget<EtsyBudgetStatus>()
             .Connection<EtsyConnectionStatus>();
     }
 }

@@ -38,6 +38,8 @@ public static class EtsyServices
         services.AddTransient<EtsyQuantityReader>();
         services.AddTransient<EtsyCatalogReader>();
         services.AddTransient<EtsyConnectionStatus>();
+        services.AddTransient<EtsyPollProgress>();
+        services.AddTransient<EtsyBudgetStatus>();
         services.AddSingleton<EtsyTables>();
 
         // Tokens are encrypted at rest with a key ring every instance shares, kept in a table; the ring itself is wrapped

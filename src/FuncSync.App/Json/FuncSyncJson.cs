@@ -43,7 +43,7 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(Dashboard.OversellQuestion))]
 [JsonSerializable(typeof(Dashboard.OversellEstimate))]
 [JsonSerializable(typeof(Dashboard.OversellChannels))]
-[JsonSerializable(typeof(Etsy.EtsyAuthorizeUrl))]
+[JsonSerializable(typeof(Channels.AuthorizeRedirect))]
 [JsonSerializable(typeof(Dashboard.ChannelList))]
 [JsonSerializable(typeof(Catalog.MappingList))]
 [JsonSerializable(typeof(Catalog.MappingView))]

@@ -25,7 +25,7 @@ public sealed class ChannelConnectionsTests(AzuriteFixture azurite)
         start.Headers.Accept.ParseAdd("application/json");
 
         using var answer = await browser.SendAsync(start);
-        var authorize = (await answer.Content.ReadFromJsonAsync(FuncSyncJson.Default.EtsyAuthorizeUrl))!.AuthorizeUrl;
+        var authorize = (await answer.Content.ReadFromJsonAsync(FuncSyncJson.Default.AuthorizeRedirect))!.AuthorizeUrl;
         using var consent = await browser.GetAsync(authorize);
         using var callback = await browser.GetAsync(consent.Headers.Location);
         var after = await app.Http.GetStringAsync("api/channels");
