@@ -1,10 +1,8 @@
 using FuncSync.Catalog;
 using FuncSync.Channels;
 using FuncSync.Domain.Simulation;
-using FuncSync.Hosting.Storage;
 using FuncSync.Json;
 using FuncSync.Skus;
-using FuncSync.Storage;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Dashboard;
@@ -15,8 +13,6 @@ public static class DashboardServices
 {
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new DriftAlerts(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<StorageNames>().AlertsTable), sp.GetRequiredService<ShopPartition>()));
         services.AddSingleton<MappingFunctions>();
         services.AddSingleton<DashboardAssets>();
         services.AddTransient<ChannelConnectionsFunction>();
