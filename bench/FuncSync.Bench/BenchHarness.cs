@@ -4,7 +4,9 @@ using System.Globalization;
 using System.Net;
 using FuncSync.Catalog;
 using FuncSync.Demo;
+using FuncSync.Etsy;
 using FuncSync.Hosting.Azurite;
+using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using Microsoft.AspNetCore.Builder;
@@ -129,8 +131,8 @@ internal sealed class BenchHarness : IAsyncDisposable
         {
             var n = Interlocked.Increment(ref _nextItem);
             var sku = string.Create(CultureInfo.InvariantCulture, $"BENCH-{n:D5}");
-            var mapping = new SkuMapping(sku, sku, new ShopifyListing(4_100_000_000 + n, 4_300_000_000 + n, 6_500_000_001, 7_000_000_000 + n), new EtsyListing(1_500_000_000 + n, sku));
-            _shopify.AddVariant(mapping.Shopify!.ProductId!.Value, mapping.Shopify.VariantId, mapping.Shopify.InventoryItemId, mapping.Shopify.LocationId, sku, StartQuantity, sku);
+            var mapping = new SkuMapping(sku, sku, [new ShopifyListing(4_100_000_000 + n, 4_300_000_000 + n, 6_500_000_001, 7_000_000_000 + n), new EtsyListing(1_500_000_000 + n, sku)]);
+            _shopify.AddVariant(mapping.Shopify!.ProductId!.Value, mapping.Shopify!.VariantId, mapping.Shopify!.InventoryItemId, mapping.Shopify!.LocationId, sku, StartQuantity, sku);
             _etsy.AddListing(mapping.Etsy!.ListingId, sku, [new EtsySimProduct(sku, StartQuantity, 20m, [])]);
             rows.Add(new SkuMapRow(mapping, StartQuantity));
         }

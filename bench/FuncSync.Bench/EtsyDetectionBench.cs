@@ -54,7 +54,7 @@ internal static class EtsyDetectionBench
         etsy.AddListing(listingId, sku, [new EtsySimProduct(sku, 900, 20m, [])]);
         var ledger = app.Services.GetRequiredService<LedgerStore>();
         await app.Services.GetRequiredService<CatalogImporter>().ImportAsync(
-            [new SkuMapRow(new SkuMapping(sku, sku, null, new EtsyListing(listingId, sku)), 900)], Guid.NewGuid().ToString("N"), "bench", CancellationToken.None);
+            [new SkuMapRow(new SkuMapping(sku, sku, [new EtsyListing(listingId, sku)]), 900)], Guid.NewGuid().ToString("N"), "bench", CancellationToken.None);
         while ((await ledger.GetStockAsync(sku, CancellationToken.None)).Level.Available != 900)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);

@@ -45,7 +45,7 @@ internal static class LedgerBench
         var names = Enumerable.Range(0, Skus).Select(i => string.Create(CultureInfo.InvariantCulture, $"LEDGER-{i:D4}")).ToList();
         foreach (var sku in names)
         {
-            await map.UpsertAsync(new SkuMapping(sku, sku, null, null), CancellationToken.None);
+            await map.UpsertAsync(new SkuMapping(sku, sku), CancellationToken.None);
         }
 
         // The ceiling runs on a table of its own that grows as the ledger's does, so neither side pays

@@ -7,6 +7,7 @@ using FuncSync.Etsy;
 using FuncSync.Hosting.Azurite;
 using FuncSync.Hosting.Storage;
 using FuncSync.Reconciliation;
+using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Storage;
@@ -40,7 +41,7 @@ internal static class ReconciliationBench
         for (var i = 1; i <= skus; i++)
         {
             var sku = string.Create(CultureInfo.InvariantCulture, $"RECON-{i:D4}");
-            var mapping = new SkuMapping(sku, sku, new ShopifyListing(4_100_000_000 + i, 4_300_000_000 + i, 6_500_000_001, 7_000_000_000 + i), new EtsyListing(1_500_000_000 + i, sku));
+            var mapping = new SkuMapping(sku, sku, [new ShopifyListing(4_100_000_000 + i, 4_300_000_000 + i, 6_500_000_001, 7_000_000_000 + i), new EtsyListing(1_500_000_000 + i, sku)]);
             shopify.AddVariant(7_000_000_000 + i, 4_100_000_000 + i, 4_300_000_000 + i, 6_500_000_001, sku, 7, sku);
             etsy.AddListing(1_500_000_000 + i, sku, [new EtsySimProduct(sku, 7, 20m, [])]);
             rows.Add(new SkuMapRow(mapping, 7));

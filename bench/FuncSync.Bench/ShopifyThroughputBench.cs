@@ -4,6 +4,7 @@ using System.Text;
 using FuncSync.Catalog;
 using FuncSync.Demo;
 using FuncSync.Hosting.Azurite;
+using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,7 @@ internal static class ShopifyThroughputBench
             var sku = string.Create(CultureInfo.InvariantCulture, $"THRU-{n:D4}");
             var listing = new ShopifyListing(4_100_100_000 + n, 4_300_100_000 + n, 6_500_000_001, 7_000_100_000 + n);
             shopify.AddVariant(listing.ProductId!.Value, listing.VariantId, listing.InventoryItemId, listing.LocationId, sku, 50);
-            rows.Add(new SkuMapRow(new SkuMapping(sku, sku, listing, null), 50));
+            rows.Add(new SkuMapRow(new SkuMapping(sku, sku, [listing]), 50));
         }
 
         await app.Services.GetRequiredService<CatalogImporter>().ImportAsync(rows, Guid.NewGuid().ToString("N"), "bench", CancellationToken.None);

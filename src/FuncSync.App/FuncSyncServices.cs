@@ -1,7 +1,7 @@
 using FuncSync.Alerts;
 using FuncSync.Catalog;
+using FuncSync.Channels;
 using FuncSync.Dashboard;
-using FuncSync.Etsy;
 using FuncSync.Forecasting;
 using FuncSync.Hosting;
 using FuncSync.Hosting.Functions;
@@ -15,16 +15,13 @@ using FuncSync.Pausing;
 using FuncSync.Polling;
 using FuncSync.Push;
 using FuncSync.Reconciliation;
-using FuncSync.Shopify;
 using FuncSync.Skus;
 using FuncSync.Standing;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
 using FuncSync.Webhooks;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace FuncSync;
 
@@ -37,8 +34,6 @@ public static class FuncSyncServices
         var names = new StorageNames(configuration["FuncSync:StoragePrefix"] ?? string.Empty);
         services.AddSingleton(names);
         services.AddSingleton(new ShopPartition(configuration["FuncSync:Shop"] ?? "default"));
-        services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EtsyOptions>().BindConfiguration(EtsyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Allocation.AllocationOptions>().BindConfiguration(Allocation.AllocationOptions.Section)
             .Validate(o => o.IsValid(), "Allocation: Threshold, BufferPercent (0-100), MinimumHeld, MaximumShown, AssumedLag and TrustRateAfter must not be negative; VelocityHalfLife must be positive, OversellTolerance between 0 and 1, RecheckEvery from above 0 up to 7 days.").ValidateOnStart();
 
@@ -50,7 +45,7 @@ public static class FuncSyncServices
         services.AddHostedService<StorageBootstrap>();
 
         AddStore(services, names.LedgerTable, (table, sp) => new LedgerStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ForecastingOptions>>().Value.Decay));
-        AddStore(services, names.SkuMapTable, (table, sp) => new SkuMapStore(table, sp.GetRequiredService<ShopPartition>()));
+        AddStore(services, names.SkuMapTable, (table, sp) => new SkuMapStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<ChannelRegistry>()));
         AddStore(services, names.PushesTable, (table, sp) => new PushStore(table, sp.GetRequiredService<ShopPartition>()));
         AddStore(services, names.WatermarksTable, (table, sp) => new WatermarkStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         AddStore(services, names.UnmappedTable, (table, sp) => new UnmappedEventStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
@@ -61,41 +56,18 @@ public static class FuncSyncServices
         services.AddSingleton<AlertSender>();
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<RejectedWebhookStore>();
-        services.AddSingleton<ShopifyWebhookFunction>();
-        services.AddSingleton<ShopifyWebhookInbox>();
         services.AddSingleton<WriteUnitLocks>();
-        services.AddSingleton<ShopifyLevelWatermarks>();
-        services.AddSingleton<ShopifyQueues>();
         services.AddSingleton<SkuStatusFunction>();
         services.AddSingleton<StockAdminFunctions>();
 
         services.AddSingleton<AdminKeyFilter>();
-        services.AddShopifyConnector(ConfigureResilience);
-        services.AddSingleton(sp => EtsyRequestBudget.Create(sp.GetRequiredService<IOptions<EtsyOptions>>().Value));
-        var etsyHttp = services.AddHttpClient<EtsyApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<EtsyOptions>>().Value.ApiBaseUrl);
 
-        // Outermost, so waiting for Etsy's budget does not eat into the request timeouts; a retry after
-        // a 429 or a 5xx honours Retry-After instead of spending a token.
-        etsyHttp.AddResilienceHandler("etsy-budget", (pipeline, context) =>
-        {
-            var budget = context.ServiceProvider.GetRequiredService<EtsyRequestBudget>();
-            pipeline.AddRateLimiter(new HttpRateLimiterStrategyOptions
-            {
-                RateLimiter = args => budget.Limiter.AcquireAsync(1, args.Context.CancellationToken),
-            });
-        });
-        etsyHttp.AddStandardResilienceHandler(ConfigureResilience);
-
-        // Innermost: every attempt, retries included, spends from the budget all instances of the Etsy app share.
-        etsyHttp.AddEtsySharedBudget();
-        services.AddTransient<EtsyInventory>();
-        services.AddEtsyConnector();
-        services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<ShopifyInventory>());
-        services.AddTransient<IChannelInventory>(sp => sp.GetRequiredService<EtsyInventory>());
+        // Every channel module; those the seller configured are turned on.
+        services.AddChannels(configuration);
 
         services.AddFunctionsStorage(configuration);
 
-        // Seeing and fixing drift. Lag comes after the connectors: it wraps the ones registered above.
+        // Seeing and fixing drift; lag wraps every enabled channel's connector when it is resolved.
         services.AddReconciliation().AddMappingAudit().AddLagAndTimeline(names);
 
         // Seeing failures: alerts pipeline, health and poison, forecasting, telemetry.
@@ -148,13 +120,4 @@ public static class FuncSyncServices
     private static void AddStore<TStore>(IServiceCollection services, string table, Func<Azure.Data.Tables.TableClient, IServiceProvider, TStore> create)
         where TStore : class =>
         services.AddSingleton(sp => create(sp.GetRequiredService<StorageClients>().Table(table), sp));
-
-    private static void ConfigureResilience(HttpStandardResilienceOptions options)
-    {
-        // Short in-invocation retries (Retry-After honoured); longer outages are the queue's job.
-        options.Retry.MaxRetryAttempts = 3;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
-        options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
-    }
 }

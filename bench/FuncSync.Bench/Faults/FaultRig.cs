@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using FuncSync.Catalog;
 using FuncSync.Demo;
+using FuncSync.Etsy;
 using FuncSync.Hosting.Azurite;
 using FuncSync.Ledger;
+using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Faults;
 using FuncSync.Simulators.Shopify;
@@ -143,7 +145,7 @@ internal sealed class FaultRig : IAsyncDisposable
             var sku = item.Mapping.Sku;
             var expected = StartQuantity - _placed.GetValueOrDefault(sku);
             var available = (await ledger.GetStockAsync(sku, CancellationToken.None)).Level.Available;
-            var shopify = Shopify.GetAvailable(item.Mapping.Shopify!.InventoryItemId, item.Mapping.Shopify.LocationId);
+            var shopify = Shopify.GetAvailable(item.Mapping.Shopify!.InventoryItemId, item.Mapping.Shopify!.LocationId);
             var etsy = Etsy.GetQuantity(item.Mapping.Etsy!.ListingId, sku);
             lost += Math.Max(0, available - expected);
             doubled += Math.Max(0, expected - available);
@@ -162,8 +164,8 @@ internal sealed class FaultRig : IAsyncDisposable
         for (var n = 0; n < Skus; n++)
         {
             var sku = string.Create(CultureInfo.InvariantCulture, $"FAULT-{n:D3}");
-            var mapping = new SkuMapping(sku, sku, new ShopifyListing(4_200_000_000 + n, 4_400_000_000 + n, 6_500_000_001, 7_100_000_000 + n), new EtsyListing(1_600_000_000 + n, sku));
-            shopify.AddVariant(mapping.Shopify!.ProductId!.Value, mapping.Shopify.VariantId, mapping.Shopify.InventoryItemId, mapping.Shopify.LocationId, sku, StartQuantity, sku);
+            var mapping = new SkuMapping(sku, sku, [new ShopifyListing(4_200_000_000 + n, 4_400_000_000 + n, 6_500_000_001, 7_100_000_000 + n), new EtsyListing(1_600_000_000 + n, sku)]);
+            shopify.AddVariant(mapping.Shopify!.ProductId!.Value, mapping.Shopify!.VariantId, mapping.Shopify!.InventoryItemId, mapping.Shopify!.LocationId, sku, StartQuantity, sku);
             etsy.AddListing(mapping.Etsy!.ListingId, sku, [new EtsySimProduct(sku, StartQuantity, 20m, [])]);
             rows.Add(new SkuMapRow(mapping, StartQuantity));
         }

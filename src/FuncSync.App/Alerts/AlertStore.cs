@@ -226,6 +226,25 @@ public sealed class AlertStore(TableClient table, ShopPartition shop)
         return purged;
     }
 
+    /// <summary>The SKUs with an open alert of <paramref name="kind"/>: of <paramref name="sku"/> only, or of every SKU.</summary>
+    public async Task<IReadOnlySet<string>> OpenSkusAsync(AlertKind kind, string? sku, CancellationToken cancellationToken)
+    {
+        var name = kind.ToString();
+        var filter = PrefixFilter(AlertPrefix) + " and " + (sku is null
+            ? TableClient.CreateQueryFilter($"Kind eq {name} and Status eq 'open'")
+            : TableClient.CreateQueryFilter($"Kind eq {name} and Status eq 'open' and Sku eq {sku}"));
+        var skus = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["Sku"], cancellationToken: cancellationToken))
+        {
+            if (row.GetString("Sku") is { } found)
+            {
+                skus.Add(found);
+            }
+        }
+
+        return skus;
+    }
+
     private static string AlertKey(string id) => TableKeys.Join(AlertPrefix, id);
 
     private string PrefixFilter(string prefix)

@@ -36,9 +36,9 @@ public sealed class AllocationOptions
 
     public OversellTolerance Tolerance => new(OversellTolerance, TrustRateAfter, RecheckEvery);
 
-    /// <summary>The rules for the channels a SKU is listed on. Unless the seller says otherwise,
-    /// Shopify (webhooks within seconds) goes before Etsy (polled), so the scarce unit sits where a
-    /// sale reaches the hub fastest.</summary>
+    /// <summary>The rules for the channels a SKU is listed on. Unless the seller says otherwise, each channel
+    /// module's default priority decides: a channel whose sales reach the hub within seconds (webhooks) goes before
+    /// a polled one, so the scarce unit sits where a sale reaches the hub fastest.</summary>
     /// <param name="paused">The channels (by name) the seller paused this SKU on: they show 0.</param>
     public IReadOnlyList<ChannelRule<Channel>> RulesFor(IEnumerable<Channel> channels, IReadOnlySet<string>? paused = null) =>
         channels.Select(channel => Channels.TryGetValue(channel, out var c)
@@ -55,11 +55,7 @@ public sealed class AllocationOptions
         && RecheckEvery <= TimeSpan.FromDays(7)
         && Channels.Values.All(c => c.BufferPercent is >= 0 and <= 100 && c.MinimumHeld >= 0 && c.MaximumShown is null or >= 0 && (c.AssumedLag is null || c.AssumedLag >= TimeSpan.Zero));
 
-    private static int DefaultPriority(Channel channel) => channel switch
-    {
-        Channel.Shopify => 0,
-        _ => 10 + (int)channel,
-    };
+    private static int DefaultPriority(Channel channel) => FuncSync.Channels.ChannelModules.Of(channel).Capabilities.DefaultPriority;
 }
 
 /// <summary>One channel's buffer and priority.</summary>

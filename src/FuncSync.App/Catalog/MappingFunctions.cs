@@ -111,7 +111,7 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
         return Results.Json(MappingView.From((await map.GetAsync(sku, cancellationToken))!), FuncSyncJson.Default.MappingView);
     }
 
-    /// <summary>An edit's fields are the CSV's columns in camelCase (<c>shopify_variant_id</c> → <c>shopifyVariantId</c>),
+    /// <summary>An edit's fields are the CSV's columns in camelCase (a listing field's <see cref="Channels.ListingField.Name"/>),
     /// as numbers or strings.</summary>
     private static string? Field(JsonElement body, string column)
     {
@@ -131,16 +131,12 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
         Results.Json(new ProblemBody(error), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status400BadRequest);
 }
 
-/// <summary>One SKU map row as JSON: the CSV's columns in camelCase, plus which composed SKUs use this one.</summary>
+/// <summary>One SKU map row as JSON: the SKU's own columns in camelCase, its listing on each channel (the channel's
+/// schema fields, named as in an edit), and which composed SKUs use this one.</summary>
 public sealed record MappingView(
     string Sku,
     string Title,
-    long? ShopifyProductId,
-    long? ShopifyVariantId,
-    long? ShopifyInventoryItemId,
-    long? ShopifyLocationId,
-    long? EtsyListingId,
-    string? EtsySku,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, object>> Listings,
     string Components,
     int? LeadTimeDays,
     int? LowStock,
@@ -149,12 +145,7 @@ public sealed record MappingView(
     public static MappingView From(SkuMapping mapping) => new(
         mapping.Sku,
         mapping.Title,
-        mapping.Shopify?.ProductId,
-        mapping.Shopify?.VariantId,
-        mapping.Shopify?.InventoryItemId,
-        mapping.Shopify?.LocationId,
-        mapping.Etsy?.ListingId,
-        mapping.Etsy?.Sku,
+        mapping.ChannelListings.ToDictionary(l => l.Channel.ToString(), l => l.Values()),
         mapping.IsComposed ? ComponentList.Format(mapping.Parts) : string.Empty,
         mapping.LeadTimeDays,
         mapping.LowStock,

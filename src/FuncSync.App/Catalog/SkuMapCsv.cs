@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using FuncSync.Channels;
 using FuncSync.Domain.Ledger;
 
 namespace FuncSync.Catalog;
@@ -12,19 +13,14 @@ public static class SkuMapCsv
     public const string Sku = "sku";
     public const string Title = "title";
     public const string Quantity = "quantity";
-    public const string ShopifyProductId = "shopify_product_id";
-    public const string ShopifyVariantId = "shopify_variant_id";
-    public const string ShopifyInventoryItemId = "shopify_inventory_item_id";
-    public const string ShopifyLocationId = "shopify_location_id";
-    public const string EtsyListingId = "etsy_listing_id";
-    public const string EtsySku = "etsy_sku";
     public const string Components = "components";
     public const string LeadTimeDays = "lead_time_days";
     public const string LowStock = "low_stock";
 
-    /// <summary>The columns in the order an export writes them.</summary>
+    /// <summary>The columns in the order an export writes them: each channel's listing fields come from its schema,
+    /// so a file written before channels were modules reads the same.</summary>
     public static readonly IReadOnlyList<string> Columns =
-        [Sku, Title, Quantity, ShopifyProductId, ShopifyVariantId, ShopifyInventoryItemId, ShopifyLocationId, EtsyListingId, EtsySku, Components, LeadTimeDays, LowStock];
+        [Sku, Title, Quantity, .. ChannelModules.Schemas.SelectMany(s => s.Fields).Select(f => f.Column), Components, LeadTimeDays, LowStock];
 
     /// <summary>Reads a whole file, stopping at nothing: every bad row is reported.</summary>
     public static SkuMapParse Parse(TextReader reader)
@@ -111,7 +107,7 @@ public static class SkuMapCsv
             {
                 if (!listings.TryAdd(listing, row.Mapping.Sku))
                 {
-                    var column = listing.Channel == Domain.Channel.Shopify ? ShopifyVariantId : EtsyListingId;
+                    var column = ChannelModules.Of(listing.Channel).Listing.Key.Column;
                     errors.Add(new SkuMapError(row.Line, column, $"{listing.Channel} listing {listing.Key} is already mapped to {listings[listing]} on an earlier row."));
                     bad.Add(row);
                 }
@@ -163,27 +159,17 @@ public static class SkuMapRowReader
             Error(SkuMapCsv.Sku, "the sku holds a control character or a broken one; use printable characters only.");
         }
 
-        var variant = Number(SkuMapCsv.ShopifyVariantId);
-        var item = Number(SkuMapCsv.ShopifyInventoryItemId);
-        var location = Number(SkuMapCsv.ShopifyLocationId);
-        var product = Number(SkuMapCsv.ShopifyProductId);
-        ShopifyListing? shopify = null;
-        if (variant is { } v)
+        var listings = new List<ChannelListing>();
+        foreach (var schema in ChannelModules.Schemas)
         {
-            if (item is null && Text(SkuMapCsv.ShopifyInventoryItemId) is null)
+            var unparsed = errors.Count;
+            var values = schema.Parse(f => Text(f.Column), (f, message) => Error(f.Column, message));
+            if (errors.Count == unparsed && schema.Read(values, (f, message) => Error(f.Column, message)) is { } listing)
             {
-                Error(SkuMapCsv.ShopifyInventoryItemId, $"{SkuMapCsv.ShopifyInventoryItemId} is required when {SkuMapCsv.ShopifyVariantId} is set.");
+                listings.Add(listing);
             }
-
-            if (location is null && Text(SkuMapCsv.ShopifyLocationId) is null)
-            {
-                Error(SkuMapCsv.ShopifyLocationId, $"{SkuMapCsv.ShopifyLocationId} is required when {SkuMapCsv.ShopifyVariantId} is set.");
-            }
-
-            shopify = item is { } i && location is { } l ? new ShopifyListing(v, i, l, product) : null;
         }
 
-        var etsy = Number(SkuMapCsv.EtsyListingId) is { } listing ? new EtsyListing(listing, Text(SkuMapCsv.EtsySku) ?? string.Empty) : null;
         var quantity = Number(SkuMapCsv.Quantity);
         if (quantity is < 0 or > StockRules.MaxQuantityPerEvent)
         {
@@ -223,7 +209,7 @@ public static class SkuMapRowReader
 
         return errors.Count > before
             ? null
-            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, shopify, etsy, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock }, (int?)quantity) { Line = line };
+            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, listings, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock }, (int?)quantity) { Line = line };
     }
 
     /// <summary>A mapping's values in <see cref="SkuMapCsv.Columns"/> order (quantity empty).</summary>
@@ -233,12 +219,20 @@ public static class SkuMapRowReader
         yield return mapping.Sku;
         yield return mapping.Title;
         yield return string.Empty;
-        yield return Id(mapping.Shopify?.ProductId);
-        yield return Id(mapping.Shopify?.VariantId);
-        yield return Id(mapping.Shopify?.InventoryItemId);
-        yield return Id(mapping.Shopify?.LocationId);
-        yield return Id(mapping.Etsy?.ListingId);
-        yield return mapping.Etsy?.Sku ?? string.Empty;
+        foreach (var schema in ChannelModules.Schemas)
+        {
+            var values = mapping.On(schema.Channel)?.Values();
+            foreach (var field in schema.Fields)
+            {
+                yield return values?.GetValueOrDefault(field.Name) switch
+                {
+                    long number => Id(number),
+                    string text => text,
+                    _ => string.Empty,
+                };
+            }
+        }
+
         yield return mapping.IsComposed ? ComponentList.Format(mapping.Parts) : string.Empty;
         yield return Id(mapping.LeadTimeDays);
         yield return Id(mapping.LowStock);

@@ -1,13 +1,17 @@
 using Azure;
 using Azure.Data.Tables;
+using FuncSync.Channels;
 using FuncSync.Ledger;
 using FuncSync.Storage;
 
 namespace FuncSync.Catalog;
 
 /// <summary>The SKU map in Table Storage: a row per SKU with its listings, and a reverse row per
-/// listing so a sale on a channel finds its SKU with one point read.</summary>
-public sealed class SkuMapStore(TableClient table, ShopPartition shop)
+/// listing so a sale on a channel finds its SKU with one point read. Each listing's fields are stored under its
+/// channel schema's property names. A mapping read here carries the enabled channels' listings only, so a channel
+/// the seller turned off is neither written nor counted in a share; its listing stays in the row for when it is
+/// turned on again.</summary>
+public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRegistry channels)
 {
     private const string SkuPrefix = "sku";
     private const string ListingPrefix = "listing";
@@ -32,7 +36,7 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
     public async Task<SkuMapping?> GetAsync(string sku, CancellationToken cancellationToken)
     {
         var row = await ReadAsync(sku, cancellationToken);
-        return row is not null && row.GetBoolean("Mapped") != false ? FromEntity(row) : null;
+        return row is not null && row.GetBoolean("Mapped") != false ? FromEntity(row, EnabledSchemas) : null;
     }
 
     /// <summary>The composed SKUs (bundles, made-to-order listings) that use <paramref name="part"/>.</summary>
@@ -42,8 +46,20 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
     private async Task TryUpsertAsync(SkuMapping mapping, CancellationToken cancellationToken)
     {
         var existingRow = await ReadAsync(mapping.Sku, cancellationToken);
-        var existing = existingRow is not null && existingRow.GetBoolean("Mapped") != false ? FromEntity(existingRow) : null;
+        var existing = existingRow is not null && existingRow.GetBoolean("Mapped") != false ? FromEntity(existingRow, EnabledSchemas) : null;
         var entity = ToEntity(mapping);
+
+        // A listing on a channel turned off is kept unless this mapping names one there.
+        foreach (var schema in ChannelModules.Schemas.Where(s => !channels.IsEnabled(s.Channel) && mapping.On(s.Channel) is null))
+        {
+            foreach (var field in schema.Fields)
+            {
+                if (existingRow?.TryGetValue(field.Property, out var kept) == true)
+                {
+                    entity[field.Property] = kept;
+                }
+            }
+        }
 
         // Which composed SKUs use this one is kept on its own row, so a sale finds them with the read
         // it makes anyway; re-mapping the SKU keeps that list.
@@ -115,7 +131,7 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
         {
             if (row.GetBoolean("Mapped") != false)
             {
-                yield return FromEntity(row);
+                yield return FromEntity(row, EnabledSchemas);
             }
         }
     }
@@ -130,18 +146,13 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
             ["Sku"] = mapping.Sku,
             ["Title"] = mapping.Title,
         };
-        if (mapping.Shopify is { } shopify)
+        foreach (var listing in mapping.ChannelListings)
         {
-            entity["ShopifyVariantId"] = shopify.VariantId;
-            entity["ShopifyInventoryItemId"] = shopify.InventoryItemId;
-            entity["ShopifyLocationId"] = shopify.LocationId;
-            entity["ShopifyProductId"] = shopify.ProductId;
-        }
-
-        if (mapping.Etsy is { } etsy)
-        {
-            entity["EtsyListingId"] = etsy.ListingId;
-            entity["EtsySku"] = etsy.Sku;
+            var schema = ChannelModules.Of(listing.Channel).Listing;
+            foreach (var (name, value) in listing.Values())
+            {
+                entity[schema.Fields.Single(f => f.Name == name).Property] = value;
+            }
         }
 
         if (mapping.IsComposed)
@@ -154,15 +165,17 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop)
         return entity;
     }
 
-    private static SkuMapping FromEntity(TableEntity row)
+    private IEnumerable<ListingSchema> EnabledSchemas => channels.Enabled.Select(c => c.Listing);
+
+    private static SkuMapping FromEntity(TableEntity row, IEnumerable<ListingSchema> schemas)
     {
-        var shopify = row.GetInt64("ShopifyVariantId") is { } variant
-            ? new ShopifyListing(variant, row.GetInt64("ShopifyInventoryItemId") ?? 0, row.GetInt64("ShopifyLocationId") ?? 0, row.GetInt64("ShopifyProductId"))
-            : null;
-        var etsy = row.GetInt64("EtsyListingId") is { } listing
-            ? new EtsyListing(listing, row.GetString("EtsySku") ?? string.Empty)
-            : null;
+        var listings = schemas.Select(schema => schema.Read(
+            schema.Fields
+                .Select(f => (f.Name, Value: f.Type == ListingFieldType.Number ? (object?)row.GetInt64(f.Property) : row.GetString(f.Property)))
+                .Where(f => f.Value is not null)
+                .ToDictionary(f => f.Name, f => f.Value!, StringComparer.Ordinal),
+            (_, _) => { }));
         var components = row.GetString("Components") is { Length: > 0 } text ? ComponentList.Parse(text) : null;
-        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, shopify, etsy, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock") };
+        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, listings, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock") };
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using FuncSync.Channels;
 using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
 using FuncSync.Ledger;
@@ -8,8 +8,24 @@ namespace FuncSync.Catalog;
 /// <summary>One internal SKU and the listing that carries it on each channel.</summary>
 /// <param name="Components">Empty for a SKU with stock of its own; otherwise the parts a bundle, kit
 /// or made-to-order listing is made of, from which its quantity is derived.</param>
-public sealed record SkuMapping(string Sku, string Title, ShopifyListing? Shopify, EtsyListing? Etsy, IReadOnlyList<Component>? Components = null)
+public sealed record SkuMapping(string Sku, string Title, IReadOnlyList<Component>? Components = null)
 {
+    private readonly IReadOnlyDictionary<Channel, ChannelListing> _listings = new Dictionary<Channel, ChannelListing>();
+
+    /// <param name="listings">At most one per channel; a null entry is no listing.</param>
+    public SkuMapping(string sku, string title, IEnumerable<ChannelListing?> listings, IReadOnlyList<Component>? components = null)
+        : this(sku, title, components)
+    {
+        ChannelListings = listings.OfType<ChannelListing>().ToList();
+    }
+
+    /// <summary>The SKU's listing on each channel it is sold on, in channel order.</summary>
+    public IReadOnlyList<ChannelListing> ChannelListings
+    {
+        get => [.. _listings.Values.OrderBy(l => l.Channel)];
+        init => _listings = value.ToDictionary(l => l.Channel);
+    }
+
     public IReadOnlyList<Component> Parts => Components ?? [];
 
     /// <summary>The composed SKUs that use this one as a part, as the SKU map knows them.</summary>
@@ -23,45 +39,25 @@ public sealed record SkuMapping(string Sku, string Title, ShopifyListing? Shopif
     /// <summary>At or below this a low-stock alert is raised (the <c>low_stock</c> column); null: the setting's default.</summary>
     public int? LowStock { get; init; }
 
-    public IEnumerable<Channel> Channels
-    {
-        get
-        {
-            if (Shopify is not null)
-            {
-                yield return Channel.Shopify;
-            }
+    public IEnumerable<Channel> Channels => _listings.Keys.Order();
 
-            if (Etsy is not null)
-            {
-                yield return Channel.Etsy;
-            }
-        }
-    }
+    public IEnumerable<ListingRef> Listings => ChannelListings.Select(l => l.Ref);
 
-    public IEnumerable<ListingRef> Listings => Channels.Select(ListingOn);
+    /// <summary>The listing on <paramref name="channel"/>, or null when the SKU is not sold there.</summary>
+    public ChannelListing? On(Channel channel) => _listings.GetValueOrDefault(channel);
 
-    public ListingRef ListingOn(Channel channel) => channel switch
-    {
-        Channel.Shopify when Shopify is not null => Shopify.Ref,
-        Channel.Etsy when Etsy is not null => Etsy.Ref,
-        _ => throw new InvalidOperationException($"SKU {Sku} is not mapped on {channel}."),
-    };
-}
+    /// <summary>A channel module's own listing record, or null when the SKU is not sold there.</summary>
+    public T? On<T>(Channel channel)
+        where T : ChannelListing => On(channel) as T;
 
-/// <summary>A Shopify variant: sales name the variant, stock lives on the inventory item at a location.</summary>
-/// <param name="ProductId">The variant's product, when known; products/update webhooks name it.</param>
-public sealed record ShopifyListing(long VariantId, long InventoryItemId, long LocationId, long? ProductId = null)
-{
-    public ListingRef Ref => new(Channel.Shopify, VariantId.ToString(CultureInfo.InvariantCulture));
-}
+    public ListingRef ListingOn(Channel channel) =>
+        On(channel)?.Ref ?? throw new InvalidOperationException($"SKU {Sku} is not mapped on {channel}.");
 
-/// <summary>A product of an Etsy listing. Etsy renumbers product and offering ids on every inventory
-/// update, so the product is found by its SKU within the listing.</summary>
-public sealed record EtsyListing(long ListingId, string Sku)
-{
-    public ListingRef Ref => KeyFor(ListingId, Sku);
+    public bool Equals(SkuMapping? other) =>
+        other is not null
+        && Sku == other.Sku && Title == other.Title
+        && Parts.SequenceEqual(other.Parts) && ChannelListings.SequenceEqual(other.ChannelListings)
+        && UsedBy.SequenceEqual(other.UsedBy) && LeadTimeDays == other.LeadTimeDays && LowStock == other.LowStock;
 
-    public static ListingRef KeyFor(long listingId, string? sku) =>
-        new(Channel.Etsy, string.Create(CultureInfo.InvariantCulture, $"{listingId}:{sku}"));
+    public override int GetHashCode() => HashCode.Combine(Sku, Title);
 }

@@ -1,36 +1,43 @@
-using FuncSync.Etsy;
+using FuncSync.Channels;
+using FuncSync.Domain;
 using FuncSync.Json;
-using FuncSync.Shopify;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 
 namespace FuncSync.Dashboard;
 
-/// <summary>Answer of <c>GET /api/channels</c>: how each channel is connected. Says whether secrets are set, never what they are.</summary>
-public sealed record ChannelConnections(ShopifyConnection Shopify, EtsyConnectionState Etsy);
+/// <summary>Answer of <c>GET /api/channels</c>: the channels the seller turned on, how each is connected, what it can do
+/// and the fields that identify a listing on it. The dashboard draws its grid columns, channel cards and mapping
+/// editor from this. Says whether secrets are set, never what they are.</summary>
+public sealed record ChannelList(IReadOnlyList<ChannelCard> Channels);
 
-public sealed record ShopifyConnection(string ShopDomain, string ApiVersion, bool AccessTokenConfigured, bool WebhookSecretConfigured);
+/// <param name="Listing">The listing fields, in the editor's order; <paramref name="ListingKey"/> names the one that maps the SKU.</param>
+public sealed record ChannelCard(
+    Channel Channel,
+    ChannelConnection Connection,
+    ChannelCapabilities Capabilities,
+    IReadOnlyList<ListingField> Listing,
+    string ListingKey);
 
-/// <param name="Connected">A shop was connected through OAuth and its tokens are stored.</param>
-/// <param name="OAuthConfigured">The callback registered with Etsy is configured; without it Etsy is sent back to the address the request came to.</param>
-public sealed record EtsyConnectionState(long ShopId, bool Connected, DateTimeOffset? TokenExpiresAt, bool StaticTokenConfigured, bool OAuthConfigured);
-
-public sealed class ChannelConnectionsFunction(IOptions<ShopifyOptions> shopify, IOptions<EtsyOptions> etsy, EtsyConnectionStore connections)
+public sealed class ChannelConnectionsFunction(ChannelRegistry registry, IEnumerable<IChannelConnection> connections)
 {
     public const string Name = "ChannelConnections";
     public const string Route = "channels";
 
     [Function(Name)]
     public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, CancellationToken cancellationToken) =>
-        Results.Json(await GetAsync(cancellationToken), FuncSyncJson.Default.ChannelConnections);
+        Results.Json(await GetAsync(cancellationToken), FuncSyncJson.Default.ChannelList);
 
-    public async Task<ChannelConnections> GetAsync(CancellationToken cancellationToken)
+    public async Task<ChannelList> GetAsync(CancellationToken cancellationToken)
     {
-        var s = shopify.Value;
-        var e = etsy.Value;
-        var connection = await connections.GetAsync(cancellationToken);
-        return new ChannelConnections(
-            new ShopifyConnection(s.ShopDomain, s.ApiVersion, s.AccessToken.Length > 0, s.WebhookSecret.Length > 0),
-            new EtsyConnectionState(e.ShopId, connection is not null, connection?.ExpiresAt, e.AccessToken.Length > 0, e.OAuthRedirectUri is not null));
+        var read = new Dictionary<Channel, ChannelConnection>();
+        foreach (var connection in connections)
+        {
+            var status = await connection.ReadAsync(cancellationToken);
+            read[status.Channel] = status;
+        }
+
+        return new ChannelList(registry.Enabled
+            .Select(c => new ChannelCard(c.Channel, read.GetValueOrDefault(c.Channel) ?? new ChannelConnection(c.Channel, false, []), c.Capabilities, c.Listing.Fields, c.Listing.Key.Name))
+            .ToList());
     }
 }

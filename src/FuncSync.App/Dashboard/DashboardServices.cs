@@ -1,8 +1,8 @@
 using FuncSync.Catalog;
-using FuncSync.Hosting.Storage;
+using FuncSync.Channels;
+using FuncSync.Domain.Simulation;
 using FuncSync.Json;
 using FuncSync.Skus;
-using FuncSync.Storage;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Dashboard;
@@ -13,27 +13,33 @@ public static class DashboardServices
 {
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new DriftAlerts(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<StorageNames>().AlertsTable), sp.GetRequiredService<ShopPartition>()));
         services.AddSingleton<MappingFunctions>();
         services.AddSingleton<DashboardAssets>();
-        services.AddSingleton<ChannelConnectionsFunction>();
+        services.AddTransient<ChannelConnectionsFunction>();
         return services;
     }
 }
 
 /// <summary>The dashboard as HTTP functions, so it is served the same way under the Functions host and locally:
 /// <c>GET /api/dashboard/</c> (pages, anonymous) and <c>POST /api/oversell-cost</c> (the calculator, with the key).</summary>
-public sealed class DashboardFunctions(DashboardAssets assets)
+public sealed class DashboardFunctions(DashboardAssets assets, ChannelRegistry channels)
 {
     public const string AssetsName = "Dashboard";
     public const string AssetsRoute = "dashboard/{*path}";
     public const string CalculatorName = "OversellCost";
     public const string CalculatorRoute = "oversell-cost";
+    public const string CalculatorChannelsName = "OversellCostChannels";
 
     [Function(AssetsName)]
     public IResult Serve([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = AssetsRoute)] HttpRequest request, string? path) =>
         assets.Serve(path, request.HttpContext);
+
+    /// <summary><c>GET /api/oversell-cost</c>: the simulator's channels the calculator offers, those the seller turned on ticked.</summary>
+    [Function(CalculatorChannelsName)]
+    public IResult Channels([HttpTrigger(AuthorizationLevel.Function, "get", Route = CalculatorRoute)] HttpRequest request) =>
+        Results.Json(
+            new OversellChannels(SimChannel.Defaults.Select(c => new OversellChannel(c.Name, channels.Channels.Any(e => e.ToString() == c.Name))).ToList()),
+            FuncSyncJson.Default.OversellChannels);
 
     [Function(CalculatorName)]
     public static async Task<IResult> EstimateAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = CalculatorRoute)] HttpRequest request, CancellationToken cancellationToken)

@@ -22,6 +22,12 @@ public sealed record OversellQuestion(
     int UnitsPerItem,
     int BuyersPerDrop);
 
+/// <summary>Answer of <c>GET /api/oversell-cost</c>: the channels the calculator can simulate.</summary>
+public sealed record OversellChannels(IReadOnlyList<OversellChannel> Channels);
+
+/// <param name="Selected">The seller sells there through FuncSync, so the form ticks it.</param>
+public sealed record OversellChannel(string Name, bool Selected);
+
 /// <param name="LostSalesPerYear">Buyers turned away while a unit was still free, the price of holding units back.</param>
 public sealed record OversellOutcome(string Policy, int OversoldPerDrop, int OversoldPerYear, decimal YearlyCost, int LostSalesPerYear, decimal LostRevenuePerYear);
 

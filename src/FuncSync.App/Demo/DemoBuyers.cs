@@ -1,5 +1,7 @@
 using System.Globalization;
 using FuncSync.Catalog;
+using FuncSync.Etsy;
+using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 
@@ -21,12 +23,12 @@ internal sealed class DemoBuyers(ShopifySimulator shopify, EtsySimulator etsy, D
             var onShopify = _random.Next(2) == 0;
             var candidates = catalog.Rows
                 .Where(r => onShopify
-                    ? shopify.GetAvailable(r.Mapping.Shopify!.InventoryItemId, r.Mapping.Shopify.LocationId) > 0
-                    : etsy.GetQuantity(r.Mapping.Etsy!.ListingId, r.Mapping.Etsy.Sku) > 0 && etsy.GetListingState(r.Mapping.Etsy.ListingId) == "active")
+                    ? shopify.GetAvailable(r.Mapping.Shopify!.InventoryItemId, r.Mapping.Shopify!.LocationId) > 0
+                    : etsy.GetQuantity(r.Mapping.Etsy!.ListingId, r.Mapping.Etsy!.Sku) > 0 && etsy.GetListingState(r.Mapping.Etsy!.ListingId) == "active")
                 .ToList();
             if (candidates.Count == 0)
             {
-                if (catalog.Rows.All(r => shopify.GetAvailable(r.Mapping.Shopify!.InventoryItemId, r.Mapping.Shopify.LocationId) == 0))
+                if (catalog.Rows.All(r => shopify.GetAvailable(r.Mapping.Shopify!.InventoryItemId, r.Mapping.Shopify!.LocationId) == 0))
                 {
                     restocks++;
                     logger.LogInformation("Demo: the shop sold out; the maker counts fresh stock (restock {Restock})", restocks);
@@ -44,7 +46,7 @@ internal sealed class DemoBuyers(ShopifySimulator shopify, EtsySimulator etsy, D
             }
             else
             {
-                etsy.PlaceOrder(row.Mapping.Etsy!.ListingId, row.Mapping.Etsy.Sku, 1);
+                etsy.PlaceOrder(row.Mapping.Etsy!.ListingId, row.Mapping.Etsy!.Sku, 1);
                 logger.LogInformation("Demo buyer: bought {Sku} on Etsy (FuncSync sees it at the next poll)", row.Mapping.Sku);
             }
         }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CsvHelper;
 using FuncSync.Catalog;
+using FuncSync.Etsy;
+using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 

@@ -1,3 +1,5 @@
+using FuncSync.Channels;
+using FuncSync.Domain;
 using FuncSync.Polling;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,8 @@ public sealed class EtsyCancellationCheckFunction(
     EtsyReceiptEvents events,
     IOptions<EtsyOptions> options,
     TimeProvider time,
-    ILogger<EtsyCancellationCheckFunction> logger)
+    ILogger<EtsyCancellationCheckFunction> logger,
+    ChannelRegistry channels)
 {
     public const string Name = "EtsyCancellationCheck";
     public const string ScheduleSetting = "Etsy:CancellationCheckSchedule";
@@ -22,6 +25,11 @@ public sealed class EtsyCancellationCheckFunction(
     [Function(Name)]
     public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
+        if (!channels.IsEnabled(Channel.Etsy))
+        {
+            return;
+        }
+
         var settings = options.Value;
 
         // Before the first poll nothing was sold through FuncSync, so nothing can be given back.

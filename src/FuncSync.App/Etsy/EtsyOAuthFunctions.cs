@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using FuncSync.Channels;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -48,7 +49,7 @@ public sealed class EtsyOAuthFunctions(
 
         // A page calling with its admin key cannot follow a redirect to another site and read it, so it asks for the address.
         return request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
-            ? Results.Json(new EtsyAuthorizeUrl(new Uri(url)), Json.FuncSyncJson.Default.EtsyAuthorizeUrl)
+            ? Results.Json(new AuthorizeRedirect(new Uri(url)), Json.FuncSyncJson.Default.AuthorizeRedirect)
             : Results.Redirect(url);
     }
 
@@ -99,6 +100,3 @@ public sealed class EtsyOAuthFunctions(
 
     private static string Base64Url(byte[] bytes) => WebEncoders.Base64UrlEncode(bytes);
 }
-
-/// <summary>Answer of <c>GET /api/etsy/oauth/start</c> asked for JSON: where to send the seller.</summary>
-public sealed record EtsyAuthorizeUrl(Uri AuthorizeUrl);

@@ -57,7 +57,7 @@ public sealed class EtsyReceiptEvents(IQueueSender queues, StorageNames names)
         EventId: eventId,
         Kind: kind,
         Source: "etsy",
-        Listing: Catalog.EtsyListing.KeyFor(transaction.ListingId, transaction.Sku),
+        Listing: EtsyListing.KeyFor(transaction.ListingId, transaction.Sku),
         Sku: null,
         Quantity: transaction.Quantity,
         OccurredAt: DateTimeOffset.FromUnixTimeSeconds(kind == InventoryEventKind.Sale ? receipt.CreateTimestamp : receipt.UpdateTimestamp),

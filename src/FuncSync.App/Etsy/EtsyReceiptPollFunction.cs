@@ -1,4 +1,6 @@
 using System.Globalization;
+using FuncSync.Channels;
+using FuncSync.Domain;
 using FuncSync.Domain.Text;
 using FuncSync.Monitoring;
 using FuncSync.Polling;
@@ -21,7 +23,8 @@ public sealed class EtsyReceiptPollFunction(
     IOptions<EtsyOptions> options,
     TimeProvider time,
     ILogger<EtsyReceiptPollFunction> logger,
-    ChannelActivity activity)
+    ChannelActivity activity,
+    ChannelRegistry channels)
 {
     public const string Name = "EtsyReceiptPoll";
     public const string ScheduleSetting = "Etsy:PollSchedule";
@@ -38,6 +41,12 @@ public sealed class EtsyReceiptPollFunction(
     [Function(Name)]
     public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
+        // The timer exists in every deployment; a seller who does not sell on Etsy is never polled.
+        if (!channels.IsEnabled(Channel.Etsy))
+        {
+            return;
+        }
+
         await sharedPacer.RefreshAsync(pacer, cancellationToken);
         if (!pacer.IsDue())
         {

@@ -1,3 +1,5 @@
+using FuncSync.Channels;
+using FuncSync.Domain;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +14,8 @@ public sealed class EtsyRefundCheckFunction(
     EtsyRefundReview review,
     IOptions<EtsyOptions> options,
     TimeProvider time,
-    ILogger<EtsyRefundCheckFunction> logger)
+    ILogger<EtsyRefundCheckFunction> logger,
+    ChannelRegistry channels)
 {
     public const string Name = "EtsyRefundCheck";
     public const string ScheduleSetting = "Etsy:RefundCheckSchedule";
@@ -20,6 +23,11 @@ public sealed class EtsyRefundCheckFunction(
     [Function(Name)]
     public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
+        if (!channels.IsEnabled(Channel.Etsy))
+        {
+            return;
+        }
+
         var from = time.GetUtcNow().AddDays(-options.Value.RefundLookbackDays).ToUnixTimeSeconds();
         var (receipts, requests) = await etsy.GetAllReceiptsAsync(new EtsyReceiptQuery(MinCreated: from, WasCanceled: false, SortOn: "created"), cancellationToken);
         var raised = await review.ReviewAsync(receipts, cancellationToken);

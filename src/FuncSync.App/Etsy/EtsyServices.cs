@@ -1,10 +1,13 @@
 using FuncSync.Catalog;
+using FuncSync.Channels;
 using FuncSync.Hosting.Storage;
 using FuncSync.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace FuncSync.Etsy;
 
@@ -13,6 +16,30 @@ public static class EtsyServices
 {
     public static IServiceCollection AddEtsyConnector(this IServiceCollection services)
     {
+        services.AddSingleton(sp => EtsyRequestBudget.Create(sp.GetRequiredService<IOptions<EtsyOptions>>().Value));
+        var etsyHttp = services.AddHttpClient<EtsyApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<EtsyOptions>>().Value.ApiBaseUrl);
+
+        // Outermost, so waiting for Etsy's budget does not eat into the request timeouts; a retry after
+        // a 429 or a 5xx honours Retry-After instead of spending a token.
+        etsyHttp.AddResilienceHandler("etsy-budget", (pipeline, context) =>
+        {
+            var budget = context.ServiceProvider.GetRequiredService<EtsyRequestBudget>();
+            pipeline.AddRateLimiter(new HttpRateLimiterStrategyOptions
+            {
+                RateLimiter = args => budget.Limiter.AcquireAsync(1, args.Context.CancellationToken),
+            });
+        });
+        etsyHttp.AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+
+        // Innermost: every attempt, retries included, spends from the budget all instances of the Etsy app share.
+        etsyHttp.AddEtsySharedBudget();
+        services.AddTransient<EtsyInventory>();
+        services.AddTransient<EtsyShopListings>();
+        services.AddTransient<EtsyQuantityReader>();
+        services.AddTransient<EtsyCatalogReader>();
+        services.AddTransient<EtsyConnectionStatus>();
+        services.AddTransient<EtsyPollProgress>();
+        services.AddTransient<EtsyBudgetStatus>();
         services.AddSingleton<EtsyTables>();
 
         // Tokens are encrypted at rest with a key ring every instance shares, kept in a table; the ring itself is wrapped

@@ -1,5 +1,5 @@
 using FuncSync.Alerts;
-using FuncSync.Etsy;
+using FuncSync.Channels;
 using FuncSync.Lag;
 using FuncSync.Ledger;
 using FuncSync.Mapping;
@@ -12,11 +12,10 @@ namespace FuncSync.Hosting;
 /// resolves them from app settings (infra/main.bicep sets each one); local mode puts these under every other source.</summary>
 public static class FunctionSettings
 {
-    public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>(
+        ChannelModules.All.SelectMany(m => m.SettingDefaults),
+        StringComparer.OrdinalIgnoreCase)
     {
-        [EtsyReceiptPollFunction.ScheduleSetting] = new EtsyOptions().PollSchedule,
-        [EtsyCancellationCheckFunction.ScheduleSetting] = new EtsyOptions().CancellationCheckSchedule,
-        [EtsyRefundCheckFunction.ScheduleSetting] = new EtsyOptions().RefundCheckSchedule,
         [OutboxSweeperFunction.ScheduleSetting] = OutboxSweeperFunction.DefaultSchedule,
         [ReconciliationOptions.ScheduleSetting] = new ReconciliationOptions().Schedule,
         [MappingAuditFunction.ScheduleSetting] = MappingAuditFunction.DefaultSchedule,

@@ -1,15 +1,15 @@
 using FuncSync.Alerts;
+using FuncSync.Channels;
 using FuncSync.Domain;
 using FuncSync.Domain.Lag;
 using FuncSync.Domain.Text;
-using FuncSync.Etsy;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Lag;
 
 /// <summary>The lag figures: per channel p50/p95 over the last hour and day, the objectives, the worst lag for the
 /// protected zone, and the breach check that raises and clears <see cref="AlertKind.LagBreach"/>.</summary>
-public sealed class LagMeasurements(LagRecorder recorder, IOptions<LagOptions> options, IOptions<EtsyOptions> etsy, AlertSender alerts, TimeProvider time) : ILagMeasurements
+public sealed class LagMeasurements(LagRecorder recorder, IOptions<LagOptions> options, ChannelRegistry channels, AlertSender alerts, TimeProvider time) : ILagMeasurements
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
 
@@ -17,14 +17,13 @@ public sealed class LagMeasurements(LagRecorder recorder, IOptions<LagOptions> o
     private readonly Dictionary<Channel, (TimeSpan? Worst, DateTimeOffset At)> _worst = [];
     private readonly HashSet<Channel> _breached = [];
 
-    public static IReadOnlyList<Channel> Channels { get; } = [Channel.Shopify, Channel.Etsy];
+    /// <summary>Every enabled channel, whatever the order in which channels were registered.</summary>
+    public IEnumerable<Channel> Channels => channels.Channels;
 
     public TimeSpan ObjectiveFor(Channel channel) =>
         options.Value.Objectives.TryGetValue(channel, out var objective)
             ? objective
-            : channel == Channel.Etsy
-                ? TimeSpan.FromSeconds(2 * Math.Max(etsy.Value.MinPollIntervalSeconds, etsy.Value.MaxPollIntervalSeconds))
-                : TimeSpan.FromSeconds(5);
+            : channels.Enabled.FirstOrDefault(c => c.Channel == channel)?.LagObjective ?? ChannelModules.Of(channel).Capabilities.DefaultLagObjective;
 
     public async ValueTask<TimeSpan?> WorstLagAsync(Channel channel, CancellationToken cancellationToken)
     {

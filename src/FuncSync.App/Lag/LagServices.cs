@@ -1,3 +1,4 @@
+using FuncSync.Channels;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
 using FuncSync.Ledger;
@@ -41,29 +42,22 @@ public static class LagServices
         services.AddSingleton<LagMeasurements>();
         services.AddSingleton<ILagMeasurements>(sp => sp.GetRequiredService<LagMeasurements>());
         services.AddTransient<SkuTimelineFunction>();
-        ObserveConnectors(services);
+
+        // Every enabled channel's connector is wrapped when it is resolved, whichever was registered first, so the
+        // push's own code stays as it is.
+        services.AddSingleton<IChannelInventoryDecorator, LagObserver>();
         return services;
     }
 
-    /// <summary>Every connector registered so far is wrapped, so the push's own code stays as it is.</summary>
-    private static void ObserveConnectors(IServiceCollection services)
+    private sealed class LagObserver(IServiceProvider services) : IChannelInventoryDecorator
     {
-        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IChannelInventory)).ToList())
-        {
-            services.Remove(descriptor);
-            services.AddTransient<IChannelInventory>(sp => new ObservedChannelInventory(
-                Create(descriptor, sp),
-                sp.GetRequiredService<PushStore>(),
-                sp.GetRequiredService<LedgerStore>(),
-                sp.GetRequiredService<TimelineStore>(),
-                sp.GetRequiredService<LagRecorder>(),
-                sp.GetRequiredService<PushFailures>(),
-                sp.GetRequiredService<TimeProvider>()));
-        }
+        public IChannelInventory Decorate(IChannelInventory inner) => new ObservedChannelInventory(
+            inner,
+            services.GetRequiredService<PushStore>(),
+            services.GetRequiredService<LedgerStore>(),
+            services.GetRequiredService<TimelineStore>(),
+            services.GetRequiredService<LagRecorder>(),
+            services.GetRequiredService<PushFailures>(),
+            services.GetRequiredService<TimeProvider>());
     }
-
-    private static IChannelInventory Create(ServiceDescriptor descriptor, IServiceProvider sp) => (IChannelInventory)(
-        descriptor.ImplementationFactory?.Invoke(sp)
-        ?? descriptor.ImplementationInstance
-        ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
 }

@@ -1,6 +1,4 @@
-using FuncSync.Etsy;
 using FuncSync.Json;
-using FuncSync.Shopify;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Mapping;
@@ -35,9 +33,6 @@ public static class MappingAuditServices
 {
     public static IServiceCollection AddMappingAudit(this IServiceCollection services)
     {
-        services.AddTransient<ShopifyCatalogReader>();
-        services.AddTransient<IChannelCatalogReader>(sp => sp.GetRequiredService<ShopifyCatalogReader>());
-        services.AddTransient<IChannelCatalogReader, EtsyCatalogReader>();
         services.AddTransient<MappingAuditor>();
         return services;
     }

@@ -55,9 +55,7 @@ public sealed class MappingAuditor(
     public async Task AuditProductAsync(Channel channel, string productId, IReadOnlyList<CatalogListing> present, CancellationToken cancellationToken)
     {
         var mappings = await AllAsync(cancellationToken);
-        var inProduct = mappings.Where(m => channel == Channel.Shopify
-            ? m.Shopify?.ProductId?.ToString(CultureInfo.InvariantCulture) == productId
-            : m.Etsy?.ListingId.ToString(CultureInfo.InvariantCulture) == productId).ToList();
+        var inProduct = mappings.Where(m => m.On(channel)?.Parent == productId).ToList();
 
         // Whatever was fine in this product may have been flagged before: clearing is cheap for a handful of variants.
         var inScope = present.Select(p => p.Listing).Concat(inProduct.Select(m => m.ListingOn(channel)));

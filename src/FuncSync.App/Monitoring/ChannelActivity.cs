@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
+using FuncSync.Channels;
 using FuncSync.Domain;
 using FuncSync.Storage;
 
@@ -8,7 +9,7 @@ namespace FuncSync.Monitoring;
 /// <summary>When each channel was last polled and last pushed to successfully, shared by every instance
 /// through one row per channel. Each instance writes a channel's row at most every few seconds, so a
 /// burst of pushes costs the hot path one write, not one per push.</summary>
-public sealed class ChannelActivity(TableClient table, ShopPartition shop, TimeProvider time)
+public sealed class ChannelActivity(TableClient table, ShopPartition shop, ChannelRegistry registry, TimeProvider time)
 {
     private const string Prefix = "activity";
     private static readonly TimeSpan WriteInterval = TimeSpan.FromSeconds(5);
@@ -22,7 +23,7 @@ public sealed class ChannelActivity(TableClient table, ShopPartition shop, TimeP
     public async Task<IReadOnlyList<ChannelHealth>> ListAsync(CancellationToken cancellationToken)
     {
         var channels = new List<ChannelHealth>();
-        foreach (var channel in Enum.GetValues<Channel>())
+        foreach (var channel in registry.Channels)
         {
             var row = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, Key(channel), cancellationToken: cancellationToken);
             channels.Add(new ChannelHealth(channel, row.HasValue ? row.Value!.GetDateTimeOffset("LastPollAt") : null, row.HasValue ? row.Value!.GetDateTimeOffset("LastPushAt") : null));

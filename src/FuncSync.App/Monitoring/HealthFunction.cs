@@ -1,5 +1,5 @@
 using FuncSync.Alerts;
-using FuncSync.Etsy;
+using FuncSync.Channels;
 using FuncSync.Hosting.Queues;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
@@ -9,15 +9,15 @@ using Microsoft.Azure.Functions.Worker;
 namespace FuncSync.Monitoring;
 
 /// <summary><c>GET /healthz</c>, anonymous: whether storage answers, queue and poison depths, the last
-/// successful poll and push per channel, Etsy's budget and owed alert deliveries. Only counts and
+/// successful poll and push per channel, each channel's daily API budget (Etsy's) and owed alert deliveries. Only counts and
 /// times: no URL, key, account name or message content, so a load balancer or uptime monitor may
 /// read it. 503 when unhealthy (storage unreachable, or slower than <see cref="Deadline"/>); degraded (still 200) when something waits for a
-/// person: poison messages, undelivered alerts, or Etsy's daily budget down to its reserve.</summary>
+/// person: poison messages, undelivered alerts, or a channel's daily budget down to its reserve.</summary>
 public sealed class HealthFunction(
     PoisonQueueMonitor poison,
     ChannelActivity activity,
     AlertStore alerts,
-    EtsyPollPacer etsy,
+    IEnumerable<IChannelBudget> budgets,
     StorageNames names,
     StorageClients storage,
     TimeProvider time,
@@ -43,8 +43,7 @@ public sealed class HealthFunction(
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
-        var budget = etsy.Health(webhookEnabled: false);
-        var etsyBudget = new EtsyBudgetHealth(budget.LimitPerDay, budget.RemainingToday, budget.ReservedToday, budget.LimitPerSecond, budget.QuotaSeenAt);
+        var quotas = budgets.Select(b => b.Read()).ToList();
         using var deadline = new CancellationTokenSource(Deadline, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked.Token;
@@ -57,7 +56,7 @@ public sealed class HealthFunction(
         {
             // Any failure or silence here means the app cannot reach its storage; one line says which, not a stack trace.
             logger.LogWarning("Health: storage did not answer within {Deadline} ({Reason})", Deadline, ex.GetType().Name);
-            return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(false, null), [], [], etsyBudget, null);
+            return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(false, null), [], [], quotas, null);
         }
 
         var latency = time.GetElapsedTime(started).TotalMilliseconds;
@@ -79,16 +78,16 @@ public sealed class HealthFunction(
             // Storage answered the probe, then stalled or failed: reachable, but not fit to sync. Logged whole, since a
             // failure here that is not storage's would be a bug to see, not an outage.
             logger.LogWarning(ex, "Health: storage answered the probe, then failed or stalled while reading depths and activity");
-            return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(true, Math.Round(latency, 1)), queues, [], etsyBudget, null);
+            return new HealthReport(HealthStatus.Unhealthy, new StorageHealth(true, Math.Round(latency, 1)), queues, [], quotas, null);
         }
 
-        var degraded = queues.Any(q => q.Poison > 0) || undelivered > 0 || (budget.RemainingToday is { } left && left <= budget.ReservedToday);
+        var degraded = queues.Any(q => q.Poison > 0) || undelivered > 0 || quotas.Any(q => q.AtReserve);
         return new HealthReport(
             degraded ? HealthStatus.Degraded : HealthStatus.Healthy,
             new StorageHealth(true, Math.Round(latency, 1)),
             queues,
             channels,
-            etsyBudget,
+            quotas,
             new AlertHealth(undelivered));
     }
 }
@@ -100,16 +99,13 @@ public static class HealthStatus
     public const string Unhealthy = "unhealthy";
 }
 
-public sealed record HealthReport(string Status, StorageHealth Storage, IReadOnlyList<QueueHealth> Queues, IReadOnlyList<ChannelHealth> Channels, EtsyBudgetHealth EtsyBudget, AlertHealth? Alerts);
+public sealed record HealthReport(string Status, StorageHealth Storage, IReadOnlyList<QueueHealth> Queues, IReadOnlyList<ChannelHealth> Channels, IReadOnlyList<ChannelBudget> Budgets, AlertHealth? Alerts);
 
 public sealed record StorageHealth(bool Reachable, double? LatencyMs);
 
 /// <param name="Depth">Approximate messages waiting, visible or in flight.</param>
 /// <param name="Poison">Messages in the queue's poison queue.</param>
 public sealed record QueueHealth(string Name, int Depth, int Poison);
-
-/// <summary>Etsy's quota as this instance last saw it in Etsy's headers; null until a request was made.</summary>
-public sealed record EtsyBudgetHealth(int? LimitPerDay, int? RemainingToday, int ReservedForPushes, int? LimitPerSecond, DateTimeOffset? SeenAt);
 
 /// <param name="Undelivered">Alert deliveries a sink has not taken yet.</param>
 public sealed record AlertHealth(int Undelivered);

@@ -1,8 +1,8 @@
 using FuncSync.Allocation;
 using FuncSync.Catalog;
+using FuncSync.Channels;
 using FuncSync.Domain;
 using FuncSync.Domain.Allocation;
-using FuncSync.Etsy;
 using FuncSync.Pausing;
 
 namespace FuncSync.Reconciliation;
@@ -20,8 +20,8 @@ public sealed class ExpectedShares(RulesInForce rules, ThresholdInForce threshol
         var byChannel = new Dictionary<Channel, int>();
         for (var i = 0; i < channelRules.Count; i++)
         {
-            // Etsy caps an offering at 999; the push writes at most that.
-            byChannel[channelRules[i].Channel] = channelRules[i].Channel == Channel.Etsy ? Math.Min(shares[i], EtsyInventory.MaxQuantity) : shares[i];
+            // A channel with a cap (Etsy's 999 per offering) is written at most that.
+            byChannel[channelRules[i].Channel] = Math.Min(shares[i], ChannelModules.Of(channelRules[i].Channel).Capabilities.MaxQuantity);
         }
 
         return byChannel;

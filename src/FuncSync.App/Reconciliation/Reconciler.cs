@@ -3,15 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using FuncSync.Alerts;
 using FuncSync.Catalog;
+using FuncSync.Channels;
 using FuncSync.Domain;
 using FuncSync.Domain.Reconciliation;
 using FuncSync.Domain.Text;
-using FuncSync.Etsy;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
 using FuncSync.Ledger;
-using FuncSync.Polling;
 using FuncSync.Push;
 using FuncSync.Storage;
 using FuncSync.Timeline;
@@ -28,7 +27,6 @@ public sealed class Reconciler(
     PushStore pushes,
     ExpectedShares expected,
     IEnumerable<IChannelQuantityReader> readers,
-    WatermarkStore watermarks,
     ReportBlobs reports,
     TimelineStore timeline,
     AlertSender alerts,
@@ -36,7 +34,7 @@ public sealed class Reconciler(
     StorageClients storage,
     StorageNames names,
     IOptions<ReconciliationOptions> options,
-    IOptions<EtsyOptions> etsy,
+    IEnumerable<IChannelPoll> polls,
     TimeProvider time,
     ILogger<Reconciler> logger)
 {
@@ -71,12 +69,11 @@ public sealed class Reconciler(
             }
         }
 
-        var lastImports = new Dictionary<Channel, DateTimeOffset?>
+        var lastImports = new Dictionary<Channel, DateTimeOffset?>();
+        foreach (var poll in polls)
         {
-            [Channel.Etsy] = await watermarks.GetAsync(EtsyReceiptPollFunction.CompletedSource(etsy.Value.ShopId), cancellationToken) is { } seconds
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : null,
-        };
+            lastImports[poll.Channel] = await poll.CompletedAsync(cancellationToken);
+        }
 
         var findings = new ConcurrentBag<Finding>();
         await Parallel.ForEachAsync(mappings, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Concurrency), CancellationToken = cancellationToken }, async (mapping, ct) =>
@@ -166,7 +163,7 @@ public sealed class Reconciler(
     /// <summary>After two poll intervals at the longest, at least one poll has run since.</summary>
     private async Task ScheduleRecheckAsync(IReadOnlyList<string> skus, int round, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromSeconds(2 * Math.Max(etsy.Value.MinPollIntervalSeconds, etsy.Value.MaxPollIntervalSeconds));
+        var delay = 2 * polls.Select(p => p.LongestInterval).DefaultIfEmpty(TimeSpan.FromMinutes(1)).Max();
         var message = JsonSerializer.Serialize(new ReconciliationRecheckDue([.. skus.Distinct(StringComparer.Ordinal)], round), FuncSyncJson.Default.ReconciliationRecheckDue);
         await storage.Queue(names.ReconcileRechecksQueue).SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: cancellationToken);
     }

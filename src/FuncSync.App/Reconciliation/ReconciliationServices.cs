@@ -1,6 +1,3 @@
-using FuncSync.Etsy;
-using FuncSync.Shopify;
-
 namespace FuncSync.Reconciliation;
 
 /// <summary>Reconciliation's services.</summary>
@@ -10,10 +7,6 @@ public static class ReconciliationServices
     {
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section)
             .Validate(o => o.Threshold >= 1 && o.Concurrency >= 1 && o.InFlightGrace >= TimeSpan.Zero, "Reconciliation: Threshold and Concurrency are at least 1.").ValidateOnStart();
-        services.AddTransient<EtsyShopListings>();
-        services.AddTransient<ShopifyLevelReader>();
-        services.AddTransient<IChannelQuantityReader>(sp => sp.GetRequiredService<ShopifyLevelReader>());
-        services.AddTransient<IChannelQuantityReader, EtsyQuantityReader>();
         services.AddSingleton<ExpectedShares>();
         services.AddSingleton<ReportBlobs>();
         services.AddTransient<Reconciler>();

@@ -1,3 +1,4 @@
+using FuncSync.Alerts;
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Json;
@@ -50,7 +51,7 @@ public enum SyncState
 
 /// <summary>The HTTP functions behind <c>GET /api/skus/{sku}</c> and <c>GET /api/skus</c>: both build a SKU's
 /// status the same way, one from point reads, the list from one query per table.</summary>
-public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushStore pushes, DriftAlerts drift)
+public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushStore pushes, AlertStore alerts)
 {
     public const string Name = "GetSku";
     public const string Route = "skus/{sku}";
@@ -76,7 +77,7 @@ public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushS
 
         var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
         var records = await pushes.ListAsync(sku, cancellationToken);
-        var drifted = await drift.SkusAsync(sku, cancellationToken);
+        var drifted = await alerts.OpenSkusAsync(AlertKind.Discrepancy, sku, cancellationToken);
         return Compose(mapping, stock, records, drifted.Contains(sku));
     }
 
@@ -84,7 +85,7 @@ public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushS
     {
         var stockTask = ledger.ListStockAsync(cancellationToken);
         var recordsTask = pushes.ListAllAsync(cancellationToken);
-        var driftTask = drift.SkusAsync(null, cancellationToken);
+        var driftTask = alerts.OpenSkusAsync(AlertKind.Discrepancy, null, cancellationToken);
         var mappings = new List<SkuMapping>();
         await foreach (var mapping in map.ListAsync(cancellationToken))
         {

@@ -1,3 +1,5 @@
+using FuncSync.Etsy;
+using FuncSync.Shopify;
 using System.Net;
 using System.Text;
 using FuncSync.App.Tests.Infrastructure;
@@ -92,7 +94,7 @@ public sealed class StockAdminTests(AzuriteFixture azurite)
         await app.LoadAsync(item);
 
         await app.SendEventAsync(Event("shopify-return-1", InventoryEventKind.Return, item.Mapping.Shopify!.Ref, 1));
-        await app.SendEventAsync(Event("shopify-cancel-1", InventoryEventKind.Cancellation, item.Mapping.Shopify.Ref, 2));
+        await app.SendEventAsync(Event("shopify-cancel-1", InventoryEventKind.Cancellation, item.Mapping.Shopify!.Ref, 2));
 
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 4, TimeSpan.FromSeconds(20), "both restocked");
         await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 4, TimeSpan.FromSeconds(20), "Etsy shows 4");
@@ -103,7 +105,7 @@ public sealed class StockAdminTests(AzuriteFixture azurite)
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         var item = new TestItem("EAR-STUD-01", 3, 26);
-        var bundle = new SkuMapping("EAR-SET-01", "Earring set", null, null, [new Component(item.Sku, 2)]);
+        var bundle = new SkuMapping("EAR-SET-01", "Earring set", [], [new Component(item.Sku, 2)]);
         await app.LoadAsync(item);
         await app.ImportAsync(new SkuMapRow(bundle, null));
         var before = await app.Ledger.GetStockAsync(item.Sku, CancellationToken.None);

@@ -1,3 +1,5 @@
+using FuncSync.Etsy;
+using FuncSync.Shopify;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -58,7 +60,7 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var rejected = JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), FuncSyncJson.Default.ImportRejected)!;
         var error = Assert.Single(rejected.Errors);
-        Assert.Equal((4, SkuMapCsv.ShopifyInventoryItemId), (error.Line, error.Column));
+        Assert.Equal((4, ShopifyListingSchema.InventoryItemId.Column), (error.Line, error.Column));
         Assert.Empty((await app.Http.GetFromJsonAsync("api/mappings", FuncSyncJson.Default.MappingList))!.Mappings);
     }
 
@@ -71,7 +73,7 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = Assert.Single(JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), FuncSyncJson.Default.ImportRejected)!.Errors);
-        Assert.Equal((3, SkuMapCsv.EtsyListingId), (error.Line, error.Column));
+        Assert.Equal((3, EtsyListingSchema.ListingId.Column), (error.Line, error.Column));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using FuncSync.Catalog;
+using FuncSync.Etsy;
+using FuncSync.Shopify;
 
 namespace FuncSync.App.Tests.Catalog;
 
@@ -100,8 +102,8 @@ public sealed class SkuMapCsvTests
     {
         SkuMapping[] mappings =
         [
-            new("RING", "Ring, silver", new ShopifyListing(41, 43, 65, 70), new EtsyListing(15, "RING")),
-            new("SET", "Set", null, new EtsyListing(16, "SET"), [new Domain.Ledger.Component("RING", 2)]),
+            new("RING", "Ring, silver", [new ShopifyListing(41, 43, 65, 70), new EtsyListing(15, "RING")]),
+            new("SET", "Set", [new EtsyListing(16, "SET")], [new Domain.Ledger.Component("RING", 2)]),
         ];
         var text = new StringWriter();
 

@@ -140,8 +140,8 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
             new EtsySimProduct("RING-8", 5, 47.25m, [new EtsySimPropertyValue(100, "Ring size", 1002, "8")]),
         ]);
         await app.ImportAsync(
-            new SkuMapRow(new SkuMapping("RING-6", "Ring 6", null, new EtsyListing(listingId, "RING-6")), 3),
-            new SkuMapRow(new SkuMapping("RING-7", "Ring 7", null, new EtsyListing(listingId, "RING-7")), 4));
+            new SkuMapRow(new SkuMapping("RING-6", "Ring 6", [new EtsyListing(listingId, "RING-6")]), 3),
+            new SkuMapRow(new SkuMapping("RING-7", "Ring 7", [new EtsyListing(listingId, "RING-7")]), 4));
 
         (await app.CountAsync("RING-7", """{"quantity": 9}""")).EnsureSuccessStatusCode();
         await Eventually.WaitAsync(() => app.Etsy.GetQuantity(listingId, "RING-7") == 9, TimeSpan.FromSeconds(20), "Etsy shows the new count");

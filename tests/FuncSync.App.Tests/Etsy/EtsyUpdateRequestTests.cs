@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using FuncSync.Catalog;
 using FuncSync.Etsy;
 using FuncSync.Push;
 

@@ -19,7 +19,7 @@ public sealed class ForecastTests(AzuriteFixture azurite)
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         const string sku = "JAR-HONEY-01";
-        await app.ImportAsync(new SkuMapRow(new SkuMapping(sku, "Honey jar", null, null) { LeadTimeDays = 10, LowStock = 2 }, 5));
+        await app.ImportAsync(new SkuMapRow(new SkuMapping(sku, "Honey jar") { LeadTimeDays = 10, LowStock = 2 }, 5));
         var now = TimeProvider.System.GetUtcNow();
 
         for (var day = 3; day >= 1; day--)
@@ -48,7 +48,7 @@ public sealed class ForecastTests(AzuriteFixture azurite)
     public async Task Forecast_UnknownOrComposedSku_NotFoundOrBadRequest()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        await app.ImportAsync(new SkuMapRow(new SkuMapping("PART-X", "Part", null, null), 3), new SkuMapRow(new SkuMapping("KIT-X", "Kit", null, null, [new Component("PART-X", 1)]), null));
+        await app.ImportAsync(new SkuMapRow(new SkuMapping("PART-X", "Part"), 3), new SkuMapRow(new SkuMapping("KIT-X", "Kit", [], [new Component("PART-X", 1)]), null));
 
         Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync("api/skus/NOPE/forecast")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await app.Http.GetAsync("api/skus/KIT-X/forecast")).StatusCode);

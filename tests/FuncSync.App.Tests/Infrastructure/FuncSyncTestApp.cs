@@ -1,3 +1,5 @@
+using FuncSync.Etsy;
+using FuncSync.Shopify;
 using System.Net;
 using System.Reflection;
 using System.Text;
@@ -193,6 +195,5 @@ internal sealed record TestItem(string Sku, int Quantity, int N)
     public SkuMapping Mapping => new(
         Sku,
         Sku,
-        new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId),
-        new EtsyListing(EtsyListingId, Sku));
+        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku)]);
 }

@@ -3,6 +3,8 @@ using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
+using FuncSync.Etsy;
+using FuncSync.Shopify;
 using FuncSync.Testing;
 
 namespace FuncSync.App.Tests.Ledger;
@@ -18,13 +20,12 @@ public sealed class CompositionFlowTests(AzuriteFixture azurite)
     public async Task BundleAndItsComponent_InOneOrder_ComponentMovesForBoth()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        var chain = new SkuMapping("CHAIN-40", "40 cm chain", null, null);
+        var chain = new SkuMapping("CHAIN-40", "40 cm chain");
         var pendant = new TestItem("PENDANT-MOON", 2, 31);
         var set = new SkuMapping(
             "NECK-SET-MOON",
             "Moon necklace set",
-            new ShopifyListing(4_100_000_901, 4_300_000_901, TestItem.LocationId, 7_000_000_901),
-            new EtsyListing(1_500_000_901, "NECK-SET-MOON"),
+            [new ShopifyListing(4_100_000_901, 4_300_000_901, TestItem.LocationId, 7_000_000_901), new EtsyListing(1_500_000_901, "NECK-SET-MOON")],
             [new Component("CHAIN-40", 1), new Component("PENDANT-MOON", 1)]);
         app.List(pendant.Mapping, 2);
         app.List(set, 2);
@@ -51,9 +52,9 @@ public sealed class CompositionFlowTests(AzuriteFixture azurite)
     public async Task MadeToOrderListings_ShareMaterial_SaleOfOneLowersTheOther()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        var blank = new SkuMapping("BLANK-RING-SIL", "Silver ring blank", null, null);
-        var ringA = new SkuMapping("RING-WAVE", "Wave ring", new ShopifyListing(4_100_000_911, 4_300_000_911, TestItem.LocationId), new EtsyListing(1_500_000_911, "RING-WAVE"), [new Component(blank.Sku, 1)]);
-        var ringB = new SkuMapping("RING-KNOT", "Knot ring", new ShopifyListing(4_100_000_912, 4_300_000_912, TestItem.LocationId), new EtsyListing(1_500_000_912, "RING-KNOT"), [new Component(blank.Sku, 1)]);
+        var blank = new SkuMapping("BLANK-RING-SIL", "Silver ring blank");
+        var ringA = new SkuMapping("RING-WAVE", "Wave ring", [new ShopifyListing(4_100_000_911, 4_300_000_911, TestItem.LocationId), new EtsyListing(1_500_000_911, "RING-WAVE")], [new Component(blank.Sku, 1)]);
+        var ringB = new SkuMapping("RING-KNOT", "Knot ring", [new ShopifyListing(4_100_000_912, 4_300_000_912, TestItem.LocationId), new EtsyListing(1_500_000_912, "RING-KNOT")], [new Component(blank.Sku, 1)]);
         app.List(ringA, 3);
         app.List(ringB, 3);
         await app.ImportAsync(new SkuMapRow(blank, 3), new SkuMapRow(ringA, null), new SkuMapRow(ringB, null));
@@ -71,7 +72,7 @@ public sealed class CompositionFlowTests(AzuriteFixture azurite)
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         var item = new TestItem("BAG-CANVAS-01", 3, 32);
-        var etsyOnly = item.Mapping with { Shopify = null };
+        var etsyOnly = item.Mapping with { ChannelListings = [item.Mapping.Etsy!] };
         app.List(item.Mapping, 3);
         await app.ImportAsync(new SkuMapRow(etsyOnly, 3));
 

@@ -20,7 +20,7 @@ public sealed class LedgerConcurrencyTests(AzuriteFixture azurite)
     public async Task SixteenAppliers_ThreeHotSkus_TwoThousandEvents_NoLostUpdate()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        await app.ImportAsync(HotSkus.Select(s => new SkuMapRow(new SkuMapping(s, s, null, null), 10_000)).ToArray());
+        await app.ImportAsync(HotSkus.Select(s => new SkuMapRow(new SkuMapping(s, s), 10_000)).ToArray());
         var random = new Random(2026);
         var distinct = Enumerable.Range(0, 1_800).Select(i => RandomEvent(random, $"hot-{i}")).ToList();
 
@@ -55,8 +55,8 @@ public sealed class LedgerConcurrencyTests(AzuriteFixture azurite)
     public async Task RandomStreamWithDuplicatesAndReordering_ThroughTheQueue_EachDistinctEventOnce(int seed)
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        var bundle = new SkuMapping("KIT-" + seed, "Kit", null, null, [new Component("PART-A", 1), new Component("PART-B", 2)]);
-        await app.ImportAsync(new SkuMapRow(new SkuMapping("PART-A", "A", null, null), 100), new SkuMapRow(new SkuMapping("PART-B", "B", null, null), 100), new SkuMapRow(bundle, null));
+        var bundle = new SkuMapping("KIT-" + seed, "Kit", [], [new Component("PART-A", 1), new Component("PART-B", 2)]);
+        await app.ImportAsync(new SkuMapRow(new SkuMapping("PART-A", "A"), 100), new SkuMapRow(new SkuMapping("PART-B", "B"), 100), new SkuMapRow(bundle, null));
         var random = new Random(seed);
         var distinct = Enumerable.Range(0, 40).Select(i => random.Next(4) == 0
             ? Received($"kit-{seed}-{i}", InventoryEventKind.Sale, bundle.Sku, random.Next(1, 3))

@@ -1,6 +1,7 @@
 using FuncSync.Alerts;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
+using FuncSync.Etsy;
 using FuncSync.Mapping;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Testing;
@@ -30,8 +31,8 @@ public sealed class MappingAuditScheduleTests(AzuriteFixture azurite)
         EtsySimProduct Size(string size, int i) => new($"RING-AUD-{size}", 2, 42.00m, [new EtsySimPropertyValue(100, "Ring size", 1000 + i, size)]);
         app.Etsy.AddListing(listingId, "Audit ring", [Size("6", 0), Size("7", 1)]);
         await app.ImportAsync(
-            new SkuMapRow(new SkuMapping("RING-AUD-6", "Ring 6", null, new EtsyListing(listingId, "RING-AUD-6")), 2),
-            new SkuMapRow(new SkuMapping("RING-AUD-7", "Ring 7", null, new EtsyListing(listingId, "RING-AUD-7")), 2));
+            new SkuMapRow(new SkuMapping("RING-AUD-6", "Ring 6", [new EtsyListing(listingId, "RING-AUD-6")]), 2),
+            new SkuMapRow(new SkuMapping("RING-AUD-7", "Ring 7", [new EtsyListing(listingId, "RING-AUD-7")]), 2));
 
         // The seller adds size 8 in Shop Manager: the listing now has three products.
         app.Etsy.DeleteListing(listingId);

@@ -76,7 +76,7 @@ public sealed class HealthTests(AzuriteFixture azurite)
         Assert.NotNull(etsy.LastPollAt);
         Assert.NotNull(shopify.LastPushAt);
         Assert.Null(shopify.LastPollAt);
-        Assert.NotNull(report.EtsyBudget.RemainingToday);
+        Assert.NotNull(report.Budgets.Single(b => b.Channel == Channel.Etsy).RemainingToday);
         Assert.Equal(0, report.Alerts!.Undelivered);
 
         // The same report where the Functions host routes HTTP functions, below /api.

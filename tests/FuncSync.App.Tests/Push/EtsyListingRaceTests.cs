@@ -2,7 +2,9 @@ using FuncSync.App.Tests.Etsy;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
 using FuncSync.Domain;
+using FuncSync.Etsy;
 using FuncSync.Push;
+using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +33,7 @@ public sealed class EtsyListingRaceTests(AzuriteFixture azurite, ITestOutputHelp
         }
 
         await app.ImportAsync([.. rings.Select(r => new SkuMapRow(
-            new SkuMapping(r.Sku, r.Sku, new ShopifyListing(r.VariantId, r.InventoryItemId, TestItem.LocationId, ProductId), new EtsyListing(ListingId, r.Sku)), 60))]);
+            new SkuMapping(r.Sku, r.Sku, [new ShopifyListing(r.VariantId, r.InventoryItemId, TestItem.LocationId, ProductId), new EtsyListing(ListingId, r.Sku)]), 60))]);
         await SettledAsync(app);
 
         // 8 buyers at once, 20 orders each, round the sizes: pushes of the four SKUs to the one listing overlap.

@@ -1,7 +1,9 @@
 using FuncSync.Catalog;
 using FuncSync.Domain;
+using FuncSync.Etsy;
 using FuncSync.Ledger;
 using FuncSync.Push;
+using FuncSync.Shopify;
 using FuncSync.Skus;
 
 namespace FuncSync.App.Tests.Skus;
@@ -9,7 +11,7 @@ namespace FuncSync.App.Tests.Skus;
 public sealed class SkuStatusTests
 {
     private static readonly DateTimeOffset Changed = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly SkuMapping Both = new("MUG", "Mug", new ShopifyListing(41, 43, 65), new EtsyListing(15, "MUG"));
+    private static readonly SkuMapping Both = new("MUG", "Mug", [new ShopifyListing(41, 43, 65), new EtsyListing(15, "MUG")]);
 
     private static PushRecord Record(Channel channel, int shown, int target, long version, PushStatus status = PushStatus.Written) =>
         new("MUG", channel, shown, target, status, version, Changed.AddMilliseconds(250), Changed.AddMilliseconds(250));
@@ -59,7 +61,7 @@ public sealed class SkuStatusTests
     [Fact]
     public void Compose_NoListings_Unmapped()
     {
-        var status = SkuStatusFunction.Compose(new SkuMapping("PART", "Part", null, null), new SkuAvailability(5, 1, Changed), [], false);
+        var status = SkuStatusFunction.Compose(new SkuMapping("PART", "Part"), new SkuAvailability(5, 1, Changed), [], false);
 
         Assert.Equal(SyncState.Unmapped, status.State);
         Assert.Empty(status.Channels);

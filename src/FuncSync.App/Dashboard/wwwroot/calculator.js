@@ -14,16 +14,16 @@ const numbers = [
   ['unitsPerItem', 'Units of each item', 1, '1'],
   ['buyersPerDrop', 'Buyers in a launch', 300, '1'],
 ];
-const channels = ['Shopify', 'Etsy', 'eBay'];
 
 /** The oversell cost calculator: the seller's figures through the flash-sale simulator. */
 export async function calculatorView(container) {
+  const { channels } = await api('/api/oversell-cost');
   const result = h('div', { id: 'calculator-result', 'aria-live': 'polite' });
   const form = h('form', { id: 'calculator-form', class: 'action' },
     h('p', { class: 'muted' }, 'Your figures run through FuncSync\'s flash-sale simulator: the same simulated buyers meet your current tool, FuncSync, and FuncSync holding the last units back.'),
     numbers.map(([name, label, value, step]) => [h('label', { for: `calc-${name}` }, label), h('input', { id: `calc-${name}`, name, type: 'number', min: 0, step, value, required: true })]),
     h('fieldset', {}, h('legend', {}, 'Channels you sell on'),
-      channels.map(c => h('span', { class: 'check' }, h('input', { id: `calc-${c}`, type: 'checkbox', name: 'channels', value: c, checked: c !== 'eBay' }), h('label', { for: `calc-${c}` }, c)))),
+      channels.map(c => h('span', { class: 'check' }, h('input', { id: `calc-${c.name}`, type: 'checkbox', name: 'channels', value: c.name, checked: c.selected }), h('label', { for: `calc-${c.name}` }, c.name)))),
     h('button', { type: 'submit' }, 'Estimate'));
   form.addEventListener('submit', async event => {
     event.preventDefault();

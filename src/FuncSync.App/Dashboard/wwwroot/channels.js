@@ -1,47 +1,36 @@
 import { api, optional, ApiError } from './api.js';
-import { h, replace, when, ago, notify, unavailable, duration } from './dom.js';
+import { h, replace, ago, notify, unavailable, duration } from './dom.js';
 import { lagChart } from './chart.js';
 
-/** Channel connections, last poll and push, queues, lag and the Etsy API budget. */
+/** One card per enabled channel, as the API describes it: its connection facts, last poll and push, and the action it
+ * offers (connecting through OAuth); then lag and queues. No channel is named here. */
 export async function channelsView(container) {
-  const [connections, health, lag, etsy] = await Promise.all([
-    api('/api/channels'), optional('/healthz'), optional('/api/lag'), optional('/api/etsy/health')]);
-  const connect = async () => {
+  const [{ channels }, health, lag] = await Promise.all([api('/api/channels'), optional('/healthz'), optional('/api/lag')]);
+  const activity = name => health?.channels?.find(c => c.channel === name);
+  const act = action => async () => {
     try {
-      const answer = await api('/api/etsy/oauth/start');
+      const answer = await api(`/api/${action.start}`);
       window.location.assign(answer.authorizeUrl);
     } catch (error) {
       notify(error instanceof ApiError ? error.message : String(error), true);
     }
   };
-  const activity = name => health?.channels?.find(c => c.channel === name);
-  const shopify = connections.shopify, etsyConnection = connections.etsy;
+  const card = ({ channel, connection, capabilities }) => {
+    const id = channel.toLowerCase();
+    const polled = capabilities.intake.includes('Poll');
+    const action = connection.action;
+    return h('section', { class: 'card', 'aria-labelledby': `${id}-title`, dataset: { channel } },
+      h('h3', { id: `${id}-title` }, channel),
+      h('dl', { class: 'facts' },
+        connection.facts.map(f => [h('dt', {}, f.label), h('dd', {}, f.value)]),
+        polled ? [h('dt', {}, 'Last poll'), h('dd', {}, ago(activity(channel)?.lastPollAt))] : null,
+        h('dt', {}, 'Last push'), h('dd', {}, ago(activity(channel)?.lastPushAt))),
+      action ? h('button', { type: 'button', id: `${id}-connect`, onclick: act(action) }, action.label) : null,
+      action?.hint ? h('p', { class: 'muted' }, action.hint) : null);
+  };
   replace(container,
     h('h2', {}, 'Channels'),
-    h('div', { class: 'cards' },
-      h('section', { class: 'card', 'aria-labelledby': 'shopify-title' },
-        h('h3', { id: 'shopify-title' }, 'Shopify'),
-        h('dl', { class: 'facts' },
-          h('dt', {}, 'Shop'), h('dd', {}, shopify.shopDomain || 'not set'),
-          h('dt', {}, 'API version'), h('dd', {}, shopify.apiVersion),
-          h('dt', {}, 'Access token'), h('dd', {}, shopify.accessTokenConfigured ? 'configured' : 'missing'),
-          h('dt', {}, 'Webhook secret'), h('dd', {}, shopify.webhookSecretConfigured ? 'configured' : 'missing'),
-          h('dt', {}, 'Last push'), h('dd', {}, ago(activity('Shopify')?.lastPushAt)))),
-      h('section', { class: 'card', 'aria-labelledby': 'etsy-title' },
-        h('h3', { id: 'etsy-title' }, 'Etsy'),
-        h('dl', { class: 'facts' },
-          h('dt', {}, 'Shop id'), h('dd', {}, etsyConnection.shopId || 'not set'),
-          h('dt', {}, 'Connection'), h('dd', { id: 'etsy-connection' }, etsyConnection.connected
-            ? `connected through OAuth, token renews before ${when(etsyConnection.tokenExpiresAt)}`
-            : etsyConnection.staticTokenConfigured ? 'static access token' : 'not connected'),
-          h('dt', {}, 'Last poll'), h('dd', {}, ago(etsy?.LastPollAt ?? activity('Etsy')?.lastPollAt)),
-          h('dt', {}, 'Poll interval'), h('dd', {}, etsy ? `${etsy.IntervalSeconds.toFixed(1)} s` : '—'),
-          h('dt', {}, 'Last push'), h('dd', {}, ago(activity('Etsy')?.lastPushAt)),
-          h('dt', {}, 'API budget today'), h('dd', { id: 'etsy-budget' }, etsy?.RemainingToday !== null && etsy?.RemainingToday !== undefined
-            ? `${etsy.RemainingToday} of ${etsy.LimitPerDay} left (${etsy.ReservedToday} kept for pushes)` : 'not seen yet')),
-        h('button', { type: 'button', id: 'etsy-connect', onclick: connect }, etsyConnection.connected ? 'Reconnect Etsy' : 'Connect Etsy'),
-        etsyConnection.oauthConfigured ? null
-          : h('p', { class: 'muted' }, 'Etsy will send you back to this address; set Etsy__OAuthRedirectUri to the HTTPS callback registered with your Etsy app.'))),
+    h('div', { class: 'cards' }, channels.map(card)),
     h('h3', {}, 'Lag, sale to channel'),
     lag ? [lagChart(lag.channels), h('div', { class: 'scroll' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Channel', 'p50', 'p95', 'Objective', 'Samples', 'Window'].map(t => h('th', { scope: 'col' }, t)))),

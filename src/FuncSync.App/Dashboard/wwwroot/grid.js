@@ -1,12 +1,13 @@
 import { api } from './api.js';
 import { h, replace, badge, duration, ago, timeOfDay } from './dom.js';
 
-const channels = ['Shopify', 'Etsy'];
 const problemStates = new Set(['Pushing', 'Drift', 'Unmapped', 'Oversold']);
 export const pollMs = 2000;
 
-/** The stock grid: every SKU, what each channel shows, refreshed every few seconds without a reload. */
-export function gridView(container, signal) {
+/** The stock grid: every SKU, what each enabled channel shows, refreshed every few seconds without a reload.
+ * Its channel columns are the channels the API lists. */
+export async function gridView(container, signal) {
+  const channels = (await api('/api/channels')).channels.map(c => c.channel);
   const filters = { text: '', problems: false, low: false, threshold: 3 };
   const search = h('input', { id: 'grid-search', type: 'search', placeholder: 'SKU or title', oninput: e => { filters.text = e.target.value.trim().toLowerCase(); render(); } });
   const problems = h('input', { id: 'grid-problems', type: 'checkbox', onchange: e => { filters.problems = e.target.checked; render(); } });

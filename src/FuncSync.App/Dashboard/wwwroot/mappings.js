@@ -1,12 +1,17 @@
 import { api, ApiError } from './api.js';
 import { h, replace, notify } from './dom.js';
 
-const fields = [
-  ['title', 'Title'], ['shopifyProductId', 'Shopify product id'], ['shopifyVariantId', 'Shopify variant id'],
-  ['shopifyInventoryItemId', 'Shopify inventory item id'], ['shopifyLocationId', 'Shopify location id'],
-  ['etsyListingId', 'Etsy listing id'], ['etsySku', 'Etsy product SKU'], ['components', 'Made of (PART:qty;PART:qty)'],
-  ['leadTimeDays', 'Lead time to restock, days'], ['lowStock', 'Low-stock alert at'],
-];
+// A SKU's own fields; each enabled channel's listing fields come from the API, between title and components.
+const before = [['title', 'Title', 'title']];
+const after = [['components', 'Made of (PART:qty;PART:qty)', 'components'], ['leadTimeDays', 'Lead time to restock, days', 'lead_time_days'],
+  ['lowStock', 'Low-stock alert at', 'low_stock']];
+
+/** A listing in the table: its key field, then its text fields (a product SKU within the listing). */
+function listingText(channel, listing) {
+  if (!listing) return '—';
+  const shown = channel.listing.filter(f => f.name === channel.listingKey || f.type === 'Text').map(f => listing[f.name]);
+  return shown.filter(v => v !== undefined && v !== null).join(' ');
+}
 
 function errorTable(errors) {
   return h('div', { class: 'scroll' }, h('table', { id: 'import-errors', class: 'errors' },
@@ -17,12 +22,15 @@ function errorTable(errors) {
 
 /** The SKU map: view, edit a row, add one, import and export the CSV. */
 export async function mappingsView(container) {
-  const { mappings } = await api('/api/mappings');
+  const [{ mappings }, { channels }] = await Promise.all([api('/api/mappings'), api('/api/channels')]);
+  const listingFields = channels.flatMap(c => c.listing.map(f => [f.name, f.label, f.column, c.channel]));
+  const fields = [...before, ...listingFields, ...after];
+  const value = (mapping, [name, , , channel]) => channel ? mapping?.listings?.[channel]?.[name] : mapping?.[name];
   const importResult = h('div', { id: 'import-result', role: 'alert' });
   const file = h('input', { id: 'import-file', type: 'file', accept: '.csv,text/csv', required: true });
   const importForm = h('form', { id: 'import-form', class: 'action' },
     h('h3', {}, 'Import a CSV'),
-    h('p', { class: 'muted' }, 'Columns: sku, title, quantity, shopify_product_id, shopify_variant_id, shopify_inventory_item_id, shopify_location_id, etsy_listing_id, etsy_sku, components, lead_time_days, low_stock. A quantity counts the stock. If any row is wrong nothing is imported, and every wrong row is listed.'),
+    h('p', { class: 'muted' }, `Columns: sku, title, quantity, ${[...listingFields, ...after].map(f => f[2]).join(', ')}. A quantity counts the stock. If any row is wrong nothing is imported, and every wrong row is listed.`),
     h('label', { for: 'import-file' }, 'SKU map file'), file,
     h('button', { type: 'submit' }, 'Import'), importResult);
   importForm.addEventListener('submit', async event => {
@@ -55,7 +63,7 @@ export async function mappingsView(container) {
     const form = h('form', { id: 'edit-form', class: 'action', 'aria-labelledby': 'edit-title' },
       h('h3', { id: 'edit-title' }, mapping ? `Edit ${mapping.sku}` : 'Add a SKU'),
       h('label', { for: 'edit-sku' }, 'SKU'), sku,
-      fields.map(([name, label]) => [h('label', { for: `edit-${name}` }, label), h('input', { id: `edit-${name}`, name, value: mapping?.[name] ?? '' })]),
+      fields.map(field => [h('label', { for: `edit-${field[0]}` }, field[1]), h('input', { id: `edit-${field[0]}`, name: field[0], value: value(mapping, field) ?? '' })]),
       h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', onclick: () => replace(editor) }, 'Cancel'), errors);
     form.addEventListener('submit', async event => {
       event.preventDefault();
@@ -78,10 +86,10 @@ export async function mappingsView(container) {
     h('div', { class: 'toolbar' }, exportButton, h('button', { type: 'button', id: 'add-mapping', onclick: edit(null) }, 'Add a SKU')),
     editor,
     h('div', { class: 'scroll' }, h('table', { id: 'mappings' },
-      h('thead', {}, h('tr', {}, ['SKU', 'Title', 'Shopify variant', 'Etsy listing', 'Made of', 'Used by', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['SKU', 'Title', ...channels.map(c => `${c.channel} listing`), 'Made of', 'Used by', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, mappings.map(m => h('tr', { dataset: { sku: m.sku } },
         h('th', { scope: 'row' }, h('a', { href: `#/sku/${encodeURIComponent(m.sku)}` }, m.sku)), h('td', {}, m.title),
-        h('td', {}, m.shopifyVariantId ?? '—'), h('td', {}, m.etsyListingId ? `${m.etsyListingId} ${m.etsySku ?? ''}` : '—'),
+        channels.map(c => h('td', { dataset: { channel: c.channel } }, listingText(c, m.listings[c.channel]))),
         h('td', {}, m.components || '—'), h('td', {}, m.usedBy.join(', ') || '—'),
         h('td', {}, h('button', { type: 'button', onclick: edit(m), 'aria-label': `Edit ${m.sku}` }, 'Edit'))))))),
     importForm);
