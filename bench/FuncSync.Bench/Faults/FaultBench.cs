@@ -23,7 +23,7 @@ internal static class FaultBench
     private static readonly TimeSpan[] DoublingRetries = [.. Enumerable.Range(0, 8).Select(i => TimeSpan.FromSeconds(1 << i))];
 
     public const string Header =
-        "| fault | orders | webhook attempts refused or timed out | lost | double-applied | converged after the fault ended |\n|---|---:|---:|---:|---:|---|";
+        "| fault | orders | webhook attempts refused or timed out | orders Shopify gave up on | lost | double-applied | converged after the fault ended |\n|---|---:|---:|---:|---:|---:|---|";
 
     /// <returns>False when any run lost an order, applied one twice or did not converge.</returns>
     public static async Task<bool> RunAsync(int seed, int kills)
@@ -46,6 +46,7 @@ internal static class FaultBench
         // A delivery attempt hangs for the sender's 5 s while storage is frozen; the retries must outlast the freeze.
         var retries = Enumerable.Repeat(TimeSpan.FromSeconds(Math.Max(1, frozen.TotalSeconds / 8)), 8).ToArray();
         await using var rig = await FaultRig.StartAsync(string.Create(CultureInfo.InvariantCulture, $"freeze{(int)frozen.TotalSeconds}"), seed, retries, runTriggers: true);
+        await rig.StockAsync();
         var recovered = await UnderLoadAsync(rig, frozen, rig.FreezeStorage, rig.ThawStorage);
         return await RowAsync(rig, string.Create(CultureInfo.InvariantCulture, $"storage frozen {Describe(frozen)}"), recovered);
     }
@@ -54,6 +55,7 @@ internal static class FaultBench
     private static async Task<FaultRow> EtsyRefusesAsync(int status, int seed)
     {
         await using var rig = await FaultRig.StartAsync(string.Create(CultureInfo.InvariantCulture, $"etsy{status}"), seed, QuickRetries, runTriggers: true);
+        await rig.StockAsync();
         var refusing = false;
         rig.Etsy.InjectFaults(_ => Volatile.Read(ref refusing), int.MaxValue, status);
         var window = TimeSpan.FromSeconds(30);
@@ -64,6 +66,7 @@ internal static class FaultBench
     private static async Task<FaultRow> DuplicatedAndReorderedAsync(int seed)
     {
         await using var rig = await FaultRig.StartAsync("dup", seed, QuickRetries, runTriggers: true);
+        await rig.StockAsync();
         rig.Shopify.Options.WebhookDuplicateRate = 0.1;
         rig.Shopify.Options.WebhookReorderRate = 0.1;
         // The fault lasts as long as the orders do: convergence counts from the last order.
@@ -94,6 +97,7 @@ internal static class FaultBench
         var process = AppProcess.Start(settings, workingDirectory, url);
         try
         {
+            await rig.StockAsync();
             using var stop = new CancellationTokenSource();
             var ordering = rig.PlaceOrdersAsync(OrdersPerSecond, stop.Token);
             for (var kill = 0; kill < kills; kill++)
@@ -142,7 +146,7 @@ internal static class FaultBench
             ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s")
             : $"not within {Describe(Deadline)}: {converged.Detail}";
         var row = new FaultRow(
-            string.Create(CultureInfo.InvariantCulture, $"| {fault} | {rig.Placed} | {refused} | {converged.Lost} | {converged.DoubleApplied} | {after} |"),
+            string.Create(CultureInfo.InvariantCulture, $"| {fault} | {rig.Placed} | {refused} | {rig.GivenUp} | {converged.Lost} | {converged.DoubleApplied} | {after} |"),
             converged.After is not null && converged.Lost == 0 && converged.DoubleApplied == 0);
         Console.WriteLine(row.Line);
         return row;
