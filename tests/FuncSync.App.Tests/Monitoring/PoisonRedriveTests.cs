@@ -41,7 +41,7 @@ public sealed class PoisonRedriveTests(AzuriteFixture azurite)
         Assert.Equal(item.Sku, failed.Sku);
         Assert.Contains("Etsy", failed.Message, StringComparison.Ordinal);
         Assert.Single(await app.AlertListAsync(), a => a.Kind == AlertKind.PushFailed);
-        Assert.Equal(1, poisoned.Count);
+        Assert.InRange(poisoned.Count, 1, poisonedMessages);
         Assert.Equal(6, app.Etsy.GetQuantity(item.EtsyListingId, item.Sku));
 
         Volatile.Write(ref refusing, false);
