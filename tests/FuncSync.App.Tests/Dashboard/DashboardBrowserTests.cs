@@ -117,10 +117,12 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         var options = new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21aa"] } };
         (string Hash, string Ready)[] pages =
         [
-            ("#/", "#stock-grid tbody tr"), ("#/sku/AXE-01", "#history"), ("#/mappings", "#mappings"),
+            ("#/", "#stock-grid"), ("#/sku/AXE-01", "#history"), ("#/mappings", "#mappings"),
             ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"), ("#/launches", "#launch-form"), ("#/settings", "#settings-form"), ("#/pauses", "#pause-form"), ("#/standing", "#view h2"),
         ];
         var violations = new List<string>();
+
+        // The grid's rows are another test's business (they come with its first poll); here the page's structure is checked.
         foreach (var (hash, ready) in pages)
         {
             await page.EvaluateAsync($"location.hash = '{hash}'");
@@ -153,8 +155,9 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         await app.DrainedAsync(app.Names.AlertsQueue);
         var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
-        var open = page.Locator("li.alert[data-status='open']").First;
-        await Assertions.Expect(open).ToContainTextAsync("ALERT-01");
+        // Other alerts may be open beside it (and newer, so listed first): find the one about this SKU.
+        var open = page.Locator("li.alert[data-status='open']").Filter(new() { HasText = "ALERT-01" }).First;
+        await Assertions.Expect(open).ToBeVisibleAsync();
 
         await open.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
 

@@ -148,7 +148,8 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     /// webhooks reach every other queue through the shopify-webhooks queue, so that one is drained first. For the
     /// push queue that includes the pushes still owed upstream: an event being applied, or an outbox row committed but
     /// not yet sent, would otherwise leave the queue empty for a moment while a push is on its way (on a busy machine
-    /// the moment is long enough for a test to act in it). Checked in flow order, each stage before the one it feeds.</summary>
+    /// the moment is long enough for a test to act in it). The alerts queue likewise waits for the ledger, which raises
+    /// oversell alerts as it applies a sale. Checked in flow order, each stage before the one it feeds.</summary>
     public async Task DrainedAsync(string queueName)
     {
         if (!string.Equals(queueName, Names.ShopifyWebhooksQueue, StringComparison.Ordinal))
@@ -158,6 +159,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
         await Eventually.WaitAsync(
             async () => (queueName != Names.ChannelPushQueue || (await IsEmptyAsync(Names.InventoryEventsQueue) && await OutboxIsEmptyAsync()))
+                && (queueName != Names.AlertsQueue || await IsEmptyAsync(Names.InventoryEventsQueue))
                 && await IsEmptyAsync(queueName),
             TimeSpan.FromSeconds(20),
             $"{queueName} is empty");
