@@ -64,7 +64,13 @@ public sealed class SkuTimelineFunction(SkuMapStore map, LedgerStore ledger, Tim
 
         var what = string.Create(CultureInfo.InvariantCulture, $"{kind} {change.Delta:+0;-0;0}: {change.Before} -> {change.After}");
         var detail = $"{what}{(part is null ? string.Empty : $" ({part})")}{(change.Reason is null ? string.Empty : $", {change.Reason}")} by {change.Source}";
-        yield return new TimelineEntry(change.CommittedAt, TimelineSteps.Committed, change.Channel, change.EventId, detail, "applied", null, null, null);
+        // The three figures after the change, so "why was this oversold?" reads the shelf beside the story.
+        yield return new TimelineEntry(change.CommittedAt, TimelineSteps.Committed, change.Channel, change.EventId, detail, "applied", null, null, null)
+        {
+            OnHand = change.OnHand,
+            Committed = change.Committed,
+            Available = change.After,
+        };
     }
 
     private static int Order(string step) => step switch

@@ -75,7 +75,18 @@ public sealed record TimelineEntry(
     string? Status,
     double? LatencyMs,
     string? Error,
-    int? Attempt);
+    int? Attempt)
+{
+    /// <summary>A committed change: on hand after it (units on the shelf, those packed for unshipped orders
+    /// included; a composed SKU's entries give the part's figures); null for changes recorded before it was kept.</summary>
+    public int? OnHand { get; init; }
+
+    /// <summary>A committed change: units sold and not yet shipped after it.</summary>
+    public int? Committed { get; init; }
+
+    /// <summary>A committed change: what could be sold after it (on hand less committed).</summary>
+    public int? Available { get; init; }
+}
 
 /// <summary>The timeline's step names, one place.</summary>
 public static class TimelineSteps

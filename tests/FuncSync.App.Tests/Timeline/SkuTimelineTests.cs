@@ -37,6 +37,11 @@ public sealed class SkuTimelineTests(AzuriteFixture azurite)
         var accepted = timeline.Entries.Where(e => e.Step == TimelineSteps.PushAccepted).ToList();
         Assert.All(accepted, e => Assert.True(e.LatencyMs >= 0 && e.Attempt == 1, $"{e.Step} {e.LatencyMs} {e.Attempt}"));
         Assert.Contains(timeline.Entries, e => e.Step == TimelineSteps.Committed && e.Detail!.StartsWith("count", StringComparison.Ordinal));
+
+        // Each commit carries the shelf's three figures after it: the count put 5 on hand; each sale commits a unit
+        // (unshipped, so still on hand) and takes one from what can be sold.
+        var commits = timeline.Entries.Where(e => e.Step == TimelineSteps.Committed).Select(e => (e.OnHand, e.Committed, e.Available)).ToList();
+        Assert.Equal([(5, 0, 5), (5, 1, 4), (5, 2, 3)], commits);
         Assert.NotNull(order);
     }
 

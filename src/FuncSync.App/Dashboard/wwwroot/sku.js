@@ -74,10 +74,12 @@ export async function skuView(container, sku) {
 
 function timelineTable(entries) {
   return h('div', { class: 'scroll' }, h('table', { id: 'timeline' },
-    h('thead', {}, h('tr', {}, ['When', 'Step', 'Channel', 'Event', 'Status', 'Latency', 'Attempt', 'Detail'].map(t => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['When', 'Step', 'Channel', 'Event', 'Status', 'Latency', 'Attempt', 'On hand', 'Committed', 'Available', 'Detail'].map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, entries.map(e => h('tr', { class: e.error ? 'failed' : '' },
       h('td', {}, when(e.at)), h('td', {}, e.step), h('td', {}, e.channel ?? ''), h('td', {}, e.eventId ?? ''), h('td', {}, e.status ?? ''),
-      h('td', {}, duration(e.latencyMs)), h('td', {}, e.attempt ?? ''), h('td', {}, e.error ? `Error: ${e.error}` : (e.detail ?? '')))))));
+      h('td', {}, duration(e.latencyMs)), h('td', {}, e.attempt ?? ''),
+      h('td', { class: 'num' }, e.onHand ?? ''), h('td', { class: 'num' }, e.committed ?? ''), h('td', { class: 'num' }, e.available ?? ''),
+      h('td', {}, e.error ? `Error: ${e.error}` : (e.detail ?? '')))))));
 }
 
 function historyTable(entries) {
