@@ -55,6 +55,11 @@ public sealed class ChannelBuilder(IServiceCollection services, IChannelModule m
     public ChannelBuilder Budget<T>()
         where T : class, IChannelBudget => Add<IChannelBudget, T>();
 
+    /// <summary>Webhook intake at <c>/api/webhooks/{channel}</c>: verified at the door, handled behind the inbox queue.
+    /// The module registers <typeparamref name="T"/> itself, as for every capability.</summary>
+    public ChannelBuilder Webhook<T>()
+        where T : class, Webhooks.IChannelWebhook => Add<Webhooks.IChannelWebhook, T>();
+
     /// <summary>Connection status for the dashboard.</summary>
     public ChannelBuilder Connection<T>()
         where T : class, IChannelConnection => Add<IChannelConnection, T>();
