@@ -1,5 +1,5 @@
 import { api, ApiError } from './api.js';
-import { h, replace, money, settings } from './dom.js';
+import { h, replace, money, settings, scrollBox } from './dom.js';
 
 const numbers = [
   ['averageOrderValue', 'Average order value', 45, '0.01'],
@@ -39,7 +39,7 @@ export async function calculatorView(container) {
         h('p', {}, `One oversold order costs you about ${money(estimate.costPerOversoldUnit)}: the refund's lost fees, the materials already spent, your time and the reputation cost you entered.`),
         h('p', { id: 'calculator-buyers' }, `You said ${question.buyersPerDrop} buyers a launch; this simulation drew ${estimate.buyersPerDrop}. `
           + 'Real buyers do not arrive on a schedule: the simulator draws them at random around your figure (the same seeded draw for every setup, so the setups are compared on the same crowd), and one draw lands above or below it.'),
-        h('div', { class: 'scroll' }, h('table', { id: 'calculator-table' },
+        scrollBox(h('table', { id: 'calculator-table' },
           h('thead', {}, h('tr', {}, ['Setup', 'Oversold per launch', 'Oversold a year', 'Oversell cost a year', 'Sales turned away a year', 'Their value'].map(t => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, rows.map(r => h('tr', {}, h('th', { scope: 'row' }, r.policy), h('td', { class: 'num' }, r.oversoldPerDrop), h('td', { class: 'num' }, r.oversoldPerYear),
             h('td', { class: 'num' }, money(r.yearlyCost)), h('td', { class: 'num' }, r.lostSalesPerYear), h('td', { class: 'num' }, money(r.lostRevenuePerYear))))))),

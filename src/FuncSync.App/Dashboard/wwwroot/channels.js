@@ -1,5 +1,5 @@
 import { api, optional, ApiError } from './api.js';
-import { h, replace, ago, notify, unavailable, duration } from './dom.js';
+import { h, replace, ago, notify, unavailable, duration, scrollBox } from './dom.js';
 import { lagChart } from './chart.js';
 
 /** One card per enabled channel, as the API describes it: its connection facts, last poll and push, and the action it
@@ -32,13 +32,13 @@ export async function channelsView(container) {
     h('h2', {}, 'Channels'),
     h('div', { class: 'cards' }, channels.map(card)),
     h('h3', {}, 'Lag, sale to channel'),
-    lag ? [lagChart(lag.channels), h('div', { class: 'scroll' }, h('table', {},
+    lag ? [lagChart(lag.channels), scrollBox(h('table', {},
       h('thead', {}, h('tr', {}, ['Channel', 'p50', 'p95', 'Objective', 'Samples', 'Window'].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, lag.channels.map(c => h('tr', {}, h('th', { scope: 'row' }, c.channel), h('td', {}, duration(c.p50Ms)), h('td', {}, duration(c.p95Ms)),
         h('td', {}, duration(c.objectiveMs)), h('td', {}, c.samples), h('td', {}, c.window))))))]
       : unavailable('Measured lag'),
     h('h3', {}, 'Queues'),
-    health?.queues ? h('div', { class: 'scroll' }, h('table', {},
+    health?.queues ? scrollBox(h('table', {},
       h('thead', {}, h('tr', {}, ['Queue', 'Waiting', 'Poison'].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, health.queues.map(q => h('tr', { class: q.poison > 0 ? 'failed' : '' }, h('th', { scope: 'row' }, q.name), h('td', {}, q.depth), h('td', {}, q.poison))))))
       : unavailable('Health (queues, storage)'));

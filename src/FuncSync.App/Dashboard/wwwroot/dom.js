@@ -11,6 +11,9 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** A box a wide table scrolls sideways in; it takes focus so that a keyboard can scroll it too. */
+export const scrollBox = (...children) => h('div', { class: 'scroll', tabindex: 0 }, ...children);
+
 function append(element, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;

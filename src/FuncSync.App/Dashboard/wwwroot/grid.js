@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, replace, badge, duration, ago, timeOfDay } from './dom.js';
+import { h, replace, badge, duration, ago, timeOfDay, scrollBox } from './dom.js';
 
 const problemStates = new Set(['Pushing', 'Drift', 'Unmapped', 'Oversold']);
 export const pollMs = 2000;
@@ -26,7 +26,7 @@ export async function gridView(container, signal) {
       h('span', {}, problems, h('label', { for: 'grid-problems' }, 'Problems only')),
       h('span', {}, low, h('label', { for: 'grid-low' }, 'Low stock, at or below'), threshold)),
     summary,
-    h('div', { class: 'scroll' },
+    scrollBox(
       h('table', { id: 'stock-grid' },
         h('caption', { class: 'visually-hidden' }, 'Every SKU: on hand, committed and available, and per channel what it shows, its target, lag and state'),
         h('thead', {}, h('tr', {},

@@ -1,5 +1,5 @@
 import { api, optional, ApiError } from './api.js';
-import { h, replace, when, notify, unavailable } from './dom.js';
+import { h, replace, when, notify, unavailable, scrollBox } from './dom.js';
 
 /** Scheduled launches: announce a drop (its SKUs are strict while it runs) and cancel one. */
 export async function launchesView(container) {
@@ -43,7 +43,7 @@ export async function launchesView(container) {
   replace(container,
     h('h2', {}, 'Launches'),
     h('p', {}, 'While a launch runs, its SKUs are split between channels so no unit can sell twice, whatever their sales so far say. Afterwards they follow the allocation rule again.'),
-    answer.launches.length === 0 ? h('p', {}, 'No launch scheduled.') : h('div', { class: 'scroll' }, h('table', { id: 'launches' },
+    answer.launches.length === 0 ? h('p', {}, 'No launch scheduled.') : scrollBox(h('table', { id: 'launches' },
       h('thead', {}, h('tr', {}, ['Name', 'SKUs', 'Starts', 'Ends', 'State', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, answer.launches.map(l => h('tr', { dataset: { id: l.id } },
         h('th', { scope: 'row' }, l.name),

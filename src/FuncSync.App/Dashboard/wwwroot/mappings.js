@@ -1,5 +1,5 @@
 import { api, ApiError } from './api.js';
-import { h, replace, notify } from './dom.js';
+import { h, replace, notify, scrollBox } from './dom.js';
 
 // A SKU's own fields; each enabled channel's listing fields come from the API, between title and components.
 const before = [['title', 'Title', 'title']];
@@ -14,7 +14,7 @@ function listingText(channel, listing) {
 }
 
 function errorTable(errors) {
-  return h('div', { class: 'scroll' }, h('table', { id: 'import-errors', class: 'errors' },
+  return scrollBox(h('table', { id: 'import-errors', class: 'errors' },
     h('caption', {}, `${errors.length} ${errors.length === 1 ? 'row needs' : 'rows need'} fixing; nothing was imported.`),
     h('thead', {}, h('tr', {}, ['Line', 'Column', 'Problem'].map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, errors.map(e => h('tr', {}, h('td', {}, e.line), h('td', {}, e.column ?? ''), h('td', {}, e.message))))));
@@ -85,7 +85,7 @@ export async function mappingsView(container) {
     h('h2', {}, 'Mappings'),
     h('div', { class: 'toolbar' }, exportButton, h('button', { type: 'button', id: 'add-mapping', onclick: edit(null) }, 'Add a SKU')),
     editor,
-    h('div', { class: 'scroll' }, h('table', { id: 'mappings' },
+    scrollBox(h('table', { id: 'mappings' },
       h('thead', {}, h('tr', {}, ['SKU', 'Title', ...channels.map(c => `${c.channel} listing`), 'Made of', 'Used by', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, mappings.map(m => h('tr', { dataset: { sku: m.sku } },
         h('th', { scope: 'row' }, h('a', { href: `#/sku/${encodeURIComponent(m.sku)}` }, m.sku)), h('td', {}, m.title),

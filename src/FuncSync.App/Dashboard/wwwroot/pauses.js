@@ -1,5 +1,5 @@
 import { api, optional, ApiError } from './api.js';
-import { h, replace, when, notify, unavailable } from './dom.js';
+import { h, replace, when, notify, unavailable, scrollBox } from './dom.js';
 
 const whoKey = 'funcsync.pausedBy';
 
@@ -49,7 +49,7 @@ export async function pausesView(container) {
   replace(container,
     h('h2', {}, 'Pauses'),
     h('p', {}, 'A paused SKU shows 0 on the chosen channels until you resume it; its units stay available on the others. Resuming gives each channel exactly what the allocation says.'),
-    answer.pauses.length === 0 ? h('p', {}, 'Nothing is paused.') : h('div', { class: 'scroll' }, h('table', { id: 'pauses' },
+    answer.pauses.length === 0 ? h('p', {}, 'Nothing is paused.') : scrollBox(h('table', { id: 'pauses' },
       h('thead', {}, h('tr', {}, ['What', 'Channels', 'Why', 'By', 'Since', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, answer.pauses.map(p => h('tr', { dataset: { id: p.id } },
         h('th', { scope: 'row' }, scope(p)), h('td', {}, p.channels.join(', ')), h('td', {}, p.reason), h('td', {}, p.by), h('td', {}, when(p.at)),
@@ -57,7 +57,7 @@ export async function pausesView(container) {
     h('h3', {}, 'Pause'),
     form,
     h('h3', {}, 'History'),
-    answer.history.length === 0 ? h('p', {}, 'No pauses yet.') : h('div', { class: 'scroll' }, h('table', { id: 'pause-history' },
+    answer.history.length === 0 ? h('p', {}, 'No pauses yet.') : scrollBox(h('table', { id: 'pause-history' },
       h('thead', {}, h('tr', {}, ['When', 'What happened', 'Channels', 'By', 'Why'].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, answer.history.map(e => h('tr', {},
         h('td', {}, when(e.pause.at)), h('td', {}, `${e.event} ${scope(e.pause)}`), h('td', {}, e.pause.channels.join(', ')), h('td', {}, e.pause.by), h('td', {}, e.pause.reason)))))));

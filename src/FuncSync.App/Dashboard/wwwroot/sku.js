@@ -1,5 +1,5 @@
 import { api, optional, ApiError } from './api.js';
-import { h, replace, badge, when, duration, notify, unavailable } from './dom.js';
+import { h, replace, badge, when, duration, notify, unavailable, scrollBox } from './dom.js';
 import { stepChart } from './chart.js';
 
 const reasons = ['damaged', 'lost', 'found', 'gift', 'sample', 'received', 'correction', 'other'];
@@ -58,7 +58,7 @@ export async function skuView(container, sku) {
         h('dt', {}, 'Reorder by'), h('dd', {}, when(forecast.reorderBy))] : null),
     forecast ? null : unavailable('The forecast (velocity, days of cover)'),
     h('h3', {}, 'Channels'),
-    h('div', { class: 'scroll' }, h('table', {},
+    scrollBox(h('table', {},
       h('thead', {}, h('tr', {}, ['Channel', 'Listing', 'Shows', 'Target', 'Last push', 'Checked', 'Written', 'Lag', 'State'].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, status.channels.map(c => h('tr', {},
         h('th', { scope: 'row' }, c.channel), h('td', {}, c.listing), h('td', { class: 'num' }, c.shown ?? '—'), h('td', { class: 'num' }, c.target ?? '—'),
@@ -73,7 +73,7 @@ export async function skuView(container, sku) {
 }
 
 function timelineTable(entries) {
-  return h('div', { class: 'scroll' }, h('table', { id: 'timeline' },
+  return scrollBox(h('table', { id: 'timeline' },
     h('thead', {}, h('tr', {}, ['When', 'Step', 'Channel', 'Event', 'Status', 'Latency', 'Attempt', 'On hand', 'Committed', 'Available', 'Detail'].map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, entries.map(e => h('tr', { class: e.error ? 'failed' : '' },
       h('td', {}, when(e.at)), h('td', {}, e.step), h('td', {}, e.channel ?? ''), h('td', {}, e.eventId ?? ''), h('td', {}, e.status ?? ''),
@@ -83,7 +83,7 @@ function timelineTable(entries) {
 }
 
 function historyTable(entries) {
-  return h('div', { class: 'scroll' }, h('table', { id: 'history' },
+  return scrollBox(h('table', { id: 'history' },
     h('thead', {}, h('tr', {}, ['When', 'What', 'Source', 'Channel', 'Change', 'Available before → after', 'On hand', 'Committed', 'Reason'].map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, entries.map(e => h('tr', {},
       h('td', {}, when(e.committedAt)), h('td', {}, e.kind), h('td', {}, e.source), h('td', {}, e.channel ?? ''),

@@ -1,5 +1,5 @@
 import { optional } from './api.js';
-import { h, replace, unavailable } from './dom.js';
+import { h, replace, unavailable, scrollBox } from './dom.js';
 
 const percent = value => new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 2 }).format(value);
 
@@ -13,7 +13,7 @@ export async function standingView(container) {
   replace(container,
     h('h2', {}, 'Cancellation rate'),
     h('p', {}, 'Orders each channel sent this month, and the orders cancelled because the last unit sold twice. Some channels hold sellers to a line; at half of it FuncSync warns you and suggests cancelling elsewhere.'),
-    answer.months.length === 0 ? h('p', {}, 'No orders yet.') : h('div', { class: 'scroll' }, h('table', { id: 'standing' },
+    answer.months.length === 0 ? h('p', {}, 'No orders yet.') : scrollBox(h('table', { id: 'standing' },
       h('thead', {}, h('tr', {}, ['Month', 'Channel', 'Orders', 'Cancelled after an oversell', 'Rate', 'Line', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, answer.months.map(m => h('tr', { dataset: { channel: m.channel, month: m.month } },
         h('td', {}, m.month), h('th', { scope: 'row' }, m.channel), h('td', { class: 'num' }, m.orders), h('td', { class: 'num' }, m.cancellations),
