@@ -27,6 +27,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private readonly SeededIds _ids;
     private readonly Dictionary<string, WebhookEvent> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<long, JsonObject> _orders = [];
+    private readonly HashSet<string> _lostTopics = new(StringComparer.Ordinal);
     private readonly List<Task> _background = [];
     private readonly List<ShopifyWebhookDelivery> _deliveries = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _operations = new(StringComparer.Ordinal);
@@ -139,7 +140,8 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             options, store, bucket, subscriptions, timeProvider,
             () => Interlocked.Increment(ref simulator!._throttleViolations),
             name => simulator!._operations.AddOrUpdate(name, 1, (_, n) => n + 1),
-            changed => simulator!.RaiseInventoryChanged(changed));
+            changed => simulator!.RaiseInventoryChanged(changed),
+            () => simulator!.OrdersSnapshot());
         var (app, baseUrl) = await SimulatorHost.StartAsync(endpoint.HandleAsync, loggerFactory, ct);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ShopifySimulator>();
         simulator = new ShopifySimulator(options, timeProvider, logger, store, subscriptions, app, baseUrl);
@@ -219,6 +221,26 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         return status;
     }
 
+    /// <summary>Events of <paramref name="topic"/> fire (the order, cancellation or refund happens and the orders API
+    /// shows it) but reach nobody, as when Shopify gives up after its retries or removes a failing subscription. The event
+    /// is kept: <see cref="RedeliverAsync"/> can still bring it late.</summary>
+    public void LoseWebhooks(string topic)
+    {
+        lock (_gate)
+        {
+            _lostTopics.Add(topic);
+        }
+    }
+
+    /// <summary>Ends <see cref="LoseWebhooks"/> for <paramref name="topic"/>: later events are delivered again.</summary>
+    public void DeliverWebhooks(string topic)
+    {
+        lock (_gate)
+        {
+            _lostTopics.Remove(topic);
+        }
+    }
+
     /// <summary>
     /// The merchant cancels an order that has not shipped. With <paramref name="restock"/> the units go back and
     /// Shopify records a refund whose lines have restock type <c>cancel</c>, so both orders/cancelled and
@@ -233,6 +255,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             order = _orders.TryGetValue(orderId, out var known) ? known : throw new ArgumentException($"No order {orderId}.", nameof(orderId));
             var now = _timeProvider.GetUtcNow();
             order["cancelled_at"] = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+            order["updated_at"] = order["cancelled_at"]!.DeepClone();
             order["cancel_reason"] = "customer";
             foreach (var line in order["line_items"]!.AsArray())
             {
@@ -321,6 +344,15 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     /// <summary>A refund of some units of one order line; <c>cancel</c> and <c>return</c> put them back on the shelf.</summary>
     public Task<HttpStatusCode> RefundAsync(long orderId, long lineItemId, int quantity, string restockType, CancellationToken ct = default) =>
         SendRefundAsync(orderId, [(lineItemId, quantity)], restockType, ct);
+
+    /// <summary>Every order as it stands now (REST shape), for the GraphQL orders connection.</summary>
+    private IReadOnlyList<JsonObject> OrdersSnapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _orders.Values.Select(o => (JsonObject)o.DeepClone())];
+        }
+    }
 
     /// <summary>The line item ids of an order, in order.</summary>
     public IReadOnlyList<long> LineItemIds(long orderId)
@@ -440,6 +472,15 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private async Task<(string WebhookId, HttpStatusCode Status)> DispatchAsync(WebhookEvent webhookEvent, CancellationToken ct)
     {
         var result = (WebhookId: string.Empty, Status: (HttpStatusCode)0);
+        lock (_gate)
+        {
+            if (_lostTopics.Contains(webhookEvent.Topic))
+            {
+                _logger.LogWarning("Webhook {EventId} ({Topic}) is lost: it reaches nobody", webhookEvent.EventId, webhookEvent.Topic);
+                return result;
+            }
+        }
+
         for (var i = 0; i < webhookEvent.Addresses.Count; i++)
         {
             var address = webhookEvent.Addresses[i];
@@ -639,6 +680,8 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
                 ["transactions"] = new JsonArray(),
                 ["order_adjustments"] = new JsonArray(),
             };
+            order["refunds"]!.AsArray().Add(refund.DeepClone());
+            order["updated_at"] = refund["created_at"]!.DeepClone();
         }
 
         var status = await SendWebhookAsync("refunds/create", refund, ct);
