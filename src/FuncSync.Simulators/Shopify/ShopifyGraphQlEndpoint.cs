@@ -20,7 +20,8 @@ internal sealed partial class ShopifyGraphQlEndpoint(
     Action onThrottled,
     Action<string> onOperation,
     Action<IReadOnlyList<ShopifyInventoryChanged>> onChanged,
-    Func<IReadOnlyList<JsonObject>> orders)
+    Func<IReadOnlyList<JsonObject>> orders,
+    Func<string, JsonObject, int?> fault)
 {
     // Shopify prices a mutation at 10 points, an object at 1, a connection at 2 plus the objects it may return.
     private const int MutationCost = 10;
@@ -77,6 +78,13 @@ internal sealed partial class ShopifyGraphQlEndpoint(
             await WriteGraphQlAsync(context, null, Error(
                 "This simulator serves inventoryItem, nodes, orders, productVariants, webhookSubscriptions, inventorySetQuantities and webhookSubscriptionCreate/Update/Delete.", "undefinedField"),
                 bucket.Extension(0, 0));
+            return;
+        }
+
+        // An injected failure answers as an overloaded Shopify does: an HTTP error before anything ran or was charged.
+        if (fault(operation.Name, variables) is { } failure)
+        {
+            await SimulatorJson.WriteAsync(context, failure, new JsonObject { ["errors"] = "Internal Server Error" });
             return;
         }
 

@@ -28,6 +28,8 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private readonly Dictionary<string, WebhookEvent> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<long, JsonObject> _orders = [];
     private readonly HashSet<string> _lostTopics = new(StringComparer.Ordinal);
+    private readonly List<(string EventId, string Topic)> _lost = [];
+    private readonly List<GraphQlFault> _graphQlFaults = [];
     private readonly List<Task> _background = [];
     private readonly List<ShopifyWebhookDelivery> _deliveries = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _operations = new(StringComparer.Ordinal);
@@ -141,7 +143,8 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             () => Interlocked.Increment(ref simulator!._throttleViolations),
             name => simulator!._operations.AddOrUpdate(name, 1, (_, n) => n + 1),
             changed => simulator!.RaiseInventoryChanged(changed),
-            () => simulator!.OrdersSnapshot());
+            () => simulator!.OrdersSnapshot(),
+            (operation, variables) => simulator!.FaultFor(operation, variables));
         var (app, baseUrl) = await SimulatorHost.StartAsync(endpoint.HandleAsync, loggerFactory, ct);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ShopifySimulator>();
         simulator = new ShopifySimulator(options, timeProvider, logger, store, subscriptions, app, baseUrl);
@@ -229,6 +232,32 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         lock (_gate)
         {
             _lostTopics.Add(topic);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> GraphQL requests of root field <paramref name="operation"/> (e.g.
+    /// <c>orders</c>) whose variables match <paramref name="match"/> answer HTTP <paramref name="status"/>.</summary>
+    public void InjectFaults(string operation, Func<JsonObject, bool> match, int count, int status)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(status, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(status, 599);
+        lock (_gate)
+        {
+            _graphQlFaults.Add(new GraphQlFault(operation, match, status) { Remaining = count });
+        }
+    }
+
+    /// <summary>The events <see cref="LoseWebhooks"/> kept from everyone, in the order they fired.</summary>
+    public IReadOnlyList<(string EventId, string Topic)> LostWebhooks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _lost];
+            }
         }
     }
 
@@ -344,6 +373,21 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     /// <summary>A refund of some units of one order line; <c>cancel</c> and <c>return</c> put them back on the shelf.</summary>
     public Task<HttpStatusCode> RefundAsync(long orderId, long lineItemId, int quantity, string restockType, CancellationToken ct = default) =>
         SendRefundAsync(orderId, [(lineItemId, quantity)], restockType, ct);
+
+    private int? FaultFor(string operation, JsonObject variables)
+    {
+        lock (_gate)
+        {
+            var fault = _graphQlFaults.FirstOrDefault(f => f.Remaining > 0 && string.Equals(f.Operation, operation, StringComparison.Ordinal) && f.Match(variables));
+            if (fault is null)
+            {
+                return null;
+            }
+
+            fault.Remaining--;
+            return fault.Status;
+        }
+    }
 
     /// <summary>Every order as it stands now (REST shape), for the GraphQL orders connection.</summary>
     private IReadOnlyList<JsonObject> OrdersSnapshot()
@@ -477,6 +521,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             if (_lostTopics.Contains(webhookEvent.Topic))
             {
                 _logger.LogWarning("Webhook {EventId} ({Topic}) is lost: it reaches nobody", webhookEvent.EventId, webhookEvent.Topic);
+                _lost.Add((webhookEvent.EventId, webhookEvent.Topic));
                 return result;
             }
         }
@@ -799,6 +844,11 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     }
 
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private sealed record GraphQlFault(string Operation, Func<JsonObject, bool> Match, int Status)
+    {
+        public int Remaining { get; set; }
+    }
 
     /// <param name="Addresses">Fixed when the event fires: Shopify retries to the address subscribed then.</param>
     private sealed record WebhookEvent(string EventId, string Topic, byte[] Body, DateTimeOffset TriggeredAt, IReadOnlyList<Uri> Addresses);
