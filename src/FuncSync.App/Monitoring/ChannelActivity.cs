@@ -57,6 +57,18 @@ public sealed class ChannelActivity(TableClient table, ShopPartition shop, Chann
             return;
         }
 
+        try
+        {
+            await CountCaughtAsync(channel, gap, now, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A health figure must never fail the poll that found the sale; this one sale goes uncounted.
+        }
+    }
+
+    private async Task CountCaughtAsync(Channel channel, TimeSpan gap, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var key = BackstopKey(channel);
         while (true)
         {

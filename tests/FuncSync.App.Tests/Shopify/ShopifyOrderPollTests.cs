@@ -5,6 +5,7 @@ using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Domain;
 using FuncSync.Json;
 using FuncSync.Shopify;
+using Microsoft.Extensions.DependencyInjection;
 using FuncSync.Testing;
 
 namespace FuncSync.App.Tests.Shopify;
@@ -144,6 +145,27 @@ public sealed class ShopifyOrderPollTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, await app.Shopify.RedeliverAsync(refund.EventId));
         await app.DrainedAsync(app.Names.InventoryEventsQueue);
         Assert.Equal(9, await app.AvailableAsync(item.Sku));
+    }
+
+    [Fact]
+    public async Task Poll_SaleOfUnmappedVariantWebhookLost_ParkedOnceAndAlerted()
+    {
+        await using var app = await StartAsync();
+        var unmapped = new TestItem("POLL-UNMAPPED-01", 5, 68);
+        app.List(unmapped.Mapping, unmapped.Quantity);
+        await PollAsync(app);
+        app.Shopify.LoseWebhooks("orders/create");
+        Assert.NotNull(await app.Shopify.PlaceOrderAsync([(unmapped.ShopifyVariantId, 1)]));
+
+        await PollAsync(app);
+        await PollAsync(app);
+
+        // As from the webhook: parked for when the variant is mapped, and put to the seller.
+        var listing = new FuncSync.Ledger.ListingRef(Channel.Shopify, unmapped.ShopifyVariantId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await app.AlertEventuallyAsync(FuncSync.Alerts.AlertKind.UnmappedListing, FuncSync.Mapping.MappingAuditor.UnmappedKey(listing), _ => true, "the unmapped sale is alerted");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        var parked = await app.App.Services.GetRequiredService<FuncSync.Ledger.UnmappedEventStore>().ListAsync(listing, CancellationToken.None);
+        Assert.Single(parked);
     }
 
     [Fact]
