@@ -3,7 +3,8 @@ using FuncSync.Domain;
 
 namespace FuncSync.Shopify;
 
-/// <summary>Shopify: webhooks for sales and level changes, compare-and-set writes through GraphQL.</summary>
+/// <summary>Shopify: webhooks for sales and level changes, backed up by a poll of recently updated orders; compare-and-set
+/// writes through GraphQL.</summary>
 public sealed class ShopifyModule : IChannelModule
 {
     public Channel Channel => Channel.Shopify;
@@ -24,6 +25,11 @@ public sealed class ShopifyModule : IChannelModule
 
     public string ConnectionSetting => nameof(ShopifyOptions.AdminApiBaseUrl);
 
+    public IReadOnlyDictionary<string, string?> SettingDefaults { get; } = new Dictionary<string, string?>
+    {
+        [ShopifyOrderPollFunction.ScheduleSetting] = new ShopifyOptions().OrderPollSchedule,
+    };
+
     public void AddServices(ChannelBuilder channel)
     {
         channel.Options<ShopifyOptions>();
@@ -35,6 +41,7 @@ public sealed class ShopifyModule : IChannelModule
         services.AddShopifyConnector(ChannelHttp.ConfigureResilience);
         services.AddTransient<ShopifyLevelReader>();
         services.AddTransient<ShopifyCatalogReader>();
+        services.AddTransient<ShopifyOrderFeed>();
         services.AddTransient<ShopifyConnectionStatus>();
         channel.Inventory<ShopifyInventory>()
             .QuantityReader<ShopifyLevelReader>()

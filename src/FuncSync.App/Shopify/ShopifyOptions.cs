@@ -54,6 +54,20 @@ public sealed class ShopifyOptions
     /// <c>POST /api/shopify/subscriptions</c>.</summary>
     public Uri? WebhookBaseUrl { get; set; }
 
+    /// <summary>NCRONTAB schedule of the orders poll that catches what lost webhooks never brought (every 5 minutes).</summary>
+    [Required]
+    public string OrderPollSchedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>How far before its watermark each orders poll reads again: an order Shopify's search index showed late, or
+    /// whose update landed on the edge of the last pass, is still seen. The events' ids make the repeat harmless.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan OrderPollOverlap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Orders updated this recently are left to their webhooks: the poll reads up to now minus this, and its
+    /// watermark never passes that point. A sale the ledger still lacks after this long had its webhook lost or late.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan OrderPollSettle { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>The seller sells from several locations: what a listing shows is the sum of "available" over all of
     /// them. FuncSync still writes only the SKU's own location, so that the sum becomes the ledger's number.</summary>
     public bool ReadAllLocations { get; set; }

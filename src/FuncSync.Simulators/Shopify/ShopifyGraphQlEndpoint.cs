@@ -19,7 +19,9 @@ internal sealed partial class ShopifyGraphQlEndpoint(
     TimeProvider timeProvider,
     Action onThrottled,
     Action<string> onOperation,
-    Action<IReadOnlyList<ShopifyInventoryChanged>> onChanged)
+    Action<IReadOnlyList<ShopifyInventoryChanged>> onChanged,
+    Func<IReadOnlyList<JsonObject>> orders,
+    Func<string, JsonObject, int?> fault)
 {
     // Shopify prices a mutation at 10 points, an object at 1, a connection at 2 plus the objects it may return.
     private const int MutationCost = 10;
@@ -74,8 +76,15 @@ internal sealed partial class ShopifyGraphQlEndpoint(
         if (plan is not { } operation)
         {
             await WriteGraphQlAsync(context, null, Error(
-                "This simulator serves inventoryItem, nodes, productVariants, webhookSubscriptions, inventorySetQuantities and webhookSubscriptionCreate/Update/Delete.", "undefinedField"),
+                "This simulator serves inventoryItem, nodes, orders, productVariants, webhookSubscriptions, inventorySetQuantities and webhookSubscriptionCreate/Update/Delete.", "undefinedField"),
                 bucket.Extension(0, 0));
+            return;
+        }
+
+        // An injected failure answers as an overloaded Shopify does: an HTTP error before anything ran or was charged.
+        if (fault(operation.Name, variables) is { } failure)
+        {
+            await SimulatorJson.WriteAsync(context, failure, new JsonObject { ["errors"] = "Internal Server Error" });
             return;
         }
 
@@ -122,6 +131,11 @@ internal sealed partial class ShopifyGraphQlEndpoint(
         {
             var requested = read.RequestedCost(query, variables);
             return (read.Name, requested, () => (read.Execute(query, variables, store), requested));
+        }
+
+        if (ShopifyOrderQueries.IsMatch(query))
+        {
+            return ("orders", ShopifyOrderQueries.RequestedCost(query, variables), () => ShopifyOrderQueries.Execute(query, variables, orders()));
         }
 
         if (SetQuantitiesField().IsMatch(query))

@@ -27,6 +27,9 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private readonly SeededIds _ids;
     private readonly Dictionary<string, WebhookEvent> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<long, JsonObject> _orders = [];
+    private readonly HashSet<string> _lostTopics = new(StringComparer.Ordinal);
+    private readonly List<(string EventId, string Topic)> _lost = [];
+    private readonly List<GraphQlFault> _graphQlFaults = [];
     private readonly List<Task> _background = [];
     private readonly List<ShopifyWebhookDelivery> _deliveries = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _operations = new(StringComparer.Ordinal);
@@ -139,7 +142,9 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             options, store, bucket, subscriptions, timeProvider,
             () => Interlocked.Increment(ref simulator!._throttleViolations),
             name => simulator!._operations.AddOrUpdate(name, 1, (_, n) => n + 1),
-            changed => simulator!.RaiseInventoryChanged(changed));
+            changed => simulator!.RaiseInventoryChanged(changed),
+            () => simulator!.OrdersSnapshot(),
+            (operation, variables) => simulator!.FaultFor(operation, variables));
         var (app, baseUrl) = await SimulatorHost.StartAsync(endpoint.HandleAsync, loggerFactory, ct);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ShopifySimulator>();
         simulator = new ShopifySimulator(options, timeProvider, logger, store, subscriptions, app, baseUrl);
@@ -219,6 +224,52 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         return status;
     }
 
+    /// <summary>Events of <paramref name="topic"/> fire (the order, cancellation or refund happens and the orders API
+    /// shows it) but reach nobody, as when Shopify gives up after its retries or removes a failing subscription. The event
+    /// is kept: <see cref="RedeliverAsync"/> can still bring it late.</summary>
+    public void LoseWebhooks(string topic)
+    {
+        lock (_gate)
+        {
+            _lostTopics.Add(topic);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> GraphQL requests of root field <paramref name="operation"/> (e.g.
+    /// <c>orders</c>) whose variables match <paramref name="match"/> answer HTTP <paramref name="status"/>.</summary>
+    public void InjectFaults(string operation, Func<JsonObject, bool> match, int count, int status)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(status, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(status, 599);
+        lock (_gate)
+        {
+            _graphQlFaults.Add(new GraphQlFault(operation, match, status) { Remaining = count });
+        }
+    }
+
+    /// <summary>The events <see cref="LoseWebhooks"/> kept from everyone, in the order they fired.</summary>
+    public IReadOnlyList<(string EventId, string Topic)> LostWebhooks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _lost];
+            }
+        }
+    }
+
+    /// <summary>Ends <see cref="LoseWebhooks"/> for <paramref name="topic"/>: later events are delivered again.</summary>
+    public void DeliverWebhooks(string topic)
+    {
+        lock (_gate)
+        {
+            _lostTopics.Remove(topic);
+        }
+    }
+
     /// <summary>
     /// The merchant cancels an order that has not shipped. With <paramref name="restock"/> the units go back and
     /// Shopify records a refund whose lines have restock type <c>cancel</c>, so both orders/cancelled and
@@ -233,6 +284,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             order = _orders.TryGetValue(orderId, out var known) ? known : throw new ArgumentException($"No order {orderId}.", nameof(orderId));
             var now = _timeProvider.GetUtcNow();
             order["cancelled_at"] = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+            order["updated_at"] = order["cancelled_at"]!.DeepClone();
             order["cancel_reason"] = "customer";
             foreach (var line in order["line_items"]!.AsArray())
             {
@@ -321,6 +373,30 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     /// <summary>A refund of some units of one order line; <c>cancel</c> and <c>return</c> put them back on the shelf.</summary>
     public Task<HttpStatusCode> RefundAsync(long orderId, long lineItemId, int quantity, string restockType, CancellationToken ct = default) =>
         SendRefundAsync(orderId, [(lineItemId, quantity)], restockType, ct);
+
+    private int? FaultFor(string operation, JsonObject variables)
+    {
+        lock (_gate)
+        {
+            var fault = _graphQlFaults.FirstOrDefault(f => f.Remaining > 0 && string.Equals(f.Operation, operation, StringComparison.Ordinal) && f.Match(variables));
+            if (fault is null)
+            {
+                return null;
+            }
+
+            fault.Remaining--;
+            return fault.Status;
+        }
+    }
+
+    /// <summary>Every order as it stands now (REST shape), for the GraphQL orders connection.</summary>
+    private IReadOnlyList<JsonObject> OrdersSnapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _orders.Values.Select(o => (JsonObject)o.DeepClone())];
+        }
+    }
 
     /// <summary>The line item ids of an order, in order.</summary>
     public IReadOnlyList<long> LineItemIds(long orderId)
@@ -440,6 +516,16 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private async Task<(string WebhookId, HttpStatusCode Status)> DispatchAsync(WebhookEvent webhookEvent, CancellationToken ct)
     {
         var result = (WebhookId: string.Empty, Status: (HttpStatusCode)0);
+        lock (_gate)
+        {
+            if (_lostTopics.Contains(webhookEvent.Topic))
+            {
+                _logger.LogWarning("Webhook {EventId} ({Topic}) is lost: it reaches nobody", webhookEvent.EventId, webhookEvent.Topic);
+                _lost.Add((webhookEvent.EventId, webhookEvent.Topic));
+                return result;
+            }
+        }
+
         for (var i = 0; i < webhookEvent.Addresses.Count; i++)
         {
             var address = webhookEvent.Addresses[i];
@@ -639,6 +725,8 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
                 ["transactions"] = new JsonArray(),
                 ["order_adjustments"] = new JsonArray(),
             };
+            order["refunds"]!.AsArray().Add(refund.DeepClone());
+            order["updated_at"] = refund["created_at"]!.DeepClone();
         }
 
         var status = await SendWebhookAsync("refunds/create", refund, ct);
@@ -756,6 +844,11 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     }
 
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private sealed record GraphQlFault(string Operation, Func<JsonObject, bool> Match, int Status)
+    {
+        public int Remaining { get; set; }
+    }
 
     /// <param name="Addresses">Fixed when the event fires: Shopify retries to the address subscribed then.</param>
     private sealed record WebhookEvent(string EventId, string Topic, byte[] Body, DateTimeOffset TriggeredAt, IReadOnlyList<Uri> Addresses);

@@ -68,6 +68,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         configuration["FuncSync:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
         configuration["FuncSync:Shop"] = "test";
         configuration["Etsy:PollSchedule"] = NeverSchedule;
+        configuration["Shopify:OrderPollSchedule"] = NeverSchedule;
         configuration["FuncSync:AdminKey"] = AdminKey;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
