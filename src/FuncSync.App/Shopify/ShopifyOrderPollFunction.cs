@@ -103,13 +103,10 @@ public sealed class ShopifyOrderPollFunction(
         }
 
         var events = new List<InventoryEventReceived>();
-        if (IsSold(polled))
-        {
-            var sales = ShopifyEventTranslator.Sales(order, EventTimes.FirstPlausible(now, order.CreatedAt, polled.UpdatedAt), now, SkippedLine(order));
-            await CountCaughtAsync(sales, order.CreatedAt ?? polled.UpdatedAt, now, cancellationToken);
-            events.AddRange(sales);
-        }
-
+        var sales = IsSold(polled)
+            ? ShopifyEventTranslator.Sales(order, EventTimes.FirstPlausible(now, order.CreatedAt, polled.UpdatedAt), now, SkippedLine(order))
+            : [];
+        events.AddRange(sales);
         if (order.CancelledAt is not null)
         {
             events.AddRange(ShopifyEventTranslator.Cancellations(order, EventTimes.FirstPlausible(now, order.CancelledAt, polled.UpdatedAt), now, SkippedLine(order)));
@@ -121,12 +118,27 @@ public sealed class ShopifyOrderPollFunction(
         }
 
         // In order: a sale before the restocks that undo it (a restock that still overtakes its sale waits for it).
-        foreach (var received in events)
+        // Every pass re-reads its overlap, where nearly everything came by webhook long ago: one point read of the
+        // ledger's dedupe row skips those, instead of a queue message and a ledger transaction that find it applied.
+        var sent = 0;
+        for (var i = 0; i < events.Count; i++)
         {
+            var received = events[i];
+            if (await ledger.IsAppliedEventAsync(received.EventId, cancellationToken))
+            {
+                continue;
+            }
+
+            if (i < sales.Count)
+            {
+                await CountCaughtAsync(received, order.CreatedAt ?? polled.UpdatedAt, now, cancellationToken);
+            }
+
             await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+            sent++;
         }
 
-        return events.Count;
+        return sent;
     }
 
     /// <summary>The order is a sale at the seller's capture point: at checkout (<c>orders/create</c>), or once paid
@@ -137,21 +149,16 @@ public sealed class ShopifyOrderPollFunction(
 
     /// <summary>A sale of a mapped listing that the ledger still lacks once its order has settled: the webhook did not
     /// bring it in time, and the poll got there first. Counted for the health report.</summary>
-    private async Task CountCaughtAsync(IReadOnlyList<InventoryEventReceived> sales, DateTimeOffset soldAt, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task CountCaughtAsync(InventoryEventReceived sale, DateTimeOffset soldAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var sale in sales)
+        if (sale.Listing is not { } listing || await map.FindSkuAsync(listing, cancellationToken) is null)
         {
-            if (sale.Listing is not { } listing
-                || await ledger.IsAppliedEventAsync(sale.EventId, cancellationToken)
-                || await map.FindSkuAsync(listing, cancellationToken) is null)
-            {
-                continue;
-            }
-
-            var gap = now - soldAt;
-            logger.LogWarning("Shopify sale {EventId} reached FuncSync by the orders poll, {Gap} after it was made: its webhook was lost or late", sale.EventId, gap);
-            await activity.RecordCaughtAsync(Channel.Shopify, sale.EventId, gap, cancellationToken);
+            return;
         }
+
+        var gap = now - soldAt;
+        logger.LogWarning("Shopify sale {EventId} reached FuncSync by the orders poll, {Gap} after it was made: its webhook was lost or late", sale.EventId, gap);
+        await activity.RecordCaughtAsync(Channel.Shopify, sale.EventId, gap, cancellationToken);
     }
 
     private Action<ShopifyLineItem> SkippedLine(ShopifyOrder order) => line =>
