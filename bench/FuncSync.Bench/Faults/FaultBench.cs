@@ -168,7 +168,7 @@ internal static class FaultBench
         await rig.Shopify.WhenDeliveriesSettledAsync();
         var refused = rig.Shopify.Deliveries.Count(d => d.Status != System.Net.HttpStatusCode.OK);
         var after = converged.After is { } t
-            ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s")
+            ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s ({converged.AfterLastOrder!.Value.TotalSeconds:F1} s after the last order)")
             : $"not within {Describe(Deadline)}: {converged.Detail}";
         var poison = await rig.PoisonReportAsync();
         var orders = await rig.CountOrdersAsync();

@@ -40,6 +40,7 @@ internal sealed class FaultRig : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _placed = new();
     private readonly ConcurrentDictionary<string, (string Sku, long OrderId)> _orderEvents = new();
     private List<SkuMapRow> _items = [];
+    private long _lastOrderPlaced;
 
     private FaultRig(AzuriteServer azurite, FreezableStorage storage, ShopifySimulator shopify, EtsySimulator etsy, WebApplication control, Dictionary<string, string?> settings, int seed)
     {
@@ -113,6 +114,7 @@ internal sealed class FaultRig : IAsyncDisposable
                 }
             }
 
+            Volatile.Write(ref _lastOrderPlaced, Stopwatch.GetTimestamp());
             var item = _items[_random.Next(_items.Count)];
             _placed.AddOrUpdate(item.Mapping.Sku, 1, (_, n) => n + 1);
             orders.Add(PlaceAsync(item.Mapping));
@@ -153,7 +155,11 @@ internal sealed class FaultRig : IAsyncDisposable
         }
 
         var converged = verdict.Settled && waited.Elapsed <= deadline;
-        return new Convergence(converged ? Stopwatch.GetElapsedTime(since) : null, verdict.Detail);
+        var now = Stopwatch.GetTimestamp();
+        return new Convergence(
+            converged ? Stopwatch.GetElapsedTime(since, now) : null,
+            converged ? Stopwatch.GetElapsedTime(Volatile.Read(ref _lastOrderPlaced), now) : null,
+            verdict.Detail);
     }
 
     private async Task<Verdict> CheckAsync()
@@ -294,7 +300,8 @@ internal sealed class FaultRig : IAsyncDisposable
 }
 
 /// <param name="After">From recovery to every order shown everywhere; null when the deadline came first.</param>
-internal sealed record Convergence(TimeSpan? After, string Detail);
+/// <param name="AfterLastOrder">From the last order placed (orders go on after recovery) to the same moment.</param>
+internal sealed record Convergence(TimeSpan? After, TimeSpan? AfterLastOrder, string Detail);
 
 /// <param name="AppliedGivenUp">Orders Shopify gave up on that FuncSync had stored before it could answer.</param>
 internal sealed record OrderCount(int Lost, int DoubleApplied, int AppliedGivenUp);
