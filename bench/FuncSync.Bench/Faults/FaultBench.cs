@@ -56,8 +56,9 @@ internal static class FaultBench
         Console.WriteLine();
         foreach (var row in rows)
         {
-            Console.WriteLine(row.Poison.Count == 0 ? $"{row.Fault}: every poison queue empty" : $"{row.Fault}: poison queues");
-            foreach (var line in row.Poison)
+            Console.WriteLine($"{row.Fault}: {row.Stages}");
+            Console.WriteLine(row.Queues.Count == 0 ? "  every queue and poison queue empty" : "  queues:");
+            foreach (var line in row.Queues)
             {
                 Console.WriteLine("  " + line);
             }
@@ -170,7 +171,7 @@ internal static class FaultBench
         var after = converged.After is { } t
             ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s ({converged.AfterLastOrder!.Value.TotalSeconds:F1} s after the last order)")
             : $"not within {Describe(Deadline)}: {converged.Detail}";
-        var poison = await rig.PoisonReportAsync();
+        var queues = await rig.QueueReportAsync();
         var orders = await rig.CountOrdersAsync();
         var givenUp = orders.AppliedGivenUp == 0
             ? rig.GivenUp.ToString(CultureInfo.InvariantCulture)
@@ -178,13 +179,14 @@ internal static class FaultBench
         var row = new FaultRow(
             fault,
             string.Create(CultureInfo.InvariantCulture, $"| {fault} | {rig.Placed} | {refused} | {givenUp} | {orders.Lost} | {orders.DoubleApplied} | {after} |"),
-            converged.After is not null && orders.Lost == 0 && orders.DoubleApplied == 0 && poison.Count == 0,
-            poison);
+            converged.After is not null && orders.Lost == 0 && orders.DoubleApplied == 0 && queues.Poisoned == 0,
+            queues.Lines,
+            converged.Stages);
         Console.WriteLine(row.Line);
         return row;
     }
 
-    private sealed record FaultRow(string Fault, string Line, bool Passed, IReadOnlyList<string> Poison);
+    private sealed record FaultRow(string Fault, string Line, bool Passed, IReadOnlyList<string> Queues, string Stages);
 
     private static string Describe(TimeSpan span) =>
         span.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min") : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0} s");

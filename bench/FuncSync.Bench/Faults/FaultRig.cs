@@ -141,11 +141,16 @@ internal sealed class FaultRig : IAsyncDisposable
     {
         var waited = Stopwatch.StartNew();
         Verdict verdict;
+
+        // When each part got there, from since: the sender's last retry, the ledger, the channels.
+        TimeSpan? senderDoneAt = null, ledgerRightAt = null;
         while (true)
         {
             // Not before Shopify has finished with every delivery: a retry still to come is an order still to apply.
             var senderDone = Shopify.WhenDeliveriesSettledAsync().IsCompleted;
             verdict = await CheckAsync();
+            senderDoneAt = senderDone ? senderDoneAt ?? Stopwatch.GetElapsedTime(since) : null;
+            ledgerRightAt = verdict.LedgerRight ? ledgerRightAt ?? Stopwatch.GetElapsedTime(since) : null;
             if ((senderDone && verdict.Settled) || waited.Elapsed > deadline)
             {
                 break;
@@ -156,17 +161,24 @@ internal sealed class FaultRig : IAsyncDisposable
 
         var converged = verdict.Settled && waited.Elapsed <= deadline;
         var now = Stopwatch.GetTimestamp();
+        var stages = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Shopify's last delivery settled at {Seconds(senderDoneAt)}, the ledger right at {Seconds(ledgerRightAt)}, both channels at {Seconds(converged ? Stopwatch.GetElapsedTime(since, now) : null)} after recovery");
         return new Convergence(
             converged ? Stopwatch.GetElapsedTime(since, now) : null,
             converged ? Stopwatch.GetElapsedTime(Volatile.Read(ref _lastOrderPlaced), now) : null,
-            verdict.Detail);
+            verdict.Detail,
+            stages);
     }
+
+    private static string Seconds(TimeSpan? at) => at is { } t ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s") : "never";
 
     private async Task<Verdict> CheckAsync()
     {
         var ledger = _control.Services.GetRequiredService<LedgerStore>();
         var delivered = Delivered().GroupBy(e => _orderEvents[e].Sku).ToDictionary(g => g.Key, g => g.Count());
         var settled = true;
+        var ledgersRight = true;
         var off = new List<string>();
         foreach (var item in _items)
         {
@@ -180,14 +192,16 @@ internal sealed class FaultRig : IAsyncDisposable
             var shopify = Shopify.GetAvailable(item.Mapping.Shopify!.InventoryItemId, item.Mapping.Shopify!.LocationId);
             var etsy = Etsy.GetQuantity(item.Mapping.Etsy!.ListingId, sku);
             var channelsRight = available == placed ? shopify == available && etsy == available : shopify == etsy;
-            if (available > delivering || available < placed || !channelsRight)
+            var ledgerRight = available <= delivering && available >= placed;
+            ledgersRight &= ledgerRight;
+            if (!ledgerRight || !channelsRight)
             {
                 settled = false;
                 off.Add(string.Create(CultureInfo.InvariantCulture, $"{sku}: ledger {available} (delivered orders leave {delivering}, every order placed {placed}), Shopify {shopify}, Etsy {etsy}"));
             }
         }
 
-        return new Verdict(settled, string.Join("; ", off));
+        return new Verdict(settled, ledgersRight, string.Join("; ", off));
     }
 
     /// <summary>Order by order, from the SKUs' histories: delivered orders the ledger has no sale for (lost), sales
@@ -264,15 +278,24 @@ internal sealed class FaultRig : IAsyncDisposable
         await _azurite.DisposeAsync();
     }
 
-    /// <summary>What each poison queue holds at the end of a run, one line per queue that holds anything, each message
-    /// shortened: a message poisoned although it never failed is how an acknowledged order goes missing.</summary>
-    public async Task<IReadOnlyList<string>> PoisonReportAsync()
+    /// <summary>What each queue and poison queue holds at the end of a run, one line per queue that holds anything, each
+    /// poison message shortened: a message poisoned although it never failed is how an acknowledged order goes missing.</summary>
+    public async Task<QueueReport> QueueReportAsync()
     {
         var names = _control.Services.GetRequiredService<StorageNames>();
         var storage = _control.Services.GetRequiredService<StorageClients>();
         var lines = new List<string>();
+        var poisoned = 0;
         foreach (var queue in names.Queues)
         {
+            // What is still on the queue itself, invisible messages included: a message a lost receive took is
+            // invisible there for the receive visibility (10 minutes unless the run shortens it).
+            var waiting = storage.Queue(queue);
+            if (await waiting.ExistsAsync() && (await waiting.GetPropertiesAsync()).Value.ApproximateMessagesCount is > 0 and var left)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{queue}: {left} message(s) still on it, visible or not"));
+            }
+
             var poison = storage.Queue(PoisonQueues.NameFor(queue));
             if (!await poison.ExistsAsync())
             {
@@ -287,21 +310,25 @@ internal sealed class FaultRig : IAsyncDisposable
                 continue;
             }
 
+            poisoned += depth;
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{poison.Name}: {depth} message(s)"));
             lines.AddRange(messages.Select(m => "  " + Shorten(m.Body.ToString())));
         }
 
-        return lines;
+        return new QueueReport(lines, poisoned);
     }
 
     private static string Shorten(string body) => body.Length <= 240 ? body : string.Concat(body.AsSpan(0, 240), "...");
 
-    private sealed record Verdict(bool Settled, string Detail);
+    private sealed record Verdict(bool Settled, bool LedgerRight, string Detail);
 }
 
 /// <param name="After">From recovery to every order shown everywhere; null when the deadline came first.</param>
 /// <param name="AfterLastOrder">From the last order placed (orders go on after recovery) to the same moment.</param>
-internal sealed record Convergence(TimeSpan? After, TimeSpan? AfterLastOrder, string Detail);
+internal sealed record Convergence(TimeSpan? After, TimeSpan? AfterLastOrder, string Detail, string Stages);
 
 /// <param name="AppliedGivenUp">Orders Shopify gave up on that FuncSync had stored before it could answer.</param>
 internal sealed record OrderCount(int Lost, int DoubleApplied, int AppliedGivenUp);
+
+/// <param name="Lines">One line per queue holding anything, each poison message under its queue.</param>
+internal sealed record QueueReport(IReadOnlyList<string> Lines, int Poisoned);
