@@ -6,7 +6,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --ledger [events]   (ledger throughput vs raw transactions)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
-//        dotnet run -c Release --project bench/FuncSync.Bench -- --faults [kills] [seed]   (fault suite)
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --faults [kills] [seed] [runs]   (fault suite; runs: freeze20,kill,...)
 if (args is ["--ledger", ..])
 {
     await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
@@ -39,9 +39,10 @@ if (args is ["--fuzz", ..])
 
 if (args is ["--faults", ..])
 {
-    // Usage: -- --faults [kills] [seed]
-    var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-    var passed = await FuncSync.Bench.Faults.FaultBench.RunAsync(values.Length > 1 ? values[1] : 22, values.Length > 0 ? values[0] : 50);
+    // Usage: -- --faults [kills] [seed] [run,run...]   (runs: freeze20, freeze120, etsy429, etsy503, dup, kill)
+    var values = args.Skip(1).Take(2).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    var only = args.Length > 3 ? args[3].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+    var passed = await FuncSync.Bench.Faults.FaultBench.RunAsync(values.Length > 1 ? values[1] : 22, values.Length > 0 ? values[0] : 50, only);
     Environment.ExitCode = passed ? 0 : 1;
     return;
 }

@@ -57,6 +57,7 @@ public static class FunctionsHostingExtensions
         services.AddFunctionsStorage(configuration);
         services.AddSingleton<IFunctionCatalog>(new FunctionCatalog(functions));
         services.TryAddSingleton(_ => QueueListenerOptions.FromConfiguration(configuration));
+        services.TryAddSingleton<QueueFailureLog>();
         services.TryAddSingleton(_ => TimerListenerOptions.FromConfiguration(configuration));
         services.AddGracefulShutdown();
         var runTriggers = configuration[RunTriggersKey] is not { Length: > 0 } run
@@ -73,6 +74,7 @@ public static class FunctionsHostingExtensions
                         sp.GetRequiredService<StorageClients>(),
                         sp.GetRequiredService<QueueWatcher>(),
                         sp.GetRequiredService<QueueListenerOptions>(),
+                        sp.GetRequiredService<QueueFailureLog>(),
                         sp.GetRequiredService<IServiceScopeFactory>(),
                         sp.GetRequiredService<TimeProvider>(),
                         sp.GetRequiredService<ILogger<QueueListener>>()));

@@ -23,21 +23,47 @@ internal static class FaultBench
     private static readonly TimeSpan[] DoublingRetries = [.. Enumerable.Range(0, 8).Select(i => TimeSpan.FromSeconds(1 << i))];
 
     public const string Header =
-        "| fault | orders | webhook attempts refused or timed out | orders Shopify gave up on | lost | double-applied | converged after the fault ended |\n|---|---:|---:|---:|---:|---:|---|";
+        "| fault | orders | webhook attempts refused or timed out | orders Shopify gave up on | acknowledged, not applied | applied twice | converged after the fault ended |\n|---|---:|---:|---:|---:|---:|---|";
 
+    /// <summary>The runs by name, in the order the suite runs them; a name on the command line runs only those.</summary>
+    public static readonly IReadOnlyList<string> Names = ["freeze20", "freeze120", "etsy429", "etsy503", "dup", "kill"];
+
+    /// <param name="only">Names of the runs to do (<see cref="Names"/>); empty for all.</param>
     /// <returns>False when any run lost an order, applied one twice or did not converge.</returns>
-    public static async Task<bool> RunAsync(int seed, int kills)
+    public static async Task<bool> RunAsync(int seed, int kills, IReadOnlyCollection<string> only)
     {
-        Console.WriteLine(Header);
-        var rows = new List<FaultRow>
+        var unknown = only.Except(Names, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
         {
-            await StorageFrozenAsync(TimeSpan.FromSeconds(20), seed),
-            await StorageFrozenAsync(TimeSpan.FromMinutes(2), seed),
-            await EtsyRefusesAsync(429, seed),
-            await EtsyRefusesAsync(503, seed),
-            await DuplicatedAndReorderedAsync(seed),
-            await KilledAsync(kills, seed),
-        };
+            throw new ArgumentException($"No fault run named {string.Join(", ", unknown)}; the runs are {string.Join(", ", Names)}.", nameof(only));
+        }
+
+        Console.WriteLine(Header);
+        var rows = new List<FaultRow>();
+        foreach (var name in Names.Where(n => only.Count == 0 || only.Contains(n)))
+        {
+            rows.Add(name switch
+            {
+                "freeze20" => await StorageFrozenAsync(TimeSpan.FromSeconds(20), seed),
+                "freeze120" => await StorageFrozenAsync(TimeSpan.FromMinutes(2), seed),
+                "etsy429" => await EtsyRefusesAsync(429, seed),
+                "etsy503" => await EtsyRefusesAsync(503, seed),
+                "dup" => await DuplicatedAndReorderedAsync(seed),
+                _ => await KilledAsync(kills, seed),
+            });
+        }
+
+        Console.WriteLine();
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"{row.Fault}: {row.Stages}");
+            Console.WriteLine(row.Queues.Count == 0 ? "  every queue and poison queue empty" : "  queues:");
+            foreach (var line in row.Queues)
+            {
+                Console.WriteLine("  " + line);
+            }
+        }
+
         return rows.All(r => r.Passed);
     }
 
@@ -143,16 +169,24 @@ internal static class FaultBench
         await rig.Shopify.WhenDeliveriesSettledAsync();
         var refused = rig.Shopify.Deliveries.Count(d => d.Status != System.Net.HttpStatusCode.OK);
         var after = converged.After is { } t
-            ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s")
+            ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s ({converged.AfterLastOrder!.Value.TotalSeconds:F1} s after the last order)")
             : $"not within {Describe(Deadline)}: {converged.Detail}";
+        var queues = await rig.QueueReportAsync();
+        var orders = await rig.CountOrdersAsync();
+        var givenUp = orders.AppliedGivenUp == 0
+            ? rig.GivenUp.ToString(CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{rig.GivenUp} ({orders.AppliedGivenUp} stored before the 200 was lost, applied)");
         var row = new FaultRow(
-            string.Create(CultureInfo.InvariantCulture, $"| {fault} | {rig.Placed} | {refused} | {rig.GivenUp} | {converged.Lost} | {converged.DoubleApplied} | {after} |"),
-            converged.After is not null && converged.Lost == 0 && converged.DoubleApplied == 0);
+            fault,
+            string.Create(CultureInfo.InvariantCulture, $"| {fault} | {rig.Placed} | {refused} | {givenUp} | {orders.Lost} | {orders.DoubleApplied} | {after} |"),
+            converged.After is not null && orders.Lost == 0 && orders.DoubleApplied == 0 && queues.Poisoned == 0,
+            queues.Lines,
+            converged.Stages);
         Console.WriteLine(row.Line);
         return row;
     }
 
-    private sealed record FaultRow(string Line, bool Passed);
+    private sealed record FaultRow(string Fault, string Line, bool Passed, IReadOnlyList<string> Queues, string Stages);
 
     private static string Describe(TimeSpan span) =>
         span.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min") : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0} s");

@@ -6,8 +6,12 @@ using FuncSync.Catalog;
 using FuncSync.Demo;
 using FuncSync.Etsy;
 using FuncSync.Hosting.Azurite;
+using FuncSync.Domain.Ledger;
 using FuncSync.Ledger;
 using FuncSync.Shopify;
+using FuncSync.Storage;
+using FuncSync.Hosting.Queues;
+using FuncSync.Hosting.Storage;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Faults;
 using FuncSync.Simulators.Shopify;
@@ -34,8 +38,9 @@ internal sealed class FaultRig : IAsyncDisposable
     private readonly WebApplication _control;
     private readonly Random _random;
     private readonly ConcurrentDictionary<string, int> _placed = new();
-    private readonly ConcurrentDictionary<string, string> _orderEvents = new();
+    private readonly ConcurrentDictionary<string, (string Sku, long OrderId)> _orderEvents = new();
     private List<SkuMapRow> _items = [];
+    private long _lastOrderPlaced;
 
     private FaultRig(AzuriteServer azurite, FreezableStorage storage, ShopifySimulator shopify, EtsySimulator etsy, WebApplication control, Dictionary<string, string?> settings, int seed)
     {
@@ -109,6 +114,7 @@ internal sealed class FaultRig : IAsyncDisposable
                 }
             }
 
+            Volatile.Write(ref _lastOrderPlaced, Stopwatch.GetTimestamp());
             var item = _items[_random.Next(_items.Count)];
             _placed.AddOrUpdate(item.Mapping.Sku, 1, (_, n) => n + 1);
             orders.Add(PlaceAsync(item.Mapping));
@@ -120,7 +126,7 @@ internal sealed class FaultRig : IAsyncDisposable
     private async Task PlaceAsync(SkuMapping mapping)
     {
         var order = await Shopify.PlaceOrderAsync([(mapping.Shopify!.VariantId, 1)], CancellationToken.None);
-        _orderEvents[order!.EventId] = mapping.Sku;
+        _orderEvents[order!.EventId] = (mapping.Sku, order.OrderId);
     }
 
     /// <summary>Orders whose webhook Shopify never got a 2xx for, after all its retries.</summary>
@@ -129,17 +135,22 @@ internal sealed class FaultRig : IAsyncDisposable
     private HashSet<string> Delivered() =>
         [.. Shopify.Deliveries.Where(d => d.Status == HttpStatusCode.OK && _orderEvents.ContainsKey(d.EventId)).Select(d => d.EventId)];
 
-    /// <summary>Waits until the ledger and both channels show every placed order exactly once, and says how long that
+    /// <summary>Waits until the ledger and both channels show every delivered order exactly once, and says how long that
     /// took from <paramref name="since"/>; at the deadline it reports what is still off instead.</summary>
     public async Task<Convergence> ConvergeAsync(long since, TimeSpan deadline)
     {
         var waited = Stopwatch.StartNew();
         Verdict verdict;
+
+        // When each part got there, from since: the sender's last retry, the ledger, the channels.
+        TimeSpan? senderDoneAt = null, ledgerRightAt = null;
         while (true)
         {
             // Not before Shopify has finished with every delivery: a retry still to come is an order still to apply.
             var senderDone = Shopify.WhenDeliveriesSettledAsync().IsCompleted;
             verdict = await CheckAsync();
+            senderDoneAt = senderDone ? senderDoneAt ?? Stopwatch.GetElapsedTime(since) : null;
+            ledgerRightAt = verdict.LedgerRight ? ledgerRightAt ?? Stopwatch.GetElapsedTime(since) : null;
             if ((senderDone && verdict.Settled) || waited.Elapsed > deadline)
             {
                 break;
@@ -149,35 +160,85 @@ internal sealed class FaultRig : IAsyncDisposable
         }
 
         var converged = verdict.Settled && waited.Elapsed <= deadline;
-        return new Convergence(converged ? Stopwatch.GetElapsedTime(since) : null, verdict.Lost, verdict.DoubleApplied, verdict.Detail);
+        var now = Stopwatch.GetTimestamp();
+        var stages = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Shopify's last delivery settled at {Seconds(senderDoneAt)}, the ledger right at {Seconds(ledgerRightAt)}, both channels at {Seconds(converged ? Stopwatch.GetElapsedTime(since, now) : null)} after recovery");
+        return new Convergence(
+            converged ? Stopwatch.GetElapsedTime(since, now) : null,
+            converged ? Stopwatch.GetElapsedTime(Volatile.Read(ref _lastOrderPlaced), now) : null,
+            verdict.Detail,
+            stages);
     }
+
+    private static string Seconds(TimeSpan? at) => at is { } t ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s") : "never";
 
     private async Task<Verdict> CheckAsync()
     {
         var ledger = _control.Services.GetRequiredService<LedgerStore>();
-        var delivered = Delivered().GroupBy(e => _orderEvents[e]).ToDictionary(g => g.Key, g => g.Count());
-        int lost = 0, doubled = 0;
+        var delivered = Delivered().GroupBy(e => _orderEvents[e].Sku).ToDictionary(g => g.Key, g => g.Count());
+        var settled = true;
+        var ledgersRight = true;
         var off = new List<string>();
         foreach (var item in _items)
         {
             var sku = item.Mapping.Sku;
-            // Shopify counts every order it took; the ledger only those delivered. When none was given up on, the
-            // channels must show the ledger's number; otherwise they must at least agree with each other.
-            var expected = StartQuantity - delivered.GetValueOrDefault(sku);
+            // An order Shopify gave up on may still have been stored before the process died (the 200 was lost, not
+            // the order): the ledger lies between every delivered order and every order placed. The channels must show
+            // the ledger's number, or, where Shopify took an order FuncSync never heard of, at least agree.
+            var delivering = StartQuantity - delivered.GetValueOrDefault(sku);
             var placed = StartQuantity - _placed.GetValueOrDefault(sku);
             var available = (await ledger.GetStockAsync(sku, CancellationToken.None)).Level.Available;
             var shopify = Shopify.GetAvailable(item.Mapping.Shopify!.InventoryItemId, item.Mapping.Shopify!.LocationId);
             var etsy = Etsy.GetQuantity(item.Mapping.Etsy!.ListingId, sku);
-            lost += Math.Max(0, available - expected);
-            doubled += Math.Max(0, expected - available);
-            var channelsRight = placed == expected ? shopify == expected && etsy == expected : shopify == etsy;
-            if (available != expected || !channelsRight)
+            var channelsRight = available == placed ? shopify == available && etsy == available : shopify == etsy;
+            var ledgerRight = available <= delivering && available >= placed;
+            ledgersRight &= ledgerRight;
+            if (!ledgerRight || !channelsRight)
             {
-                off.Add(string.Create(CultureInfo.InvariantCulture, $"{sku}: ledger {available} (expected {expected}; {placed} by every order placed), Shopify {shopify}, Etsy {etsy}"));
+                settled = false;
+                off.Add(string.Create(CultureInfo.InvariantCulture, $"{sku}: ledger {available} (delivered orders leave {delivering}, every order placed {placed}), Shopify {shopify}, Etsy {etsy}"));
             }
         }
 
-        return new Verdict(off.Count == 0, lost, doubled, string.Join("; ", off));
+        return new Verdict(settled, ledgersRight, string.Join("; ", off));
+    }
+
+    /// <summary>Order by order, from the SKUs' histories: delivered orders the ledger has no sale for (lost), sales
+    /// applied more than once or counted twice in the stock figure (double-applied), and orders Shopify gave up on
+    /// that were applied anyway.</summary>
+    public async Task<OrderCount> CountOrdersAsync()
+    {
+        var ledger = _control.Services.GetRequiredService<LedgerStore>();
+        var applied = new Dictionary<long, int>();
+        var doubled = 0;
+        foreach (var item in _items)
+        {
+            var sales = 0;
+            string? continuation = null;
+            do
+            {
+                var page = await ledger.GetHistoryAsync(item.Mapping.Sku, 1000, continuation, CancellationToken.None);
+                foreach (var entry in page.Entries.Where(e => e.Kind == InventoryEventKind.Sale && e.EventId.StartsWith("shopify:sale:", StringComparison.Ordinal)))
+                {
+                    var orderId = long.Parse(entry.EventId.Split(':')[2], CultureInfo.InvariantCulture);
+                    applied[orderId] = applied.GetValueOrDefault(orderId) + 1;
+                    sales++;
+                }
+
+                continuation = page.Continuation;
+            }
+            while (continuation is not null);
+
+            var available = (await ledger.GetStockAsync(item.Mapping.Sku, CancellationToken.None)).Level.Available;
+            doubled += Math.Max(0, StartQuantity - available - sales);
+        }
+
+        doubled += applied.Values.Sum(n => n - 1);
+        var delivered = Delivered();
+        var lost = delivered.Count(e => !applied.ContainsKey(_orderEvents[e].OrderId));
+        var appliedGivenUp = _orderEvents.Count(o => !delivered.Contains(o.Key) && applied.ContainsKey(o.Value.OrderId));
+        return new OrderCount(lost, doubled, appliedGivenUp);
     }
 
     /// <summary>Lists the SKUs on both simulators, imports them and waits until the ledger has counted each one (which
@@ -217,8 +278,57 @@ internal sealed class FaultRig : IAsyncDisposable
         await _azurite.DisposeAsync();
     }
 
-    private sealed record Verdict(bool Settled, int Lost, int DoubleApplied, string Detail);
+    /// <summary>What each queue and poison queue holds at the end of a run, one line per queue that holds anything, each
+    /// poison message shortened: a message poisoned although it never failed is how an acknowledged order goes missing.</summary>
+    public async Task<QueueReport> QueueReportAsync()
+    {
+        var names = _control.Services.GetRequiredService<StorageNames>();
+        var storage = _control.Services.GetRequiredService<StorageClients>();
+        var lines = new List<string>();
+        var poisoned = 0;
+        foreach (var queue in names.Queues)
+        {
+            // What is still on the queue itself, invisible messages included: a message a lost receive took is
+            // invisible there for the receive visibility (10 minutes unless the run shortens it).
+            var waiting = storage.Queue(queue);
+            if (await waiting.ExistsAsync() && (await waiting.GetPropertiesAsync()).Value.ApproximateMessagesCount is > 0 and var left)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{queue}: {left} message(s) still on it, visible or not"));
+            }
+
+            var poison = storage.Queue(PoisonQueues.NameFor(queue));
+            if (!await poison.ExistsAsync())
+            {
+                continue;
+            }
+
+            // Peeking leaves the messages where they are (and their dequeue counts alone), at most 32 of them.
+            var messages = (await poison.PeekMessagesAsync(32)).Value;
+            var depth = (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+            if (depth == 0)
+            {
+                continue;
+            }
+
+            poisoned += depth;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{poison.Name}: {depth} message(s)"));
+            lines.AddRange(messages.Select(m => "  " + Shorten(m.Body.ToString())));
+        }
+
+        return new QueueReport(lines, poisoned);
+    }
+
+    private static string Shorten(string body) => body.Length <= 240 ? body : string.Concat(body.AsSpan(0, 240), "...");
+
+    private sealed record Verdict(bool Settled, bool LedgerRight, string Detail);
 }
 
 /// <param name="After">From recovery to every order shown everywhere; null when the deadline came first.</param>
-internal sealed record Convergence(TimeSpan? After, int Lost, int DoubleApplied, string Detail);
+/// <param name="AfterLastOrder">From the last order placed (orders go on after recovery) to the same moment.</param>
+internal sealed record Convergence(TimeSpan? After, TimeSpan? AfterLastOrder, string Detail, string Stages);
+
+/// <param name="AppliedGivenUp">Orders Shopify gave up on that FuncSync had stored before it could answer.</param>
+internal sealed record OrderCount(int Lost, int DoubleApplied, int AppliedGivenUp);
+
+/// <param name="Lines">One line per queue holding anything, each poison message under its queue.</param>
+internal sealed record QueueReport(IReadOnlyList<string> Lines, int Poisoned);

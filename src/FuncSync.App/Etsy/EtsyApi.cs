@@ -14,7 +14,7 @@ public sealed record EtsyReceiptRead(IReadOnlyList<EtsyReceipt> Receipts, int Re
 
 /// <summary>The Etsy Open API v3 calls FuncSync makes, each with the two credentials Etsy requires, reporting
 /// Etsy's quota headers to the poll's pacer.</summary>
-public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> options, EtsyAccessTokens tokens, EtsyPollPacer pacer)
+public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> options, EtsyAccessTokens tokens, EtsyPollPacer pacer, TimeProvider time)
 {
     /// <summary>Etsy's largest page of receipts.</summary>
     public const int MaxPageSize = 100;
@@ -123,7 +123,13 @@ public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> optio
             var message = $"Etsy answered {status} to {method} {path.Split('?')[0]}: {error}";
 
             // 4xx other than 429 means the request itself is wrong; 5xx and 429 were retried by the pipeline already.
-            throw status is >= 400 and < 500 and not 429 ? new ChannelRequestException(message) : new HttpRequestException(message, null, response.StatusCode);
+            // Etsy's 429 carries no Retry-After (its documentation says so); the caller backs off.
+            if (ChannelThrottledException.IsThrottle(response.StatusCode))
+            {
+                throw new ChannelThrottledException(message, response.StatusCode, ChannelThrottledException.RetryAfterOf(response, time));
+            }
+
+            throw status is >= 400 and < 500 ? new ChannelRequestException(message) : new HttpRequestException(message, null, response.StatusCode);
         }
     }
 
@@ -141,7 +147,14 @@ public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> optio
             _ => throw new ArgumentException("An Etsy request body is JSON or a form.", nameof(body)),
         };
 
-        return await http.SendAsync(request, cancellationToken);
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
+        {
+            throw ChannelThrottledException.CircuitOpen("Etsy", ex);
+        }
     }
 
     private static int? Header(HttpResponseMessage response, string name) =>

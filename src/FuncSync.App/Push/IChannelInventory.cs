@@ -63,3 +63,64 @@ public sealed class ChannelRequestException : Exception
     {
     }
 }
+
+/// <summary>A channel asked us to come back later (429, or 503) after the client's own short retries: no verdict on
+/// the request, so a push waits and tries again rather than failing towards the poison queue.</summary>
+public sealed class ChannelThrottledException : HttpRequestException
+{
+    public ChannelThrottledException()
+    {
+    }
+
+    public ChannelThrottledException(string message)
+        : base(message)
+    {
+    }
+
+    public ChannelThrottledException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <param name="retryAfter">The channel's <c>Retry-After</c>, when it sent one.</param>
+    public ChannelThrottledException(string message, System.Net.HttpStatusCode status, TimeSpan? retryAfter, Exception? inner = null)
+        : base(message, inner, status)
+    {
+        RetryAfter = retryAfter;
+        Refused = status == System.Net.HttpStatusCode.TooManyRequests;
+    }
+
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>The request was refused or never sent (429, an open circuit), so a write did not land; after a 503
+    /// nobody knows.</summary>
+    public bool Refused { get; private init; }
+
+    /// <summary>The client's circuit breaker is open after the channel kept failing or throttling: the request was not
+    /// sent, and the circuit says when it lets one through again.</summary>
+    public static ChannelThrottledException CircuitOpen(string channel, Polly.CircuitBreaker.BrokenCircuitException open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        return new ChannelThrottledException($"{channel} kept failing or throttling, so requests to it pause for a while: {open.Message}", System.Net.HttpStatusCode.ServiceUnavailable, open.RetryAfter, open)
+        {
+            Refused = true,
+        };
+    }
+
+    /// <summary>429 and 503 are the channel's "come back later".</summary>
+    public static bool IsThrottle(System.Net.HttpStatusCode status) =>
+        status is System.Net.HttpStatusCode.TooManyRequests or System.Net.HttpStatusCode.ServiceUnavailable;
+
+    /// <summary>The delay a response asks for: <c>Retry-After</c> as seconds or as a date.</summary>
+    public static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(time);
+        return response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
+            _ => null,
+        };
+    }
+}

@@ -49,6 +49,9 @@ public sealed class PushChannelFunction(
 
     private static readonly TimeSpan RecheckSlack = TimeSpan.FromMinutes(1);
 
+    // Throttled this often in a row (about 15 s of backoff), the listing's push is alerted as failing until it lands.
+    private const int ThrottledTimesBeforeAlert = 4;
+
     // A write announced this long ago without a record means its push died; no write takes that long.
     private static readonly TimeSpan AnnouncedWriteLifetime = TimeSpan.FromSeconds(30);
 
@@ -65,6 +68,11 @@ public sealed class PushChannelFunction(
         {
             await PushAsync(command, cancellationToken);
         }
+        catch (ChannelThrottledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await RetryLaterAsync(command, ex, cancellationToken);
+            return;
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             FuncSyncTelemetry.RecordPush(command.Channel, failed: true, time.GetElapsedTime(started));
@@ -75,6 +83,25 @@ public sealed class PushChannelFunction(
         FuncSyncTelemetry.RecordPush(command.Channel, failed: false, time.GetElapsedTime(started));
         await failures.SucceededAsync(command.Sku, command.Channel, cancellationToken);
         await activity.RecordPushAsync(command.Channel, cancellationToken);
+    }
+
+    /// <summary>The channel asked us to come back later: no verdict on the push, so it is not thrown to the queue
+    /// (five throttles in a throttling window would poison it and leave the listing stale). The same push goes back
+    /// on the queue, delayed by the channel's Retry-After or a backoff, and this message completes. Sent before this
+    /// message is deleted: a crash in between leaves two pushes of one listing, which are level-triggered.</summary>
+    private async Task RetryLaterAsync(SyncListing command, ChannelThrottledException throttled, CancellationToken cancellationToken)
+    {
+        // Jitter needs no reproducibility: nothing depends on it but the spread of the retries.
+        var delay = ThrottleBackoff.Delay(command.Throttled, throttled.RetryAfter, Random.Shared.NextDouble());
+        logger.LogWarning(
+            "{Channel} asked to come back later ({Status}) while pushing {Sku}; pushing again in {Delay} (throttled {Times} times in a row)",
+            command.Channel, (int?)throttled.StatusCode, command.Sku, delay, command.Throttled + 1);
+        await rechecks.SendLaterAsync(command with { Throttled = command.Throttled + 1 }, delay, cancellationToken);
+        if (command.Throttled + 1 >= ThrottledTimesBeforeAlert)
+        {
+            // A throttle of a few seconds is the channel's normal pacing; one that lasts is the seller's business.
+            await failures.FailedAsync(command.Sku, command.Channel, throttled, cancellationToken);
+        }
     }
 
     private async Task PushAsync(SyncListing command, CancellationToken cancellationToken)
@@ -196,7 +223,7 @@ public sealed class PushChannelFunction(
                     // Leave no announcement behind for the queue's retry to wait on: a refused write did
                     // not land; after any other failure nobody knows, so the next push takes the
                     // channel's count as it finds it.
-                    var refused = ex is StaleChannelQuantityException or ChannelRequestException;
+                    var refused = ex is StaleChannelQuantityException or ChannelRequestException or ChannelThrottledException { Refused: true };
                     var released = refused
                         ? last with { WritingId = null, WritingTo = null, WritingSince = null }
                         : last with { WritingSince = DateTimeOffset.UnixEpoch };

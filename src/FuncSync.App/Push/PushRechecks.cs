@@ -22,6 +22,15 @@ public sealed class PushRechecks(StorageClients storage, StorageNames names)
             JsonSerializer.Serialize(command with { Recheck = true }, FuncSyncJson.Default.SyncListing), visibilityTimeout: visibility, cancellationToken: cancellationToken);
     }
 
+    /// <summary>The same push again after <paramref name="delay"/>, e.g. because the channel asked us to come back later.</summary>
+    public async Task SendLaterAsync(SyncListing command, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var visibility = delay <= TimeSpan.Zero ? (TimeSpan?)null : delay > MaxDelay ? MaxDelay : delay;
+        await storage.Queue(names.ChannelPushQueue).SendMessageAsync(
+            JsonSerializer.Serialize(command, FuncSyncJson.Default.SyncListing), visibilityTimeout: visibility, cancellationToken: cancellationToken);
+    }
+
     /// <summary>A re-check of every listing of <paramref name="mappings"/> after <paramref name="delay"/>.</summary>
     public async Task SendAsync(IEnumerable<SkuMapping> mappings, TimeSpan delay, CancellationToken cancellationToken)
     {

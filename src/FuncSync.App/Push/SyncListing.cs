@@ -7,4 +7,5 @@ namespace FuncSync.Push;
 /// <param name="Recheck">The threshold in force may have changed without the ledger moving (a derived
 /// threshold faded, a launch started or ended): decide again even if the listing already reflects the
 /// ledger's version.</param>
-public sealed record SyncListing(string Sku, Channel Channel, bool Recheck = false);
+/// <param name="Throttled">How many times in a row the channel has asked this push to come back later; sets its backoff.</param>
+public sealed record SyncListing(string Sku, Channel Channel, bool Recheck = false, int Throttled = 0);

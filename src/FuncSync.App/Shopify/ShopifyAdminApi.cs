@@ -8,7 +8,7 @@ namespace FuncSync.Shopify;
 /// <see cref="ShopifyCostLimiter"/> (a Polly rate limiter in this client's pipeline reads the estimate this class puts
 /// on the request), and fed back with the cost Shopify reports. A THROTTLED answer (another client shares the bucket,
 /// or the estimate was low) waits for the restore rate and asks again.</summary>
-public sealed class ShopifyAdminApi(HttpClient http, IOptions<ShopifyOptions> options, ShopifyCostLimiter limiter)
+public sealed class ShopifyAdminApi(HttpClient http, IOptions<ShopifyOptions> options, ShopifyCostLimiter limiter, TimeProvider time)
 {
     /// <summary>The request option the rate limiter reads: the points the request will be charged.</summary>
     public static readonly HttpRequestOptionsKey<int> CostKey = new("FuncSync.Shopify.RequestedCost");
@@ -42,7 +42,8 @@ public sealed class ShopifyAdminApi(HttpClient http, IOptions<ShopifyOptions> op
 
             if (attempt >= MaxThrottledAttempts)
             {
-                throw new HttpRequestException($"Shopify throttled {operation} {attempt} times: {text}");
+                // THROTTLED is a refusal: nothing ran. The bucket refills at the restore rate; the caller backs off.
+                throw new ChannelThrottledException($"Shopify throttled {operation} {attempt} times: {text}", System.Net.HttpStatusCode.TooManyRequests, null);
             }
 
             // The limiter now mirrors the drained bucket: the next attempt waits there for the restore rate.
@@ -58,16 +59,33 @@ public sealed class ShopifyAdminApi(HttpClient http, IOptions<ShopifyOptions> op
         };
         request.Options.Set(CostKey, cost);
         request.Headers.Add("X-Shopify-Access-Token", shopify.AccessToken);
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await SendOnceAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             // 401/403/404 will not heal by retrying the message; 5xx and 429 were already retried by the pipeline.
             var status = (int)response.StatusCode;
             var message = $"Shopify answered {status} {response.ReasonPhrase}.";
-            throw status is >= 400 and < 500 and not 429 ? new ChannelRequestException(message) : new HttpRequestException(message, null, response.StatusCode);
+            if (ChannelThrottledException.IsThrottle(response.StatusCode))
+            {
+                throw new ChannelThrottledException(message, response.StatusCode, ChannelThrottledException.RetryAfterOf(response, time));
+            }
+
+            throw status is >= 400 and < 500 ? new ChannelRequestException(message) : new HttpRequestException(message, null, response.StatusCode);
         }
 
         return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken)
             ?? throw new ChannelRequestException("Shopify returned an empty body.");
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
+        {
+            throw ChannelThrottledException.CircuitOpen("Shopify", ex);
+        }
     }
 }

@@ -11,7 +11,10 @@ namespace FuncSync.Hosting.Queues;
 
 /// <summary>Drives one queue-triggered function the way the Functions host's QueueListener does:
 /// batched receives with a long invisibility that is renewed while the function runs, delete on
-/// success, release on failure, and a <c>-poison</c> queue once the dequeue count is exhausted.</summary>
+/// success, release on failure, and a <c>-poison</c> queue once the message has failed maxDequeueCount times.
+/// Unlike the host, a receive whose processing was cut short (the process killed or crashed) is not counted as a
+/// failure: failures are recorded in <see cref="QueueFailureLog"/>, and only a message dequeued four times as often
+/// as it may fail is poisoned without them (it probably takes the process down with it).</summary>
 internal sealed class QueueListener : BackgroundService, ILocalTrigger
 {
     private const int MaxQueueNameLength = 63;
@@ -21,6 +24,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
     private readonly StorageClients _clients;
     private readonly QueueWatcher _watcher;
     private readonly QueueListenerOptions _options;
+    private readonly QueueFailureLog _failures;
     private readonly IServiceScopeFactory _scopeFactory;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<QueueListener> _logger;
@@ -35,6 +39,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         StorageClients clients,
         QueueWatcher watcher,
         QueueListenerOptions options,
+        QueueFailureLog failures,
         IServiceScopeFactory scopeFactory,
         TimeProvider timeProvider,
         ILogger<QueueListener> logger)
@@ -44,6 +49,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         _clients = clients;
         _watcher = watcher;
         _options = options;
+        _failures = failures;
         _scopeFactory = scopeFactory;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -150,21 +156,36 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         {
             if (message.DequeueCount > _options.MaxDequeueCount)
             {
-                // A message that keeps crashing the process never completes an invocation; stop trying it.
-                _logger.LogWarning(
-                    "Message {MessageId} on queue {QueueName} was dequeued {DequeueCount} times without completing; moving it to poison",
-                    message.MessageId, QueueName, message.DequeueCount);
-                await MoveToPoisonAsync(queue, message, receipt);
-                return;
+                // Dequeued more often than it may fail: some of those receives were cut short (a kill, a crash, a
+                // scale-in), which says nothing about the message. Only its recorded failures poison it, unless it has
+                // been dequeued so often that it probably takes the process down with it and never gets to record one.
+                var failures = await _failures.FailuresAsync(QueueName, message.MessageId, stoppingToken);
+                if (failures >= _options.MaxDequeueCount || message.DequeueCount > _options.MaxDequeueCountWithoutFailure)
+                {
+                    _logger.LogWarning(
+                        "Message {MessageId} on queue {QueueName} was dequeued {DequeueCount} times and failed {Failures} of them without completing; moving it to poison",
+                        message.MessageId, QueueName, message.DequeueCount, failures);
+                    await MoveToPoisonAsync(queue, message, receipt);
+                    return;
+                }
+
+                _logger.LogInformation(
+                    "Message {MessageId} on queue {QueueName} was dequeued {DequeueCount} times but failed only {Failures}: the others were interrupted; running it again",
+                    message.MessageId, QueueName, message.DequeueCount, failures);
             }
 
-            var succeeded = await InvokeWithRenewalAsync(queue, message, receipt, stoppingToken);
-            if (succeeded)
+            var outcome = await InvokeWithRenewalAsync(queue, message, receipt, stoppingToken);
+            if (outcome.Succeeded)
             {
                 // While stopping, bounded: storage may be what is gone, and a redelivery is deduplicated anyway.
                 using var grace = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
                 using var stopping = stoppingToken.Register(() => grace.CancelAfter(GracefulShutdown.StorageGrace));
                 await DeleteAsync(queue, message.MessageId, receipt.Value, grace.Token);
+                if (message.DequeueCount > 1)
+                {
+                    // A redelivered message may have failed before; a first delivery never has.
+                    await _failures.ForgetAsync(QueueName, message.MessageId, grace.Token);
+                }
             }
             else if (stoppingToken.IsCancellationRequested)
             {
@@ -173,7 +194,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
                 using var grace = new CancellationTokenSource(GracefulShutdown.StorageGrace, _timeProvider);
                 await ReleaseAsync(queue, message.MessageId, receipt.Value, TimeSpan.Zero, grace.Token);
             }
-            else if (message.DequeueCount >= _options.MaxDequeueCount)
+            else if (await _failures.RecordFailureAsync(QueueName, message.MessageId, outcome.Failure!, CancellationToken.None) >= _options.MaxDequeueCount)
             {
                 await MoveToPoisonAsync(queue, message, receipt);
             }
@@ -199,7 +220,10 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         || StorageOutage.IsUnavailable(ex)
         || (ex is AggregateException aggregate && aggregate.InnerExceptions.All(IsStorageUnavailable));
 
-    private async Task<bool> InvokeWithRenewalAsync(QueueClient queue, QueueMessage message, PopReceipt receipt, CancellationToken stoppingToken)
+    /// <param name="Failure">Why the function failed; null when it succeeded or the stop interrupted it.</param>
+    private sealed record Outcome(bool Succeeded, Exception? Failure);
+
+    private async Task<Outcome> InvokeWithRenewalAsync(QueueClient queue, QueueMessage message, PopReceipt receipt, CancellationToken stoppingToken)
     {
         using var renewal = new CancellationTokenSource();
         var renewing = RenewVisibilityAsync(queue, message.MessageId, receipt, renewal.Token);
@@ -225,7 +249,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
                 throw;
             }
 
-            return true;
+            return new Outcome(true, null);
         }
         catch (Exception ex) when (stoppingToken.IsCancellationRequested)
         {
@@ -233,14 +257,14 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
             _logger.LogInformation(
                 "Function {FunctionName} was interrupted by shutdown ({Reason}); message {MessageId} goes back to the queue",
                 _function.Name, ex.GetType().Name, message.MessageId);
-            return false;
+            return new Outcome(false, null);
         }
         catch (Exception ex)
         {
             _logger.LogError(
                 ex, "Function {FunctionName} failed for message {MessageId} (dequeue count {DequeueCount})",
                 _function.Name, message.MessageId, message.DequeueCount);
-            return false;
+            return new Outcome(false, ex);
         }
         finally
         {
@@ -293,6 +317,7 @@ internal sealed class QueueListener : BackgroundService, ILocalTrigger
         _logger.LogWarning("Message {MessageId} on queue {QueueName} moved to {PoisonQueueName} after {DequeueCount} dequeues",
             message.MessageId, QueueName, _poisonQueueName, message.DequeueCount);
         await DeleteAsync(queue, message.MessageId, receipt.Value, CancellationToken.None);
+        await _failures.ForgetAsync(QueueName, message.MessageId, CancellationToken.None);
         await NotifyPoisonedAsync(new PoisonedMessage(QueueName, _poisonQueueName, message.MessageId, message.DequeueCount, _function.Name));
     }
 

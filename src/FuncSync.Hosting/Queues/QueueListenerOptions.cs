@@ -20,7 +20,13 @@ internal sealed class QueueListenerOptions
     /// <summary>How long a failed message stays invisible before its retry.</summary>
     public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How many failed invocations poison a message (the host counts dequeues; see <see cref="QueueListener"/>).</summary>
     public int MaxDequeueCount { get; init; } = 5;
+
+    /// <summary>Dequeues after which a message that never recorded enough failures is poisoned anyway: one whose
+    /// processing kills the process never gets to record its failure. Far above what kills and restarts cost an
+    /// innocent message (each costs one dequeue).</summary>
+    public int MaxDequeueCountWithoutFailure => MaxDequeueCount * 4;
 
     /// <summary>The host hard-codes 10 minutes and renews at half; settable so tests can observe a renewal.</summary>
     public TimeSpan ReceiveVisibilityTimeout { get; init; } = TimeSpan.FromMinutes(10);

@@ -18,6 +18,7 @@ public sealed class Probe
 {
     private int _running;
     private int _maxConcurrent;
+    private int _throwsLeft;
 
     public ConcurrentQueue<QueueTriggerMessage> Messages { get; } = new();
 
@@ -28,6 +29,13 @@ public sealed class Probe
     public bool UseGate { get; set; }
 
     public bool Throw { get; set; }
+
+    /// <summary>Fail this many invocations, then succeed.</summary>
+    public int ThrowTimes
+    {
+        get => Volatile.Read(ref _throwsLeft);
+        set => Volatile.Write(ref _throwsLeft, value);
+    }
 
     public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
 
@@ -43,7 +51,7 @@ public sealed class Probe
                 await Gate.Task;
             }
 
-            if (Throw)
+            if (Throw || Interlocked.Decrement(ref _throwsLeft) >= 0)
             {
                 throw new InvalidOperationException("The test function failed on purpose.");
             }

@@ -60,19 +60,49 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ProcessMessage_DequeueCountAlreadyAboveMax_MovedToPoisonWithoutInvoking()
+    public async Task ProcessMessage_DequeuedFiveTimesWithoutFailing_InvokedAndDeleted()
     {
-        var queueName = TestNames.Unique("crash");
-        var queue = azurite.Clients.Queue(queueName);
-        await queue.CreateAsync();
-        await queue.SendMessageAsync("crashes-the-host");
+        // Five receives whose processing was cut short (the process killed each time) are no verdict on the message:
+        // the host would poison it unread, losing an order that never failed.
+        var queueName = TestNames.Unique("killed");
+        var queue = await QueueWithInterruptedMessageAsync(queueName, "interrupted-five-times", interruptions: 5);
 
-        // Simulate five deliveries whose processing never completed.
-        for (var i = 0; i < 5; i++)
-        {
-            var received = (await queue.ReceiveMessageAsync(TimeSpan.FromSeconds(30))).Value;
-            await queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, (string?)null, TimeSpan.Zero);
-        }
+        await using var host = TestHost.Create(azurite.ConnectionString, f => f.AddQueueFunction<RecordingQueueFunction>("Killed", queueName), FastPolling);
+        await host.StartAsync();
+
+        await Eventually.WaitAsync(() => !host.Probe.Messages.IsEmpty, Timeout, "the function ran");
+        await Eventually.WaitAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Timeout, "the message was deleted");
+        var message = Assert.Single(host.Probe.Messages);
+        Assert.Equal(("interrupted-five-times", 6L), (message.Body, message.DequeueCount));
+        Assert.False(await azurite.Clients.Queue(queueName + "-poison").ExistsAsync());
+    }
+
+    [Fact]
+    public async Task ProcessMessage_InterruptedFourTimesThenFailsOnce_RetriedNotPoisoned()
+    {
+        var queueName = TestNames.Unique("flaky");
+        var queue = await QueueWithInterruptedMessageAsync(queueName, "fails-on-its-fifth-dequeue", interruptions: 4);
+        var probe = new Probe { ThrowTimes = 1 };
+
+        await using var host = TestHost.Create(azurite.ConnectionString, f => f.AddQueueFunction<RecordingQueueFunction>("Flaky", queueName), FastPolling, probe: probe);
+        await host.StartAsync();
+
+        await Eventually.WaitAsync(() => host.Probe.Messages.Count == 2, Timeout, "the function failed once and ran again");
+        await Eventually.WaitAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Timeout, "the message was deleted");
+        Assert.Equal([5L, 6L], host.Probe.Messages.Select(m => m.DequeueCount).Order());
+        Assert.False(await azurite.Clients.Queue(queueName + "-poison").ExistsAsync());
+
+        // Done with, so its failure record is gone too.
+        var failures = new QueueFailureLog(azurite.Clients);
+        await Eventually.WaitAsync(async () => await failures.FailuresAsync(queueName, host.Probe.Messages.First().Id, CancellationToken.None) == 0, Timeout, "the failure record was removed");
+    }
+
+    [Fact]
+    public async Task ProcessMessage_DequeuedFourTimesMaxWithoutFailing_MovedToPoisonWithoutInvoking()
+    {
+        // A message that takes the process down with it never records a failure; past four times the allowance it goes.
+        var queueName = TestNames.Unique("crash");
+        var queue = await QueueWithInterruptedMessageAsync(queueName, "crashes-the-host", interruptions: 20);
 
         await using var host = TestHost.Create(azurite.ConnectionString, f => f.AddQueueFunction<RecordingQueueFunction>("Crash", queueName), FastPolling);
         await host.StartAsync();
@@ -83,6 +113,22 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
         Assert.Equal("crashes-the-host", Assert.Single((await poison.PeekMessagesAsync()).Value).Body.ToString());
         Assert.Empty(host.Probe.Messages);
         Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    /// <summary>A queue holding one message that was received <paramref name="interruptions"/> times and handed back
+    /// without a verdict, as each receive of a process killed mid-invocation leaves it.</summary>
+    private async Task<QueueClient> QueueWithInterruptedMessageAsync(string queueName, string body, int interruptions)
+    {
+        var queue = azurite.Clients.Queue(queueName);
+        await queue.CreateAsync();
+        await queue.SendMessageAsync(body);
+        for (var i = 0; i < interruptions; i++)
+        {
+            var received = (await queue.ReceiveMessageAsync(TimeSpan.FromSeconds(30))).Value;
+            await queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, (string?)null, TimeSpan.Zero);
+        }
+
+        return queue;
     }
 
     [Fact]
