@@ -46,7 +46,7 @@ internal static class EtsyDetectionBench
         await using var running = app;
         if (webhook)
         {
-            etsy.Options.OrderPaidWebhookUrl = new Uri(baseUrl, "api/" + EtsyWebhookFunction.Route);
+            etsy.Options.OrderPaidWebhookUrl = new Uri(baseUrl, "api/" + FuncSync.Channels.Webhooks.ChannelWebhookFunction.RouteOf(FuncSync.Domain.Channel.Etsy));
         }
 
         const string sku = "DETECT-01";

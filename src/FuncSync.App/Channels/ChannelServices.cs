@@ -14,6 +14,7 @@ public static class ChannelServices
 
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<Webhooks.WebhookInbox>();
         var enabled = new List<ChannelDescription>();
         foreach (var module in ChannelModules.All)
         {

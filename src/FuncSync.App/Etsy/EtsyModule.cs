@@ -47,6 +47,7 @@ public sealed class EtsyModule : IChannelModule
             .CatalogReader<EtsyCatalogReader>()
             .Poll<EtsyPollProgress>()
             .Budget<EtsyBudgetStatus>()
-            .Connection<EtsyConnectionStatus>();
+            .Connection<EtsyConnectionStatus>()
+            .Webhook<EtsyWebhook>();
     }
 }

@@ -78,7 +78,7 @@ public static class EtsyServices
             options.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
         });
         services.AddTransient<EtsyOAuthFunctions>();
-        services.AddTransient<EtsyWebhookFunction>();
+        services.AddTransient<EtsyWebhook>();
         return services;
     }
 

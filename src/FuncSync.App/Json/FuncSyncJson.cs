@@ -15,6 +15,7 @@ namespace FuncSync.Json;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(InventoryEventReceived))]
+[JsonSerializable(typeof(Channels.Webhooks.AcceptedWebhook))]
 [JsonSerializable(typeof(SyncListing))]
 [JsonSerializable(typeof(AlertNotice))]
 [JsonSerializable(typeof(FuncSync.Pausing.PauseList))]

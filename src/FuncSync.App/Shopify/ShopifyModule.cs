@@ -34,8 +34,7 @@ public sealed class ShopifyModule : IChannelModule
     {
         channel.Options<ShopifyOptions>();
         var services = channel.Services;
-        services.AddSingleton<ShopifyWebhookFunction>();
-        services.AddSingleton<ShopifyWebhookInbox>();
+        services.AddSingleton<ShopifyWebhook>();
         services.AddSingleton<ShopifyLevelWatermarks>();
         services.AddSingleton<ShopifyQueues>();
         services.AddShopifyConnector(ChannelHttp.ConfigureResilience);
@@ -46,6 +45,7 @@ public sealed class ShopifyModule : IChannelModule
         channel.Inventory<ShopifyInventory>()
             .QuantityReader<ShopifyLevelReader>()
             .CatalogReader<ShopifyCatalogReader>()
-            .Connection<ShopifyConnectionStatus>();
+            .Connection<ShopifyConnectionStatus>()
+            .Webhook<ShopifyWebhook>();
     }
 }

@@ -110,6 +110,5 @@ public sealed record ShopifyLevelChanged(
 [JsonSerializable(typeof(ShopifyProduct))]
 [JsonSerializable(typeof(ShopifyLevelChanged))]
 [JsonSerializable(typeof(ShopifySubscriptionReport))]
-[JsonSerializable(typeof(ShopifyWebhookAccepted))]
 [JsonSerializable(typeof(GuardedListing))]
 internal sealed partial class ShopifyJson : JsonSerializerContext;

@@ -32,7 +32,7 @@ public sealed class ShopifyWebhookSubscriptions(ShopifyAdminApi api, IOptions<Sh
 
     /// <summary>The webhook address under the configured public base address, or null when none is configured.</summary>
     public static Uri? CallbackFor(ShopifyOptions shopify) =>
-        shopify.WebhookBaseUrl is { } baseUrl ? new Uri(baseUrl, "api/" + ShopifyWebhookFunction.Route) : null;
+        shopify.WebhookBaseUrl is { } baseUrl ? new Uri(baseUrl, "api/" + Channels.Webhooks.ChannelWebhookFunction.RouteOf(Domain.Channel.Shopify)) : null;
 
     public async Task<ShopifySubscriptionReport> EnsureAsync(Uri callback, CancellationToken cancellationToken)
     {

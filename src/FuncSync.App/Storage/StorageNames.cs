@@ -25,7 +25,7 @@ public sealed class StorageNames
     public const string Alerts = "alerts";
     public const string ShopifyLevelChecks = "shopify-level-checks";
     public const string ReconcileRechecks = "reconcile-rechecks";
-    public const string ShopifyWebhooks = "shopify-webhooks";
+    public const string ChannelWebhooks = "channel-webhooks";
 
     public string Prefix { get; }
 
@@ -43,12 +43,12 @@ public sealed class StorageNames
     /// <summary>Shopify inventory-level changes wait here for a settling delay before they are judged.</summary>
     public string ShopifyLevelChecksQueue => Queue(ShopifyLevelChecks);
 
-    /// <summary>Signed Shopify webhooks, accepted whole in one write before the 200 and handled from here, however
-    /// many lines they carry.</summary>
-    public string ShopifyWebhooksQueue => Queue(ShopifyWebhooks);
+    /// <summary>Every channel's verified webhooks, accepted whole in one write before the 2xx and handled from here,
+    /// however many lines they carry.</summary>
+    public string ChannelWebhooksQueue => Queue(ChannelWebhooks);
 
-    /// <summary>Bodies of accepted Shopify webhooks too large to travel in their queue message.</summary>
-    public string ShopifyWebhookBodiesContainer => QueuePrefix + "shopify-webhook-bodies";
+    /// <summary>Bodies of accepted webhooks too large (or not text enough) to travel in their queue message.</summary>
+    public string WebhookBodiesContainer => QueuePrefix + "webhook-bodies";
 
     /// <summary>Stock rows, dedupe rows, outbox rows and audit rows of a shop share one partition of
     /// this table: an entity-group transaction cannot span tables.</summary>
@@ -109,7 +109,7 @@ public sealed class StorageNames
     /// <summary>The seller's pauses (SKUs taken off channels until resumed) and their history.</summary>
     public string PausesTable => Prefix + "Pauses";
 
-    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ShopifyWebhooksQueue, ReconcileRechecksQueue];
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue];
 
     public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
 }

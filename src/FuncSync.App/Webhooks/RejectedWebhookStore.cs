@@ -20,7 +20,8 @@ public sealed class RejectedWebhookStore(StorageClients storage, StorageNames na
             new BlobUploadOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                Metadata = new Dictionary<string, string> { ["reason"] = Sanitize(reason) },
+                // Trimmed: HTTP drops a header value's outer spaces, so a reason cut at a space would break the request's signature.
+                Metadata = new Dictionary<string, string> { ["reason"] = Sanitize(reason).Trim() },
             },
             cancellationToken);
         return name;

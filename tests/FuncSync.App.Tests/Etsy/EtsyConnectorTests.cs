@@ -20,7 +20,7 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
         await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
         var item = new TestItem("MUG-WAVE-01", 10, 11);
         await app.LoadAsync(item);
-        app.Etsy.Options.OrderPaidWebhookUrl = new Uri(app.BaseUrl, "api/" + EtsyWebhookFunction.Route);
+        app.Etsy.Options.OrderPaidWebhookUrl = new Uri(app.BaseUrl, "api/" + FuncSync.Channels.Webhooks.ChannelWebhookFunction.RouteOf(FuncSync.Domain.Channel.Etsy));
 
         var (receipt, delivery) = await app.Etsy.PlaceOrderAsync(item.EtsyListingId, item.Sku, 2);
 
@@ -50,7 +50,7 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
         var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() - (fault == "stale-timestamp" ? 600 : 0);
         var secret = fault == "bad-signature" ? "whsec_" + Convert.ToBase64String(new byte[32]) : app.Etsy.Options.WebhookSecret;
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/" + EtsyWebhookFunction.Route) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/" + FuncSync.Channels.Webhooks.ChannelWebhookFunction.RouteOf(FuncSync.Domain.Channel.Etsy)) { Content = new ByteArrayContent(body) };
         request.Headers.Add("webhook-id", "msg_test1");
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         if (fault != "no-signature")
@@ -73,14 +73,15 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
             CultureInfo.InvariantCulture,
             $$"""{"event_type":"order.paid","resource_url":"{{app.Etsy.BaseUrl}}v3/application/shops/{{app.Etsy.Options.ShopId}}/receipts/987654321","shop_id":{{app.Etsy.Options.ShopId}}}"""));
         var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/" + EtsyWebhookFunction.Route) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/" + FuncSync.Channels.Webhooks.ChannelWebhookFunction.RouteOf(FuncSync.Domain.Channel.Etsy)) { Content = new ByteArrayContent(body) };
         request.Headers.Add("webhook-id", "msg_unknown_receipt");
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", EtsyWebhookSigner.Sign(app.Etsy.Options.WebhookSecret, "msg_unknown_receipt", timestamp, body));
 
         using var response = await app.Http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.DrainedAsync(app.Names.ChannelWebhooksQueue);
         Assert.Contains(app.Etsy.RequestLog, r => r.Contains("/receipts/987654321", StringComparison.Ordinal));
         Assert.Null((await app.Storage.Queue(app.Names.InventoryEventsQueue).PeekMessageAsync()).Value);
         var container = app.Storage.Blobs.GetBlobContainerClient(app.Names.RejectedWebhooksContainer);
@@ -193,7 +194,7 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
         await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
         var item = new TestItem("VASE-SCHEMA-01", 4, 18);
         await app.LoadAsync(item);
-        app.Etsy.Options.OrderPaidWebhookUrl = new Uri(app.BaseUrl, "api/" + EtsyWebhookFunction.Route);
+        app.Etsy.Options.OrderPaidWebhookUrl = new Uri(app.BaseUrl, "api/" + FuncSync.Channels.Webhooks.ChannelWebhookFunction.RouteOf(FuncSync.Domain.Channel.Etsy));
 
         // getShopReceipt (webhook), getShopReceipts (poll, cancellation check), getListingInventory + updateListingInventory
         // (pushes), updateListing (deactivate at zero, reactivate).

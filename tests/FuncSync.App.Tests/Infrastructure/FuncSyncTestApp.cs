@@ -145,17 +145,17 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the queue holds no message, visible or in flight: everything sent was handled. Shopify's
-    /// webhooks reach every other queue through the shopify-webhooks queue, so that one is drained first. For the
+    /// <summary>Waits until the queue holds no message, visible or in flight: everything sent was handled. Channels'
+    /// webhooks reach every other queue through the channel-webhooks queue, so that one is drained first. For the
     /// push queue that includes the pushes still owed upstream: an event being applied, or an outbox row committed but
     /// not yet sent, would otherwise leave the queue empty for a moment while a push is on its way (on a busy machine
     /// the moment is long enough for a test to act in it). The alerts queue likewise waits for the ledger, which raises
     /// oversell alerts as it applies a sale. Checked in flow order, each stage before the one it feeds.</summary>
     public async Task DrainedAsync(string queueName)
     {
-        if (!string.Equals(queueName, Names.ShopifyWebhooksQueue, StringComparison.Ordinal))
+        if (!string.Equals(queueName, Names.ChannelWebhooksQueue, StringComparison.Ordinal))
         {
-            await DrainedAsync(Names.ShopifyWebhooksQueue);
+            await DrainedAsync(Names.ChannelWebhooksQueue);
         }
 
         await Eventually.WaitAsync(

@@ -137,7 +137,7 @@ public sealed class ShopifyTopicTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, newer.StatusCode);
         Assert.Equal(HttpStatusCode.OK, older.StatusCode);
-        await app.DrainedAsync(app.Names.ShopifyWebhooksQueue);
+        await app.DrainedAsync(app.Names.ChannelWebhooksQueue);
         var checks = await app.Storage.Queue(app.Names.ShopifyLevelChecksQueue).GetPropertiesAsync();
         Assert.Equal(1, checks.Value.ApproximateMessagesCount);
     }

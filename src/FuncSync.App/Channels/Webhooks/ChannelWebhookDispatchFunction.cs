@@ -1,0 +1,31 @@
+using System.Text.Json;
+using FuncSync.Json;
+using FuncSync.Storage;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FuncSync.Channels.Webhooks;
+
+/// <summary>Queue function on <c>channel-webhooks</c>: hands each accepted webhook to its channel's
+/// <see cref="IChannelWebhook.HandleAsync"/>. A failure throws, so the message is retried and, after the last try,
+/// poisoned and alerted like every queue's; a stored body is removed only after the channel handled it whole.</summary>
+public sealed class ChannelWebhookDispatchFunction(IServiceProvider services, WebhookInbox inbox, ILogger<ChannelWebhookDispatchFunction> logger)
+{
+    public const string Name = "ChannelWebhookDispatch";
+
+    [Function(Name)]
+    public async Task RunAsync([QueueTrigger(StorageNames.ChannelWebhooks, Connection = StorageNames.Connection)] string message, CancellationToken cancellationToken)
+    {
+        var accepted = JsonSerializer.Deserialize(message, FuncSyncJson.Default.AcceptedWebhook)
+            ?? throw new InvalidDataException("The accepted webhook message is empty.");
+        if (await inbox.OpenAsync(accepted, cancellationToken) is not { } body)
+        {
+            logger.LogInformation("{Channel} {Topic} ({EventId}) was handled whole before; its body is gone", accepted.Channel, accepted.Topic, accepted.EventId);
+            return;
+        }
+
+        // Keyed services of a channel turned off since stay resolvable: what was accepted is still handled.
+        var webhook = services.GetRequiredKeyedService<IChannelWebhook>(accepted.Channel);
+        await webhook.HandleAsync(accepted, body, cancellationToken);
+        await inbox.DoneAsync(accepted, cancellationToken);
+    }
+}
