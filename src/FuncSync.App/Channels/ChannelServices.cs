@@ -1,3 +1,5 @@
+using FuncSync.Channels.Auth;
+
 namespace FuncSync.Channels;
 
 /// <summary>Registers every channel module, turning on those the seller configured.</summary>
@@ -15,6 +17,7 @@ public static class ChannelServices
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<Webhooks.WebhookInbox>();
+        services.AddChannelAuth();
         var enabled = new List<ChannelDescription>();
         foreach (var module in ChannelModules.All)
         {

@@ -1,4 +1,5 @@
 using FuncSync.Channels;
+using FuncSync.Channels.Auth;
 using FuncSync.Domain;
 
 namespace FuncSync.Etsy;
@@ -42,6 +43,9 @@ public sealed class EtsyModule : IChannelModule
     {
         channel.Options<EtsyOptions>();
         channel.Services.AddEtsyConnector();
+        channel.OAuth<EtsyTokenRefresher>(
+            sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EtsyOptions>>().Value.TokenSettings(),
+            legacyTable: names => names.EtsyAuthTable);
         channel.Inventory<EtsyInventory>()
             .QuantityReader<EtsyQuantityReader>()
             .CatalogReader<EtsyCatalogReader>()

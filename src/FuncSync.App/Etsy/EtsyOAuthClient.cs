@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FuncSync.Channels.Auth;
 using FuncSync.Push;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,10 @@ public sealed record EtsyTokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("token_type")] string TokenType,
     [property: JsonPropertyName("expires_in")] long ExpiresIn,
-    [property: JsonPropertyName("refresh_token")] string RefreshToken);
+    [property: JsonPropertyName("refresh_token")] string RefreshToken)
+{
+    public OAuthTokens ToTokens() => new(AccessToken, RefreshToken, ExpiresIn);
+}
 
 /// <summary>The token endpoint refused the grant: <c>invalid_grant</c> means the code or refresh token is
 /// spent (for a refresh token: someone else rotated it).</summary>
@@ -60,3 +64,20 @@ public sealed class EtsyOAuthClient(HttpClient http, IOptions<EtsyOptions> optio
 public sealed record EtsyOAuthError(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("error_description")] string? Description);
+
+/// <summary>Etsy's token endpoint for the shared <see cref="OAuthAccessTokens"/>: <c>invalid_grant</c> means the refresh
+/// token is spent, usually by another instance that rotated first.</summary>
+public sealed class EtsyTokenRefresher(EtsyOAuthClient oauth) : IOAuthTokenRefresher
+{
+    public async Task<OAuthTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await oauth.RefreshAsync(refreshToken, cancellationToken)).ToTokens();
+        }
+        catch (EtsyOAuthException ex) when (ex.Error == "invalid_grant")
+        {
+            return null;
+        }
+    }
+}

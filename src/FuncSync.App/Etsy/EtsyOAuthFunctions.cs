@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using FuncSync.Channels;
+using FuncSync.Channels.Auth;
+using FuncSync.Domain;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -11,9 +13,9 @@ namespace FuncSync.Etsy;
 /// with a fresh state and an S256 code challenge; <c>GET /api/etsy/oauth/callback</c> (anonymous: Etsy's redirect
 /// lands here) checks the state, exchanges the code with the verifier, and stores the encrypted tokens.</summary>
 public sealed class EtsyOAuthFunctions(
-    EtsyConnectionStore store,
+    [FromKeyedServices(Channel.Etsy)] OAuthConnectionStore store,
     EtsyOAuthClient oauth,
-    EtsyAccessTokens tokens,
+    [FromKeyedServices(Channel.Etsy)] OAuthAccessTokens tokens,
     IOptions<EtsyOptions> options,
     ILogger<EtsyOAuthFunctions> logger)
 {
@@ -86,7 +88,7 @@ public sealed class EtsyOAuthFunctions(
             return Results.Text("Etsy refused the authorization code: start the connection again.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        await store.ConnectAsync(granted, cancellationToken);
+        await store.ConnectAsync(granted.ToTokens(), cancellationToken);
         tokens.Invalidate();
         logger.LogInformation("Etsy shop {ShopId} connected", options.Value.ShopId);
         return Results.Text("Etsy shop connected. FuncSync now syncs it.");

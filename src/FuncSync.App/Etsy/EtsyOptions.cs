@@ -94,7 +94,7 @@ public sealed class EtsyOptions
     public int QueriesPerSecond { get; set; } = 10;
 
     /// <summary>Share the per-second limit with every other instance of this Etsy app through a row in storage (see
-    /// <see cref="EtsySharedBudget"/>). Off: each instance keeps only its own token bucket, which is right for one instance.</summary>
+    /// <see cref="Channels.Budgets.SharedRequestBudget"/>). Off: each instance keeps only its own token bucket, which is right for one instance.</summary>
     public bool SharedBudget { get; set; } = true;
 
     /// <summary>The part of <see cref="QueriesPerSecond"/> handed out per second across instances: the rest absorbs
@@ -117,4 +117,11 @@ public sealed class EtsyOptions
 
     // Etsy serves the API on openapi.etsy.com, consent on www.etsy.com and tokens on api.etsy.com; a simulator serves all three.
     private bool IsEtsy => ApiBaseUrl?.Host.EndsWith("etsy.com", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>How the shared <see cref="Channels.Auth.OAuthAccessTokens"/> gets Etsy's bearer tokens.</summary>
+    public Channels.Auth.OAuthTokenSettings TokenSettings() =>
+        new(AccessToken, TimeSpan.FromSeconds(TokenRefreshSkewSeconds), "open /api/etsy/oauth/start, or set Etsy:AccessToken");
+
+    /// <summary>Etsy's per-second limit for the shared request budgets.</summary>
+    public Channels.Budgets.RequestBudgetSettings RequestBudget() => new(QueriesPerSecond, Keystring, SharedBudget, SharedBudgetShare);
 }

@@ -6,13 +6,9 @@ namespace FuncSync.Etsy;
 /// bootstrap creates them with the others.</summary>
 public sealed class EtsyTables(StorageNames names)
 {
-    public string Connections => names.EtsyAuthTable;
-
     public string Listings => names.EtsyListingsTable;
 
     public string Budget => names.EtsyBudgetTable;
 
     public string Refunds => names.EtsyRefundsTable;
-
-    public string DataProtectionKeys => names.DataProtectionKeysTable;
 }

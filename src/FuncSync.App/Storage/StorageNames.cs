@@ -65,7 +65,10 @@ public sealed class StorageNames
 
     public string AlertsTable => Prefix + "Alerts";
 
-    /// <summary>Etsy OAuth connections and pending authorizations (tokens encrypted).</summary>
+    /// <summary>Every channel's OAuth connection and pending authorizations (tokens encrypted), keyed by channel.</summary>
+    public string ChannelAuthTable => Prefix + "ChannelAuth";
+
+    /// <summary>Where Etsy kept its OAuth connection before <see cref="ChannelAuthTable"/>: read once and copied over.</summary>
     public string EtsyAuthTable => Prefix + "EtsyAuth";
 
     /// <summary>The Etsy listings FuncSync deactivated, so it reactivates only those.</summary>
@@ -76,6 +79,9 @@ public sealed class StorageNames
 
     /// <summary>Etsy's shared request budget (one row per Etsy app) and the poll pacer's state, shared by instances.</summary>
     public string EtsyBudgetTable => Prefix + "EtsyBudget";
+
+    /// <summary>Every channel's shared per-second request budget, one row per channel app.</summary>
+    public string ChannelBudgetsTable => Prefix + "ChannelBudgets";
 
     /// <summary>The ASP.NET Core Data Protection key ring that encrypts stored tokens.</summary>
     public string DataProtectionKeysTable => Prefix + "DataProtectionKeys";
@@ -111,5 +117,5 @@ public sealed class StorageNames
 
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, EtsyAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, ChannelBudgetsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
 }

@@ -1,12 +1,17 @@
 using System.Net;
 using Azure.Data.Tables;
 using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Channels.Auth;
+using FuncSync.Domain;
 using FuncSync.Etsy;
 using FuncSync.Push;
 using FuncSync.Simulators.Etsy;
+using FuncSync.Storage;
 using FuncSync.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace FuncSync.App.Tests.Etsy;
 
@@ -28,7 +33,7 @@ public sealed class EtsyOAuthTests(AzuriteFixture azurite)
         Assert.Equal("S256", query["code_challenge_method"]);
         Assert.Equal("transactions_r listings_r listings_w", query["scope"]);
         Assert.Equal(43, query["code_challenge"].ToString().Length);
-        var row = (await app.Storage.Table(app.Names.Prefix + "EtsyAuth").QueryAsync<TableEntity>(e => e.RowKey == "connection").ToListAsync()).Single();
+        var row = (await app.Storage.Table(app.Names.ChannelAuthTable).QueryAsync<TableEntity>(e => e.RowKey == "etsy|connection").ToListAsync()).Single();
         Assert.DoesNotContain("12345678.", row.GetString("AccessToken"), StringComparison.Ordinal);
         Assert.DoesNotContain("12345678.", row.GetString("RefreshToken"), StringComparison.Ordinal);
         Assert.NotNull(await api.GetListingInventoryAsync(ListingId, CancellationToken.None));
@@ -39,12 +44,39 @@ public sealed class EtsyOAuthTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Get_ConnectionStoredBeforeTheSharedTable_AdoptedAndAuthorizesCalls()
+    {
+        await using var app = await StartAsync(TimeSpan.FromHours(1));
+        await ConnectAsync(app);
+        var shared = app.Storage.Table(app.Names.ChannelAuthTable);
+        var stored = await shared.GetEntityAsync<TableEntity>(app.App.Services.GetRequiredService<ShopPartition>().Key, "etsy|connection");
+
+        // As an earlier FuncSync kept it: the same encrypted values in Etsy's own table, and nothing in the shared one.
+        var legacy = app.Storage.Table(app.Names.EtsyAuthTable);
+        await legacy.CreateIfNotExistsAsync();
+        await legacy.AddEntityAsync(new TableEntity(stored.Value.PartitionKey, "connection")
+        {
+            ["AccessToken"] = stored.Value.GetString("AccessToken"),
+            ["RefreshToken"] = stored.Value.GetString("RefreshToken"),
+            ["ExpiresAt"] = stored.Value.GetDateTimeOffset("ExpiresAt"),
+        });
+        await shared.DeleteEntityAsync(stored.Value.PartitionKey, stored.Value.RowKey);
+        var tokens = NewInstanceTokens(app);
+
+        var token = await tokens.GetAsync(CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, await CallEtsyAsync(app, token));
+        Assert.NotNull((await shared.GetEntityIfExistsAsync<TableEntity>(stored.Value.PartitionKey, "etsy|connection")).Value);
+        tokens.Dispose();
+    }
+
+    [Fact]
     public async Task Refresh_FourInstancesRaceOnExpiringToken_RotationNeverLost()
     {
         // Every token is inside the refresh window, so each caller wants to rotate at once.
         await using var app = await StartAsync(TimeSpan.FromSeconds(2000));
         await ConnectAsync(app);
-        var instances = Enumerable.Range(0, 4).Select(_ => ActivatorUtilities.CreateInstance<EtsyAccessTokens>(app.App.Services)).ToList();
+        var instances = Enumerable.Range(0, 4).Select(_ => NewInstanceTokens(app)).ToList();
 
         var tokens = await Task.WhenAll(instances.Select(i => i.GetAsync(CancellationToken.None)));
 
@@ -114,4 +146,12 @@ public sealed class EtsyOAuthTests(AzuriteFixture azurite)
         using var response = await http.SendAsync(request);
         return response.StatusCode;
     }
+
+    /// <summary>What another instance of the app would hold: its own token cache over the same stored connection.</summary>
+    private static OAuthAccessTokens NewInstanceTokens(FuncSyncTestApp app) => new(
+        app.App.Services.GetRequiredKeyedService<OAuthConnectionStore>(Channel.Etsy),
+        app.App.Services.GetRequiredService<EtsyTokenRefresher>(),
+        () => app.App.Services.GetRequiredService<IOptions<EtsyOptions>>().Value.TokenSettings(),
+        app.App.Services.GetRequiredService<TimeProvider>(),
+        NullLogger<OAuthAccessTokens>.Instance);
 }

@@ -1,4 +1,6 @@
 using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Channels.Budgets;
+using FuncSync.Domain;
 using FuncSync.Etsy;
 using FuncSync.Storage;
 using FuncSync.Testing;
@@ -8,10 +10,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace FuncSync.App.Tests.Etsy;
+namespace FuncSync.App.Tests.Channels;
 
 [Collection(AzuriteTests.Name)]
-public sealed class EtsySharedBudgetTests(AzuriteFixture azurite)
+public sealed class SharedRequestBudgetTests(AzuriteFixture azurite)
 {
     // 100 ms into a second, so a whole second's claims fit before the cut-off.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, 100, TimeSpan.Zero));
@@ -20,7 +22,7 @@ public sealed class EtsySharedBudgetTests(AzuriteFixture azurite)
     public async Task Acquire_ThreeInstancesOneApp_NeverMoreThanTheLimitInOneSecond()
     {
         var table = await TableAsync();
-        var instances = Enumerable.Range(0, 3).Select(_ => new EtsySharedBudget(table, "keystring-a", 9, _time)).ToList();
+        var instances = Enumerable.Range(0, 3).Select(_ => new SharedRequestBudget(Channel.Etsy, table, "keystring-a", 9, _time)).ToList();
 
         for (var i = 0; i < 9; i++)
         {
@@ -36,11 +38,11 @@ public sealed class EtsySharedBudgetTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Acquire_OtherEtsyApp_HasItsOwnBudget()
+    public async Task Acquire_OtherApp_HasItsOwnBudget()
     {
         var table = await TableAsync();
-        using var first = new EtsySharedBudget(table, "keystring-a", 2, _time);
-        using var second = new EtsySharedBudget(table, "keystring-b", 2, _time);
+        using var first = new SharedRequestBudget(Channel.Etsy, table, "keystring-a", 2, _time);
+        using var second = new SharedRequestBudget(Channel.Etsy, table, "keystring-b", 2, _time);
         await first.AcquireAsync(CancellationToken.None);
         await first.AcquireAsync(CancellationToken.None);
 
@@ -51,7 +53,7 @@ public sealed class EtsySharedBudgetTests(AzuriteFixture azurite)
     public async Task Acquire_LateInTheSecond_WaitsForTheNextOne()
     {
         var table = await TableAsync();
-        using var budget = new EtsySharedBudget(table, "keystring-a", 9, _time);
+        using var budget = new SharedRequestBudget(Channel.Etsy, table, "keystring-a", 9, _time);
         _time.Advance(TimeSpan.FromMilliseconds(800));
 
         // 900 ms into the second: a request claimed now could land in the next one, on top of that second's share.
@@ -88,7 +90,7 @@ public sealed class EtsySharedBudgetTests(AzuriteFixture azurite)
     [InlineData(false)]
     public async Task EtsyApi_ThreeAppInstancesOneSimulator_ViolationsOnlyWithoutTheSharedBudget(bool shared)
     {
-        var settings = new Dictionary<string, string?>(EtsyTestSettings.ManualPolling) { ["Etsy:SharedBudget"] = shared ? "true" : "false" };
+        var settings = new Dictionary<string, string?>(Etsy.EtsyTestSettings.ManualPolling) { ["Etsy:SharedBudget"] = shared ? "true" : "false" };
         await using var first = await FuncSyncTestApp.StartAsync(azurite, settings);
         var item = new TestItem("PIN-SHARED-01", 5, 41);
         first.List(item.Mapping, item.Quantity);

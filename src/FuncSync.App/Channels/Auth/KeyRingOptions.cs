@@ -1,9 +1,9 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 
-namespace FuncSync.Etsy;
+namespace FuncSync.Channels.Auth;
 
-/// <summary>How the Data Protection key ring (which encrypts the stored Etsy tokens) is itself protected at rest.
+/// <summary>How the Data Protection key ring (which encrypts every channel's stored OAuth tokens) is itself protected at rest.
 /// In Azure: a Key Vault secret, read with the app's managed identity. Elsewhere: keys in configuration, or nothing
 /// (the key ring is then stored unwrapped, and Data Protection logs a warning saying so).</summary>
 public sealed class KeyRingOptions

@@ -4,7 +4,7 @@ using System.Text;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 
-namespace FuncSync.Etsy;
+namespace FuncSync.Channels.Auth;
 
 /// <summary>One version of the key that wraps the Data Protection key ring: 32 bytes for AES-256-GCM.</summary>
 public sealed record KeyEncryptionKey(string Name, string Version, byte[] Key)

@@ -3,17 +3,20 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 
-namespace FuncSync.Etsy;
+using FuncSync.Domain;
+
+namespace FuncSync.Channels.Budgets;
 
 /// <summary>
-/// Etsy's per-second quota belongs to the Etsy app, not to a FuncSync instance: several instances (a scaled-out
-/// Functions app, container replicas) share it. One table row per Etsy app hands out each wall-clock second's
+/// A channel's per-second quota belongs to the app registered with the channel (Etsy's keystring, eBay's or Square's
+/// application id), not to a FuncSync instance: several instances (a scaled-out Functions app, container replicas)
+/// share it. One row of the shared budget table per channel and app hands out each wall-clock second's
 /// requests: an instance takes a slice of the current second with an ETag-guarded update and spends it in that
 /// second only, so however many instances run, no second sees more than the shared limit. A slice is not handed
 /// out near the end of a second, so a request claimed in second S does not land in S + 1 on top of its share.
-/// The in-process token bucket (<see cref="EtsyRequestBudget"/>) stays in front as the local gate.
+/// The in-process token bucket (<see cref="RequestBudget"/>) stays in front as the local gate.
 /// </summary>
-public sealed class EtsySharedBudget : IDisposable
+public sealed class SharedRequestBudget : IDisposable
 {
     private const string Row = "qps";
 
@@ -29,9 +32,10 @@ public sealed class EtsySharedBudget : IDisposable
     private long _heldSecond = -1;
     private int _held;
 
-    /// <param name="appKey">The Etsy app's keystring: instances of one app share one row, whatever shop they sync.</param>
+    /// <param name="appKey">The channel app's key (Etsy's keystring): instances of one app share one row, whatever shop
+    /// they sync. Only its hash is stored.</param>
     /// <param name="perSecond">Requests the app may send in one wall-clock second, across every instance.</param>
-    public EtsySharedBudget(TableClient table, string appKey, int perSecond, TimeProvider time)
+    public SharedRequestBudget(Channel channel, TableClient table, string appKey, int perSecond, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perSecond);
         _table = table;
@@ -41,7 +45,7 @@ public sealed class EtsySharedBudget : IDisposable
         // A slice per claim: small enough that an idle instance strands little, large enough that a busy one does
         // not pay a storage round trip per request at high limits.
         SliceSize = Math.Max(1, perSecond / 20);
-        _partition = "etsy-app-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(appKey)))[..16];
+        _partition = channel.ToString().ToLowerInvariant() + "-app-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(appKey)))[..16];
     }
 
     public int PerSecond { get; }
@@ -124,9 +128,9 @@ public sealed class EtsySharedBudget : IDisposable
     }
 }
 
-/// <summary>Spends one request of the shared per-second budget on every attempt that goes to Etsy, retries included:
-/// it sits inside the retry pipeline, next to the socket.</summary>
-public sealed class EtsySharedBudgetHandler(EtsySharedBudget budget) : DelegatingHandler
+/// <summary>Spends one request of the shared per-second budget on every attempt that goes to the channel, retries
+/// included: it sits inside the retry pipeline, next to the socket.</summary>
+public sealed class SharedRequestBudgetHandler(SharedRequestBudget budget) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
-namespace FuncSync.Etsy;
+namespace FuncSync.Channels.Auth;
 
 /// <summary>
 /// Wraps each Data Protection key element with AES-256-GCM under a key-encryption key (KEK) held outside storage (a

@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
-namespace FuncSync.Etsy;
+namespace FuncSync.Channels.Auth;
 
 /// <summary>Keeps the Data Protection key ring in a table of the app's storage account, so every instance
 /// (and every restart) decrypts what another encrypted. Azure.Extensions.AspNetCore.DataProtection.Blobs is

@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 using System.Xml.Linq;
 using Azure.Data.Tables;
 using FuncSync.App.Tests.Infrastructure;
-using FuncSync.Etsy;
+using FuncSync.Channels.Auth;
 using FuncSync.Testing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FuncSync.App.Tests.Etsy;
+namespace FuncSync.App.Tests.Channels;
 
 public sealed class KeyRingEncryptionTests
 {
@@ -88,7 +88,7 @@ public sealed class KeyRingStorageTests(AzuriteFixture azurite)
     [Fact]
     public async Task Protect_WithKekConfigured_StoredKeyRingHoldsNoPlaintextKeyAndRotatedAppStillReadsIt()
     {
-        var settings = new Dictionary<string, string?>(EtsyTestSettings.ManualPolling)
+        var settings = new Dictionary<string, string?>(Etsy.EtsyTestSettings.ManualPolling)
         {
             ["DataProtection:KeyEncryptionKeys:v1"] = "first-kek-secret-0123456789abcdefghijklmnop",
             ["DataProtection:KeyEncryptionKeyVersion"] = "v1",
