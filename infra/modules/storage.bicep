@@ -24,10 +24,12 @@ var queueNames = [
   'channel-push'
   'alerts'
   'shopify-level-checks'
+  'channel-webhooks'
   'inventory-events-poison'
   'channel-push-poison'
   'alerts-poison'
   'shopify-level-checks-poison'
+  'channel-webhooks-poison'
 ]
 var tableNames = [
   'Ledger'
@@ -36,6 +38,8 @@ var tableNames = [
   'Watermarks'
   'Alerts'
   'Unmapped'
+  'ChannelAuth'
+  'ChannelBudgets'
   'EtsyAuth'
   'EtsyListings'
   'EtsyBudget'
@@ -46,6 +50,7 @@ var tableNames = [
 var containerNames = [
   deploymentContainerName
   'rejected-webhooks'
+  'webhook-bodies'
   'funcsync-hosts'
 ]
 
