@@ -1,0 +1,36 @@
+namespace FuncSync.Simulators.Square;
+
+public sealed record SquareSimulatorOptions
+{
+    /// <summary>A personal access token; every API call must carry it as <c>Authorization: Bearer ...</c>.</summary>
+    public string AccessToken { get; init; } = "EAAAsimulatorPersonalAccessToken";
+
+    public string MerchantId { get; init; } = "MLSIMULATOR0001";
+
+    /// <summary>The subscription's signature key: Square signs the notification URL followed by the raw body with it.</summary>
+    public string SignatureKey { get; init; } = "square-simulator-signature-key";
+
+    /// <summary>The notification URL as registered with the subscription; it is signed byte for byte. Settable after start
+    /// because the app under test starts later.</summary>
+    public Uri? NotificationUrl { get; set; }
+
+    /// <summary>The seller's locations (a shop and a market stall by default).</summary>
+    public IReadOnlyList<string> LocationIds { get; init; } = ["LSHOP0000000A", "LSTALL000000B"];
+
+    /// <summary>Square counts a delivery as failed without a 2xx within 10 seconds.</summary>
+    public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Square's published retry schedule (delivery SLA): 1, 2, 4, 8, 16 and 32 minutes, then hourly for
+    /// attempts 7 to 78, ending 72 hours after the event. Tests compress it with a fake clock.</summary>
+    public IReadOnlyList<TimeSpan> WebhookRetryDelays { get; set; } = SquareRetrySchedule;
+
+    public static IReadOnlyList<TimeSpan> SquareRetrySchedule { get; } =
+        [.. Enumerable.Range(0, 6).Select(i => TimeSpan.FromMinutes(1 << i)), .. Enumerable.Repeat(TimeSpan.FromHours(1), 72)];
+
+    /// <summary>Share of API requests answered <c>429 RATE_LIMITED</c>, drawn from the seed (Square publishes no limits,
+    /// so this is fault injection, not a model of a bucket).</summary>
+    public double RateLimitedShare { get; set; }
+
+    /// <summary>Seeds catalog, order and event ids, so two runs with the same seed send the same payloads.</summary>
+    public int Seed { get; init; } = 1;
+}
