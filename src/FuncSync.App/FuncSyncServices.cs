@@ -57,6 +57,7 @@ public static class FuncSyncServices
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<RejectedWebhookStore>();
         services.AddSingleton<WriteUnitLocks>();
+        services.AddTransient<ChannelLevelCheck>();
         services.AddSingleton<SkuStatusFunction>();
         services.AddSingleton<StockAdminFunctions>();
 

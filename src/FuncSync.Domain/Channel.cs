@@ -5,4 +5,5 @@ public enum Channel
 {
     Shopify,
     Etsy,
+    Square,
 }

@@ -9,6 +9,7 @@ public static class ChannelModules
     [
         new Shopify.ShopifyModule(),
         new Etsy.EtsyModule(),
+        new Square.SquareModule(),
     ];
 
     public static IChannelModule Of(Channel channel) =>

@@ -26,6 +26,7 @@ public sealed class StorageNames
     public const string ShopifyLevelChecks = "shopify-level-checks";
     public const string ReconcileRechecks = "reconcile-rechecks";
     public const string ChannelWebhooks = "channel-webhooks";
+    public const string SquareLevelChecks = "square-level-checks";
 
     public string Prefix { get; }
 
@@ -46,6 +47,9 @@ public sealed class StorageNames
     /// <summary>Every channel's verified webhooks, accepted whole in one write before the 2xx and handled from here,
     /// however many lines they carry.</summary>
     public string ChannelWebhooksQueue => Queue(ChannelWebhooks);
+
+    /// <summary>Square count changes wait here for a settling delay before they are judged.</summary>
+    public string SquareLevelChecksQueue => Queue(SquareLevelChecks);
 
     /// <summary>Bodies of accepted webhooks too large (or not text enough) to travel in their queue message.</summary>
     public string WebhookBodiesContainer => QueuePrefix + "webhook-bodies";
@@ -115,7 +119,7 @@ public sealed class StorageNames
     /// <summary>The seller's pauses (SKUs taken off channels until resumed) and their history.</summary>
     public string PausesTable => Prefix + "Pauses";
 
-    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue];
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue, SquareLevelChecksQueue];
 
     public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, ChannelBudgetsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
 }

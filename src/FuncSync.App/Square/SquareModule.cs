@@ -1,0 +1,59 @@
+using FuncSync.Channels;
+using FuncSync.Domain;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace FuncSync.Square;
+
+/// <summary>Square POS: webhooks for online orders and for every count change (the register's sales among them),
+/// writes as inventory adjustments without compare-and-set.</summary>
+public sealed class SquareModule : IChannelModule
+{
+    public Channel Channel => Channel.Square;
+
+    // The level check's settling delay sits between a register sale and the ledger.
+    public ChannelCapabilities Capabilities { get; } = new(
+        CompareAndSet: false,
+        MaxQuantity: int.MaxValue,
+        Zero: ZeroQuantity.Zero,
+        Intake: ChannelIntake.Webhook,
+        DefaultLagObjective: TimeSpan.FromSeconds(60),
+        DefaultPriority: 5,
+        ReportsLevelChanges: true);
+
+    public ListingSchema Listing { get; } = new SquareListingSchema();
+
+    public string Section => SquareOptions.Section;
+
+    public string ConnectionSetting => nameof(SquareOptions.ApiBaseUrl);
+
+    public void AddServices(ChannelBuilder channel)
+    {
+        channel.Options<SquareOptions>();
+        var services = channel.Services;
+        services.AddHttpClient<SquareApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<SquareOptions>>().Value.ApiBaseUrl)
+            .AddStandardResilienceHandler(ConfigureResilience);
+        services.AddTransient<SquareInventory>();
+        services.AddTransient<SquareQuantityReader>();
+        services.AddTransient<SquareCatalogReader>();
+        services.AddTransient<SquareConnectionStatus>();
+        services.AddTransient<SquareWebhook>();
+        channel.Inventory<SquareInventory>()
+            .QuantityReader<SquareQuantityReader>()
+            .CatalogReader<SquareCatalogReader>()
+            .Webhook<SquareWebhook>()
+            .Connection<SquareConnectionStatus>();
+    }
+
+    /// <summary>Square publishes no rate limits and asks for exponential backoff with jitter on 429 RATE_LIMITED: more
+    /// patient retries than the channels' default (the standard pipeline's retry is exponential with jitter, and a
+    /// batch-create carries its idempotency key into every retry).</summary>
+    private static void ConfigureResilience(HttpStandardResilienceOptions options)
+    {
+        ChannelHttp.ConfigureResilience(options);
+        options.Retry.MaxRetryAttempts = 6;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(250);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(8);
+        options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
+    }
+}

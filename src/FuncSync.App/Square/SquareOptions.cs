@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FuncSync.Square;
+
+/// <summary>The connected Square seller. Secrets come from configuration only and never appear in logs.</summary>
+public sealed class SquareOptions
+{
+    public const string Section = "Square";
+
+    /// <summary><c>https://connect.squareup.com/</c>, or a simulator. Its presence turns the channel on.</summary>
+    [Required]
+    public Uri? ApiBaseUrl { get; set; }
+
+    /// <summary>Pinned API version, sent as <c>Square-Version</c> (the one Square's .NET SDK pins, mid 2026).</summary>
+    [Required]
+    public string ApiVersion { get; set; } = "2026-07-15";
+
+    /// <summary>A personal access token (a seller connecting their own account) or an OAuth access token.</summary>
+    [Required]
+    public string AccessToken { get; set; } = string.Empty;
+
+    /// <summary>The locations whose counts make up what Square shows for a SKU, comma-separated (a shop and a market
+    /// stall): their sum is what the channel sells from, and what FuncSync writes.</summary>
+    [Required]
+    public string LocationIds { get; set; } = string.Empty;
+
+    /// <summary>Where a sale made elsewhere is taken from. Unset: the location with the most units.</summary>
+    public string? SellFromLocationId { get; set; }
+
+    /// <summary>The webhook subscription's signature key.</summary>
+    [Required]
+    public string WebhookSignatureKey { get; set; } = string.Empty;
+
+    /// <summary>The notification URL exactly as registered with the subscription: Square signs it with the body, so it
+    /// is taken from here, never rebuilt from the request (a proxy, a custom domain or the Functions route changes
+    /// what the request says).</summary>
+    [Required]
+    public Uri? NotificationUrl { get; set; }
+
+    /// <summary>The seller's merchant id; when set, notifications for another merchant are refused.</summary>
+    public string? MerchantId { get; set; }
+
+    /// <summary>How long an <c>inventory.count.updated</c> settles before it is compared with what FuncSync last saw:
+    /// long enough for the online order that caused it to reach the ledger first (Square delivers most notifications
+    /// within 60 seconds, and order and count notifications of one sale together).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan LevelCheckDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+    public IReadOnlyList<string> Locations =>
+        [.. LocationIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}
