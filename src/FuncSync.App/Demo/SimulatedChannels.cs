@@ -1,6 +1,7 @@
 using System.Globalization;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
+using FuncSync.Simulators.Square;
 
 namespace FuncSync.Demo;
 
@@ -8,6 +9,32 @@ namespace FuncSync.Demo;
 /// services: the demo, the tests and the benchmarks all connect this way.</summary>
 public static class SimulatedChannels
 {
+    public static Dictionary<string, string?> Settings(ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator square)
+    {
+        var settings = Settings(shopify, etsy);
+        foreach (var (key, value) in Settings(square))
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>A Square seller: every location the simulator has, and its notification URL as registered.</summary>
+    public static Dictionary<string, string?> Settings(SquareSimulator square)
+    {
+        ArgumentNullException.ThrowIfNull(square);
+        return new()
+        {
+            ["Square:ApiBaseUrl"] = square.BaseUrl.ToString(),
+            ["Square:AccessToken"] = square.Options.AccessToken,
+            ["Square:LocationIds"] = string.Join(',', square.Options.LocationIds),
+            ["Square:MerchantId"] = square.Options.MerchantId,
+            ["Square:WebhookSignatureKey"] = square.Options.SignatureKey,
+            ["Square:NotificationUrl"] = square.Options.NotificationUrl?.OriginalString,
+        };
+    }
+
     public static Dictionary<string, string?> Settings(ShopifySimulator shopify, EtsySimulator etsy) => new()
     {
         ["Shopify:ShopDomain"] = shopify.Options.ShopDomain,

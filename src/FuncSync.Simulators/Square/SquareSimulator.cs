@@ -378,7 +378,7 @@ public sealed partial class SquareSimulator : IAsyncDisposable
         var signature = Sign(Options.SignatureKey, url.OriginalString, body);
         var firstAt = Time(_time.GetUtcNow());
         return await _webhooks.SendAsync(
-            new OutgoingWebhook(eventId, topic, url, body, attempt =>
+            new OutgoingWebhook(eventId, topic, Options.DeliverTo ?? url, body, attempt =>
             [
                 new("x-square-hmacsha256-signature", signature),
                 new("square-environment", "Production"),

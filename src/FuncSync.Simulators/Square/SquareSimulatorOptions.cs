@@ -14,6 +14,10 @@ public sealed record SquareSimulatorOptions
     /// because the app under test starts later.</summary>
     public Uri? NotificationUrl { get; set; }
 
+    /// <summary>Where deliveries actually go when that is not <see cref="NotificationUrl"/>: a proxy or a custom domain
+    /// in front of the receiver forwards them, and the signature still covers the registered URL.</summary>
+    public Uri? DeliverTo { get; set; }
+
     /// <summary>The seller's locations (a shop and a market stall by default).</summary>
     public IReadOnlyList<string> LocationIds { get; init; } = ["LSHOP0000000A", "LSTALL000000B"];
 

@@ -1,0 +1,136 @@
+using FuncSync.Catalog;
+using FuncSync.Shopify;
+using FuncSync.Square;
+using FuncSync.Testing;
+
+namespace FuncSync.App.Tests.Square;
+
+/// <summary>A market stall on Square beside the online shops, end to end: the Square simulator's signed notifications,
+/// the real app, queues and ledger on Azurite, and the Shopify and Etsy simulators over HTTP.</summary>
+[Collection(AzuriteTests.Name)]
+public sealed class SquareFlowTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    // Long enough for an online order's sale to reach the ledger before its count change is judged.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public async Task RegisterSale_NoOrderNotification_ReachesShopifyAndEtsy()
+    {
+        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        var mapping = await app.LoadAsync("STALL-01", 5, 301);
+
+        await app.Square.SellAtRegisterAsync(mapping.Square!.VariationId, SquareTestApp.Stall);
+
+        await app.WaitUntilEverywhereAsync(mapping, 4, "the register's sale shows on every channel");
+        await app.SettledAsync();
+        Assert.Equal(4, await app.App.AvailableAsync(mapping.Sku));
+    }
+
+    [Fact]
+    public async Task OnlineOrder_AlsoFiresCountChange_AppliedOnce()
+    {
+        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        var mapping = await app.LoadAsync("ONLINE-01", 5, 302);
+
+        var order = await app.Square.PlaceOnlineOrderAsync([(mapping.Square!.VariationId, 2)], SquareTestApp.Stall);
+
+        await app.WaitUntilEverywhereAsync(mapping, 3, "the online order shows on every channel");
+        await app.SettledAsync();
+        Assert.Equal(3, await app.App.AvailableAsync(mapping.Sku));
+        Assert.Equal(3, app.SquareCount(mapping));
+        Assert.Equal(System.Net.HttpStatusCode.OK, order.WebhookStatus);
+    }
+
+    [Fact]
+    public async Task DraftOrder_Ignored_TakenOnceWhenOpened()
+    {
+        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        var mapping = await app.LoadAsync("DRAFT-01", 5, 303);
+
+        var draft = await app.Square.PlaceOnlineOrderAsync([(mapping.Square!.VariationId, 1)], SquareTestApp.Stall, draft: true);
+        await app.SettledAsync();
+        Assert.Equal(5, await app.App.AvailableAsync(mapping.Sku));
+
+        await app.Square.OpenDraftAsync(draft.OrderId);
+
+        await app.WaitUntilEverywhereAsync(mapping, 4, "the opened order shows on every channel");
+        await app.SettledAsync();
+        Assert.Equal(4, await app.App.AvailableAsync(mapping.Sku));
+    }
+
+    [Fact]
+    public async Task ShopifySale_PushedToSquare_EchoNotTakenForASale()
+    {
+        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        var mapping = await app.LoadAsync("ECHO-01", 5, 304);
+
+        await app.App.Shopify.PlaceOrderAsync([(mapping.Shopify!.VariantId, 1)]);
+
+        await app.WaitUntilEverywhereAsync(mapping, 4, "the Shopify sale is written to Square");
+        await Eventually.WaitAsync(() => app.Answers.Count >= 1, Deadline, "Square reported FuncSync's own write");
+        await app.SettledAsync();
+        Assert.Equal(4, await app.App.AvailableAsync(mapping.Sku));
+        Assert.Equal(4, app.SquareCount(mapping));
+    }
+
+    [Fact]
+    public async Task OfflineSale_UploadedAfterFuncSyncsWrite_AppliedAndKeptByTheAdjustment()
+    {
+        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        var mapping = await app.LoadAsync("OFFLINE-01", 5, 305);
+        app.Square.SellOffline(mapping.Square!.VariationId, SquareTestApp.Stall);
+
+        // FuncSync writes Square while the register is offline; the sale it has not heard of happened before that write.
+        await app.App.Shopify.PlaceOrderAsync([(mapping.Shopify!.VariantId, 1)]);
+        await app.WaitUntilEverywhereAsync(mapping, 4, "the Shopify sale is written to Square");
+        await app.SettledAsync();
+        await app.Square.UploadOfflineSalesAsync();
+
+        await app.WaitUntilEverywhereAsync(mapping, 3, "the offline sale, uploaded late, shows on every channel");
+        await app.SettledAsync();
+        Assert.Equal(3, await app.App.AvailableAsync(mapping.Sku));
+    }
+
+    [Fact]
+    public async Task CountAtRegister_SetsEveryChannel()
+    {
+        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        var mapping = await app.LoadAsync("COUNT-01", 5, 306);
+
+        await app.Square.CountAtRegisterAsync(mapping.Square!.VariationId, SquareTestApp.Stall, 7);
+
+        await app.WaitUntilEverywhereAsync(mapping, 7, "the register's count shows on every channel");
+    }
+
+    [Fact]
+    public async Task RateLimitedBurst_PushesRetried_NothingLost()
+    {
+        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        var items = new List<SkuMapping>();
+        for (var i = 0; i < 4; i++)
+        {
+            items.Add(await app.LoadAsync($"BURST-{i:D2}", 6, 310 + i));
+        }
+
+        // Half of Square's answers are 429 for a while: longer than one request's retries, so pushes also fail and
+        // come back through the queue.
+        app.Square.Options.RateLimitedShare = 0.5;
+        app.Square.RateLimitNext(10);
+        foreach (var item in items)
+        {
+            await app.App.Shopify.PlaceOrderAsync([(item.Shopify!.VariantId, 2)]);
+        }
+
+        foreach (var item in items)
+        {
+            await app.WaitUntilEverywhereAsync(item, 4, $"{item.Sku} reached Square through the 429s");
+        }
+
+        app.Square.Options.RateLimitedShare = 0;
+        await app.SettledAsync();
+        Assert.True(app.Square.RateLimited >= 10);
+        Assert.All(items, item => Assert.Equal(4, app.SquareCount(item)));
+    }
+}
