@@ -7,6 +7,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --faults [kills] [seed] [runs]   (fault suite; runs: freeze20,kill,...)
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --square [sales] [level check delay s] [SKUs under 429s] [429 share]
 if (args is ["--ledger", ..])
 {
     await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
@@ -44,6 +45,18 @@ if (args is ["--faults", ..])
     var only = args.Length > 3 ? args[3].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
     var passed = await FuncSync.Bench.Faults.FaultBench.RunAsync(values.Length > 1 ? values[1] : 22, values.Length > 0 ? values[0] : 50, only);
     Environment.ExitCode = passed ? 0 : 1;
+    return;
+}
+
+if (args is ["--square", ..])
+{
+    // Usage: -- --square [register sales] [level check delay, seconds] [SKUs under 429s] [429 share]
+    var values = args.Skip(1).Select(a => double.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await SquareBench.RunAsync(
+        values.Length > 0 ? (int)values[0] : 30,
+        TimeSpan.FromSeconds(values.Length > 1 ? values[1] : 20),
+        values.Length > 2 ? (int)values[2] : 200,
+        values.Length > 3 ? values[3] : 0.3);
     return;
 }
 
