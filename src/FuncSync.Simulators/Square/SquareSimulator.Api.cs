@@ -251,10 +251,21 @@ public sealed partial class SquareSimulator
         JsonObject result;
         lock (_gate)
         {
-            // Only variations are held; ITEM objects (the parents) are not served.
-            var all = types.Split(',').Contains("ITEM_VARIATION", StringComparer.Ordinal) ? _store.Variations.ToList() : [];
+            // ITEM objects carry their variations in item_data.variations; ITEM_VARIATION lists the variations alone.
+            var requested = types.Split(',');
+            var all = new List<JsonNode>();
+            if (requested.Contains("ITEM", StringComparer.Ordinal))
+            {
+                all.AddRange(_store.Variations.GroupBy(v => v.ItemId).Select(item => (JsonNode)ItemJson(item.Key, [.. item])));
+            }
+
+            if (requested.Contains("ITEM_VARIATION", StringComparer.Ordinal))
+            {
+                all.AddRange(_store.Variations.Select(v => (JsonNode)VariationJson(v)));
+            }
+
             var page = all.Skip(start).Take(PageSize).ToList();
-            result = new JsonObject { ["objects"] = SimulatorJson.Array(page.Select(v => (JsonNode)VariationJson(v))) };
+            result = new JsonObject { ["objects"] = SimulatorJson.Array(page) };
             if (start + page.Count < all.Count)
             {
                 result["cursor"] = (start + page.Count).ToString(CultureInfo.InvariantCulture);
@@ -263,6 +274,22 @@ public sealed partial class SquareSimulator
 
         await SimulatorJson.WriteAsync(context, 200, result);
     }
+
+    private JsonObject ItemJson(string itemId, IReadOnlyList<SquareVariation> variations) => new()
+    {
+        ["type"] = "ITEM",
+        ["id"] = itemId,
+        ["updated_at"] = Time(_time.GetUtcNow()),
+        ["version"] = variations.Max(v => v.Version),
+        ["is_deleted"] = false,
+        ["present_at_all_locations"] = true,
+        ["item_data"] = new JsonObject
+        {
+            ["name"] = variations[0].ItemName,
+            ["product_type"] = "REGULAR",
+            ["variations"] = SimulatorJson.Array(variations.Select(v => (JsonNode)VariationJson(v))),
+        },
+    };
 
     private JsonObject VariationJson(SquareVariation v)
     {
@@ -299,7 +326,6 @@ public sealed partial class SquareSimulator
             ["pricing_type"] = "FIXED_PRICING",
             ["price_money"] = new JsonObject { ["amount"] = 2400, ["currency"] = "USD" },
             ["track_inventory"] = v.TrackInventory,
-            ["item_name"] = v.ItemName,
         };
         if (!string.IsNullOrEmpty(v.Sku))
         {

@@ -206,21 +206,7 @@ public sealed partial class SquareSimulator : IAsyncDisposable
     /// <c>inventory.count.updated</c> for them, as automatic inventory tracking does.</summary>
     public async Task<SquareOrderResult> PlaceOnlineOrderAsync(IReadOnlyList<(string VariationId, int Quantity)> lines, string? locationId = null, bool draft = false, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(lines);
-        SquareOrder order;
-        lock (_gate)
-        {
-            var location = RequireLocation(locationId ?? Options.LocationIds[0]);
-            var now = _time.GetUtcNow();
-            var orderLines = lines.Select(l => new SquareOrderLine(NewId(22), l.VariationId, l.Quantity, Variation(l.VariationId).ItemName)).ToList();
-            order = new SquareOrder(NewId(27), location, now, orderLines) { State = draft ? "DRAFT" : "OPEN" };
-            _store.AddOrder(order);
-            if (!draft)
-            {
-                Take(order, now);
-            }
-        }
-
+        var order = NewOrder(lines, locationId, draft);
         var status = await SendOrderEventAsync(order, "order.created", ct);
         if (!draft)
         {
@@ -229,6 +215,11 @@ public sealed partial class SquareSimulator : IAsyncDisposable
 
         return new SquareOrderResult(order.Id, status);
     }
+
+    /// <summary>An open online order that takes its stock with no notification sent: a test delivers the notification
+    /// itself. Returns the order id.</summary>
+    public string CreateOnlineOrder(IReadOnlyList<(string VariationId, int Quantity)> lines, string? locationId = null) =>
+        NewOrder(lines, locationId, draft: false).Id;
 
     /// <summary>The buyer completes checkout of a draft: it becomes OPEN (<c>order.updated</c>) and takes its stock.</summary>
     public async Task<HttpStatusCode> OpenDraftAsync(string orderId, CancellationToken ct = default)
@@ -274,6 +265,25 @@ public sealed partial class SquareSimulator : IAsyncDisposable
         await _webhooks.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private SquareOrder NewOrder(IReadOnlyList<(string VariationId, int Quantity)> lines, string? locationId, bool draft)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        lock (_gate)
+        {
+            var location = RequireLocation(locationId ?? Options.LocationIds[0]);
+            var now = _time.GetUtcNow();
+            var orderLines = lines.Select(l => new SquareOrderLine(NewId(22), l.VariationId, l.Quantity, Variation(l.VariationId).ItemName)).ToList();
+            var order = new SquareOrder(NewId(27), location, now, orderLines) { State = draft ? "DRAFT" : "OPEN" };
+            _store.AddOrder(order);
+            if (!draft)
+            {
+                Take(order, now);
+            }
+
+            return order;
+        }
     }
 
     private void Take(SquareOrder order, DateTimeOffset at)

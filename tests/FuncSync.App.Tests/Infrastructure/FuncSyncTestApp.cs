@@ -11,6 +11,8 @@ using FuncSync.Hosting.Storage;
 using FuncSync.Ledger;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
+using FuncSync.Simulators.Square;
+using FuncSync.Square;
 using FuncSync.Storage;
 using FuncSync.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +23,7 @@ using Microsoft.Extensions.Logging;
 namespace FuncSync.App.Tests.Infrastructure;
 
 /// <summary>The real FuncSync app on a free loopback port, with its own storage names in the shared
-/// Azurite and its own Shopify and Etsy simulators, talking real HTTP both ways.</summary>
+/// Azurite and its own Shopify and Etsy simulators (and a Square simulator when asked), talking real HTTP both ways.</summary>
 internal sealed class FuncSyncTestApp : IAsyncDisposable
 {
     /// <summary>Polls run when a test says so, never by the clock.</summary>
@@ -29,12 +31,17 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
     public const string AdminKey = "test-admin-key";
 
-    private FuncSyncTestApp(WebApplication app, Uri baseUrl, ShopifySimulator shopify, EtsySimulator etsy, StorageClients storage)
+    /// <summary>The address a Square simulator's notifications are registered (and signed) for; the simulator delivers
+    /// them to the app wherever it listens, as a proxy in front of it would.</summary>
+    public static readonly Uri SquareNotificationUrl = new("https://funcsync.test/api/webhooks/square");
+
+    private FuncSyncTestApp(WebApplication app, Uri baseUrl, ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square, StorageClients storage)
     {
         App = app;
         BaseUrl = baseUrl;
         Shopify = shopify;
         Etsy = etsy;
+        Square = square;
         Storage = storage;
         Http = new HttpClient { BaseAddress = baseUrl };
         Http.DefaultRequestHeaders.Add("x-functions-key", AdminKey);
@@ -48,6 +55,9 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
     public EtsySimulator Etsy { get; }
 
+    /// <summary>Null unless the test asked for Square.</summary>
+    public SquareSimulator? Square { get; }
+
     public StorageClients Storage { get; }
 
     public HttpClient Http { get; }
@@ -59,11 +69,18 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
     public LedgerStore Ledger => App.Services.GetRequiredService<LedgerStore>();
 
-    public static async Task<FuncSyncTestApp> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null)
+    public static async Task<FuncSyncTestApp> StartAsync(
+        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null)
     {
         var shopify = await ShopifySimulator.StartAsync(shopifyOptions ?? new ShopifySimulatorOptions(), TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(etsyOptions ?? new EtsySimulatorOptions(), TimeProvider.System);
-        var configuration = SimulatedChannels.Settings(shopify, etsy);
+        var square = squareOptions is null ? null : await SquareSimulator.StartAsync(squareOptions, TimeProvider.System);
+        if (square is not null)
+        {
+            square.Options.NotificationUrl ??= SquareNotificationUrl;
+        }
+
+        var configuration = square is null ? SimulatedChannels.Settings(shopify, etsy) : SimulatedChannels.Settings(shopify, etsy, square);
         configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         configuration["FuncSync:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
         configuration["FuncSync:Shop"] = "test";
@@ -77,7 +94,12 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
         var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(configuration, LogLevel.Warning);
         shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
-        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, azurite.Clients) { Settings = configuration };
+        if (square is not null)
+        {
+            square.Options.DeliverTo = new Uri(baseUrl, "api/webhooks/square");
+        }
+
+        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, azurite.Clients) { Settings = configuration };
     }
 
     /// <summary>Lists the items on both simulators, maps them, counts them into the ledger, and waits
@@ -103,6 +125,12 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         if (mapping.Etsy is { } etsy)
         {
             Etsy.AddListing(etsy.ListingId, mapping.Sku, [new EtsySimProduct(etsy.Sku, quantity, 24.00m, [])]);
+        }
+
+        if (mapping.Square is { } square && Square is not null)
+        {
+            // All of it at the seller's last location (the market stall in the simulator's defaults).
+            Square.AddVariation(square.VariationId, mapping.Sku, mapping.Sku, new Dictionary<string, int> { [Square.Options.LocationIds[^1]] = quantity });
         }
     }
 
@@ -179,12 +207,21 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         await App.DisposeAsync();
         await Shopify.DisposeAsync();
         await Etsy.DisposeAsync();
+        if (Square is not null)
+        {
+            await Square.DisposeAsync();
+        }
     }
 }
 
-/// <summary>A one-product item listed on both channels, with ids derived from <paramref name="N"/>.</summary>
+/// <summary>A one-product item listed on both channels (and on Square when <see cref="OnSquare"/>), with ids derived
+/// from <paramref name="N"/>.</summary>
 internal sealed record TestItem(string Sku, int Quantity, int N)
 {
+    public bool OnSquare { get; init; }
+
+    public string SquareVariationId => "VAR" + N.ToString("D21", System.Globalization.CultureInfo.InvariantCulture);
+
     public const long LocationId = 6_500_000_001;
 
     public long ShopifyProductId => 7_000_000_000 + N;
@@ -198,5 +235,5 @@ internal sealed record TestItem(string Sku, int Quantity, int N)
     public SkuMapping Mapping => new(
         Sku,
         Sku,
-        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku)]);
+        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null]);
 }

@@ -3,7 +3,6 @@ using System.Net;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
 using FuncSync.Channels.Webhooks;
-using FuncSync.Demo;
 using FuncSync.Domain;
 using FuncSync.Etsy;
 using FuncSync.Shopify;
@@ -21,8 +20,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FuncSync.App.Tests.Square;
 
 /// <summary>The real app beside its Shopify and Etsy simulators and a Square simulator for a seller with a shop and a
-/// market stall; Square's notifications reach the app's <see cref="IChannelWebhook"/> through a relay that plays the
-/// generic webhook intake (verify at the door, then handle), signed over the relay's address as registered.</summary>
+/// market stall; Square's notifications (signed for the registered URL) reach the app's <see cref="IChannelWebhook"/>
+/// through a relay that plays the generic webhook intake: verify at the door, then handle.</summary>
 internal sealed class SquareTestApp : IAsyncDisposable
 {
     public const string Shop = "LSHOP0000000A";
@@ -30,10 +29,10 @@ internal sealed class SquareTestApp : IAsyncDisposable
 
     private readonly WebApplication _relay;
 
-    private SquareTestApp(FuncSyncTestApp app, SquareSimulator square, WebApplication relay)
+    private SquareTestApp(FuncSyncTestApp app, WebApplication relay)
     {
         App = app;
-        Square = square;
+        Square = app.Square!;
         _relay = relay;
     }
 
@@ -49,21 +48,15 @@ internal sealed class SquareTestApp : IAsyncDisposable
 
     public static async Task<SquareTestApp> StartAsync(AzuriteFixture azurite, TimeSpan levelCheckDelay, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var square = await SquareSimulator.StartAsync(new SquareSimulatorOptions(), TimeProvider.System);
         SquareTestApp? self = null;
         var (relay, url) = await StartRelayAsync(context => self!.RelayAsync(context));
-        square.Options.NotificationUrl = url;
-        var configuration = new Dictionary<string, string?>(SimulatedChannels.Settings(square))
+        var configuration = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Square:LevelCheckDelay"] = levelCheckDelay.ToString("c", CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
-
-        var app = await FuncSyncTestApp.StartAsync(azurite, configuration);
-        self = new SquareTestApp(app, square, relay);
+        var app = await FuncSyncTestApp.StartAsync(azurite, configuration, squareOptions: new SquareSimulatorOptions());
+        app.Square!.Options.DeliverTo = url;
+        self = new SquareTestApp(app, relay);
         return self;
     }
 
@@ -71,19 +64,13 @@ internal sealed class SquareTestApp : IAsyncDisposable
     /// into the ledger, then waits until every channel's first push is recorded.</summary>
     public async Task<SkuMapping> LoadAsync(string sku, int quantity, int n)
     {
-        var item = new TestItem(sku, quantity, n);
-        var variation = VariationId(n);
-        var mapping = new SkuMapping(sku, sku, [.. item.Mapping.ChannelListings, new SquareListing(variation)]);
-        App.List(mapping, quantity);
-        Square.AddVariation(variation, sku, sku, new Dictionary<string, int> { [Stall] = quantity });
-        await App.ImportAsync(new SkuMapRow(mapping, quantity));
+        var item = new TestItem(sku, quantity, n) { OnSquare = true };
+        await App.LoadAsync(item);
         var pushes = App.App.Services.GetRequiredService<FuncSync.Push.PushStore>();
         await Eventually.WaitAsync(async () => (await pushes.ListAsync(sku, CancellationToken.None)).Count == 3, TimeSpan.FromSeconds(20), "every channel's first push is recorded");
         await App.DrainedAsync(App.Names.ChannelPushQueue);
-        return mapping;
+        return item.Mapping;
     }
-
-    public static string VariationId(int n) => "VAR" + n.ToString("D21", CultureInfo.InvariantCulture);
 
     /// <summary>Every channel shows <paramref name="quantity"/> and the ledger holds it.</summary>
     public async Task WaitUntilEverywhereAsync(SkuMapping mapping, int quantity, string because)
@@ -115,7 +102,6 @@ internal sealed class SquareTestApp : IAsyncDisposable
         await App.DisposeAsync();
         await _relay.StopAsync();
         await _relay.DisposeAsync();
-        await Square.DisposeAsync();
     }
 
     private static async Task<(WebApplication App, Uri Url)> StartRelayAsync(RequestDelegate handler)

@@ -49,7 +49,9 @@ public sealed class SquareWebhookTests(AzuriteFixture azurite)
         var url = app.Square.Options.NotificationUrl!.OriginalString;
 
         var forged = await webhook.VerifyAsync(Delivery(body, SquareSimulator.Sign("not-the-key", url, body)), CancellationToken.None);
-        var rebuiltUrl = await webhook.VerifyAsync(Delivery(body, SquareSimulator.Sign(app.Square.Options.SignatureKey, url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), body)), CancellationToken.None);
+        // Signed for the address the request came in on, not the one registered: what rebuilding the URL would accept.
+        var requestUrl = new Uri(app.App.BaseUrl, "api/webhooks/square").OriginalString;
+        var rebuiltUrl = await webhook.VerifyAsync(Delivery(body, SquareSimulator.Sign(app.Square.Options.SignatureKey, requestUrl, body)), CancellationToken.None);
         var unsigned = await webhook.VerifyAsync(Delivery(body, null), CancellationToken.None);
 
         Assert.All([forged, rebuiltUrl, unsigned], v => Assert.Equal(401, Assert.IsType<WebhookVerdict.Rejected>(v).Status));

@@ -219,6 +219,17 @@ public sealed class SquareSimulatorTests : IAsyncLifetime, IDisposable
         Assert.True((bool)overrides.Single(o => (string?)o!["location_id"] == Stall)!["sold_out"]!);
     }
 
+    [Fact]
+    public async Task Catalog_Items_CarryTheirVariations()
+    {
+        var objects = JsonNode.Parse(await _http.GetStringAsync("v2/catalog/list?types=ITEM"))!["objects"]!.AsArray();
+
+        var item = Assert.Single(objects)!;
+        Assert.Equal("ITEM", (string?)item["type"]);
+        Assert.Equal("Moon necklace", (string?)item["item_data"]!["name"]);
+        Assert.Equal(Variation, (string?)Assert.Single(item["item_data"]!["variations"]!.AsArray())!["id"]);
+    }
+
     private static JsonObject Adjustment(string? key, string from, string to, string quantity)
     {
         var body = new JsonObject
