@@ -25,11 +25,13 @@ var queueNames = [
   'alerts'
   'shopify-level-checks'
   'channel-webhooks'
+  'square-level-checks'
   'inventory-events-poison'
   'channel-push-poison'
   'alerts-poison'
   'shopify-level-checks-poison'
   'channel-webhooks-poison'
+  'square-level-checks-poison'
 ]
 var tableNames = [
   'Ledger'

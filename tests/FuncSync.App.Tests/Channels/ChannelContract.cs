@@ -1,6 +1,7 @@
 using FuncSync.App.Tests.Etsy;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.App.Tests.Shopify;
+using FuncSync.App.Tests.Square;
 using FuncSync.Domain;
 
 namespace FuncSync.App.Tests.Channels;
@@ -14,12 +15,19 @@ internal abstract class ChannelContract
     [
         new ShopifyChannelContract(),
         new EtsyChannelContract(),
+        new SquareChannelContract(),
     ];
 
     public abstract Channel Channel { get; }
 
     /// <summary>Settings the app starts with for this channel's contract (e.g. a webhook secret).</summary>
     public virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>The app with the simulators this channel needs (the test app starts Shopify's and Etsy's).</summary>
+    public virtual Task<FuncSyncTestApp> StartAppAsync(Testing.AzuriteFixture azurite) => FuncSyncTestApp.StartAsync(azurite, Settings);
+
+    /// <summary>The contract's item, listed on this channel.</summary>
+    public virtual TestItem Item(string sku, int quantity, int n) => new(sku, quantity, n);
 
     /// <summary>What the channel's simulator shows buyers for the item, read from the simulator itself.</summary>
     public abstract int Shown(FuncSyncTestApp app, TestItem item);

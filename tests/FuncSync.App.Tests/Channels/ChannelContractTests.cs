@@ -134,8 +134,8 @@ public sealed class ChannelContractTests(AzuriteFixture azurite)
     private async Task<(ChannelContract Contract, FuncSyncTestApp App, TestItem Item)> StartAsync(string channel, int n)
     {
         var contract = ChannelContract.All.Single(c => c.Channel.ToString() == channel);
-        var app = await FuncSyncTestApp.StartAsync(azurite, contract.Settings);
-        var item = new TestItem($"CONTRACT-{channel.ToUpperInvariant()}-{n}", 10, 700 + n);
+        var app = await contract.StartAppAsync(azurite);
+        var item = contract.Item($"CONTRACT-{channel.ToUpperInvariant()}-{n}", 10, 700 + n);
         await app.LoadAsync(item);
 
         // The import's own pushes first: a push landing after a test's direct write would overwrite it.

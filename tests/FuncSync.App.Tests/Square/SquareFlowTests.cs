@@ -69,7 +69,7 @@ public sealed class SquareFlowTests(AzuriteFixture azurite)
         await app.App.Shopify.PlaceOrderAsync([(mapping.Shopify!.VariantId, 1)]);
 
         await app.WaitUntilEverywhereAsync(mapping, 4, "the Shopify sale is written to Square");
-        await Eventually.WaitAsync(() => app.Answers.Count >= 1, Deadline, "Square reported FuncSync's own write");
+        await Eventually.WaitAsync(() => app.Square.Deliveries.Any(d => d.Topic == "inventory.count.updated" && (int)d.Status == 200), Deadline, "Square reported FuncSync's own write");
         await app.SettledAsync();
         Assert.Equal(4, await app.App.AvailableAsync(mapping.Sku));
         Assert.Equal(4, app.SquareCount(mapping));

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using FuncSync.Channels.Webhooks;
@@ -80,18 +81,35 @@ public sealed class SquareWebhookTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Handle_SameOrderEventTwice_AppliedOnce()
+    public async Task Route_SameOrderNotificationTwice_AppliedOnce_BadSignature401()
     {
         await using var app = await SquareTestApp.StartAsync(azurite, TimeSpan.FromSeconds(3));
         var mapping = await app.LoadAsync("REPEAT-01", 5, 320);
-        var webhook = Webhook(app);
-        await app.Square.PlaceOnlineOrderAsync([(mapping.Square!.VariationId, 1)], SquareTestApp.Stall);
-        await app.WaitUntilEverywhereAsync(mapping, 4, "the order is applied");
-        var (accepted, body) = app.Accepted.Single(a => a.Accepted.Topic == "order.created");
+        var orderId = app.Square.CreateOnlineOrder([(mapping.Square!.VariationId, 1)], SquareTestApp.Stall);
+        var body = Body(new JsonObject
+        {
+            ["merchant_id"] = app.Square.Options.MerchantId,
+            ["type"] = "order.created",
+            ["event_id"] = "evt-repeat",
+            ["created_at"] = "2026-05-01T12:00:00Z",
+            ["data"] = new JsonObject { ["type"] = "order", ["id"] = orderId, ["object"] = new JsonObject { ["order_created"] = new JsonObject { ["order_id"] = orderId, ["state"] = "OPEN", ["location_id"] = SquareTestApp.Stall, ["version"] = 1 } } },
+        });
+        async Task<HttpStatusCode> PostAsync(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/square") { Content = new ByteArrayContent(body) };
+            request.Headers.Add(SquareWebhookSignature.Header, SquareSimulator.Sign(key, app.Square.Options.NotificationUrl!.OriginalString, body));
+            using var response = await app.App.Http.SendAsync(request);
+            return response.StatusCode;
+        }
 
-        // The same event again (Square redelivers when it did not see the 2xx in time): the handler's events carry the
-        // order's own ids, which the ledger deduplicates.
-        await webhook.HandleAsync(accepted, body, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync("not-the-key"));
+        await app.SettledAsync();
+        Assert.Equal(5, await app.App.AvailableAsync(mapping.Sku));
+
+        // Square redelivers when it did not see the 2xx in time: the order's own ids make it count once.
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(app.Square.Options.SignatureKey));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(app.Square.Options.SignatureKey));
+        await app.WaitUntilEverywhereAsync(mapping, 4, "the order is applied");
         await app.SettledAsync();
 
         Assert.Equal(4, await app.App.AvailableAsync(mapping.Sku));
