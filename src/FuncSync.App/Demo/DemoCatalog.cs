@@ -5,6 +5,8 @@ using FuncSync.Etsy;
 using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
+using FuncSync.Simulators.Square;
+using FuncSync.Square;
 
 namespace FuncSync.Demo;
 
@@ -21,9 +23,15 @@ public sealed record DemoCatalog(IReadOnlyList<SkuMapRow> Rows, IReadOnlyDiction
         return new DemoCatalog(rows, prices);
     }
 
-    /// <summary>Lists every item on both simulated channels with the catalog's starting quantities.</summary>
-    public void Stock(ShopifySimulator shopify, EtsySimulator etsy)
+    /// <summary>Lists every item on the simulated channels with the catalog's starting quantities (on Square, all of
+    /// them at the market stall).</summary>
+    public void Stock(ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square = null)
     {
+        foreach (var row in square is null ? [] : Rows.Where(r => r.Mapping.Square is not null))
+        {
+            square!.AddVariation(row.Mapping.Square!.VariationId, row.Mapping.Sku, row.Mapping.Title, new Dictionary<string, int> { [DemoStall.Location] = row.Quantity ?? 0 });
+        }
+
         foreach (var row in Rows)
         {
             var s = row.Mapping.Shopify!;

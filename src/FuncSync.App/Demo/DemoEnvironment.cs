@@ -5,13 +5,14 @@ using FuncSync.Hosting.Azurite;
 using FuncSync.Hosting.Storage;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
+using FuncSync.Simulators.Square;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FuncSync.Demo;
 
 /// <summary>What FuncSync runs when nothing is configured: Azurite for storage and, with no channel
-/// configured, the Shopify and Etsy simulators with a demo shop and simulated buyers.</summary>
+/// configured, the Shopify and Etsy simulators with a demo shop and simulated buyers, and a Square market stall.</summary>
 public sealed class DemoEnvironment : IAsyncDisposable
 {
     public const string DemoAdminKey = "demo-admin-key";
@@ -20,7 +21,9 @@ public sealed class DemoEnvironment : IAsyncDisposable
     private AzuriteServer? _azurite;
     private ShopifySimulator? _shopify;
     private EtsySimulator? _etsy;
+    private SquareSimulator? _square;
     private Task _buyers = Task.CompletedTask;
+    private Task _stall = Task.CompletedTask;
 
     private DemoEnvironment(ILogger logger) => _logger = logger;
 
@@ -38,13 +41,18 @@ public sealed class DemoEnvironment : IAsyncDisposable
             logger.LogInformation("Azurite is up; stopped last when FuncSync stops");
         }
 
-        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]))
+        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Square:ApiBaseUrl"]))
         {
             // Order, event and transaction ids must not repeat those of earlier runs kept in .azurite.
             var seed = (int)(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() % int.MaxValue);
             demo._shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { Seed = seed }, TimeProvider.System, null, cancellationToken);
             demo._etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { Seed = seed }, TimeProvider.System, null, cancellationToken);
-            foreach (var (key, value) in SimulatedChannels.Settings(demo._shopify, demo._etsy))
+
+            // The stall's notifications are signed for the address registered with Square, as behind a proxy; they are
+            // delivered to wherever the app listens once it does.
+            demo._square = await SquareSimulator.StartAsync(
+                new SquareSimulatorOptions { Seed = seed, NotificationUrl = new Uri("https://stall.funcsync.example/api/webhooks/square") }, TimeProvider.System, null, cancellationToken);
+            foreach (var (key, value) in SimulatedChannels.Settings(demo._shopify, demo._etsy, demo._square))
             {
                 overrides[key] = value;
             }
@@ -58,7 +66,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides["FuncSync:AdminKey"] = DemoAdminKey;
             }
 
-            logger.LogInformation("No channels configured: simulated Shopify at {Shopify} and Etsy at {Etsy}", demo._shopify.BaseUrl, demo._etsy.BaseUrl);
+            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy} and a Square market stall at {Square}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl);
         }
 
         configuration.AddInMemoryCollection(overrides);
@@ -69,16 +77,18 @@ public sealed class DemoEnvironment : IAsyncDisposable
     /// simulated buyers shop on both channels until the app stops.</summary>
     public async Task StartAsync(WebApplication app, CancellationToken stopping)
     {
-        if (_shopify is null || _etsy is null)
+        if (_shopify is null || _etsy is null || _square is null)
         {
             return;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _shopify.Options.WebhookUrl = new Uri(new Uri(address.EndsWith('/') ? address : address + "/"), "api/webhooks/shopify");
+        var root = new Uri(address.EndsWith('/') ? address : address + "/");
+        _shopify.Options.WebhookUrl = new Uri(root, "api/webhooks/shopify");
+        _square.Options.DeliverTo = new Uri(root, "api/webhooks/square");
 
         var catalog = DemoCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-catalog.csv"));
-        catalog.Stock(_shopify, _etsy);
+        catalog.Stock(_shopify, _etsy, _square);
         var importer = app.Services.GetRequiredService<CatalogImporter>();
         var time = app.Services.GetRequiredService<TimeProvider>();
 
@@ -89,17 +99,21 @@ public sealed class DemoEnvironment : IAsyncDisposable
 
         var buyers = new DemoBuyers(_shopify, _etsy, catalog, importer, time, _logger);
         _buyers = buyers.RunAsync(stopping);
+        _stall = new DemoStall(_square, catalog, time, _logger).RunAsync(stopping);
     }
 
     public async ValueTask DisposeAsync()
     {
-        try
+        foreach (var simulated in new[] { _buyers, _stall })
         {
-            await _buyers;
-        }
-        catch (OperationCanceledException)
-        {
-            // The app is stopping.
+            try
+            {
+                await simulated;
+            }
+            catch (OperationCanceledException)
+            {
+                // The app is stopping.
+            }
         }
 
         if (_shopify is not null)
@@ -110,6 +124,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
         if (_etsy is not null)
         {
             await _etsy.DisposeAsync();
+        }
+
+        if (_square is not null)
+        {
+            await _square.DisposeAsync();
         }
 
         if (_azurite is not null)
