@@ -25,9 +25,11 @@ public sealed record CatalogListing(ListingRef Listing, string? Sku, string Titl
 
 /// <summary>What makes a channel stop selling at 0. With tracking off, or selling allowed past 0, every 0 FuncSync
 /// writes is a promise the channel does not keep.</summary>
-/// <param name="Tracked">The channel counts the listing's stock (Shopify's "Track quantity").</param>
+/// <param name="Tracked">The channel counts the listing's stock (Shopify's "Track quantity", Square's "Track inventory").</param>
 /// <param name="SellsPastZero">The channel keeps selling at 0 (Shopify's CONTINUE inventory policy).</param>
-public sealed record StockGuard(bool Tracked, bool SellsPastZero)
+/// <param name="Remedy">The seller's next step on this channel, in its own words and settings: only the channel knows
+/// where the switch is and whether FuncSync can throw it.</param>
+public sealed record StockGuard(bool Tracked, bool SellsPastZero, string Remedy)
 {
     public bool Holds => Tracked && !SellsPastZero;
 }

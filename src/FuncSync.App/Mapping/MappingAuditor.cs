@@ -127,13 +127,13 @@ public sealed class MappingAuditor(
             var why = (guard.Tracked, guard.SellsPastZero) switch
             {
                 (false, true) => "does not track its stock and keeps selling when out of stock",
-                (false, _) => "does not track its stock (\"Track quantity\" is off)",
-                _ => "keeps selling when out of stock (\"Continue selling when out of stock\" is on)",
+                (false, _) => "does not track its stock",
+                _ => "keeps selling when out of stock",
             };
             await alerts.RaiseAsync(
                 AlertKind.SellsPastZero,
                 GuardKey(key),
-                string.Create(CultureInfo.InvariantCulture, $"{sku} on {channel} (listing {key.Key}) {why}: it sells at 0 whatever FuncSync writes. Let FuncSync switch tracking on and stop selling at 0: POST /api/{channel.ToString().ToLowerInvariant()}/listings/{key.Key}/guard."),
+                string.Create(CultureInfo.InvariantCulture, $"{sku} on {channel} (listing {key.Key}) {why}: it sells at 0 whatever FuncSync writes. {guard.Remedy}"),
                 sku,
                 cancellationToken);
         }

@@ -38,7 +38,8 @@ public sealed class ShopifyCatalogReader(ShopifyInventory shopify) : IChannelCat
                     (string?)node["product"]?["title"] ?? (string?)node["title"] ?? string.Empty,
                     IdOf((string?)node["product"]?["id"]).ToString(CultureInfo.InvariantCulture))
                 {
-                    Guard = new StockGuard(
+                    Guard = ShopifyStockGuards.Guard(
+                        variantId.ToString(CultureInfo.InvariantCulture),
                         (bool?)node["inventoryItem"]?["tracked"] ?? true,
                         string.Equals((string?)node["inventoryPolicy"], "CONTINUE", StringComparison.Ordinal)),
                 });

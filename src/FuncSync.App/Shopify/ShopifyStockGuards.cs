@@ -13,6 +13,13 @@ namespace FuncSync.Shopify;
 /// with <c>inventoryPolicy: DENY</c>), so Shopify stops selling at the 0 FuncSync writes.</summary>
 public sealed class ShopifyStockGuards(SkuMapStore map, ShopifyInventory shopify, AlertSender alerts)
 {
+    /// <summary>A variant's guard as Shopify reports it, with the step that fixes it: the seller's two settings, or the
+    /// route that has FuncSync switch both.</summary>
+    public static Mapping.StockGuard Guard(string variantId, bool tracked, bool sellsPastZero) => new(
+        tracked,
+        sellsPastZero,
+        $"Turn \"Track quantity\" on and \"Continue selling when out of stock\" off in Shopify, or let FuncSync do both: POST /api/shopify/listings/{variantId}/guard.");
+
     private const string TrackMutation =
         "mutation Track($id: ID!, $input: InventoryItemInput!) { inventoryItemUpdate(id: $id, input: $input) { inventoryItem { id tracked } userErrors { field message } } }";
 

@@ -187,7 +187,8 @@ public sealed class ShopifyWebhook(
         var present = product.Variants
             .Select(v => new Mapping.CatalogListing(new ListingRef(Channel.Shopify, v.Id.ToString(CultureInfo.InvariantCulture)), v.Sku, product.Title ?? v.Title ?? string.Empty, productId)
             {
-                Guard = new Mapping.StockGuard(
+                Guard = ShopifyStockGuards.Guard(
+                    v.Id.ToString(CultureInfo.InvariantCulture),
                     v.InventoryManagement is { Length: > 0 },
                     string.Equals(v.InventoryPolicy, "continue", StringComparison.OrdinalIgnoreCase)),
             })

@@ -76,7 +76,11 @@ public sealed class SquareCatalogReader(SquareApi square, IOptions<SquareOptions
                         (string?)itemData?["name"] ?? (string?)data["name"] ?? string.Empty,
                         (string?)item?["id"] ?? id)
                     {
-                        Guard = new StockGuard(trackedEverywhere, SellsPastZero: false),
+                        // Square sells an untracked variation without limit; the seller switches tracking on per location.
+                        Guard = new StockGuard(
+                            trackedEverywhere,
+                            SellsPastZero: false,
+                            "In Square, open the item, and turn \"Track inventory\" on for this variation at every location FuncSync syncs."),
                     });
                 }
             }

@@ -29,6 +29,10 @@ public sealed class SquareCatalogTests(AzuriteFixture azurite)
         Assert.Equal(("VARUNMAPPED0000000000001", "CAT-01-GIFTBOX"), (found.Listing, found.Sku));
         Assert.DoesNotContain(report.Missing, m => m.Channel == Channel.Square);
         Assert.Contains(await app.App.AlertsAsync("UnmappedListing"), a => a.GetString("Key") == "unmapped:Square:VARUNMAPPED0000000000001");
-        Assert.Contains(await app.App.AlertsAsync("SellsPastZero"), a => a.GetString("Key") == $"sells-past-zero:Square:{mapping.Square!.VariationId}");
+        var guard = Assert.Single(await app.App.AlertsAsync("SellsPastZero"), a => a.GetString("Key") == $"sells-past-zero:Square:{mapping.Square!.VariationId}");
+
+        // Square's own step, not a route only Shopify has.
+        Assert.Contains("\"Track inventory\"", guard.GetString("Message"), StringComparison.Ordinal);
+        Assert.DoesNotContain("/api/", guard.GetString("Message"), StringComparison.Ordinal);
     }
 }
