@@ -52,6 +52,8 @@ public static class FuncSyncServices
         AddStore(services, names.UnmappedTable, (table, sp) => new RestocksAwaitingSale(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<ReturnPolicy>().Configure<IConfiguration>(ReadReturnPolicy);
         services.AddSingleton<InventoryEventApplier>();
+        services.AddSingleton<InventoryEventSender>();
+        services.AddSingleton<ChannelPushSender>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<AlertSender>();
         services.AddSingleton<CatalogImporter>();

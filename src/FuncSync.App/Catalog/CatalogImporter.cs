@@ -1,15 +1,11 @@
-using System.Text.Json;
 using FuncSync.Domain.Ledger;
-using FuncSync.Hosting.Functions;
-using FuncSync.Json;
 using FuncSync.Ledger;
-using FuncSync.Storage;
 
 namespace FuncSync.Catalog;
 
 /// <summary>Loads SKU map rows: stores each mapping, and turns a starting quantity into a count event
 /// that travels the same queue and ledger path as every other change, so it is audited and pushed.</summary>
-public sealed class CatalogImporter(SkuMapStore map, UnmappedEventStore unmapped, IQueueSender queues, StorageNames names, TimeProvider time, ILogger<CatalogImporter> logger)
+public sealed class CatalogImporter(SkuMapStore map, UnmappedEventStore unmapped, InventoryEventSender inventoryEvents, TimeProvider time, ILogger<CatalogImporter> logger)
 {
     /// <param name="importId">Names this import: the same id imported twice counts once.</param>
     public async Task ImportAsync(IReadOnlyList<SkuMapRow> rows, string importId, string source, CancellationToken cancellationToken)
@@ -25,7 +21,7 @@ public sealed class CatalogImporter(SkuMapStore map, UnmappedEventStore unmapped
         {
             foreach (var parked in await unmapped.ListAsync(listing, cancellationToken))
             {
-                await queues.SendAsync(names.InventoryEventsQueue, parked.Event, cancellationToken);
+                await inventoryEvents.ResendAsync(parked.Event, cancellationToken);
                 await unmapped.ReleaseAsync(parked, cancellationToken);
                 logger.LogInformation("Replayed an event parked for {Channel} listing {Listing}", listing.Channel, listing.Key);
             }
@@ -44,7 +40,7 @@ public sealed class CatalogImporter(SkuMapStore map, UnmappedEventStore unmapped
                 OccurredAt: now,
                 ReceivedAt: now,
                 Reference: $"import {importId}");
-            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(counted, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+            await inventoryEvents.SendAsync(counted, cancellationToken);
         }
     }
 }

@@ -1,16 +1,12 @@
 using System.Globalization;
-using System.Text.Json;
 using FuncSync.Domain.Ledger;
-using FuncSync.Hosting.Functions;
-using FuncSync.Json;
 using FuncSync.Ledger;
-using FuncSync.Storage;
 
 namespace FuncSync.Etsy;
 
 /// <summary>Receipts → ledger events, the same ids from every path (poll, webhook, cancellation re-check), so
 /// the ledger's dedupe row makes each count once.</summary>
-public sealed class EtsyReceiptEvents(IQueueSender queues, StorageNames names)
+public sealed class EtsyReceiptEvents(InventoryEventSender inventoryEvents)
 {
     public static string SaleId(long transactionId) => string.Create(CultureInfo.InvariantCulture, $"etsy:txn:{transactionId}");
 
@@ -46,7 +42,7 @@ public sealed class EtsyReceiptEvents(IQueueSender queues, StorageNames names)
         var sent = 0;
         foreach (var received in events)
         {
-            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+            await inventoryEvents.SendAsync(received, cancellationToken);
             sent++;
         }
 

@@ -5,10 +5,8 @@ using FuncSync.Catalog;
 using FuncSync.Domain.Ledger;
 using FuncSync.Domain.Oversells;
 using FuncSync.Forecasting;
-using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Standing;
-using FuncSync.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Ledger;
@@ -23,8 +21,7 @@ public sealed class InventoryEventApplier(
     OutboxDispatcher outbox,
     UnmappedEventStore unmapped,
     RestocksAwaitingSale awaitingSale,
-    IQueueSender queues,
-    StorageNames names,
+    InventoryEventSender inventoryEvents,
     AlertSender alerts,
     IOptions<ReturnPolicy> returns,
     ILogger<InventoryEventApplier> logger,
@@ -219,7 +216,7 @@ public sealed class InventoryEventApplier(
         foreach (var held in await awaitingSale.ListAsync(saleEventId, cancellationToken))
         {
             // Queued before released: a crash in between replays it again, and its dedupe row makes that a no-op.
-            await queues.SendAsync(names.InventoryEventsQueue, held.Event, cancellationToken);
+            await inventoryEvents.ResendAsync(held.Event, cancellationToken);
             await awaitingSale.ReleaseAsync(held, cancellationToken);
             var restockId = JsonSerializer.Deserialize(held.Event, FuncSyncJson.Default.InventoryEventReceived)?.EventId;
             if (restockId is not null)

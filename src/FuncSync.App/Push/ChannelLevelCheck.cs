@@ -1,12 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
-using FuncSync.Hosting.Functions;
-using FuncSync.Json;
 using FuncSync.Ledger;
-using FuncSync.Storage;
 
 namespace FuncSync.Push;
 
@@ -20,8 +16,7 @@ namespace FuncSync.Push;
 public sealed class ChannelLevelCheck(
     LedgerStore ledger,
     PushStore pushes,
-    IQueueSender queues,
-    StorageNames names,
+    InventoryEventSender inventoryEvents,
     TimeProvider time,
     ILogger<ChannelLevelCheck> logger)
 {
@@ -84,7 +79,7 @@ public sealed class ChannelLevelCheck(
 
         // Sent before the record: if the record fails the message is retried and the same event id dedupes in the
         // ledger; the other order could lose the adjustment.
-        await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(adjustment, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+        await inventoryEvents.SendAsync(adjustment, cancellationToken);
 
         // What looked like unseen sales was this change: nothing is left unseen.
         var seen = last with { Shown = now, SoldSeen = sold, Unseen = 0, CheckedAt = time.GetUtcNow() };

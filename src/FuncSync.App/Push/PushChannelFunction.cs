@@ -4,7 +4,6 @@ using FuncSync.Allocation;
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Allocation;
-using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Monitoring;
@@ -28,8 +27,7 @@ public sealed class PushChannelFunction(
     RulesInForce channelRules,
     ThresholdInForce thresholds,
     PushRechecks rechecks,
-    IQueueSender queues,
-    StorageNames names,
+    ChannelPushSender pushQueue,
     TimeProvider time,
     ILogger<PushChannelFunction> logger,
     PushFailureAlerts failures,
@@ -349,7 +347,7 @@ public sealed class PushChannelFunction(
     }
 
     private Task EnqueueAsync(SyncListing command, CancellationToken cancellationToken) =>
-        queues.SendAsync(names.ChannelPushQueue, JsonSerializer.Serialize(command, FuncSyncJson.Default.SyncListing), cancellationToken);
+        pushQueue.SendAsync(command, cancellationToken);
 
     /// <summary>Showing less than its share because other channels still showed the units: not done.
     /// A deferred increase is different: it waits for a sale's own event, never for another push.</summary>

@@ -7,7 +7,6 @@ using FuncSync.Channels;
 using FuncSync.Domain;
 using FuncSync.Domain.Reconciliation;
 using FuncSync.Domain.Text;
-using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Json;
 using FuncSync.Ledger;
@@ -30,7 +29,7 @@ public sealed class Reconciler(
     ReportBlobs reports,
     TimelineStore timeline,
     AlertSender alerts,
-    IQueueSender queues,
+    ChannelPushSender pushQueue,
     StorageClients storage,
     StorageNames names,
     IOptions<ReconciliationOptions> options,
@@ -156,7 +155,7 @@ public sealed class Reconciler(
     private async Task<bool> FixAsync(Finding finding, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await pushes.RecordObservedAsync(finding.Mapping.Sku, finding.Channel, finding.Observation.Actual, at, cancellationToken);
-        await queues.SendAsync(names.ChannelPushQueue, JsonSerializer.Serialize(new SyncListing(finding.Mapping.Sku, finding.Channel), FuncSyncJson.Default.SyncListing), cancellationToken);
+        await pushQueue.SendAsync(new SyncListing(finding.Mapping.Sku, finding.Channel), cancellationToken);
         return true;
     }
 

@@ -1,14 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
 using FuncSync.Catalog;
 using FuncSync.Channels;
 using FuncSync.Domain;
-using FuncSync.Hosting.Functions;
-using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Monitoring;
 using FuncSync.Polling;
-using FuncSync.Storage;
 using FuncSync.Webhooks;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -26,8 +22,7 @@ public sealed class ShopifyOrderPollFunction(
     WatermarkStore watermarks,
     LedgerStore ledger,
     SkuMapStore map,
-    IQueueSender queues,
-    StorageNames names,
+    InventoryEventSender inventoryEvents,
     IOptions<ShopifyOptions> options,
     ChannelActivity activity,
     ChannelRegistry channels,
@@ -134,7 +129,7 @@ public sealed class ShopifyOrderPollFunction(
                 await CountCaughtAsync(received, order.CreatedAt ?? polled.UpdatedAt, now, cancellationToken);
             }
 
-            await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+            await inventoryEvents.SendAsync(received, cancellationToken);
             sent++;
         }
 

@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FuncSync.Channels.Webhooks;
 using FuncSync.Domain;
-using FuncSync.Hosting.Functions;
-using FuncSync.Json;
 using FuncSync.Ledger;
-using FuncSync.Storage;
 using FuncSync.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -19,8 +16,7 @@ namespace FuncSync.Shopify;
 /// product updates a mapping audit of that product.</summary>
 public sealed class ShopifyWebhook(
     IOptions<ShopifyOptions> options,
-    IQueueSender queues,
-    StorageNames names,
+    InventoryEventSender inventoryEvents,
     ShopifyQueues shopifyQueues,
     ShopifyLevelWatermarks levels,
     Mapping.MappingAuditor audit,
@@ -161,7 +157,7 @@ public sealed class ShopifyWebhook(
         await Parallel.ForEachAsync(
             events,
             new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
-            async (received, ct) => await queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), ct));
+            async (received, ct) => await inventoryEvents.SendAsync(received, ct));
         logger.LogInformation("Shopify {Topic} ({EventId}): {Count} events queued", topic, eventId, events.Count);
     }
 

@@ -5,9 +5,7 @@ using FuncSync.Catalog;
 using FuncSync.Channels.Webhooks;
 using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
-using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
-using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Storage;
 using FuncSync.Webhooks;
@@ -26,7 +24,7 @@ public sealed class SquareWebhook(
     IOptions<SquareOptions> options,
     SquareApi square,
     SkuMapStore map,
-    IQueueSender queues,
+    InventoryEventSender inventoryEvents,
     StorageClients storage,
     StorageNames names,
     ILogger<SquareWebhook> logger) : IChannelWebhook
@@ -215,7 +213,7 @@ public sealed class SquareWebhook(
     }
 
     private Task SendAsync(InventoryEventReceived received, CancellationToken cancellationToken) =>
-        queues.SendAsync(names.InventoryEventsQueue, JsonSerializer.Serialize(received, FuncSyncJson.Default.InventoryEventReceived), cancellationToken);
+        inventoryEvents.SendAsync(received, cancellationToken);
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;

@@ -6,13 +6,11 @@ using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
-using FuncSync.Hosting.Functions;
 using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Monitoring;
 using FuncSync.Push;
 using FuncSync.Simulators.Shopify;
-using FuncSync.Storage;
 using FuncSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -86,8 +84,7 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
             services.GetRequiredService<FuncSync.Pausing.RulesInForce>(),
             services.GetRequiredService<ThresholdInForce>(),
             services.GetRequiredService<PushRechecks>(),
-            services.GetRequiredService<IQueueSender>(),
-            services.GetRequiredService<StorageNames>(),
+            services.GetRequiredService<ChannelPushSender>(),
             TimeProvider.System,
             services.GetRequiredService<ILogger<PushChannelFunction>>(),
             services.GetRequiredService<PushFailureAlerts>(),
