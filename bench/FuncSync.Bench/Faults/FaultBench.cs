@@ -107,7 +107,7 @@ internal static class FaultBench
         var url = AppProcess.FreeLoopbackUrl();
 
         // A killed instance's messages, outbox rows and timer leases come back within seconds, not the production
-        // minutes (10-min receive visibility, 60-s leases): the run measures that nothing is lost, at test speed.
+        // minute (1-min receive visibility, 60-s leases): the run measures that nothing is lost, at test speed.
         var quick = new Dictionary<string, string?>
         {
             ["FuncSync:Queues:receiveVisibilityTimeout"] = "00:00:03",

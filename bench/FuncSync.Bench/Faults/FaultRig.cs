@@ -289,7 +289,7 @@ internal sealed class FaultRig : IAsyncDisposable
         foreach (var queue in names.Queues)
         {
             // What is still on the queue itself, invisible messages included: a message a lost receive took is
-            // invisible there for the receive visibility (10 minutes unless the run shortens it).
+            // invisible there for the receive visibility (a minute unless the run shortens it).
             var waiting = storage.Queue(queue);
             if (await waiting.ExistsAsync() && (await waiting.GetPropertiesAsync()).Value.ApproximateMessagesCount is > 0 and var left)
             {

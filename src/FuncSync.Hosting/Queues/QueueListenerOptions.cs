@@ -28,8 +28,13 @@ internal sealed class QueueListenerOptions
     /// innocent message (each costs one dequeue).</summary>
     public int MaxDequeueCountWithoutFailure => MaxDequeueCount * 4;
 
-    /// <summary>The host hard-codes 10 minutes and renews at half; settable so tests can observe a renewal.</summary>
-    public TimeSpan ReceiveVisibilityTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>How long a receive hides its messages; renewed at half while the function runs. The host hard-codes
+    /// 10 minutes. Here it bounds what a receive whose answer was lost costs: when storage hangs, the receive times out
+    /// on our side but still lands when storage answers again, and the messages it took stay hidden, unprocessed, for this
+    /// long (so do those whose delete the hang cut off, and a killed process's). Settable so tests can observe a renewal.</summary>
+    public TimeSpan ReceiveVisibilityTimeout { get; init; } = DefaultReceiveVisibilityTimeout;
+
+    public static readonly TimeSpan DefaultReceiveVisibilityTimeout = TimeSpan.FromMinutes(1);
 
     public static QueueListenerOptions FromConfiguration(IConfiguration configuration)
     {
@@ -44,8 +49,8 @@ internal sealed class QueueListenerOptions
             MaxDequeueCount = ReadInt(section, "maxDequeueCount") ?? 5,
 
             // Not a host.json setting: the host hard-codes it. Crash tests shorten it so a killed
-            // instance's messages come back in seconds rather than ten minutes.
-            ReceiveVisibilityTimeout = ReadTimeSpan(configuration.GetSection("FuncSync:Queues"), "receiveVisibilityTimeout") ?? TimeSpan.FromMinutes(10),
+            // instance's messages come back in seconds rather than a minute.
+            ReceiveVisibilityTimeout = ReadTimeSpan(configuration.GetSection("FuncSync:Queues"), "receiveVisibilityTimeout") ?? DefaultReceiveVisibilityTimeout,
         };
         options.Validate();
         return options;

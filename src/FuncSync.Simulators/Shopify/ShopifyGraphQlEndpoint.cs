@@ -21,7 +21,7 @@ internal sealed partial class ShopifyGraphQlEndpoint(
     Action<string> onOperation,
     Action<IReadOnlyList<ShopifyInventoryChanged>> onChanged,
     Func<IReadOnlyList<JsonObject>> orders,
-    Func<string, JsonObject, int?> fault)
+    Func<string, JsonObject, ShopifyInjectedFault?> fault)
 {
     // Shopify prices a mutation at 10 points, an object at 1, a connection at 2 plus the objects it may return.
     private const int MutationCost = 10;
@@ -81,10 +81,19 @@ internal sealed partial class ShopifyGraphQlEndpoint(
             return;
         }
 
-        // An injected failure answers as an overloaded Shopify does: an HTTP error before anything ran or was charged.
+        // An injected failure answers before anything ran or was charged: as an overloaded Shopify does (an HTTP error),
+        // or as Shopify does when other calls drained the bucket (THROTTLED).
         if (fault(operation.Name, variables) is { } failure)
         {
-            await SimulatorJson.WriteAsync(context, failure, new JsonObject { ["errors"] = "Internal Server Error" });
+            if (failure.Status is { } status)
+            {
+                await SimulatorJson.WriteAsync(context, status, new JsonObject { ["errors"] = "Internal Server Error" });
+            }
+            else
+            {
+                await WriteThrottledAsync(context, operation.Requested);
+            }
+
             return;
         }
 
@@ -101,9 +110,7 @@ internal sealed partial class ShopifyGraphQlEndpoint(
         if (!bucket.TryCharge(operation.Requested))
         {
             onThrottled();
-            var throttled = Error("Throttled", "THROTTLED");
-            ((JsonObject)throttled[0]!)["extensions"]!["documentation"] = "https://shopify.dev/api/usage/rate-limits";
-            await WriteGraphQlAsync(context, null, throttled, bucket.Extension(operation.Requested, null));
+            await WriteThrottledAsync(context, operation.Requested);
             return;
         }
 
@@ -410,6 +417,13 @@ internal sealed partial class ShopifyGraphQlEndpoint(
             JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
             _ => throw new ShopifyGraphQlException($"Variable ${name} was provided invalid value (Expected a String)", "INVALID_VARIABLE"),
         };
+    }
+
+    private Task WriteThrottledAsync(HttpContext context, int requested)
+    {
+        var throttled = Error("Throttled", "THROTTLED");
+        ((JsonObject)throttled[0]!)["extensions"]!["documentation"] = "https://shopify.dev/api/usage/rate-limits";
+        return WriteGraphQlAsync(context, null, throttled, bucket.Extension(requested, null));
     }
 
     private static JsonArray Error(string message, string code) =>

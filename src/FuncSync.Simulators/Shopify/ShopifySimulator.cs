@@ -245,7 +245,20 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(status, 599);
         lock (_gate)
         {
-            _graphQlFaults.Add(new GraphQlFault(operation, match, status) { Remaining = count });
+            _graphQlFaults.Add(new GraphQlFault(operation, match, ShopifyInjectedFault.Http(status)) { Remaining = count });
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> GraphQL requests of root field <paramref name="operation"/> (e.g.
+    /// <c>inventorySetQuantities</c>) whose variables match <paramref name="match"/> are refused with a <c>THROTTLED</c>
+    /// error (HTTP 200, nothing run or charged), as when another app's calls share the shop's bucket and drained it.</summary>
+    public void InjectThrottles(string operation, Func<JsonObject, bool> match, int count)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        lock (_gate)
+        {
+            _graphQlFaults.Add(new GraphQlFault(operation, match, ShopifyInjectedFault.Throttled) { Remaining = count });
         }
     }
 
@@ -374,7 +387,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     public Task<HttpStatusCode> RefundAsync(long orderId, long lineItemId, int quantity, string restockType, CancellationToken ct = default) =>
         SendRefundAsync(orderId, [(lineItemId, quantity)], restockType, ct);
 
-    private int? FaultFor(string operation, JsonObject variables)
+    private ShopifyInjectedFault? FaultFor(string operation, JsonObject variables)
     {
         lock (_gate)
         {
@@ -385,7 +398,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             }
 
             fault.Remaining--;
-            return fault.Status;
+            return fault.Answer;
         }
     }
 
@@ -845,7 +858,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
 
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private sealed record GraphQlFault(string Operation, Func<JsonObject, bool> Match, int Status)
+    private sealed record GraphQlFault(string Operation, Func<JsonObject, bool> Match, ShopifyInjectedFault Answer)
     {
         public int Remaining { get; set; }
     }

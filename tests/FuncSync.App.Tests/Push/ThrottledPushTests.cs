@@ -13,6 +13,9 @@ public sealed class ThrottledPushTests(AzuriteFixture azurite)
     // Each push invocation asks Etsy once and the HTTP pipeline retries a 429 three times.
     private const int RequestsPerInvocation = 4;
 
+    // Each push invocation asks Shopify again after a THROTTLED answer, five times in all, before it gives the push back.
+    private const int ShopifyAttemptsPerInvocation = 5;
+
     [Fact]
     public async Task EtsyPush_ThrottledLongerThanFiveDeliveries_WaitsItOutAndConvergesWithNoPoison()
     {
@@ -52,6 +55,41 @@ public sealed class ThrottledPushTests(AzuriteFixture azurite)
         await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 4, Deadline, "Etsy shows the ledger's number once the window ends");
         await app.AlertEventuallyAsync(AlertKind.PushFailed, alert.Key, a => a.Status == AlertStatus.Resolved, "the alert resolves with the push");
         await app.DrainedAsync(app.Names.ChannelPushQueue);
+        Assert.False(await poison.ExistsAsync() && (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0);
+    }
+
+    [Fact]
+    public async Task ShopifyPush_ThrottledLongerThanFiveDeliveries_DelayedAndLandsWithNoPoison()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("THROTTLED-SHOP-01", 6, 82);
+        await app.LoadAsync(item);
+
+        // Shopify refuses the write with THROTTLED (HTTP 200, nothing run) for six invocations' worth of attempts: one
+        // invocation more than the queue's five deliveries, after which a failing push is poisoned.
+        const int throttles = 6 * ShopifyAttemptsPerInvocation;
+        var itemId = item.ShopifyInventoryItemId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var throttled = 0;
+        app.Shopify.InjectThrottles(
+            "inventorySetQuantities",
+            variables =>
+            {
+                if (!variables.ToJsonString().Contains(itemId, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                Interlocked.Increment(ref throttled);
+                return true;
+            },
+            throttles);
+        (await app.CountAsync(item.Sku, """{"quantity": 4}""")).EnsureSuccessStatusCode();
+
+        await Eventually.WaitAsync(
+            () => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId) == 4, Deadline, "Shopify shows the ledger's number once it takes the write");
+        Assert.Equal(throttles, Volatile.Read(ref throttled));
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+        var poison = app.Storage.Queue(app.Names.ChannelPushQueue + "-poison");
         Assert.False(await poison.ExistsAsync() && (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0);
     }
 }

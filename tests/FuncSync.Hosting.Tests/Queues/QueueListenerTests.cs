@@ -214,6 +214,37 @@ public sealed class QueueListenerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ProcessMessage_DefaultOptions_HiddenForAMinuteAndRenewedEveryHalfMinute()
+    {
+        var queueName = TestNames.Unique("minute");
+        var probe = new Probe { UseGate = true };
+
+        // The configured defaults, not a test's: a receive whose answer storage never delivered hides its messages,
+        // unprocessed, for the receive visibility, so it must be short and the renewal must keep up with it.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var host = TestHost.Create(
+            azurite.ConnectionString,
+            f => f.AddQueueFunction<RecordingQueueFunction>("Minute", queueName),
+            services: s => s.AddSingleton<TimeProvider>(time),
+            probe: probe);
+        await host.StartAsync();
+        var listener = Assert.Single(host.HostedServices<QueueListener>());
+
+        await host.Services.GetRequiredService<IQueueSender>().SendAsync(queueName, "job", CancellationToken.None);
+        await Eventually.WaitAsync(() => !probe.Messages.IsEmpty, Timeout, "the function started");
+        Assert.Equal(0, listener.Renewals);
+
+        // The renewal's wait began before the function ran, so one half-minute step must fire it.
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Eventually.WaitAsync(() => listener.Renewals >= 1, Timeout, "the running message was renewed half a minute after its receive");
+        Assert.Equal(TimeSpan.FromMinutes(1), host.Services.GetRequiredService<QueueListenerOptions>().ReceiveVisibilityTimeout);
+
+        probe.Gate.SetResult();
+        var queue = azurite.Clients.Queue(queueName);
+        await Eventually.WaitAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, Timeout, "the message was deleted");
+    }
+
+    [Fact]
     public async Task AddQueueFunction_SettingReference_ResolvesQueueNameFromConfiguration()
     {
         var queueName = TestNames.Unique("ref");
