@@ -149,9 +149,14 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         var item = new TestItem("ALERT-01", 1, 404);
         await app.LoadAsync(item);
 
-        // Two sales of the last unit: an oversell, which raises an alert naming the SKU.
+        // Two sales of the last unit, an oversell that raises an alert naming the SKU. Not two Shopify orders: once
+        // FuncSync has pushed 0 there, Shopify refuses the second, so the oversell depended on which came first. The
+        // Etsy buyer pays first; the sale arrives at the next poll, after Shopify's.
+        app.Etsy.PlaceOrder(item.EtsyListingId, item.Sku, 1);
         await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]);
-        await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]);
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 0, TimeSpan.FromSeconds(30), "the Shopify sale is applied");
+        await app.RunTimerAsync(FuncSync.Etsy.EtsyReceiptPollFunction.Name);
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == -1, TimeSpan.FromSeconds(30), "the Etsy sale is applied");
         await app.DrainedAsync(app.Names.AlertsQueue);
         var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
