@@ -60,18 +60,19 @@ public sealed class HealthFunction(
         }
 
         var latency = time.GetElapsedTime(started).TotalMilliseconds;
-        var queues = new List<QueueHealth>();
+        IReadOnlyList<QueueHealth> queues = [];
         IReadOnlyList<ChannelHealth> channels;
         int undelivered;
         try
         {
-            foreach (var queue in names.Queues)
-            {
-                queues.Add(new QueueHealth(queue, await poison.DepthAsync(queue, token), await poison.DepthAsync(PoisonQueues.NameFor(queue), token)));
-            }
-
-            channels = await activity.ListAsync(token);
-            undelivered = await alerts.CountDeliveriesAsync(token);
+            // Every read at once: one after another, twenty-odd storage round trips on a busy plan outlast the
+            // deadline and a healthy app would answer 503.
+            var depths = Task.WhenAll(names.Queues.Select(queue => QueueHealthAsync(queue, token)));
+            var activities = activity.ListAsync(token);
+            var owed = alerts.CountDeliveriesAsync(token);
+            queues = await depths;
+            channels = await activities;
+            undelivered = await owed;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -89,6 +90,13 @@ public sealed class HealthFunction(
             channels,
             quotas,
             new AlertHealth(undelivered));
+    }
+
+    private async Task<QueueHealth> QueueHealthAsync(string queue, CancellationToken cancellationToken)
+    {
+        var depth = poison.DepthAsync(queue, cancellationToken);
+        var poisoned = poison.DepthAsync(PoisonQueues.NameFor(queue), cancellationToken);
+        return new QueueHealth(queue, await depth, await poisoned);
     }
 }
 

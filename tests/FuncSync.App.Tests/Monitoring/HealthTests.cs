@@ -61,10 +61,20 @@ public sealed class HealthTests(AzuriteFixture azurite)
         await poison.SendMessageAsync("one");
         await poison.SendMessageAsync("two");
 
-        using var response = await anonymous.GetAsync("healthz");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var report = (await response.Content.ReadFromJsonAsync(FuncSyncJson.Default.HealthReport))!;
+        // Health answers 503 when storage takes longer than its deadline, which a loaded test machine's Azurite may:
+        // that is health doing its job, so the figures are read from the first answer within the deadline.
+        HttpResponseMessage? response = null;
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                response?.Dispose();
+                response = await anonymous.GetAsync("healthz");
+                return response.StatusCode == HttpStatusCode.OK;
+            },
+            TimeSpan.FromSeconds(30),
+            "healthz answers 200 once storage answers within the deadline");
+        using var answered = response!;
+        var report = (await answered.Content.ReadFromJsonAsync(FuncSyncJson.Default.HealthReport))!;
         Assert.Equal(HealthStatus.Degraded, report.Status);
         Assert.True(report.Storage.Reachable);
         Assert.Equal(app.Names.Queues.Order(), report.Queues.Select(q => q.Name).Order());

@@ -76,8 +76,13 @@ public sealed class SharedRequestBudget : IDisposable
                     return;
                 }
 
-                // This second is spent (or nearly over): wait for the next one.
-                await Task.Delay(nextSecond - now, _time, cancellationToken);
+                // This second is spent (or nearly over): wait for the next one, measured after the claim, which may
+                // itself have taken part of the second.
+                var wait = nextSecond - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, cancellationToken);
+                }
             }
         }
         finally
