@@ -30,8 +30,10 @@ public sealed class LowStockMonitor(SkuMapStore map, AlertSender alerts, IOption
             {
                 await alerts.RaiseAsync(AlertKind.LowStock, AlertKey(change.Sku), Describe(mapping, change.Sku, forecast, verdict), change.Sku, new AlertAdvice(null, NextStep(forecast)), cancellationToken);
             }
-            else if (change.Change.Delta > 0 && !low)
+            else if (change.Change.Delta > 0 && !low && WasLow(mapping, change))
             {
+                // Only a rise out of low stock can end an alert: a rise elsewhere (a one-off's restock, an import of a
+                // thousand SKUs) would put a "cleared" notice on the alerts queue for nothing.
                 await alerts.ClearAsync(AlertKind.LowStock, AlertKey(change.Sku), cancellationToken);
             }
         }
@@ -42,6 +44,12 @@ public sealed class LowStockMonitor(SkuMapStore map, AlertSender alerts, IOption
         var settings = options.Value;
         var now = time.GetUtcNow();
         return StockForecast.For(available, sales.PerDay(now, settings.Decay), mapping?.LeadTimeDays ?? settings.LeadTimeDays, mapping?.LowStock ?? settings.LowStock, now);
+    }
+
+    private bool WasLow(SkuMapping? mapping, AppliedChange change)
+    {
+        var before = For(mapping, change.Change.Before.Available, change.Sales);
+        return Judge(mapping, before, change.Sales) is LowStockVerdict.BelowThreshold or LowStockVerdict.ShortCover;
     }
 
     /// <summary>The shop-wide threshold applies only to SKUs the seller restocks (a lead time set).</summary>
