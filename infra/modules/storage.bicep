@@ -42,6 +42,7 @@ var tableNames = [
   'Unmapped'
   'ChannelAuth'
   'ChannelBudgets'
+  'ChannelState'
   'EtsyAuth'
   'EtsyListings'
   'EtsyBudget'

@@ -1,4 +1,5 @@
 using FuncSync.Channels.Auth;
+using FuncSync.Channels.State;
 
 namespace FuncSync.Channels;
 
@@ -18,6 +19,7 @@ public static class ChannelServices
     {
         services.AddSingleton<Webhooks.WebhookInbox>();
         services.AddChannelAuth();
+        services.AddChannelState(ChannelModules.All.Select(m => m.Channel));
         var enabled = new List<ChannelDescription>();
         foreach (var module in ChannelModules.All)
         {

@@ -84,6 +84,9 @@ public sealed class StorageNames
     /// <summary>Etsy's shared request budget (one row per Etsy app) and the poll pacer's state, shared by instances.</summary>
     public string EtsyBudgetTable => Prefix + "EtsyBudget";
 
+    /// <summary>Every channel's private state (what a connector remembers between calls), partitioned by shop, channel and kind.</summary>
+    public string ChannelStateTable => Prefix + "ChannelState";
+
     /// <summary>Every channel's shared per-second request budget, one row per channel app.</summary>
     public string ChannelBudgetsTable => Prefix + "ChannelBudgets";
 
@@ -121,5 +124,5 @@ public sealed class StorageNames
 
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue, SquareLevelChecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, ChannelBudgetsTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, ChannelBudgetsTable, ChannelStateTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
 }

@@ -32,6 +32,33 @@ public static class TableKeys
         return builder?.ToString() ?? value;
     }
 
+    /// <summary>The value <see cref="Escape"/> was given: every %XX back to its character.</summary>
+    public static string Unescape(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var at = key.IndexOf('%', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return key;
+        }
+
+        var builder = new StringBuilder(key, 0, at, key.Length);
+        for (var i = at; i < key.Length; i++)
+        {
+            if (key[i] == '%' && i + 2 < key.Length && int.TryParse(key.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code))
+            {
+                builder.Append((char)code);
+                i += 2;
+            }
+            else
+            {
+                builder.Append(key[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
     public static string Join(params string[] parts) => string.Join(Separator, parts.Select(Escape));
 
     /// <summary>The smallest key greater than every key that starts with <paramref name="prefix"/>;

@@ -16,6 +16,16 @@ public sealed class TableKeysTests
         Assert.Equal(escaped, TableKeys.Escape(raw));
     }
 
+    [Theory]
+    [InlineData("NECK-MOON-01")]
+    [InlineData("a/b\\c#d?e%f|g")]
+    [InlineData("50%25 literally")]
+    [InlineData("tab\there\u0085")]
+    public void Unescape_EscapedKey_GivesBackTheValue(string raw)
+    {
+        Assert.Equal(raw, TableKeys.Unescape(TableKeys.Escape(raw)));
+    }
+
     [Fact]
     public void Join_PartsContainingTheSeparator_StayDistinct()
     {
