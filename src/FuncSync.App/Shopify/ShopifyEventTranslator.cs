@@ -73,14 +73,17 @@ public static class ShopifyEventTranslator
     /// <summary>orders/fulfilled and orders/partially_fulfilled carry the whole order with every fulfilment
     /// so far: one shipment event per live fulfilment and stock-tracked line, keyed by both, so the same
     /// fulfilment seen again in a later payload ships once. The order's creation time tells a line sold
-    /// before commitments were kept.</summary>
+    /// before commitments were kept. A cancelled fulfilment (fulfillments/update, or a later order payload) gives
+    /// its shipment and the shipment's undoing together: if FuncSync applied the shipment, the shipment is a
+    /// duplicate and the units come back to the shelf, committed again; if it never saw it (a lost webhook), the
+    /// two cancel out. Either way nothing waits for the other, and no unit is counted twice.</summary>
     public static IReadOnlyList<InventoryEventReceived> Fulfilments(ShopifyOrder order, DateTimeOffset occurredAt, DateTimeOffset receivedAt, Action<ShopifyLineItem> skipped)
     {
         var lines = order.LineItems.ToDictionary(l => l.Id);
         var events = new List<InventoryEventReceived>();
         foreach (var fulfillment in order.Fulfillments ?? [])
         {
-            if (!fulfillment.IsLive)
+            if (!fulfillment.IsLive && !fulfillment.IsCancelled)
             {
                 continue;
             }
@@ -97,7 +100,13 @@ public static class ShopifyEventTranslator
                     continue;
                 }
 
-                events.Add(Event(Id("fulfil", fulfillment.Id, line.Id), InventoryEventKind.Fulfilment, line.VariantId!.Value, shipped.Quantity, fulfillment.CreatedAt ?? occurredAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt, SkipIfUnmapped = !IsShopifyManaged(line) });
+                var shippedAt = fulfillment.CreatedAt ?? occurredAt;
+                events.Add(Event(Id("fulfil", fulfillment.Id, line.Id), InventoryEventKind.Fulfilment, line.VariantId!.Value, shipped.Quantity, shippedAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt, SkipIfUnmapped = !IsShopifyManaged(line) });
+                if (fulfillment.IsCancelled)
+                {
+                    var undoneAt = fulfillment.UpdatedAt is { } updated && updated > shippedAt ? updated : occurredAt;
+                    events.Add(Event(Id("unfulfil", fulfillment.Id, line.Id), InventoryEventKind.FulfilmentCancelled, line.VariantId!.Value, shipped.Quantity, undoneAt, receivedAt, Reference(order)) with { SoldAt = order.CreatedAt, SkipIfUnmapped = !IsShopifyManaged(line) });
+                }
             }
         }
 

@@ -41,8 +41,42 @@ public sealed record ShopifyFulfillment(
     [JsonPropertyName("created_at")]
     public DateTimeOffset? CreatedAt { get; init; }
 
+    /// <summary>For a cancelled fulfilment, when it was cancelled (its last change).</summary>
+    [JsonPropertyName("updated_at")]
+    public DateTimeOffset? UpdatedAt { get; init; }
+
     /// <summary>A cancelled or failed fulfilment gave its units back; only live ones took stock away.</summary>
     public bool IsLive => Status is not ("cancelled" or "error" or "failure");
+
+    /// <summary>Shipped, then undone: its units came back to the shelf, still owed to the order. (An error or a
+    /// failure never shipped anything.)</summary>
+    public bool IsCancelled => string.Equals(Status, "cancelled", StringComparison.Ordinal);
+}
+
+/// <summary>The REST Fulfillment payload of fulfillments/update: the fulfilment with its order's id and the order
+/// lines it ships, each with its variant.</summary>
+public sealed record ShopifyFulfillmentUpdate(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("order_id")] long OrderId,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("line_items")] IReadOnlyList<ShopifyLineItem> LineItems)
+{
+    /// <summary>"#1001.1": the order's name and the fulfilment's number.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    [JsonPropertyName("created_at")]
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    [JsonPropertyName("updated_at")]
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>The same fulfilment as the order payloads show it, inside an order of just its lines, so one
+    /// translation serves both.</summary>
+    public ShopifyOrder AsOrder() => new(OrderId, Name, null, LineItems)
+    {
+        Fulfillments = [new ShopifyFulfillment(Status, [.. LineItems.Select(l => new ShopifyFulfilledLine(l.Id, l.Quantity))]) { Id = Id, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt }],
+    };
 }
 
 public sealed record ShopifyFulfilledLine(
@@ -106,6 +140,7 @@ public sealed record ShopifyLevelChanged(
 [JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(ShopifyOrder))]
 [JsonSerializable(typeof(ShopifyRefund))]
+[JsonSerializable(typeof(ShopifyFulfillmentUpdate))]
 [JsonSerializable(typeof(ShopifyInventoryLevel))]
 [JsonSerializable(typeof(ShopifyProduct))]
 [JsonSerializable(typeof(ShopifyLevelChanged))]

@@ -26,6 +26,16 @@ internal static class ShopifyPayloadRules
         }
     }
 
+    public static void Check(ShopifyFulfillmentUpdate fulfillment)
+    {
+        Id(fulfillment.Id, "id");
+        Id(fulfillment.OrderId, "order_id");
+        foreach (var line in Required(fulfillment.LineItems, "line_items"))
+        {
+            Check(Element(line, "line_items"), "line_items");
+        }
+    }
+
     public static void Check(ShopifyRefund refund)
     {
         Id(refund.Id, "id");

@@ -44,6 +44,16 @@ public sealed class ShopifyWebhook(
                 var shipped = Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check);
                 await SendAsync(ShopifyEventTranslator.Fulfilments(shipped, EventTimes.FirstPlausible(receivedAt, at), receivedAt, SkippedLine(shipped)), topic, eventId, cancellationToken);
                 break;
+            case "fulfillments/update":
+                var fulfillment = Read(body, ShopifyJson.Default.ShopifyFulfillmentUpdate, ShopifyPayloadRules.Check);
+                if (fulfillment.Status is "cancelled")
+                {
+                    // Other updates (tracking numbers, delivery) move no stock; the shipment itself came as orders/fulfilled.
+                    var undone = fulfillment.AsOrder();
+                    await SendAsync(ShopifyEventTranslator.Fulfilments(undone, EventTimes.FirstPlausible(receivedAt, at, fulfillment.UpdatedAt), receivedAt, SkippedLine(undone)), topic, eventId, cancellationToken);
+                }
+
+                break;
             case "refunds/create":
                 var refund = Read(body, ShopifyJson.Default.ShopifyRefund, ShopifyPayloadRules.Check);
                 await SendAsync(ShopifyEventTranslator.Refund(refund, EventTimes.FirstPlausible(receivedAt, at, refund.CreatedAt), receivedAt, SkippedRefundLine(refund)), topic, eventId, cancellationToken);
@@ -98,7 +108,7 @@ public sealed class ShopifyWebhook(
         {
             "orders/create" or "orders/paid" when string.Equals(topic, shopify.SaleTopic, StringComparison.Ordinal) => true,
             "orders/cancelled" or "refunds/create" or "inventory_levels/update" or "products/update" => true,
-            "orders/fulfilled" or "orders/partially_fulfilled" => true,
+            "orders/fulfilled" or "orders/partially_fulfilled" or "fulfillments/update" => true,
             _ => false,
         };
         if (!handled)
@@ -126,6 +136,7 @@ public sealed class ShopifyWebhook(
         {
             "orders/cancelled" or "orders/create" or "orders/paid" or "orders/fulfilled" or "orders/partially_fulfilled" => (object)Read(body, ShopifyJson.Default.ShopifyOrder, ShopifyPayloadRules.Check),
             "refunds/create" => Read(body, ShopifyJson.Default.ShopifyRefund, ShopifyPayloadRules.Check),
+            "fulfillments/update" => Read(body, ShopifyJson.Default.ShopifyFulfillmentUpdate, ShopifyPayloadRules.Check),
             "inventory_levels/update" => Read(body, ShopifyJson.Default.ShopifyInventoryLevel, ShopifyPayloadRules.Check),
             "products/update" => Read(body, ShopifyJson.Default.ShopifyProduct, ShopifyPayloadRules.Check),
             _ => throw new ArgumentException($"Topic {topic} is not handled.", nameof(topic)),

@@ -28,7 +28,7 @@ public sealed class ShopifyWebhookSubscriptions(ShopifyAdminApi api, IOptions<Sh
     /// <summary>The topics FuncSync listens to, in GraphQL enum form: the seller's capture point, cancellations,
     /// refunds, level changes and product edits.</summary>
     public static IReadOnlyList<string> TopicsFor(ShopifyOptions shopify) =>
-        [TopicEnum(shopify.SaleTopic), "ORDERS_CANCELLED", "ORDERS_FULFILLED", "ORDERS_PARTIALLY_FULFILLED", "REFUNDS_CREATE", "INVENTORY_LEVELS_UPDATE", "PRODUCTS_UPDATE"];
+        [TopicEnum(shopify.SaleTopic), "ORDERS_CANCELLED", "ORDERS_FULFILLED", "ORDERS_PARTIALLY_FULFILLED", "FULFILLMENTS_UPDATE", "REFUNDS_CREATE", "INVENTORY_LEVELS_UPDATE", "PRODUCTS_UPDATE"];
 
     /// <summary>The webhook address under the configured public base address, or null when none is configured.</summary>
     public static Uri? CallbackFor(ShopifyOptions shopify) =>

@@ -32,6 +32,10 @@ public enum InventoryEventKind
     /// <summary>Sold units shipped: they leave the shelf and are no longer committed; available does not
     /// move. (Last, so stored numbers of the older kinds keep their meaning.)</summary>
     Fulfilment,
+
+    /// <summary>A shipment was cancelled before it left (a label voided, a fulfilment undone): its units are back on
+    /// the shelf and committed to their order again; available does not move.</summary>
+    FulfilmentCancelled,
 }
 
 /// <summary>What happens to returned units, per channel.</summary>

@@ -40,6 +40,8 @@ public static class StockRules
             InventoryEventKind.Cancellation => level with { Committed = checked(level.Committed - units) },
             InventoryEventKind.Fulfilment when legacy => level,
             InventoryEventKind.Fulfilment => Move(level with { Committed = checked(level.Committed - units) }, -units, at),
+            InventoryEventKind.FulfilmentCancelled when legacy => level,
+            InventoryEventKind.FulfilmentCancelled => Move(level with { Committed = checked(level.Committed + units) }, units, at),
             InventoryEventKind.Receipt or InventoryEventKind.Adjustment => Move(level, units, at),
             InventoryEventKind.Return when returns == ReturnDisposition.Restock => Move(level, units, at),
             InventoryEventKind.Return => level with { PendingInspection = checked(level.PendingInspection + units) },

@@ -383,6 +383,57 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         return await SendWebhookAsync(topic, order, ct);
     }
 
+    /// <summary>The ids of an order's fulfilments, oldest first.</summary>
+    public IReadOnlyList<long> FulfillmentIdsOf(long orderId)
+    {
+        lock (_gate)
+        {
+            var order = _orders.TryGetValue(orderId, out var known) ? known : throw new ArgumentException($"No order {orderId}.", nameof(orderId));
+            return [.. order["fulfillments"]!.AsArray().Select(f => (long)f!["id"]!)];
+        }
+    }
+
+    /// <summary>
+    /// The merchant cancels a fulfilment (a label voided, the parcel never left): its status becomes <c>cancelled</c>,
+    /// its units are open to ship again (available does not move: they are still the order's), and Shopify sends
+    /// fulfillments/update with the fulfilment, its order's id and its lines.
+    /// </summary>
+    public async Task<HttpStatusCode> CancelFulfillmentAsync(long orderId, long fulfillmentId, CancellationToken ct = default)
+    {
+        JsonObject fulfillment;
+        lock (_gate)
+        {
+            var order = _orders.TryGetValue(orderId, out var known) ? known : throw new ArgumentException($"No order {orderId}.", nameof(orderId));
+            var found = order["fulfillments"]!.AsArray().OfType<JsonObject>().FirstOrDefault(f => (long)f["id"]! == fulfillmentId)
+                ?? throw new ArgumentException($"Order {orderId} has no fulfilment {fulfillmentId}.", nameof(fulfillmentId));
+            if ((string?)found["status"] == "cancelled")
+            {
+                throw new ArgumentException($"Fulfilment {fulfillmentId} is already cancelled.", nameof(fulfillmentId));
+            }
+
+            var now = _timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+            found["status"] = "cancelled";
+            found["updated_at"] = now;
+            var lines = order["line_items"]!.AsArray().OfType<JsonObject>().ToDictionary(l => (long)l["id"]!);
+            foreach (var shipped in found["line_items"]!.AsArray().OfType<JsonObject>())
+            {
+                var line = lines[(long)shipped["id"]!];
+                var open = (int)line["fulfillable_quantity"]! + (int)shipped["quantity"]!;
+                line["fulfillable_quantity"] = open;
+                line["fulfillment_status"] = open == (int)line["quantity"]! ? null : "partial";
+            }
+
+            var anyShipped = lines.Values.Any(l => (int)l["fulfillable_quantity"]! < (int)l["quantity"]!);
+            order["fulfillment_status"] = anyShipped ? "partial" : null;
+            order["updated_at"] = now;
+            var number = order["fulfillments"]!.AsArray().IndexOf(found) + 1;
+            fulfillment = (JsonObject)found.DeepClone();
+            fulfillment["name"] = string.Create(CultureInfo.InvariantCulture, $"{(string?)order["name"]}.{number}");
+        }
+
+        return await SendWebhookAsync("fulfillments/update", fulfillment, ct);
+    }
+
     /// <summary>A refund of some units of one order line; <c>cancel</c> and <c>return</c> put them back on the shelf.</summary>
     public Task<HttpStatusCode> RefundAsync(long orderId, long lineItemId, int quantity, string restockType, CancellationToken ct = default) =>
         SendRefundAsync(orderId, [(lineItemId, quantity)], restockType, ct);

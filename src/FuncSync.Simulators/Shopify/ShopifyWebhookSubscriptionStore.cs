@@ -27,7 +27,7 @@ internal sealed class ShopifyWebhookSubscriptionStore(TimeProvider timeProvider)
     // The topics this simulator can send; Shopify refuses unknown enum values at input coercion.
     private static readonly HashSet<string> KnownTopics = new(StringComparer.Ordinal)
     {
-        "ORDERS_CREATE", "ORDERS_PAID", "ORDERS_CANCELLED", "ORDERS_FULFILLED", "ORDERS_PARTIALLY_FULFILLED", "REFUNDS_CREATE", "INVENTORY_LEVELS_UPDATE", "PRODUCTS_UPDATE",
+        "ORDERS_CREATE", "ORDERS_PAID", "ORDERS_CANCELLED", "ORDERS_FULFILLED", "ORDERS_PARTIALLY_FULFILLED", "FULFILLMENTS_UPDATE", "REFUNDS_CREATE", "INVENTORY_LEVELS_UPDATE", "PRODUCTS_UPDATE",
         "APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT",
     };
 

@@ -64,6 +64,58 @@ public sealed class OnHandCommittedTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ShopifyFulfilmentCancelled_UnitsBackOnTheShelfAndCommittedAgain()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("ONHAND-UNSHIP-01", 5, 85);
+        await app.LoadAsync(item);
+        var order = await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 2)]);
+        Assert.Equal(HttpStatusCode.OK, await app.Shopify.FulfillAsync(order!.OrderId));
+        await Eventually.WaitAsync(async () => (await LevelAsync(app, item.Sku)) is { OnHand: 3, Committed: 0 }, Deadline, "the shipment leaves the shelf");
+
+        // The label is voided: the parcel never left, the two units are the order's again.
+        var fulfillment = Assert.Single(app.Shopify.FulfillmentIdsOf(order.OrderId));
+        Assert.Equal(HttpStatusCode.OK, await app.Shopify.CancelFulfillmentAsync(order.OrderId, fulfillment));
+        await Eventually.WaitAsync(async () => (await LevelAsync(app, item.Sku)).Committed == 2, Deadline, "the undone shipment is committed again");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+
+        var level = await LevelAsync(app, item.Sku);
+        Assert.Equal((5, 2, 3), (level.OnHand, level.Committed, level.Available));
+        var undone = (await app.HistoryAsync(item.Sku)).Entries[0];
+        Assert.Equal(InventoryEventKind.FulfilmentCancelled, undone.Kind);
+        Assert.Equal((0, 5, 2), (undone.Delta, undone.OnHand!.Value, undone.Committed!.Value));
+
+        // Shipped again under a new fulfilment: each shipment leaves the shelf once.
+        Assert.Equal(HttpStatusCode.OK, await app.Shopify.FulfillAsync(order.OrderId));
+        await Eventually.WaitAsync(async () => (await LevelAsync(app, item.Sku)).Committed == 0, Deadline, "the second shipment is applied");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        level = await LevelAsync(app, item.Sku);
+        Assert.Equal((3, 0, 3), (level.OnHand, level.Committed, level.Available));
+    }
+
+    [Fact]
+    public async Task ShopifyFulfilmentCancelled_ShipmentWebhookLost_NothingMovesTwice()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("ONHAND-UNSHIP-02", 5, 86);
+        await app.LoadAsync(item);
+        var order = await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]);
+        await Eventually.WaitAsync(async () => (await LevelAsync(app, item.Sku)).Committed == 1, Deadline, "the sale is committed");
+
+        // FuncSync never hears of the shipment, only of its cancellation.
+        app.Shopify.LoseWebhooks("orders/fulfilled");
+        await app.Shopify.FulfillAsync(order!.OrderId);
+        var fulfillment = Assert.Single(app.Shopify.FulfillmentIdsOf(order.OrderId));
+        Assert.Equal(HttpStatusCode.OK, await app.Shopify.CancelFulfillmentAsync(order.OrderId, fulfillment));
+
+        var kinds = new[] { InventoryEventKind.Fulfilment, InventoryEventKind.FulfilmentCancelled };
+        await Eventually.WaitAsync(async () => (await app.HistoryAsync(item.Sku)).Entries.Count(e => kinds.Contains(e.Kind)) == 2, Deadline, "the shipment and its undoing are both in the history");
+        await app.DrainedAsync(app.Names.InventoryEventsQueue);
+        var level = await LevelAsync(app, item.Sku);
+        Assert.Equal((5, 1, 4), (level.OnHand, level.Committed, level.Available));
+    }
+
+    [Fact]
     public async Task EtsyReceiptShipped_PollSeesItAndTheUnitsLeaveTheShelf()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);

@@ -14,7 +14,7 @@ public sealed class ShopifySubscriptionTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    private static readonly string[] Topics = ["INVENTORY_LEVELS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_FULFILLED", "ORDERS_PARTIALLY_FULFILLED", "PRODUCTS_UPDATE", "REFUNDS_CREATE"];
+    private static readonly string[] Topics = ["FULFILLMENTS_UPDATE", "INVENTORY_LEVELS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_FULFILLED", "ORDERS_PARTIALLY_FULFILLED", "PRODUCTS_UPDATE", "REFUNDS_CREATE"];
 
     [Fact]
     public async Task Startup_WithBaseUrl_OnePerTopicAndTheCommandAddsNothing()
@@ -58,7 +58,7 @@ public sealed class ShopifySubscriptionTests(AzuriteFixture azurite)
         var first = await Subscriptions(app).EnsureAsync(moved, CancellationToken.None);
         var second = await Subscriptions(app).EnsureAsync(moved, CancellationToken.None);
 
-        Assert.Equal(["created", "created", "created", "created", "created", "deleted", "updated", "updated"], first.Actions.Select(a => a.Action).Order(StringComparer.Ordinal));
+        Assert.Equal(["created", "created", "created", "created", "created", "created", "deleted", "updated", "updated"], first.Actions.Select(a => a.Action).Order(StringComparer.Ordinal));
         Assert.All(second.Actions, a => Assert.Equal("kept", a.Action));
         Assert.Equal(Topics, app.Shopify.WebhookSubscriptions.Select(s => s.Topic).Order(StringComparer.Ordinal));
         Assert.All(app.Shopify.WebhookSubscriptions, s => Assert.Equal(moved, s.Uri));

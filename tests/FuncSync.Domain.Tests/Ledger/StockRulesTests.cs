@@ -7,7 +7,7 @@ namespace FuncSync.Domain.Tests.Ledger;
 public sealed class StockRulesTests
 {
     private static readonly InventoryEventKind[] CommutingKinds =
-        [InventoryEventKind.Sale, InventoryEventKind.Cancellation, InventoryEventKind.Fulfilment, InventoryEventKind.Return, InventoryEventKind.Receipt, InventoryEventKind.Adjustment];
+        [InventoryEventKind.Sale, InventoryEventKind.Cancellation, InventoryEventKind.Fulfilment, InventoryEventKind.FulfilmentCancelled, InventoryEventKind.Return, InventoryEventKind.Receipt, InventoryEventKind.Adjustment];
 
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
@@ -20,6 +20,7 @@ public sealed class StockRulesTests
     [InlineData(InventoryEventKind.Adjustment, 2, 7)]
     [InlineData(InventoryEventKind.Count, 8, 8)]
     [InlineData(InventoryEventKind.Fulfilment, 2, 5)]
+    [InlineData(InventoryEventKind.FulfilmentCancelled, 2, 5)]
     public void Apply_EachKind_MovesAvailable(InventoryEventKind kind, int units, int after)
     {
         Assert.Equal(after, StockRules.Apply(new StockLevel(5), kind, units).After.Available);
@@ -120,6 +121,31 @@ public sealed class StockRulesTests
     }
 
     [Fact]
+    public void Apply_ShipmentCancelled_BackOnTheShelfAndCommittedAgain()
+    {
+        var sold = StockRules.Apply(new StockLevel(8), InventoryEventKind.Sale, 1, at: T0).After;
+        var shipped = StockRules.Apply(sold, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(2)).After;
+        var undone = StockRules.Apply(shipped, InventoryEventKind.FulfilmentCancelled, 1, at: T0.AddHours(3)).After;
+        var shippedAgain = StockRules.Apply(undone, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(4)).After;
+
+        Assert.Equal((8, 1, 7), (undone.OnHand, undone.Committed, undone.Available));
+        Assert.Equal((7, 0, 7), (shippedAgain.OnHand, shippedAgain.Committed, shippedAgain.Available));
+    }
+
+    [Fact]
+    public void Apply_ShipmentCancelledAfterACount_CountKeepsTheUnitThatCameBack()
+    {
+        var sold = StockRules.Apply(new StockLevel(8), InventoryEventKind.Sale, 1, at: T0).After;
+        var shipped = StockRules.Apply(sold, InventoryEventKind.Fulfilment, 1, at: T0.AddHours(1)).After;
+        var undone = StockRules.Apply(shipped, InventoryEventKind.FulfilmentCancelled, 1, at: T0.AddHours(3)).After;
+
+        // A count made between the shipment and its cancellation arrives last: 7 on the shelf then, 8 now.
+        var counted = StockRules.Apply(undone, InventoryEventKind.Count, 7, at: T0.AddHours(2)).After;
+
+        Assert.Equal((8, 1, 7), (counted.OnHand, counted.Committed, counted.Available));
+    }
+
+    [Fact]
     public void Apply_CountWhileASaleAwaitsShipping_NeitherForgetsNorSubtractsItTwice()
     {
         // The demo: a sale on its way, a count of 8 (the sold unit still on the shelf, packed).
@@ -199,7 +225,7 @@ public sealed class StockRulesTests
         // breaking unseen, and counts of the shelf (packed units included). Delivered to the ledger in
         // any order, the row ends with on hand = the last count plus what shipped after it, committed =
         // sold less shipped less cancelled, and available = on hand - committed: no unit counted twice.
-        var histories = Gen.Choose(0, 40).SelectMany(start => Gen.Choose(0, 3).ListOf(30).Select(steps => History(start, steps.ToList())));
+        var histories = Gen.Choose(0, 40).SelectMany(start => Gen.Choose(0, 4).ListOf(30).Select(steps => History(start, steps.ToList())));
         var property = Prop.ForAll(
             histories.ToArbitrary(),
             Gen.Choose(0, 100_000).ToArbitrary(),
@@ -216,7 +242,8 @@ public sealed class StockRulesTests
     }
 
     /// <summary>Builds a consistent history from random choices: 0 sells a unit, 1 ships the oldest
-    /// unshipped unit, 2 cancels the newest, 3 breaks a unit unseen and counts the shelf.</summary>
+    /// unshipped unit, 2 cancels the newest, 3 breaks a unit unseen and counts the shelf, 4 cancels a shipment (the unit
+    /// is back on the shelf, committed to its order again).</summary>
     private static ShelfHistory History(int start, List<int> steps)
     {
         var events = new List<TimedEvent>();
@@ -224,7 +251,8 @@ public sealed class StockRulesTests
         var open = 0;
         var committed = 0;
         var countedShelf = (int?)null;
-        var shippedSinceCount = 0;
+        var shipped = 0;
+        var movedSinceCount = 0;
         for (var i = 0; i < steps.Count; i++)
         {
             var at = T0.AddMinutes(i);
@@ -240,7 +268,8 @@ public sealed class StockRulesTests
                     open--;
                     committed--;
                     shelf--;
-                    shippedSinceCount++;
+                    shipped++;
+                    movedSinceCount--;
                     break;
                 case 2 when open > 0:
                     events.Add(new TimedEvent(InventoryEventKind.Cancellation, 1, at));
@@ -251,12 +280,20 @@ public sealed class StockRulesTests
                     shelf = Math.Max(0, shelf - 1);
                     events.Add(new TimedEvent(InventoryEventKind.Count, shelf, at));
                     countedShelf = shelf;
-                    shippedSinceCount = 0;
+                    movedSinceCount = 0;
+                    break;
+                case 4 when shipped > 0:
+                    events.Add(new TimedEvent(InventoryEventKind.FulfilmentCancelled, 1, at));
+                    shipped--;
+                    open++;
+                    committed++;
+                    shelf++;
+                    movedSinceCount++;
                     break;
             }
         }
 
-        return new ShelfHistory(start, events, countedShelf is { } c ? c - shippedSinceCount : start - shippedSinceCount, committed);
+        return new ShelfHistory(start, events, (countedShelf ?? start) + movedSinceCount, committed);
     }
 
     private sealed record TimedEvent(InventoryEventKind Kind, int Units, DateTimeOffset At);
