@@ -19,6 +19,12 @@ public sealed class ThresholdInForce(IOptions<AllocationOptions> options, IDeriv
     public async ValueTask<AllocationThreshold> ForAsync(SkuMapping mapping, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
+        if (mapping.IsUnlimited)
+        {
+            // Made when ordered: no last unit to protect, every channel shows the seller's figure.
+            return new AllocationThreshold(0, ThresholdSource.MadeToOrder);
+        }
+
         var now = time.GetUtcNow();
         if ((await LaunchesAsync(now, cancellationToken)).FirstOrDefault(l => l.IsRunning(now) && l.Covers(mapping.Sku)) is { } launch)
         {
@@ -63,4 +69,7 @@ public enum ThresholdSource
 
     /// <summary>Strict for a scheduled launch.</summary>
     Launch,
+
+    /// <summary>None: a made-to-order piece without materials has no last unit.</summary>
+    MadeToOrder,
 }

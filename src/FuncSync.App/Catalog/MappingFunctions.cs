@@ -140,6 +140,7 @@ public sealed record MappingView(
     string Components,
     int? LeadTimeDays,
     int? LowStock,
+    int? MadeToOrder,
     IReadOnlyList<string> UsedBy)
 {
     public static MappingView From(SkuMapping mapping) => new(
@@ -149,6 +150,7 @@ public sealed record MappingView(
         mapping.IsComposed ? ComponentList.Format(mapping.Parts) : string.Empty,
         mapping.LeadTimeDays,
         mapping.LowStock,
+        mapping.MadeToOrder,
         mapping.UsedBy);
 
     public static string JsonName(string column)

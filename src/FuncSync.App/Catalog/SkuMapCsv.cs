@@ -16,11 +16,12 @@ public static class SkuMapCsv
     public const string Components = "components";
     public const string LeadTimeDays = "lead_time_days";
     public const string LowStock = "low_stock";
+    public const string MadeToOrder = "made_to_order";
 
     /// <summary>The columns in the order an export writes them: each channel's listing fields come from its schema,
     /// so a file written before channels were modules reads the same.</summary>
     public static readonly IReadOnlyList<string> Columns =
-        [Sku, Title, Quantity, .. ChannelModules.Schemas.SelectMany(s => s.Fields).Select(f => f.Column), Components, LeadTimeDays, LowStock];
+        [Sku, Title, Quantity, .. ChannelModules.Schemas.SelectMany(s => s.Fields).Select(f => f.Column), Components, LeadTimeDays, LowStock, MadeToOrder];
 
     /// <summary>Reads a whole file, stopping at nothing: every bad row is reported.</summary>
     public static SkuMapParse Parse(TextReader reader)
@@ -207,9 +208,19 @@ public static class SkuMapRowReader
             Error(SkuMapCsv.LowStock, "low_stock must be zero or more.");
         }
 
+        var madeToOrder = Number(SkuMapCsv.MadeToOrder);
+        if (madeToOrder is < 0 or > StockRules.MaxQuantityPerEvent)
+        {
+            Error(SkuMapCsv.MadeToOrder, $"made_to_order is the quantity every channel shows, between 0 and {StockRules.MaxQuantityPerEvent}.");
+        }
+        else if (madeToOrder is not null && quantity is not null && components is null)
+        {
+            Error(SkuMapCsv.Quantity, $"{sku} is made to order, so it has no stock to count; leave quantity empty.");
+        }
+
         return errors.Count > before
             ? null
-            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, listings, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock }, (int?)quantity) { Line = line };
+            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, listings, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock, MadeToOrder = (int?)madeToOrder }, (int?)quantity) { Line = line };
     }
 
     /// <summary>A mapping's values in <see cref="SkuMapCsv.Columns"/> order (quantity empty).</summary>
@@ -236,6 +247,7 @@ public static class SkuMapRowReader
         yield return mapping.IsComposed ? ComponentList.Format(mapping.Parts) : string.Empty;
         yield return Id(mapping.LeadTimeDays);
         yield return Id(mapping.LowStock);
+        yield return Id(mapping.MadeToOrder);
     }
 }
 

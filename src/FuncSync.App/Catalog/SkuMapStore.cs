@@ -162,6 +162,7 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
 
         entity["LeadTimeDays"] = mapping.LeadTimeDays;
         entity["LowStock"] = mapping.LowStock;
+        entity["MadeToOrder"] = mapping.MadeToOrder;
         return entity;
     }
 
@@ -176,6 +177,6 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
                 .ToDictionary(f => f.Name, f => f.Value!, StringComparer.Ordinal),
             (_, _) => { }));
         var components = row.GetString("Components") is { Length: > 0 } text ? ComponentList.Parse(text) : null;
-        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, listings, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock") };
+        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, listings, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock"), MadeToOrder = row.GetInt32("MadeToOrder") };
     }
 }

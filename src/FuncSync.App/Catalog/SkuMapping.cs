@@ -39,6 +39,14 @@ public sealed record SkuMapping(string Sku, string Title, IReadOnlyList<Componen
     /// <summary>At or below this a low-stock alert is raised (the <c>low_stock</c> column); null: the setting's default.</summary>
     public int? LowStock { get; init; }
 
+    /// <summary>Made to order (the <c>made_to_order</c> column): every channel shows this many, fewer only when the
+    /// materials it is made of run short; its own sales are committed and shipped as usual but can never oversell it
+    /// or run it low. Null: stock of its own (or a bundle's).</summary>
+    public int? MadeToOrder { get; init; }
+
+    /// <summary>Made to order with no materials listed: nothing of its own can run out.</summary>
+    public bool IsUnlimited => MadeToOrder is not null && !IsComposed;
+
     public IEnumerable<Channel> Channels => _listings.Keys.Order();
 
     public IEnumerable<ListingRef> Listings => ChannelListings.Select(l => l.Ref);
@@ -57,7 +65,8 @@ public sealed record SkuMapping(string Sku, string Title, IReadOnlyList<Componen
         other is not null
         && Sku == other.Sku && Title == other.Title
         && Parts.SequenceEqual(other.Parts) && ChannelListings.SequenceEqual(other.ChannelListings)
-        && UsedBy.SequenceEqual(other.UsedBy) && LeadTimeDays == other.LeadTimeDays && LowStock == other.LowStock;
+        && UsedBy.SequenceEqual(other.UsedBy) && LeadTimeDays == other.LeadTimeDays && LowStock == other.LowStock
+        && MadeToOrder == other.MadeToOrder;
 
     public override int GetHashCode() => HashCode.Combine(Sku, Title);
 }

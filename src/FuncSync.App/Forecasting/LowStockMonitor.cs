@@ -23,6 +23,12 @@ public sealed class LowStockMonitor(SkuMapStore map, AlertSender alerts, IOption
         foreach (var change in changes.Where(c => c.Change.Delta != 0))
         {
             var mapping = string.Equals(change.Sku, sold.Sku, StringComparison.Ordinal) ? sold : await map.GetAsync(change.Sku, cancellationToken);
+            if (mapping is { IsUnlimited: true })
+            {
+                // Made when ordered: never "low".
+                continue;
+            }
+
             var forecast = For(mapping, change.Change.After.Available, change.Sales);
             var verdict = Judge(mapping, forecast, change.Sales);
             var low = verdict is LowStockVerdict.BelowThreshold or LowStockVerdict.ShortCover;

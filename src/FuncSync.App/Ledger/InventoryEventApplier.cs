@@ -102,7 +102,8 @@ public sealed class InventoryEventApplier(
             await standing.CountOrderAsync(ChannelName(soldOn.Channel), cancellationToken);
         }
 
-        foreach (var oversold in result.Changes.Where(c => c.Change.IsOversell))
+        // A made-to-order piece without materials is made when sold: its own row going below zero is the order book.
+        foreach (var oversold in result.Changes.Where(c => c.Change.IsOversell && !(mapping.IsUnlimited && string.Equals(c.Sku, mapping.Sku, StringComparison.Ordinal))))
         {
             await RaiseOversellAsync(mapping, oversold, received, cancellationToken);
         }

@@ -211,16 +211,18 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
     {
         if (!mapping.IsComposed)
         {
+            // Made to order with no materials listed: the seller's chosen figure, whatever has sold.
             var row = stockOf(mapping.Sku);
-            return new SkuAvailability(row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold, OnHand = row.Level.OnHand, Committed = row.Level.Committed };
+            return new SkuAvailability(mapping.MadeToOrder ?? row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold, OnHand = row.Level.OnHand, Committed = row.Level.Committed };
         }
 
         // A composed SKU's sold counters sit on a row of their own, which GetAvailabilityAsync reads;
         // a list shows availability only.
         var parts = mapping.Parts.Select(c => c.Sku).Distinct(StringComparer.Ordinal).Select(stockOf).ToList();
         var bySku = parts.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        var fromParts = Composition.Available(mapping.Parts, sku => bySku[sku].Level.Available);
         return new SkuAvailability(
-            Composition.Available(mapping.Parts, sku => bySku[sku].Level.Available),
+            mapping.MadeToOrder is { } shown ? Math.Min(shown, fromParts) : fromParts,
             parts.Sum(p => p.Version),
             parts.Max(p => p.UpdatedAt));
     }
