@@ -258,10 +258,11 @@ public sealed class CliApp
         var prefix = new Option<string?>("--sku-prefix") { Description = "Every SKU whose name starts with this." };
         var start = new Option<DateTimeOffset?>("--start") { Description = "When it starts (e.g. 2026-12-05T18:00:00Z); now if left out." };
         var minutes = new Option<int>("--minutes") { Description = "How long it runs.", Required = true };
-        var add = new Command("add", "Announce a drop: its SKUs are allocated strictly while it runs.") { name, skus, prefix, start, minutes };
+        var tag = new Option<string?>("--tag") { Description = "Every SKU carrying this tag in the SKU map." };
+        var add = new Command("add", "Announce a drop: its SKUs are allocated strictly while it runs.") { name, skus, prefix, tag, start, minutes };
         add.SetAction((parse, ct) => CallAsync(parse, async api =>
         {
-            var body = JsonSerializer.Serialize(new LaunchBody(parse.GetValue(name)!, parse.GetValue(skus) ?? [], parse.GetValue(prefix), parse.GetValue(start), parse.GetValue(minutes)), CliJson.Default.LaunchBody);
+            var body = JsonSerializer.Serialize(new LaunchBody(parse.GetValue(name)!, parse.GetValue(skus) ?? [], parse.GetValue(prefix), parse.GetValue(tag), parse.GetValue(start), parse.GetValue(minutes)), CliJson.Default.LaunchBody);
             var answer = await api.SendJsonAsync(HttpMethod.Post, "api/launches", body, ct);
             if (!answer.IsSuccess)
             {
@@ -293,7 +294,8 @@ public sealed class CliApp
         {
             var named = launch.GetProperty("skus").EnumerateArray().Select(s => s.GetString()).ToList();
             var prefix = launch.TryGetProperty("skuPrefix", out var p) && p.ValueKind == JsonValueKind.String ? $"SKUs starting {p.GetString()}" : null;
-            return string.Join(", ", new[] { named.Count > 0 ? string.Join(" ", named) : null, prefix }.Where(x => x is not null));
+            var tagged = launch.TryGetProperty("tag", out var t) && t.ValueKind == JsonValueKind.String ? $"SKUs tagged {t.GetString()}" : null;
+            return string.Join(", ", new[] { named.Count > 0 ? string.Join(" ", named) : null, prefix, tagged }.Where(x => x is not null));
         }
     }
 

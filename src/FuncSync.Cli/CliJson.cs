@@ -7,7 +7,7 @@ internal sealed record CountBody(int Quantity, string Note);
 
 internal sealed record AdjustBody(int Delta, string Reason, string? Note);
 
-internal sealed record LaunchBody(string Name, IReadOnlyList<string> Skus, string? SkuPrefix, DateTimeOffset? Start, int DurationMinutes);
+internal sealed record LaunchBody(string Name, IReadOnlyList<string> Skus, string? SkuPrefix, string? Tag, DateTimeOffset? Start, int DurationMinutes);
 
 internal sealed record PauseBody(IReadOnlyList<string> Skus, string? SkuPrefix, IReadOnlyList<string> Channels, string By, string Reason);
 

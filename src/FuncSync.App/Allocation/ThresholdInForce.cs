@@ -26,7 +26,7 @@ public sealed class ThresholdInForce(IOptions<AllocationOptions> options, IDeriv
         }
 
         var now = time.GetUtcNow();
-        if ((await LaunchesAsync(now, cancellationToken)).FirstOrDefault(l => l.IsRunning(now) && l.Covers(mapping.Sku)) is { } launch)
+        if ((await LaunchesAsync(now, cancellationToken)).FirstOrDefault(l => l.IsRunning(now) && l.Covers(mapping.Sku, mapping.Tags)) is { } launch)
         {
             return new AllocationThreshold(AllocationPolicy.Strict.EffectiveThreshold(), ThresholdSource.Launch) { Launch = launch.Name };
         }

@@ -141,6 +141,7 @@ public sealed record MappingView(
     int? LeadTimeDays,
     int? LowStock,
     int? MadeToOrder,
+    string Tags,
     IReadOnlyList<string> UsedBy)
 {
     public static MappingView From(SkuMapping mapping) => new(
@@ -151,6 +152,7 @@ public sealed record MappingView(
         mapping.LeadTimeDays,
         mapping.LowStock,
         mapping.MadeToOrder,
+        SkuTags.Format(mapping.Tags),
         mapping.UsedBy);
 
     public static string JsonName(string column)

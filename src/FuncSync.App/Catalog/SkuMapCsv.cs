@@ -17,11 +17,12 @@ public static class SkuMapCsv
     public const string LeadTimeDays = "lead_time_days";
     public const string LowStock = "low_stock";
     public const string MadeToOrder = "made_to_order";
+    public const string Tags = "tags";
 
     /// <summary>The columns in the order an export writes them: each channel's listing fields come from its schema,
     /// so a file written before channels were modules reads the same.</summary>
     public static readonly IReadOnlyList<string> Columns =
-        [Sku, Title, Quantity, .. ChannelModules.Schemas.SelectMany(s => s.Fields).Select(f => f.Column), Components, LeadTimeDays, LowStock, MadeToOrder];
+        [Sku, Title, Quantity, .. ChannelModules.Schemas.SelectMany(s => s.Fields).Select(f => f.Column), Components, LeadTimeDays, LowStock, MadeToOrder, Tags];
 
     /// <summary>Reads a whole file, stopping at nothing: every bad row is reported.</summary>
     public static SkuMapParse Parse(TextReader reader)
@@ -218,9 +219,15 @@ public static class SkuMapRowReader
             Error(SkuMapCsv.Quantity, $"{sku} is made to order, so it has no stock to count; leave quantity empty.");
         }
 
+        var tags = SkuTags.Parse(Text(SkuMapCsv.Tags));
+        if (SkuTags.Problem(tags) is { } tagProblem)
+        {
+            Error(SkuMapCsv.Tags, tagProblem);
+        }
+
         return errors.Count > before
             ? null
-            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, listings, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock, MadeToOrder = (int?)madeToOrder }, (int?)quantity) { Line = line };
+            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, listings, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock, MadeToOrder = (int?)madeToOrder, Tags = tags }, (int?)quantity) { Line = line };
     }
 
     /// <summary>A mapping's values in <see cref="SkuMapCsv.Columns"/> order (quantity empty).</summary>
@@ -248,6 +255,7 @@ public static class SkuMapRowReader
         yield return Id(mapping.LeadTimeDays);
         yield return Id(mapping.LowStock);
         yield return Id(mapping.MadeToOrder);
+        yield return SkuTags.Format(mapping.Tags);
     }
 }
 

@@ -163,6 +163,7 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         entity["LeadTimeDays"] = mapping.LeadTimeDays;
         entity["LowStock"] = mapping.LowStock;
         entity["MadeToOrder"] = mapping.MadeToOrder;
+        entity["Tags"] = mapping.Tags.Count > 0 ? SkuTags.Format(mapping.Tags) : null;
         return entity;
     }
 
@@ -177,6 +178,6 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
                 .ToDictionary(f => f.Name, f => f.Value!, StringComparer.Ordinal),
             (_, _) => { }));
         var components = row.GetString("Components") is { Length: > 0 } text ? ComponentList.Parse(text) : null;
-        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, listings, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock"), MadeToOrder = row.GetInt32("MadeToOrder") };
+        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, listings, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock"), MadeToOrder = row.GetInt32("MadeToOrder"), Tags = SkuTags.Parse(row.GetString("Tags")) };
     }
 }

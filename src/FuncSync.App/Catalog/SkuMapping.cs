@@ -44,6 +44,10 @@ public sealed record SkuMapping(string Sku, string Title, IReadOnlyList<Componen
     /// or run it low. Null: stock of its own (or a bundle's).</summary>
     public int? MadeToOrder { get; init; }
 
+    /// <summary>The seller's labels for the SKU (the <c>tags</c> column, ";"-separated): a collection, a drop, a
+    /// shelf. A launch can name a tag instead of listing SKUs.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
     /// <summary>Made to order with no materials listed: nothing of its own can run out.</summary>
     public bool IsUnlimited => MadeToOrder is not null && !IsComposed;
 
@@ -66,7 +70,7 @@ public sealed record SkuMapping(string Sku, string Title, IReadOnlyList<Componen
         && Sku == other.Sku && Title == other.Title
         && Parts.SequenceEqual(other.Parts) && ChannelListings.SequenceEqual(other.ChannelListings)
         && UsedBy.SequenceEqual(other.UsedBy) && LeadTimeDays == other.LeadTimeDays && LowStock == other.LowStock
-        && MadeToOrder == other.MadeToOrder;
+        && MadeToOrder == other.MadeToOrder && Tags.SequenceEqual(other.Tags, StringComparer.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(Sku, Title);
 }

@@ -40,16 +40,20 @@ public sealed class LaunchFunctions(LaunchStore launches, SkuMapStore map, PushR
         var now = time.GetUtcNow();
         var (name, nameError) = AdminRequests.Text(body, "name", required: true, maxLength: 100);
         var (prefix, prefixError) = AdminRequests.Text(body, "skuPrefix", maxLength: 100);
+        var (tag, tagError) = AdminRequests.Text(body, "tag", maxLength: SkuTags.MaxLength);
         var (minutes, minutesError) = AdminRequests.Quantity(body, "durationMinutes", 1, (int)ScheduledLaunch.MaxHorizon.TotalMinutes);
         var (skus, skusError) = Skus(body);
         var (start, startError) = Start(body, now);
-        error = nameError ?? prefixError ?? minutesError ?? skusError ?? startError;
+        error = nameError ?? prefixError ?? tagError ?? minutesError ?? skusError ?? startError;
         if (error is not null)
         {
             return Problem(StatusCodes.Status400BadRequest, error);
         }
 
-        var launch = new ScheduledLaunch(Guid.NewGuid().ToString("N"), name!, skus, string.IsNullOrEmpty(prefix) ? null : prefix, start, TimeSpan.FromMinutes(minutes));
+        var launch = new ScheduledLaunch(Guid.NewGuid().ToString("N"), name!, skus, string.IsNullOrEmpty(prefix) ? null : prefix, start, TimeSpan.FromMinutes(minutes))
+        {
+            Tag = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim(),
+        };
         if (launch.Problem(now) is { } problem)
         {
             return Problem(StatusCodes.Status400BadRequest, problem);
@@ -58,7 +62,7 @@ public sealed class LaunchFunctions(LaunchStore launches, SkuMapStore map, PushR
         var covered = await CoveredAsync(launch, cancellationToken);
         if (covered.Count == 0)
         {
-            return Problem(StatusCodes.Status400BadRequest, "No SKU in the SKU map is in this launch: check the SKUs or the prefix.");
+            return Problem(StatusCodes.Status400BadRequest, "No SKU in the SKU map is in this launch: check the SKUs, the prefix or the tag.");
         }
 
         await launches.PruneAsync(now, cancellationToken);
@@ -89,7 +93,7 @@ public sealed class LaunchFunctions(LaunchStore launches, SkuMapStore map, PushR
         var covered = new List<SkuMapping>();
         await foreach (var mapping in map.ListAsync(cancellationToken))
         {
-            if (launch.Covers(mapping.Sku))
+            if (launch.Covers(mapping.Sku, mapping.Tags))
             {
                 covered.Add(mapping);
             }
@@ -133,9 +137,11 @@ public sealed record LaunchList(IReadOnlyList<LaunchView> Launches);
 /// <param name="Running">True while its SKUs are strict.</param>
 public sealed record LaunchView(string Id, string Name, IReadOnlyList<string> Skus, string? SkuPrefix, DateTimeOffset Start, DateTimeOffset End, bool Running)
 {
+    public string? Tag { get; init; }
+
     public static LaunchView From(ScheduledLaunch launch, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        return new(launch.Id, launch.Name, launch.Skus, launch.SkuPrefix, launch.Start, launch.End, launch.IsRunning(now));
+        return new(launch.Id, launch.Name, launch.Skus, launch.SkuPrefix, launch.Start, launch.End, launch.IsRunning(now)) { Tag = launch.Tag };
     }
 }

@@ -23,6 +23,7 @@ public sealed class LaunchStore(TableClient table, ShopPartition shop)
                 ["Name"] = launch.Name,
                 ["Skus"] = JsonSerializer.Serialize(launch.Skus.ToArray(), FuncSyncJson.Default.StringArray),
                 ["SkuPrefix"] = launch.SkuPrefix,
+                ["Tag"] = launch.Tag,
                 ["Start"] = launch.Start,
                 ["End"] = launch.End,
             },
@@ -91,6 +92,9 @@ public sealed class LaunchStore(TableClient table, ShopPartition shop)
             JsonSerializer.Deserialize(row.GetString("Skus") ?? "[]", FuncSyncJson.Default.StringArray) ?? [],
             row.GetString("SkuPrefix"),
             start,
-            (row.GetDateTimeOffset("End") ?? start) - start);
+            (row.GetDateTimeOffset("End") ?? start) - start)
+        {
+            Tag = row.GetString("Tag"),
+        };
     }
 }

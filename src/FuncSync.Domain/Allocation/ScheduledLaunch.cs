@@ -11,12 +11,18 @@ public sealed record ScheduledLaunch(string Id, string Name, IReadOnlyList<strin
     /// queue messages, which wait at most 7 days.</summary>
     public static readonly TimeSpan MaxHorizon = TimeSpan.FromDays(7);
 
+    /// <summary>Every SKU carrying this tag in the SKU map (a collection, a drop), or null.</summary>
+    public string? Tag { get; init; }
+
     public DateTimeOffset End => Start + Duration;
 
     public bool IsRunning(DateTimeOffset now) => now >= Start && now < End;
 
-    public bool Covers(string sku) =>
-        Skus.Contains(sku, StringComparer.Ordinal) || (SkuPrefix is { Length: > 0 } prefix && sku.StartsWith(prefix, StringComparison.Ordinal));
+    /// <param name="tags">The SKU's tags in the SKU map.</param>
+    public bool Covers(string sku, IEnumerable<string> tags) =>
+        Skus.Contains(sku, StringComparer.Ordinal)
+        || (SkuPrefix is { Length: > 0 } prefix && sku.StartsWith(prefix, StringComparison.Ordinal))
+        || (Tag is { Length: > 0 } tag && tags.Contains(tag, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>What is wrong with the launch as announced at <paramref name="now"/>; null when nothing is.</summary>
     public string? Problem(DateTimeOffset now)
@@ -26,9 +32,9 @@ public sealed record ScheduledLaunch(string Id, string Name, IReadOnlyList<strin
             return "A launch needs a name of 1 to 100 characters.";
         }
 
-        if (Skus.Count == 0 && string.IsNullOrEmpty(SkuPrefix))
+        if (Skus.Count == 0 && string.IsNullOrEmpty(SkuPrefix) && string.IsNullOrEmpty(Tag))
         {
-            return "A launch needs SKUs or a SKU prefix.";
+            return "A launch needs SKUs, a SKU prefix or a tag.";
         }
 
         if (Skus.Count > 500 || Skus.Any(string.IsNullOrWhiteSpace))

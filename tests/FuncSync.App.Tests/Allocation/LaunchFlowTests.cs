@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using FuncSync.App.Tests.Infrastructure;
+using FuncSync.Catalog;
 using FuncSync.Json;
 using FuncSync.Testing;
 
@@ -41,8 +42,33 @@ public sealed class LaunchFlowTests(AzuriteFixture azurite)
         await Eventually.WaitAsync(() => app.Etsy.GetListingState(item.EtsyListingId) == "active" && app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 1, Deadline, "Etsy shows the piece again");
     }
 
+    [Fact]
+    public async Task Launch_ByTag_TaggedPiecesGoStrictOthersDoNot()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var tagged = new TestItem("DROP-CUP-01", 1, 93);
+        var other = new TestItem("EVERYDAY-CUP-01", 1, 94);
+        app.List(tagged.Mapping, 1);
+        app.List(other.Mapping, 1);
+        await app.ImportAsync(new SkuMapRow(tagged.Mapping with { Tags = ["Spring-Drop", "cups"] }, 1), new SkuMapRow(other.Mapping with { Tags = ["cups"] }, 1));
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+
+        var created = await PostAsync(app, """{"name": "Spring drop", "tag": "spring-drop", "durationMinutes": 60}""");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await Eventually.WaitAsync(() => app.Etsy.GetListingState(tagged.EtsyListingId) == "inactive", Deadline, "the tagged one-off is Shopify's alone during the launch");
+
+        // The launch's end waits on the push queue as a delayed message, so the queue is not drained here: the
+        // untagged cup was never in the launch, so nothing was sent for it.
+        Assert.Equal("active", app.Etsy.GetListingState(other.EtsyListingId));
+        Assert.Equal(1, app.Etsy.GetQuantity(other.EtsyListingId, other.Sku));
+        var launch = Assert.Single((await app.Http.GetFromJsonAsync("api/launches", FuncSyncJson.Default.LaunchList))!.Launches);
+        Assert.Equal("spring-drop", launch.Tag);
+    }
+
     [Theory]
-    [InlineData("""{"name": "no skus", "durationMinutes": 60}""", "SKUs or a SKU prefix")]
+    [InlineData("""{"name": "no skus", "durationMinutes": 60}""", "SKUs, a SKU prefix or a tag")]
+    [InlineData("""{"name": "untagged", "tag": "no-such-tag", "durationMinutes": 60}""", "No SKU in the SKU map")]
     [InlineData("""{"name": "too long", "skus": ["X"], "durationMinutes": 20000}""", "durationMinutes must be between")]
     [InlineData("""{"name": "far off", "skus": ["X"], "durationMinutes": 60, "start": "2099-01-01T00:00:00Z"}""", "within the next 7 days")]
     [InlineData("""{"name": "unknown", "skus": ["NOT-MAPPED"], "durationMinutes": 60}""", "No SKU in the SKU map")]

@@ -13,6 +13,7 @@ export async function launchesView(container) {
     h('label', { for: 'launch-name' }, 'Name'), h('input', { id: 'launch-name', name: 'name', required: true, maxlength: 100 }),
     h('label', { for: 'launch-skus' }, 'SKUs (space or comma separated)'), h('input', { id: 'launch-skus', name: 'skus' }),
     h('label', { for: 'launch-prefix' }, 'or every SKU starting with'), h('input', { id: 'launch-prefix', name: 'skuPrefix' }),
+    h('label', { for: 'launch-tag' }, 'or every SKU tagged'), h('input', { id: 'launch-tag', name: 'tag' }),
     h('label', { for: 'launch-start' }, 'Starts (your time; empty for now)'), h('input', { id: 'launch-start', name: 'start', type: 'datetime-local' }),
     h('label', { for: 'launch-minutes' }, 'Runs for (minutes)'), h('input', { id: 'launch-minutes', name: 'durationMinutes', type: 'number', min: 1, max: 10080, required: true, value: 60 }),
     h('button', { type: 'submit' }, 'Schedule'), error);
@@ -22,7 +23,7 @@ export async function launchesView(container) {
     const skus = String(f.get('skus') ?? '').split(/[\s,]+/).filter(Boolean);
     const start = f.get('start') ? new Date(String(f.get('start'))).toISOString() : null;
     try {
-      const launch = await api('/api/launches', { method: 'POST', json: { name: f.get('name'), skus, skuPrefix: f.get('skuPrefix') || null, start, durationMinutes: Number(f.get('durationMinutes')) } });
+      const launch = await api('/api/launches', { method: 'POST', json: { name: f.get('name'), skus, skuPrefix: f.get('skuPrefix') || null, tag: f.get('tag') || null, start, durationMinutes: Number(f.get('durationMinutes')) } });
       notify(`Launch ${launch.name} scheduled: strict from ${when(launch.start)} to ${when(launch.end)}.`);
       await launchesView(container);
     } catch (e) {
@@ -47,7 +48,7 @@ export async function launchesView(container) {
       h('thead', {}, h('tr', {}, ['Name', 'SKUs', 'Starts', 'Ends', 'State', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, answer.launches.map(l => h('tr', { dataset: { id: l.id } },
         h('th', { scope: 'row' }, l.name),
-        h('td', {}, [l.skus.join(' '), l.skuPrefix ? `${l.skus.length ? ', ' : ''}starting ${l.skuPrefix}` : '']),
+        h('td', {}, [l.skus.join(' '), l.skuPrefix ? `${l.skus.length ? ', ' : ''}starting ${l.skuPrefix}` : '', l.tag ? `${l.skus.length || l.skuPrefix ? ', ' : ''}tagged ${l.tag}` : '']),
         h('td', {}, when(l.start)), h('td', {}, when(l.end)), h('td', {}, l.running ? 'running: strict' : 'scheduled'),
         h('td', {}, h('button', { type: 'button', onclick: cancel(l), 'aria-label': `Cancel launch ${l.name}` }, 'Cancel'))))))),
     h('h3', {}, 'Schedule a launch'),

@@ -4,7 +4,8 @@ import { h, replace, notify, scrollBox } from './dom.js';
 // A SKU's own fields; each enabled channel's listing fields come from the API, between title and components.
 const before = [['title', 'Title', 'title']];
 const after = [['components', 'Made of (PART:qty;PART:qty)', 'components'], ['leadTimeDays', 'Lead time to restock, days', 'lead_time_days'],
-  ['lowStock', 'Low-stock alert at', 'low_stock'], ['madeToOrder', 'Made to order: every channel shows', 'made_to_order']];
+  ['lowStock', 'Low-stock alert at', 'low_stock'], ['madeToOrder', 'Made to order: every channel shows', 'made_to_order'],
+  ['tags', 'Tags (a;b)', 'tags']];
 
 /** A listing in the table: its key field, then its text fields (a product SKU within the listing). */
 function listingText(channel, listing) {
