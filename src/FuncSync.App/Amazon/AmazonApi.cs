@@ -116,7 +116,8 @@ public sealed class AmazonApi(HttpClient http, IOptions<AmazonOptions> options, 
 
     /// <summary>Creates a feed document, uploads <paramref name="content"/> to the URL Amazon gave, and creates the
     /// <c>JSON_LISTINGS_FEED</c> on it. Answers the feed id.</summary>
-    public async Task<string> SubmitListingsFeedAsync(string content, CancellationToken cancellationToken)
+    /// <param name="createFeedTokenTaken">The caller already took createFeed's token (it decided on a feed because one was there).</param>
+    public async Task<string> SubmitListingsFeedAsync(string content, CancellationToken cancellationToken, bool createFeedTokenTaken = false)
     {
         const string ContentType = "application/json; charset=UTF-8";
         var document = await SendAsync(AmazonOperations.CreateFeedDocument, HttpMethod.Post, "feeds/2021-06-30/documents", new JsonObject { ["contentType"] = ContentType }, cancellationToken);
@@ -139,12 +140,9 @@ public sealed class AmazonApi(HttpClient http, IOptions<AmazonOptions> options, 
             ["feedType"] = "JSON_LISTINGS_FEED",
             ["marketplaceIds"] = new JsonArray(options.Value.MarketplaceId),
             ["inputFeedDocumentId"] = documentId,
-        }, cancellationToken);
+        }, cancellationToken, tokenTaken: createFeedTokenTaken);
         return (string?)feed["feedId"] ?? throw new ChannelRequestException("Amazon created a feed without an id.");
     }
-
-    public Task<JsonNode> GetFeedAsync(string feedId, CancellationToken cancellationToken) =>
-        SendAsync(AmazonOperations.GetFeed, HttpMethod.Get, "feeds/2021-06-30/feeds/" + Uri.EscapeDataString(feedId), null, cancellationToken);
 
     private string ItemPath(string sku)
     {
@@ -152,13 +150,14 @@ public sealed class AmazonApi(HttpClient http, IOptions<AmazonOptions> options, 
         return ListingsPath + Uri.EscapeDataString(a.SellerId) + "/" + Uri.EscapeDataString(sku) + "?marketplaceIds=" + Uri.EscapeDataString(a.MarketplaceId);
     }
 
-    private async Task<JsonNode> SendAsync(string operation, HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
+    private async Task<JsonNode> SendAsync(string operation, HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken, bool tokenTaken = false)
     {
         var refreshed = false;
         var throttled = 0;
         while (true)
         {
-            var wait = limits.Take(operation);
+            var wait = tokenTaken ? TimeSpan.Zero : limits.Take(operation);
+            tokenTaken = false;
             if (wait > MaxInlineWait)
             {
                 throw new ChannelThrottledException($"Amazon's {operation} allows {limits.RateOf(operation).ToString("0.####", CultureInfo.InvariantCulture)} requests a second; the next is due in {wait}.", HttpStatusCode.TooManyRequests, wait);

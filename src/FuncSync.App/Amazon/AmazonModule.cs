@@ -49,6 +49,7 @@ public sealed class AmazonModule : IChannelModule
         channel.OAuth<AmazonTokenRefresher>(_ => AmazonOptions.TokenSettings());
         services.AddSingleton<AmazonAccessTokens>();
         services.AddSingleton<AmazonRateLimits>();
+        services.AddSingleton<AmazonWriteBatcher>();
         services.AddSingleton(sp => AmazonNotificationReceiver.CreateClient(sp.GetRequiredService<IOptions<AmazonOptions>>().Value));
         services.AddTransient<AmazonNotificationReceiver>();
         services.AddTransient<AmazonOrderIntake>();

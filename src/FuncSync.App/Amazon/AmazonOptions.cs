@@ -52,9 +52,10 @@ public sealed class AmazonOptions
 
     public string AwsSecretAccessKey { get; set; } = string.Empty;
 
-    /// <summary>Six-field NCRONTAB for the notifications receiver: each tick drains the queue.</summary>
+    /// <summary>Six-field NCRONTAB for the notifications receiver: each tick long-polls the queue and drains it, so with a
+    /// tick as long as the wait the queue is listened to all the time (a tick skipped while one runs).</summary>
     [Required]
-    public string NotificationSchedule { get; set; } = "*/10 * * * * *";
+    public string NotificationSchedule { get; set; } = "*/5 * * * * *";
 
     /// <summary>How long one receive waits for a message (SQS long polling, at most 20 s).</summary>
     [Range(0, 20)]
@@ -94,13 +95,10 @@ public sealed class AmazonOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PatchLostAfter { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Reconciliation fixes of at least this many SKUs go as one <c>JSON_LISTINGS_FEED</c> instead of patches.</summary>
+    /// <summary>At least this many writes waiting at once (a reconciliation fix, a catalog import) go as one
+    /// <c>JSON_LISTINGS_FEED</c> instead of patches.</summary>
     [Range(1, 25000)]
     public int FeedThreshold { get; set; } = 20;
-
-    /// <summary>Between <c>getFeed</c> calls while a feed is processed.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan FeedPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The requests per second every instance shares (the fastest listings operations' rate).</summary>
     [Range(1, 100)]

@@ -18,7 +18,6 @@ public sealed class AmazonRateLimits(TimeProvider time)
         [AmazonOperations.GetOrderItems] = (0.5, 30),
         [AmazonOperations.CreateFeedDocument] = (0.5, 15),
         [AmazonOperations.CreateFeed] = (0.0083, 15),
-        [AmazonOperations.GetFeed] = (2, 15),
     };
 
     private readonly Lock _gate = new();
@@ -39,6 +38,23 @@ public sealed class AmazonRateLimits(TimeProvider time)
             }
 
             return TimeSpan.FromSeconds((1 - bucket.Tokens) / bucket.Rate);
+        }
+    }
+
+    /// <summary>Takes a token of <paramref name="operation"/> only if one is there now.</summary>
+    public bool TryTakeNow(string operation)
+    {
+        lock (_gate)
+        {
+            var bucket = BucketOf(operation);
+            bucket.Refill(time.GetUtcNow());
+            if (bucket.Tokens < 1)
+            {
+                return false;
+            }
+
+            bucket.Tokens--;
+            return true;
         }
     }
 
@@ -120,5 +136,4 @@ public static class AmazonOperations
     public const string GetOrderItems = "getOrderItems";
     public const string CreateFeedDocument = "createFeedDocument";
     public const string CreateFeed = "createFeed";
-    public const string GetFeed = "getFeed";
 }

@@ -282,6 +282,10 @@ public sealed partial class AmazonSimulator
         }
 
         await SimulatorJson.WriteAsync(context, 200, answer);
+        if (problem is null && operations.SelectMany(o => o.Value).FirstOrDefault(v => v.ChannelCode == MerchantChannel)?.Quantity is { } accepted)
+        {
+            PatchAccepted?.Invoke(sku, accepted);
+        }
     }
 
     /// <summary>Reads the patches FuncSync's attribute needs: <c>/attributes/fulfillment_availability</c> with

@@ -64,6 +64,9 @@ public sealed partial class AmazonSimulator : IAsyncDisposable
         return simulator;
     }
 
+    /// <summary>Raised when a patch is answered ACCEPTED (for latency measurement): the SKU and the quantity.</summary>
+    public event Action<string, int>? PatchAccepted;
+
     /// <summary>Requests answered 429, all operations.</summary>
     public int Throttled
     {
@@ -121,6 +124,17 @@ public sealed partial class AmazonSimulator : IAsyncDisposable
             }
 
             _listings[sku] = listing;
+        }
+    }
+
+    /// <summary>The seller edits the merchant-fulfilled quantity in Seller Central, behind FuncSync's back.</summary>
+    public void SetQuantity(string sku, int quantity)
+    {
+        lock (_gate)
+        {
+            Settle();
+            var listing = Listing(sku);
+            listing.MoveDefault(quantity - listing.DefaultQuantity);
         }
     }
 

@@ -192,6 +192,29 @@ public sealed class AmazonFlowTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ReconciliationFix_ManySkus_OneListingsFeedNothingThrottled()
+    {
+        await using var test = await AmazonTestApp.StartAsync(azurite, settings: new Dictionary<string, string?> { ["Amazon:FeedThreshold"] = "5" });
+        var items = Enumerable.Range(0, 30).Select(i => new Infrastructure.TestItem($"AMZ-FEED-{i:D2}", 8, 9200 + i) { OnAmazon = true }).ToArray();
+        await test.App.LoadAsync(items);
+        await test.SettledAsync();
+        foreach (var item in items)
+        {
+            test.Amazon.SetQuantity(item.AmazonSellerSku, 3); // Edited in Seller Central: drift.
+        }
+
+        await test.App.App.Services.GetRequiredService<FuncSync.Reconciliation.Reconciler>().RunAsync(fix: true, null, 0, CancellationToken.None);
+
+        await Eventually.WaitAsync(
+            () => Task.FromResult(items.All(i => test.Amazon.GetQuantity(i.AmazonSellerSku) == 8)),
+            Deadline,
+            "the fix brought every Amazon listing back to 8");
+        Assert.True(test.Amazon.FeedsCreated >= 1, "many writes at once went as a listings feed");
+        Assert.True(test.Amazon.Requests(AmazonRateLimit.PatchListingsItem) < items.Length, "fewer patches than SKUs");
+        Assert.Equal(0, test.Amazon.Throttled);
+    }
+
+    [Fact]
     public async Task Throttled_FollowsTheHeaderAndLosesNothing()
     {
         // This seller's plan is slower than the published default: the header says so, and the client follows it.
