@@ -51,8 +51,9 @@ internal static class AmazonBench
         settings["Amazon:ConfirmWithin"] = "00:00:02";
         settings["Amazon:ConfirmPollInterval"] = "00:00:00.250";
         settings["Amazon:ConfirmRetry"] = "00:00:02";
-        var (app, _) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
+        var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
         await using var running = app;
+        shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
 
         var shown = new ConcurrentDictionary<(string Channel, string Sku), int>();
         var changed = new ConcurrentDictionary<(string Channel, string Sku), long>();
