@@ -53,4 +53,8 @@ public enum AlertKind
 
     /// <summary>A channel's cancellation rate this month is near the line it holds sellers to (Etsy Star Seller: 1 %).</summary>
     CancellationRate,
+
+    /// <summary>A buyer asked the channel to cancel an order (Amazon's <c>IsBuyerRequestedCancel</c>): nothing moves until
+    /// the seller cancels it there, and shipping it anyway counts against the seller.</summary>
+    CancellationRequested,
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using CsvHelper;
+using FuncSync.Amazon;
 using FuncSync.Catalog;
 using FuncSync.Etsy;
 using FuncSync.Shopify;
+using FuncSync.Simulators.Amazon;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Square;
@@ -25,8 +27,13 @@ public sealed record DemoCatalog(IReadOnlyList<SkuMapRow> Rows, IReadOnlyDiction
 
     /// <summary>Lists every item on the simulated channels with the catalog's starting quantities (on Square, all of
     /// them at the market stall).</summary>
-    public void Stock(ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square = null)
+    public void Stock(ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square = null, AmazonSimulator? amazon = null)
     {
+        foreach (var row in amazon is null ? [] : Rows.Where(r => r.Mapping.Amazon is not null))
+        {
+            amazon!.AddListing(row.Mapping.Amazon!.SellerSku, row.Quantity ?? 0, leadTimeToShipMaxDays: 3, title: row.Mapping.Title);
+        }
+
         foreach (var row in square is null ? [] : Rows.Where(r => r.Mapping.Square is not null))
         {
             square!.AddVariation(row.Mapping.Square!.VariationId, row.Mapping.Sku, row.Mapping.Title, new Dictionary<string, int> { [DemoStall.Location] = row.Quantity ?? 0 });

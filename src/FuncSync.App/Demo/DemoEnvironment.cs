@@ -5,6 +5,7 @@ using FuncSync.Hosting.Azurite;
 using FuncSync.Hosting.Storage;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
+using FuncSync.Simulators.Amazon;
 using FuncSync.Simulators.Square;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -22,8 +23,10 @@ public sealed class DemoEnvironment : IAsyncDisposable
     private ShopifySimulator? _shopify;
     private EtsySimulator? _etsy;
     private SquareSimulator? _square;
+    private AmazonSimulator? _amazon;
     private Task _buyers = Task.CompletedTask;
     private Task _stall = Task.CompletedTask;
+    private Task _amazonBuyers = Task.CompletedTask;
 
     private DemoEnvironment(ILogger logger) => _logger = logger;
 
@@ -57,6 +60,14 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides[key] = value;
             }
 
+            // Amazon as it behaves: patches applied 20 s after ACCEPTED, orders in the Orders API two minutes after a change.
+            demo._amazon = await AmazonSimulator.StartAsync(
+                new AmazonSimulatorOptions { Seed = seed, PatchDelay = TimeSpan.FromSeconds(20), FeedProcessingDelay = TimeSpan.FromSeconds(60) }, TimeProvider.System, null, cancellationToken);
+            foreach (var (key, value) in SimulatedChannels.Settings(demo._amazon))
+            {
+                overrides[key] = value;
+            }
+
             overrides["FuncSync:Shop"] = "demo";
             overrides["Etsy:PollSchedule"] = "*/5 * * * * *";
 
@@ -66,7 +77,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides["FuncSync:AdminKey"] = DemoAdminKey;
             }
 
-            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy} and a Square market stall at {Square}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl);
+            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy} a Square market stall at {Square} and Amazon at {Amazon}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl, demo._amazon.BaseUrl);
         }
 
         configuration.AddInMemoryCollection(overrides);
@@ -77,7 +88,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
     /// simulated buyers shop on both channels until the app stops.</summary>
     public async Task StartAsync(WebApplication app, CancellationToken stopping)
     {
-        if (_shopify is null || _etsy is null || _square is null)
+        if (_shopify is null || _etsy is null || _square is null || _amazon is null)
         {
             return;
         }
@@ -88,7 +99,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
         _square.Options.DeliverTo = new Uri(root, "api/webhooks/square");
 
         var catalog = DemoCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-catalog.csv"));
-        catalog.Stock(_shopify, _etsy, _square);
+        catalog.Stock(_shopify, _etsy, _square, _amazon);
         var importer = app.Services.GetRequiredService<CatalogImporter>();
         var time = app.Services.GetRequiredService<TimeProvider>();
 
@@ -100,11 +111,12 @@ public sealed class DemoEnvironment : IAsyncDisposable
         var buyers = new DemoBuyers(_shopify, _etsy, catalog, importer, time, _logger);
         _buyers = buyers.RunAsync(stopping);
         _stall = new DemoStall(_square, catalog, time, _logger).RunAsync(stopping);
+        _amazonBuyers = new DemoAmazonBuyers(_amazon, catalog, time, _logger).RunAsync(stopping);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var simulated in new[] { _buyers, _stall })
+        foreach (var simulated in new[] { _buyers, _stall, _amazonBuyers })
         {
             try
             {
@@ -129,6 +141,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
         if (_square is not null)
         {
             await _square.DisposeAsync();
+        }
+
+        if (_amazon is not null)
+        {
+            await _amazon.DisposeAsync();
         }
 
         if (_azurite is not null)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FuncSync.Simulators.Amazon;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Square;
@@ -32,6 +33,25 @@ public static class SimulatedChannels
             ["Square:MerchantId"] = square.Options.MerchantId,
             ["Square:WebhookSignatureKey"] = square.Options.SignatureKey,
             ["Square:NotificationUrl"] = square.Options.NotificationUrl?.OriginalString,
+        };
+    }
+
+    /// <summary>An Amazon seller: the simulator serves LWA, the SP-API and the notifications queue.</summary>
+    public static Dictionary<string, string?> Settings(AmazonSimulator amazon)
+    {
+        ArgumentNullException.ThrowIfNull(amazon);
+        return new()
+        {
+            ["Amazon:ApiBaseUrl"] = amazon.BaseUrl.ToString(),
+            ["Amazon:ClientId"] = amazon.Options.ClientId,
+            ["Amazon:ClientSecret"] = amazon.Options.ClientSecret,
+            ["Amazon:RefreshToken"] = amazon.Options.RefreshToken,
+            ["Amazon:SellerId"] = amazon.Options.SellerId,
+            ["Amazon:MarketplaceId"] = amazon.Options.MarketplaceId,
+            ["Amazon:NotificationQueueUrl"] = amazon.QueueUrl.ToString(),
+            ["Amazon:SqsServiceUrl"] = amazon.BaseUrl.ToString(),
+            ["Amazon:AwsAccessKeyId"] = amazon.Options.AwsAccessKeyId,
+            ["Amazon:AwsSecretAccessKey"] = "simulator-aws-secret",
         };
     }
 

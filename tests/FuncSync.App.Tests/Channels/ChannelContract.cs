@@ -16,6 +16,7 @@ internal abstract class ChannelContract
         new ShopifyChannelContract(),
         new EtsyChannelContract(),
         new SquareChannelContract(),
+        new Amazon.AmazonChannelContract(),
     ];
 
     public abstract Channel Channel { get; }

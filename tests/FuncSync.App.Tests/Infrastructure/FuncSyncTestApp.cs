@@ -11,6 +11,8 @@ using FuncSync.Hosting.Storage;
 using FuncSync.Ledger;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
+using FuncSync.Amazon;
+using FuncSync.Simulators.Amazon;
 using FuncSync.Simulators.Square;
 using FuncSync.Square;
 using FuncSync.Storage;
@@ -69,9 +71,13 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
     public LedgerStore Ledger => App.Services.GetRequiredService<LedgerStore>();
 
+    /// <summary>Null unless the test asked for Amazon.</summary>
+    public AmazonSimulator? Amazon { get; private init; }
+
     public static async Task<FuncSyncTestApp> StartAsync(
-        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null)
+        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null, AmazonSimulatorOptions? amazonOptions = null)
     {
+        var amazon = amazonOptions is null ? null : await AmazonSimulator.StartAsync(amazonOptions, TimeProvider.System);
         var shopify = await ShopifySimulator.StartAsync(shopifyOptions ?? new ShopifySimulatorOptions(), TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(etsyOptions ?? new EtsySimulatorOptions(), TimeProvider.System);
         var square = squareOptions is null ? null : await SquareSimulator.StartAsync(squareOptions, TimeProvider.System);
@@ -86,6 +92,17 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         configuration["FuncSync:Shop"] = "test";
         configuration["Etsy:PollSchedule"] = NeverSchedule;
         configuration["Shopify:OrderPollSchedule"] = NeverSchedule;
+        if (amazon is not null)
+        {
+            foreach (var (key, value) in SimulatedChannels.Settings(amazon))
+            {
+                configuration[key] = value;
+            }
+
+            configuration["Amazon:OrderPollSchedule"] = NeverSchedule;
+            configuration["Amazon:NotificationSchedule"] = NeverSchedule;
+        }
+
         configuration["FuncSync:AdminKey"] = AdminKey;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -99,7 +116,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             square.Options.DeliverTo = new Uri(baseUrl, "api/webhooks/square");
         }
 
-        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, azurite.Clients) { Settings = configuration };
+        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, azurite.Clients) { Settings = configuration, Amazon = amazon };
     }
 
     /// <summary>Lists the items on both simulators, maps them, counts them into the ledger, and waits
@@ -131,6 +148,11 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         {
             // All of it at the seller's last location (the market stall in the simulator's defaults).
             Square.AddVariation(square.VariationId, mapping.Sku, mapping.Sku, new Dictionary<string, int> { [Square.Options.LocationIds[^1]] = quantity });
+        }
+
+        if (mapping.Amazon is { } amazon && Amazon is not null)
+        {
+            Amazon.AddListing(amazon.SellerSku, quantity);
         }
     }
 
@@ -211,6 +233,11 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         {
             await Square.DisposeAsync();
         }
+
+        if (Amazon is not null)
+        {
+            await Amazon.DisposeAsync();
+        }
     }
 }
 
@@ -219,6 +246,10 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 internal sealed record TestItem(string Sku, int Quantity, int N)
 {
     public bool OnSquare { get; init; }
+
+    public bool OnAmazon { get; init; }
+
+    public string AmazonSellerSku => Sku;
 
     public string SquareVariationId => "VAR" + N.ToString("D21", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -235,5 +266,5 @@ internal sealed record TestItem(string Sku, int Quantity, int N)
     public SkuMapping Mapping => new(
         Sku,
         Sku,
-        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null]);
+        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null, OnAmazon ? new AmazonListing(AmazonSellerSku) : null]);
 }

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using FuncSync.Amazon;
+using FuncSync.Catalog;
+using FuncSync.Demo;
+using FuncSync.Domain;
+using FuncSync.Etsy;
+using FuncSync.Hosting.Azurite;
+using FuncSync.Push;
+using FuncSync.Reconciliation;
+using FuncSync.Shopify;
+using FuncSync.Simulators.Amazon;
+using FuncSync.Simulators.Etsy;
+using FuncSync.Simulators.Shopify;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FuncSync.Bench;
+
+/// <summary>Amazon beside Shopify and Etsy, all simulated on loopback with the real app on Azurite. (1) An Amazon MFN
+/// sale until Shopify's and Etsy's simulators show it: by the SQS notification, and by the orders poll alone. (2) A
+/// Shopify sale until Amazon accepts the patch, and until FuncSync has read the new quantity back (Amazon applies a patch
+/// after <c>patchDelay</c>). (3) A reconciliation fix of many SKUs drifted on Amazon: 429s answered, feeds and patches.</summary>
+internal static class AmazonBench
+{
+    public static async Task RunAsync(int sales, TimeSpan patchDelay, int fixSkus)
+    {
+        await using var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
+        await using var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
+        await using var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = 1000, QueriesPerDay = 10_000_000 }, TimeProvider.System);
+        await using var amazon = await AmazonSimulator.StartAsync(new AmazonSimulatorOptions { PatchDelay = patchDelay, FeedProcessingDelay = patchDelay, OrderVisibilityDelay = TimeSpan.Zero }, TimeProvider.System);
+        var settings = SimulatedChannels.Settings(shopify, etsy);
+        foreach (var (key, value) in SimulatedChannels.Settings(amazon))
+        {
+            settings[key] = value;
+        }
+
+        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
+        settings["FuncSync:StoragePrefix"] = "benchamazon";
+        settings["FuncSync:Shop"] = "bench";
+        settings["FuncSync:AdminKey"] = "bench-admin-key";
+        settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
+        settings["Shopify:OrderPollSchedule"] = "0 0 0 1 1 *";
+        settings["Etsy:QueriesPerSecond"] = "1000";
+        settings["Amazon:NotificationSchedule"] = "*/1 * * * * *";
+        settings["Amazon:NotificationWaitSeconds"] = "5";
+        settings["Amazon:OrderPollSchedule"] = "*/10 * * * * *";
+        settings["Amazon:OrderPollSettle"] = "00:00:00";
+        settings["Amazon:ConfirmWithin"] = "00:00:02";
+        settings["Amazon:ConfirmPollInterval"] = "00:00:00.250";
+        settings["Amazon:ConfirmRetry"] = "00:00:02";
+        var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
+        await using var running = app;
+        shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
+
+        var shown = new ConcurrentDictionary<(string Channel, string Sku), int>();
+        var changed = new ConcurrentDictionary<(string Channel, string Sku), long>();
+        var skuOfItem = new ConcurrentDictionary<long, string>();
+        shopify.InventoryChanged += c => Seen("shopify", skuOfItem.GetValueOrDefault(c.InventoryItemId, "?"), c.Available);
+        etsy.InventoryChanged += c => Seen("etsy", c.Sku, c.Quantity);
+        amazon.PatchAccepted += (sku, quantity) => Seen("amazon-accepted", sku, quantity);
+
+        void Seen(string channel, string sku, int quantity)
+        {
+            shown[(channel, sku)] = quantity;
+            changed[(channel, sku)] = Stopwatch.GetTimestamp();
+        }
+
+        var importer = app.Services.GetRequiredService<CatalogImporter>();
+        var pushes = app.Services.GetRequiredService<PushStore>();
+        var next = 0L;
+        async Task<List<SkuMapping>> StockAsync(string prefix, int count, int quantity, bool onEtsy = true)
+        {
+            var rows = new List<SkuMapRow>();
+            for (var n = 0; n < count; n++)
+            {
+                var sku = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{n:D4}");
+                var id = 4_100_300_000 + next++;
+                var shopifyListing = new ShopifyListing(id, id + 200_000_000, 6_500_000_001, id + 2_900_000_000);
+                var mapping = new SkuMapping(sku, sku, [shopifyListing, onEtsy ? new EtsyListing(id - 2_600_000_000, sku) : null, new AmazonListing(sku)]);
+                skuOfItem[shopifyListing.InventoryItemId] = sku;
+                shopify.AddVariant(shopifyListing.ProductId!.Value, shopifyListing.VariantId, shopifyListing.InventoryItemId, shopifyListing.LocationId, sku, quantity, sku);
+                if (onEtsy)
+                {
+                    etsy.AddListing(mapping.Etsy!.ListingId, sku, [new EtsySimProduct(sku, quantity, 20m, [])]);
+                }
+
+                amazon.AddListing(sku, quantity);
+                rows.Add(new SkuMapRow(mapping, quantity));
+            }
+
+            await importer.ImportAsync(rows, Guid.NewGuid().ToString("N"), "bench", CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(3 + (count / 50.0)), TimeProvider.System);
+            return [.. rows.Select(r => r.Mapping)];
+        }
+
+        async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!await condition())
+            {
+                if (deadline.Elapsed > timeout)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
+            }
+
+            return true;
+        }
+
+        // (1) Amazon sale → Shopify and Etsy, by notification and by the poll alone.
+        Console.WriteLine("| path | sales | reached both | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|---|");
+        foreach (var notify in new[] { true, false })
+        {
+            var latencies = new List<double>();
+            foreach (var item in await StockAsync(notify ? "SQS" : "POLL", sales, 50))
+            {
+                var started = Stopwatch.GetTimestamp();
+                amazon.PlaceOrder([(item.Sku, 1)], notify: notify);
+                if (await WaitAsync(() => Task.FromResult(shown.GetValueOrDefault(("shopify", item.Sku), 50) == 49 && shown.GetValueOrDefault(("etsy", item.Sku), 50) == 49), TimeSpan.FromSeconds(180)))
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(started, Math.Max(changed[("shopify", item.Sku)], changed[("etsy", item.Sku)])).TotalMilliseconds);
+                }
+            }
+
+            latencies.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| Amazon sale → Shopify and Etsy, {(notify ? "SQS notification" : "orders poll only (every 10 s)")} | {sales} | {latencies.Count} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.95):F0} | {(latencies.Count > 0 ? latencies[^1] : 0):F0} |"));
+        }
+
+        // (2) Shopify sale → Amazon accepted, and confirmed by read-back.
+        var accepted = new List<double>();
+        var confirmed = new List<double>();
+        foreach (var item in await StockAsync("WRITE", sales, 50, onEtsy: false))
+        {
+            var started = Stopwatch.GetTimestamp();
+            await shopify.PlaceOrderAsync([(item.Shopify!.VariantId, 1)]);
+            if (await WaitAsync(() => Task.FromResult(shown.GetValueOrDefault(("amazon-accepted", item.Sku)) == 49), TimeSpan.FromSeconds(120)))
+            {
+                accepted.Add(Stopwatch.GetElapsedTime(started, changed[("amazon-accepted", item.Sku)]).TotalMilliseconds);
+            }
+
+            if (await WaitAsync(async () => (await pushes.GetAsync(item.Sku, Channel.Amazon, CancellationToken.None))?.Shown == 49, TimeSpan.FromSeconds(180)))
+            {
+                confirmed.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        accepted.Sort();
+        confirmed.Sort();
+        Console.WriteLine();
+        Console.WriteLine("| Shopify sale → Amazon (patch applied after " + patchDelay.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) + " s) | sales | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| patch accepted | {accepted.Count} | {Percentile(accepted, 0.5):F0} | {Percentile(accepted, 0.95):F0} | {(accepted.Count > 0 ? accepted[^1] : 0):F0} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| confirmed by read-back | {confirmed.Count} | {Percentile(confirmed, 0.5):F0} | {Percentile(confirmed, 0.95):F0} | {(confirmed.Count > 0 ? confirmed[^1] : 0):F0} |"));
+
+        // (3) Reconciliation fix of many SKUs drifted on Amazon.
+        var drifted = await StockAsync("FIX", fixSkus, 8, onEtsy: false);
+        foreach (var item in drifted)
+        {
+            amazon.SetQuantity(item.Sku, 3);
+        }
+
+        var throttledBefore = amazon.Throttled;
+        var patchesBefore = amazon.Requests(AmazonRateLimit.PatchListingsItem);
+        var feedsBefore = amazon.FeedsCreated;
+        var clock = Stopwatch.StartNew();
+        var report = await app.Services.GetRequiredService<Reconciler>().RunAsync(fix: true, null, 0, CancellationToken.None);
+        var fixedAll = await WaitAsync(() => Task.FromResult(drifted.All(i => amazon.GetQuantity(i.Sku) == 8)), TimeSpan.FromMinutes(15));
+        Console.WriteLine();
+        Console.WriteLine("| reconciliation fix | SKUs drifted on Amazon | fixed | seconds | feeds | patches | 429s answered |\n|---|---|---|---|---|---|---|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| Amazon {fixSkus} SKUs | {report.Discrepancies.Count} | {drifted.Count(i => amazon.GetQuantity(i.Sku) == 8)}{(fixedAll ? string.Empty : " (timed out)")} | {clock.Elapsed.TotalSeconds:F1} | {amazon.FeedsCreated - feedsBefore} | {amazon.Requests(AmazonRateLimit.PatchListingsItem) - patchesBefore} | {amazon.Throttled - throttledBefore} |"));
+        await app.StopAsync();
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}

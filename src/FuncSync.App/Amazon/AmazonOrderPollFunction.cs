@@ -1,0 +1,97 @@
+using FuncSync.Channels;
+using FuncSync.Domain;
+using FuncSync.Monitoring;
+using FuncSync.Polling;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace FuncSync.Amazon;
+
+/// <summary>Timer: the orders poll, the backstop for notifications that never arrive (and the only intake without a
+/// queue). It reads orders changed since its watermark (minus an overlap) up to now minus the settle margin (Amazon's
+/// order data appears about two minutes after a change), page by page within getOrders' one request a minute, reads
+/// each merchant-fulfilled order's items, and applies them with the ids the notifications give them: whichever path
+/// comes first counts. The watermark moves only after a complete pass; a pass throttled or failed part-way moves
+/// nothing, and the next reads the same orders again.</summary>
+public sealed class AmazonOrderPollFunction(
+    AmazonApi amazon,
+    AmazonOrderIntake intake,
+    WatermarkStore watermarks,
+    ChannelActivity activity,
+    ChannelRegistry channels,
+    IOptions<AmazonOptions> options,
+    TimeProvider time,
+    ILogger<AmazonOrderPollFunction> logger)
+{
+    public const string Name = "AmazonOrderPoll";
+    public const string ScheduleSetting = "Amazon:OrderPollSchedule";
+
+    /// <summary>Where the last complete pass ended (Unix seconds of Amazon's <c>LastUpdateDate</c>).</summary>
+    public const string WatermarkSource = "amazon-orders";
+
+    /// <summary>Where the first pass began: the seller's starting counts hold every earlier sale.</summary>
+    public const string OriginSource = "amazon-orders-origin";
+
+    [Function(Name)]
+    public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        if (!channels.IsEnabled(Channel.Amazon))
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var until = DateTimeOffset.FromUnixTimeSeconds((now - settings.OrderPollSettle).ToUnixTimeSeconds());
+        if (await watermarks.GetAsync(WatermarkSource, cancellationToken) is not { } watermark)
+        {
+            await watermarks.AdvanceAsync(OriginSource, until.ToUnixTimeSeconds(), cancellationToken);
+            await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeSeconds(), cancellationToken);
+            await activity.RecordPollAsync(Channel.Amazon, cancellationToken);
+            logger.LogInformation("Amazon orders poll starts from {Until}: earlier sales are in the starting counts", until);
+            return;
+        }
+
+        var origin = await watermarks.GetAsync(OriginSource, cancellationToken) ?? 0;
+        var from = DateTimeOffset.FromUnixTimeSeconds(Math.Max(origin, watermark - (long)settings.OrderPollOverlap.TotalSeconds));
+        var (orders, applied, pages) = (0, 0, 0);
+        string? next = null;
+        do
+        {
+            var (page, token) = await amazon.GetOrdersAsync(from, until, next, cancellationToken);
+            pages++;
+            foreach (var order in page.OfType<System.Text.Json.Nodes.JsonNode>())
+            {
+                orders++;
+                if (AmazonOrderView.Text(order["FulfillmentChannel"]) != "MFN" || AmazonOrderView.Text(order["AmazonOrderId"]) is not { } id)
+                {
+                    continue; // FBA orders ship Amazon's stock, not the seller's.
+                }
+
+                var items = await amazon.GetOrderItemsAsync(id, cancellationToken);
+                applied += await intake.ApplyAsync(AmazonOrderView.FromOrdersApi(order, items), time.GetUtcNow(), skipApplied: true, cancellationToken);
+            }
+
+            next = token;
+        }
+        while (next is not null);
+
+        await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeSeconds(), cancellationToken);
+        await activity.RecordPollAsync(Channel.Amazon, cancellationToken);
+        logger.LogInformation("Amazon orders poll from {From} to {Until}: {Orders} orders in {Pages} pages, {Applied} events applied", from, until, orders, pages, applied);
+    }
+}
+
+/// <summary>How far the orders poll has read, for reconciliation.</summary>
+public sealed class AmazonPollProgress(WatermarkStore watermarks) : IChannelPoll
+{
+    public Channel Channel => Channel.Amazon;
+
+    // The default schedule is every two minutes.
+    public TimeSpan LongestInterval => TimeSpan.FromMinutes(2);
+
+    public async Task<DateTimeOffset?> CompletedAsync(CancellationToken cancellationToken) =>
+        await watermarks.GetAsync(AmazonOrderPollFunction.WatermarkSource, cancellationToken) is { } seconds
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+}
