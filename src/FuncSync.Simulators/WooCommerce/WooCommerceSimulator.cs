@@ -316,6 +316,15 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
         return refundId;
     }
 
+    /// <summary>The order as a webhook would carry it now: the REST resource's trimmed JSON, the bytes that are signed.</summary>
+    public byte[] OrderPayload(long orderId)
+    {
+        lock (_gate)
+        {
+            return Encoding.UTF8.GetBytes(SimulatorJson.ToJson(Order(orderId).ToJson()).Trim());
+        }
+    }
+
     /// <summary>The line ids of an order, in order.</summary>
     public IReadOnlyList<long> LineIds(long orderId)
     {
