@@ -6,6 +6,8 @@ using FuncSync.Hosting.Storage;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Square;
+using FuncSync.Simulators.WooCommerce;
+using FuncSync.WooCommerce;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -22,8 +24,10 @@ public sealed class DemoEnvironment : IAsyncDisposable
     private ShopifySimulator? _shopify;
     private EtsySimulator? _etsy;
     private SquareSimulator? _square;
+    private WooCommerceSimulator? _woo;
     private Task _buyers = Task.CompletedTask;
     private Task _stall = Task.CompletedTask;
+    private Task _website = Task.CompletedTask;
 
     private DemoEnvironment(ILogger logger) => _logger = logger;
 
@@ -41,7 +45,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
             logger.LogInformation("Azurite is up; stopped last when FuncSync stops");
         }
 
-        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Square:ApiBaseUrl"]))
+        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Square:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["WooCommerce:StoreUrl"]))
         {
             // Order, event and transaction ids must not repeat those of earlier runs kept in .azurite.
             var seed = (int)(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() % int.MaxValue);
@@ -52,10 +56,13 @@ public sealed class DemoEnvironment : IAsyncDisposable
             // delivered to wherever the app listens once it does.
             demo._square = await SquareSimulator.StartAsync(
                 new SquareSimulatorOptions { Seed = seed, NotificationUrl = new Uri("https://stall.funcsync.example/api/webhooks/square") }, TimeProvider.System, null, cancellationToken);
-            foreach (var (key, value) in SimulatedChannels.Settings(demo._shopify, demo._etsy, demo._square))
+            demo._woo = await WooCommerceSimulator.StartAsync(new WooCommerceSimulatorOptions { Seed = seed, LostShare = 0.2 }, TimeProvider.System, null, cancellationToken);
+            foreach (var (key, value) in SimulatedChannels.Settings(demo._shopify, demo._etsy, demo._square).Concat(SimulatedChannels.Settings(demo._woo)))
             {
                 overrides[key] = value;
             }
+
+            overrides["WooCommerce:OrderPollSchedule"] = "*/30 * * * * *";
 
             overrides["FuncSync:Shop"] = "demo";
             overrides["Etsy:PollSchedule"] = "*/5 * * * * *";
@@ -66,7 +73,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides["FuncSync:AdminKey"] = DemoAdminKey;
             }
 
-            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy} and a Square market stall at {Square}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl);
+            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy} a Square market stall at {Square} and a WooCommerce website at {WooCommerce}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl, demo._woo.BaseUrl);
         }
 
         configuration.AddInMemoryCollection(overrides);
@@ -86,9 +93,17 @@ public sealed class DemoEnvironment : IAsyncDisposable
         var root = new Uri(address.EndsWith('/') ? address : address + "/");
         _shopify.Options.WebhookUrl = new Uri(root, "api/webhooks/shopify");
         _square.Options.DeliverTo = new Uri(root, "api/webhooks/square");
+        if (_woo is not null)
+        {
+            _woo.Options.DeliveryUrl = new Uri(root, "api/webhooks/woocommerce");
+        }
 
         var catalog = DemoCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-catalog.csv"));
         catalog.Stock(_shopify, _etsy, _square);
+        foreach (var row in _woo is null ? [] : catalog.Rows.Where(r => r.Mapping.WooCommerce is not null))
+        {
+            _woo!.AddProduct(row.Mapping.Sku, row.Quantity ?? 0, row.Mapping.WooCommerce!.ProductId, row.Mapping.Title);
+        }
         var importer = app.Services.GetRequiredService<CatalogImporter>();
         var time = app.Services.GetRequiredService<TimeProvider>();
 
@@ -100,11 +115,15 @@ public sealed class DemoEnvironment : IAsyncDisposable
         var buyers = new DemoBuyers(_shopify, _etsy, catalog, importer, time, _logger);
         _buyers = buyers.RunAsync(stopping);
         _stall = new DemoStall(_square, catalog, time, _logger).RunAsync(stopping);
+        if (_woo is not null)
+        {
+            _website = new DemoWebsite(_woo, catalog, time, _logger).RunAsync(stopping);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var simulated in new[] { _buyers, _stall })
+        foreach (var simulated in new[] { _buyers, _stall, _website })
         {
             try
             {
@@ -129,6 +148,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
         if (_square is not null)
         {
             await _square.DisposeAsync();
+        }
+
+        if (_woo is not null)
+        {
+            await _woo.DisposeAsync();
         }
 
         if (_azurite is not null)
