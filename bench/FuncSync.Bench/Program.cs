@@ -8,6 +8,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --faults [kills] [seed] [runs]   (fault suite; runs: freeze20,kill,...)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --square [sales] [level check delay s] [SKUs under 429s] [429 share]
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --woocommerce [sales] [poll every s] [orders with the webhook disabled] [batch writes]
 if (args is ["--ledger", ..])
 {
     await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
@@ -57,6 +58,18 @@ if (args is ["--square", ..])
         TimeSpan.FromSeconds(values.Length > 1 ? values[1] : 20),
         values.Length > 2 ? (int)values[2] : 200,
         values.Length > 3 ? values[3] : 0.3);
+    return;
+}
+
+if (args is ["--woocommerce", ..])
+{
+    // Usage: -- --woocommerce [sales per path] [poll every, seconds] [orders with the webhook disabled] [batch writes]
+    var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await WooCommerceBench.RunAsync(
+        values.Length > 0 ? values[0] : 20,
+        TimeSpan.FromSeconds(values.Length > 1 ? values[1] : 10),
+        values.Length > 2 ? values[2] : 30,
+        values.Length > 3 ? values[3] : 1000);
     return;
 }
 
