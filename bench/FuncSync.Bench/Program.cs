@@ -9,6 +9,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --faults [kills] [seed] [runs]   (fault suite; runs: freeze20,kill,...)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --square [sales] [level check delay s] [SKUs under 429s] [429 share]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --amazon [sales] [patch delay s] [SKUs to fix]
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --woocommerce [sales] [poll every s] [orders with the webhook disabled] [batch writes]
 if (args is ["--ledger", ..])
 {
     await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
@@ -66,6 +67,18 @@ if (args is ["--amazon", ..])
     // Usage: -- --amazon [sales per path] [patch delay, seconds] [SKUs drifted for the reconciliation fix]
     var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     await AmazonBench.RunAsync(values.Length > 0 ? values[0] : 20, TimeSpan.FromSeconds(values.Length > 1 ? values[1] : 5), values.Length > 2 ? values[2] : 1000);
+    return;
+}
+
+if (args is ["--woocommerce", ..])
+{
+    // Usage: -- --woocommerce [sales per path] [poll every, seconds] [orders with the webhook disabled] [batch writes]
+    var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await WooCommerceBench.RunAsync(
+        values.Length > 0 ? values[0] : 20,
+        TimeSpan.FromSeconds(values.Length > 1 ? values[1] : 10),
+        values.Length > 2 ? values[2] : 30,
+        values.Length > 3 ? values[3] : 1000);
     return;
 }
 

@@ -26,12 +26,14 @@ var queueNames = [
   'shopify-level-checks'
   'channel-webhooks'
   'square-level-checks'
+  'woocommerce-level-checks'
   'inventory-events-poison'
   'channel-push-poison'
   'alerts-poison'
   'shopify-level-checks-poison'
   'channel-webhooks-poison'
   'square-level-checks-poison'
+  'woocommerce-level-checks-poison'
 ]
 var tableNames = [
   'Ledger'

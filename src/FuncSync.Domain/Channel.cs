@@ -6,5 +6,6 @@ public enum Channel
     Shopify,
     Etsy,
     Square,
+    WooCommerce,
     Amazon,
 }

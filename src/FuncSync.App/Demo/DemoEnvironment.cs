@@ -7,6 +7,8 @@ using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Amazon;
 using FuncSync.Simulators.Square;
+using FuncSync.Simulators.WooCommerce;
+using FuncSync.WooCommerce;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -23,9 +25,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
     private ShopifySimulator? _shopify;
     private EtsySimulator? _etsy;
     private SquareSimulator? _square;
+    private WooCommerceSimulator? _woo;
     private AmazonSimulator? _amazon;
     private Task _buyers = Task.CompletedTask;
     private Task _stall = Task.CompletedTask;
+    private Task _website = Task.CompletedTask;
     private Task _amazonBuyers = Task.CompletedTask;
 
     private DemoEnvironment(ILogger logger) => _logger = logger;
@@ -44,7 +48,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
             logger.LogInformation("Azurite is up; stopped last when FuncSync stops");
         }
 
-        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Square:ApiBaseUrl"]))
+        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Square:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["WooCommerce:StoreUrl"]))
         {
             // Order, event and transaction ids must not repeat those of earlier runs kept in .azurite.
             var seed = (int)(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() % int.MaxValue);
@@ -55,10 +59,13 @@ public sealed class DemoEnvironment : IAsyncDisposable
             // delivered to wherever the app listens once it does.
             demo._square = await SquareSimulator.StartAsync(
                 new SquareSimulatorOptions { Seed = seed, NotificationUrl = new Uri("https://stall.funcsync.example/api/webhooks/square") }, TimeProvider.System, null, cancellationToken);
-            foreach (var (key, value) in SimulatedChannels.Settings(demo._shopify, demo._etsy, demo._square))
+            demo._woo = await WooCommerceSimulator.StartAsync(new WooCommerceSimulatorOptions { Seed = seed, LostShare = 0.2 }, TimeProvider.System, null, cancellationToken);
+            foreach (var (key, value) in SimulatedChannels.Settings(demo._shopify, demo._etsy, demo._square).Concat(SimulatedChannels.Settings(demo._woo)))
             {
                 overrides[key] = value;
             }
+
+            overrides["WooCommerce:OrderPollSchedule"] = "*/30 * * * * *";
 
             // Amazon as it behaves: patches applied 20 s after ACCEPTED, orders in the Orders API two minutes after a change.
             demo._amazon = await AmazonSimulator.StartAsync(
@@ -77,7 +84,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides["FuncSync:AdminKey"] = DemoAdminKey;
             }
 
-            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy} a Square market stall at {Square} and Amazon at {Amazon}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl, demo._amazon.BaseUrl);
+            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy}, a Square market stall at {Square}, a WooCommerce website at {WooCommerce} and Amazon at {Amazon}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl, demo._woo.BaseUrl, demo._amazon.BaseUrl);
         }
 
         configuration.AddInMemoryCollection(overrides);
@@ -97,9 +104,17 @@ public sealed class DemoEnvironment : IAsyncDisposable
         var root = new Uri(address.EndsWith('/') ? address : address + "/");
         _shopify.Options.WebhookUrl = new Uri(root, "api/webhooks/shopify");
         _square.Options.DeliverTo = new Uri(root, "api/webhooks/square");
+        if (_woo is not null)
+        {
+            _woo.Options.DeliveryUrl = new Uri(root, "api/webhooks/woocommerce");
+        }
 
         var catalog = DemoCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-catalog.csv"));
         catalog.Stock(_shopify, _etsy, _square, _amazon);
+        foreach (var row in _woo is null ? [] : catalog.Rows.Where(r => r.Mapping.WooCommerce is not null))
+        {
+            _woo!.AddProduct(row.Mapping.Sku, row.Quantity ?? 0, row.Mapping.WooCommerce!.ProductId, row.Mapping.Title);
+        }
         var importer = app.Services.GetRequiredService<CatalogImporter>();
         var time = app.Services.GetRequiredService<TimeProvider>();
 
@@ -111,12 +126,16 @@ public sealed class DemoEnvironment : IAsyncDisposable
         var buyers = new DemoBuyers(_shopify, _etsy, catalog, importer, time, _logger);
         _buyers = buyers.RunAsync(stopping);
         _stall = new DemoStall(_square, catalog, time, _logger).RunAsync(stopping);
+        if (_woo is not null)
+        {
+            _website = new DemoWebsite(_woo, catalog, time, _logger).RunAsync(stopping);
+        }
         _amazonBuyers = new DemoAmazonBuyers(_amazon, catalog, time, _logger).RunAsync(stopping);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var simulated in new[] { _buyers, _stall, _amazonBuyers })
+        foreach (var simulated in new[] { _buyers, _stall, _website, _amazonBuyers })
         {
             try
             {
@@ -141,6 +160,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
         if (_square is not null)
         {
             await _square.DisposeAsync();
+        }
+
+        if (_woo is not null)
+        {
+            await _woo.DisposeAsync();
         }
 
         if (_amazon is not null)

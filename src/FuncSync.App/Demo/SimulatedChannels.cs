@@ -3,6 +3,7 @@ using FuncSync.Simulators.Amazon;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Square;
+using FuncSync.Simulators.WooCommerce;
 
 namespace FuncSync.Demo;
 
@@ -33,6 +34,19 @@ public static class SimulatedChannels
             ["Square:MerchantId"] = square.Options.MerchantId,
             ["Square:WebhookSignatureKey"] = square.Options.SignatureKey,
             ["Square:NotificationUrl"] = square.Options.NotificationUrl?.OriginalString,
+        };
+    }
+
+    /// <summary>A WooCommerce website: its address, the REST key pair and the webhook's secret.</summary>
+    public static Dictionary<string, string?> Settings(WooCommerceSimulator woo)
+    {
+        ArgumentNullException.ThrowIfNull(woo);
+        return new()
+        {
+            ["WooCommerce:StoreUrl"] = woo.BaseUrl.ToString(),
+            ["WooCommerce:ConsumerKey"] = woo.Options.ConsumerKey,
+            ["WooCommerce:ConsumerSecret"] = woo.Options.ConsumerSecret,
+            ["WooCommerce:WebhookSecret"] = woo.Options.WebhookSecret,
         };
     }
 

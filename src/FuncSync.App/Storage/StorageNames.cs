@@ -27,6 +27,7 @@ public sealed class StorageNames
     public const string ReconcileRechecks = "reconcile-rechecks";
     public const string ChannelWebhooks = "channel-webhooks";
     public const string SquareLevelChecks = "square-level-checks";
+    public const string WooCommerceLevelChecks = "woocommerce-level-checks";
 
     public string Prefix { get; }
 
@@ -50,6 +51,9 @@ public sealed class StorageNames
 
     /// <summary>Square count changes wait here for a settling delay before they are judged.</summary>
     public string SquareLevelChecksQueue => Queue(SquareLevelChecks);
+
+    /// <summary>WooCommerce stock changes wait here for a settling delay before they are judged.</summary>
+    public string WooCommerceLevelChecksQueue => Queue(WooCommerceLevelChecks);
 
     /// <summary>Bodies of accepted webhooks too large (or not text enough) to travel in their queue message.</summary>
     public string WebhookBodiesContainer => QueuePrefix + "webhook-bodies";
@@ -122,7 +126,7 @@ public sealed class StorageNames
     /// <summary>The seller's pauses (SKUs taken off channels until resumed) and their history.</summary>
     public string PausesTable => Prefix + "Pauses";
 
-    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue, SquareLevelChecksQueue];
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue, SquareLevelChecksQueue, WooCommerceLevelChecksQueue];
 
     public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, ChannelBudgetsTable, ChannelStateTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
 }

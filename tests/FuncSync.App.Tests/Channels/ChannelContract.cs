@@ -2,6 +2,7 @@ using FuncSync.App.Tests.Etsy;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.App.Tests.Shopify;
 using FuncSync.App.Tests.Square;
+using FuncSync.App.Tests.WooCommerce;
 using FuncSync.Domain;
 
 namespace FuncSync.App.Tests.Channels;
@@ -16,6 +17,7 @@ internal abstract class ChannelContract
         new ShopifyChannelContract(),
         new EtsyChannelContract(),
         new SquareChannelContract(),
+        new WooCommerceChannelContract(),
         new Amazon.AmazonChannelContract(),
     ];
 

@@ -14,7 +14,9 @@ using FuncSync.Simulators.Shopify;
 using FuncSync.Amazon;
 using FuncSync.Simulators.Amazon;
 using FuncSync.Simulators.Square;
+using FuncSync.Simulators.WooCommerce;
 using FuncSync.Square;
+using FuncSync.WooCommerce;
 using FuncSync.Storage;
 using FuncSync.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -37,8 +39,9 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     /// them to the app wherever it listens, as a proxy in front of it would.</summary>
     public static readonly Uri SquareNotificationUrl = new("https://funcsync.test/api/webhooks/square");
 
-    private FuncSyncTestApp(WebApplication app, Uri baseUrl, ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square, StorageClients storage)
+    private FuncSyncTestApp(WebApplication app, Uri baseUrl, ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square, WooCommerceSimulator? wooCommerce, StorageClients storage)
     {
+        WooCommerce = wooCommerce;
         App = app;
         BaseUrl = baseUrl;
         Shopify = shopify;
@@ -60,6 +63,9 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     /// <summary>Null unless the test asked for Square.</summary>
     public SquareSimulator? Square { get; }
 
+    /// <summary>Null unless the test asked for WooCommerce.</summary>
+    public WooCommerceSimulator? WooCommerce { get; }
+
     public StorageClients Storage { get; }
 
     public HttpClient Http { get; }
@@ -75,7 +81,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     public AmazonSimulator? Amazon { get; private init; }
 
     public static async Task<FuncSyncTestApp> StartAsync(
-        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null, AmazonSimulatorOptions? amazonOptions = null)
+        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null, WooCommerceSimulatorOptions? wooCommerceOptions = null, AmazonSimulatorOptions? amazonOptions = null)
     {
         var amazon = amazonOptions is null ? null : await AmazonSimulator.StartAsync(amazonOptions, TimeProvider.System);
         var shopify = await ShopifySimulator.StartAsync(shopifyOptions ?? new ShopifySimulatorOptions(), TimeProvider.System);
@@ -87,6 +93,13 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         }
 
         var configuration = square is null ? SimulatedChannels.Settings(shopify, etsy) : SimulatedChannels.Settings(shopify, etsy, square);
+        var wooCommerce = wooCommerceOptions is null ? null : await WooCommerceSimulator.StartAsync(wooCommerceOptions, TimeProvider.System);
+        foreach (var (key, value) in wooCommerce is null ? [] : SimulatedChannels.Settings(wooCommerce))
+        {
+            configuration[key] = value;
+        }
+
+        configuration["WooCommerce:OrderPollSchedule"] = NeverSchedule;
         configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         configuration["FuncSync:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
         configuration["FuncSync:Shop"] = "test";
@@ -116,7 +129,12 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             square.Options.DeliverTo = new Uri(baseUrl, "api/webhooks/square");
         }
 
-        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, azurite.Clients) { Settings = configuration, Amazon = amazon };
+        if (wooCommerce is not null)
+        {
+            wooCommerce.Options.DeliveryUrl = new Uri(baseUrl, "api/webhooks/woocommerce");
+        }
+
+        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, wooCommerce, azurite.Clients) { Settings = configuration, Amazon = amazon };
     }
 
     /// <summary>Lists the items on both simulators, maps them, counts them into the ledger, and waits
@@ -148,6 +166,11 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         {
             // All of it at the seller's last location (the market stall in the simulator's defaults).
             Square.AddVariation(square.VariationId, mapping.Sku, mapping.Sku, new Dictionary<string, int> { [Square.Options.LocationIds[^1]] = quantity });
+        }
+
+        if (mapping.WooCommerce is { } woo && WooCommerce is not null)
+        {
+            WooCommerce.AddProduct(mapping.Sku, quantity, woo.ProductId);
         }
 
         if (mapping.Amazon is { } amazon && Amazon is not null)
@@ -234,6 +257,11 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             await Square.DisposeAsync();
         }
 
+        if (WooCommerce is not null)
+        {
+            await WooCommerce.DisposeAsync();
+        }
+
         if (Amazon is not null)
         {
             await Amazon.DisposeAsync();
@@ -246,6 +274,10 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 internal sealed record TestItem(string Sku, int Quantity, int N)
 {
     public bool OnSquare { get; init; }
+
+    public bool OnWooCommerce { get; init; }
+
+    public long WooProductId => 8_000_000_000 + N;
 
     public bool OnAmazon { get; init; }
 
@@ -266,5 +298,5 @@ internal sealed record TestItem(string Sku, int Quantity, int N)
     public SkuMapping Mapping => new(
         Sku,
         Sku,
-        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null, OnAmazon ? new AmazonListing(AmazonSellerSku) : null]);
+        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null, OnWooCommerce ? new WooCommerceListing(WooProductId, null) : null, OnAmazon ? new AmazonListing(AmazonSellerSku) : null]);
 }
