@@ -66,8 +66,29 @@ param shopifyWebhookSecret string = ''
 param etsyKeystring string = ''
 @secure()
 param etsySharedSecret string = ''
+
+// Square POS (optional): set squareLocationIds to turn the channel on. Its two secrets go to Key Vault like the others'.
+@description('Square: the location ids whose counts FuncSync syncs, comma-separated (a shop and a market stall). Empty leaves Square off.')
+param squareLocationIds string = ''
+
+@description('Square: the location a sale on another channel is taken from. Empty: the location with the most units.')
+param squareSellFromLocationId string = ''
+
+@description('Square: the seller\'s merchant id; notifications for another merchant are refused. Empty: not checked.')
+param squareMerchantId string = ''
+
+@description('Square: FuncSync\'s Square application id, which Square\'s change log names as the source of FuncSync\'s writes. Optional.')
+param squareApplicationId string = ''
+
+@description('Square: the notification URL exactly as registered with the webhook subscription (Square signs it byte for byte). Empty: this container app\'s address with /api/webhooks/square.')
+param squareNotificationUrl string = ''
+
 @secure()
 param etsyAccessToken string = ''
+@secure()
+param squareAccessToken string = ''
+@secure()
+param squareWebhookSignatureKey string = ''
 @description('Key-encryption secret for the Data Protection key ring that encrypts stored Etsy tokens. Every deployment writes a new random version (a KEK rotation); the app unwraps each key-ring element with the version it names, so never disable or purge older versions.')
 @secure()
 param dataProtectionKekSecret string = '${newGuid()}${newGuid()}'
@@ -94,6 +115,15 @@ var vaultSecrets = {
   Etsy__SharedSecret: 'etsy-shared-secret'
   Etsy__AccessToken: 'etsy-access-token'
 }
+
+// Square's secrets are vault references only when Square is on: a container app secret must resolve to start.
+var squareVaultSecrets = empty(squareLocationIds)
+  ? {}
+  : {
+      Square__AccessToken: 'square-access-token'
+      Square__WebhookSignatureKey: 'square-webhook-signature-key'
+    }
+var appVaultSecrets = union(vaultSecrets, squareVaultSecrets)
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${appName}-id'
@@ -132,6 +162,8 @@ module vault 'modules/keyvault.bicep' = {
       'etsy-keystring': etsyKeystring
       'etsy-shared-secret': etsySharedSecret
       'etsy-access-token': etsyAccessToken
+      'square-access-token': squareAccessToken
+      'square-webhook-signature-key': squareWebhookSignatureKey
       'dataprotection-kek': dataProtectionKekSecret
     }
   }
@@ -223,7 +255,7 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
             }
           ]
       secrets: [
-        for secret in items(vaultSecrets): {
+        for secret in items(appVaultSecrets): {
           name: secret.value
           keyVaultUrl: '${vault.outputs.uri}secrets/${secret.value}'
           identity: identity.id
@@ -292,9 +324,13 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
                 value: 'dataprotection-kek'
               }
             ],
-            map(items(vaultSecrets), secret => {
+            map(items(appVaultSecrets), secret => {
               name: secret.key
               secretRef: secret.value
+            }),
+            map(items(squareSettings), setting => {
+              name: setting.key
+              value: setting.value
             }),
             map(items(timerSchedules), schedule => {
               name: schedule.key
@@ -344,6 +380,22 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
     registryPull
   ]
 }
+
+// Square's plain settings, only when it is turned on; its secrets are in squareVaultSecrets.
+var squareSettings = empty(squareLocationIds)
+  ? {}
+  : union(
+      {
+        Square__ApiBaseUrl: 'https://connect.squareup.com/'
+        Square__LocationIds: squareLocationIds
+        Square__NotificationUrl: empty(squareNotificationUrl)
+          ? 'https://${appName}.${environment.properties.defaultDomain}/api/webhooks/square'
+          : squareNotificationUrl
+      },
+      empty(squareSellFromLocationId) ? {} : { Square__SellFromLocationId: squareSellFromLocationId },
+      empty(squareMerchantId) ? {} : { Square__MerchantId: squareMerchantId },
+      empty(squareApplicationId) ? {} : { Square__ApplicationId: squareApplicationId }
+    )
 
 output url string = 'https://${containerApp.properties.configuration.ingress.fqdn}'
 output shopifyWebhookUrl string = 'https://${containerApp.properties.configuration.ingress.fqdn}/api/webhooks/shopify'

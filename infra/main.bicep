@@ -30,6 +30,22 @@ param etsyShopId string
 @description('Six-field NCRONTAB (UTC) for the Etsy receipt poll. Every minute is ~43,200 runs a month; every 15 s is four times that.')
 param etsyPollSchedule string = '0 * * * * *'
 
+// Square POS (optional): set squareLocationIds to turn the channel on. Its two secrets go to Key Vault like the others'.
+@description('Square: the location ids whose counts FuncSync syncs, comma-separated (a shop and a market stall). Empty leaves Square off.')
+param squareLocationIds string = ''
+
+@description('Square: the location a sale on another channel is taken from. Empty: the location with the most units.')
+param squareSellFromLocationId string = ''
+
+@description('Square: the seller\'s merchant id; notifications for another merchant are refused. Empty: not checked.')
+param squareMerchantId string = ''
+
+@description('Square: FuncSync\'s Square application id, which Square\'s change log names as the source of FuncSync\'s writes. Optional.')
+param squareApplicationId string = ''
+
+@description('Square: the notification URL exactly as registered with the webhook subscription (Square signs it byte for byte). Empty: this app\'s default host name with /api/webhooks/square.')
+param squareNotificationUrl string = ''
+
 @description('The other timers\' schedules (six-field NCRONTAB, UTC), named as the functions\' %Setting% references name them. The host resolves each reference from these app settings; a missing one disables its function.')
 param timerSchedules object = {
   Etsy__CancellationCheckSchedule: '0 */10 * * * *'
@@ -70,6 +86,10 @@ param etsyKeystring string = ''
 param etsySharedSecret string = ''
 @secure()
 param etsyAccessToken string = ''
+@secure()
+param squareAccessToken string = ''
+@secure()
+param squareWebhookSignatureKey string = ''
 @description('Key-encryption secret for the Data Protection key ring that encrypts stored Etsy tokens. Every deployment writes a new random version (a KEK rotation); the app unwraps each key-ring element with the version it names, so never disable or purge older versions.')
 @secure()
 param dataProtectionKekSecret string = '${newGuid()}${newGuid()}'
@@ -197,6 +217,8 @@ module vault 'modules/keyvault.bicep' = {
       'etsy-keystring': etsyKeystring
       'etsy-shared-secret': etsySharedSecret
       'etsy-access-token': etsyAccessToken
+      'square-access-token': squareAccessToken
+      'square-webhook-signature-key': squareWebhookSignatureKey
       'dataprotection-kek': dataProtectionKekSecret
     }
   }
@@ -208,7 +230,7 @@ module vault 'modules/keyvault.bicep' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(timerSchedules, {
+  properties: union(timerSchedules, squareSettings, {
     AzureWebJobsStorage__accountName: storageName
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
     FuncSync__Shop: shop
@@ -234,11 +256,30 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   ]
 }
 
+// Square's settings, only when it is turned on (the app validates them at start once Square__ApiBaseUrl is set).
+var squareSettings = empty(squareLocationIds)
+  ? {}
+  : union(
+      {
+        Square__ApiBaseUrl: 'https://connect.squareup.com/'
+        Square__LocationIds: squareLocationIds
+        Square__NotificationUrl: empty(squareNotificationUrl)
+          ? 'https://${app.properties.defaultHostName}/api/webhooks/square'
+          : squareNotificationUrl
+        Square__AccessToken: keyVaultReference('square-access-token')
+        Square__WebhookSignatureKey: keyVaultReference('square-webhook-signature-key')
+      },
+      empty(squareSellFromLocationId) ? {} : { Square__SellFromLocationId: squareSellFromLocationId },
+      empty(squareMerchantId) ? {} : { Square__MerchantId: squareMerchantId },
+      empty(squareApplicationId) ? {} : { Square__ApplicationId: squareApplicationId }
+    )
+
 func keyVaultReference(secretName string) string => '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
 
 output functionAppName string = app.name
 output defaultHostName string = app.properties.defaultHostName
 output shopifyWebhookUrl string = 'https://${app.properties.defaultHostName}/api/webhooks/shopify'
+output squareWebhookUrl string = 'https://${app.properties.defaultHostName}/api/webhooks/square'
 output storageAccountName string = storageName
 output keyVaultName string = vaultName
 output applicationInsightsName string = monitoring.outputs.insightsName

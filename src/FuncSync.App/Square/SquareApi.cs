@@ -69,6 +69,35 @@ public sealed class SquareApi(HttpClient http, IOptions<SquareOptions> options)
         return counts;
     }
 
+    /// <summary>The ADJUSTMENT and PHYSICAL_COUNT changes of the variations at the locations that Square received after
+    /// <paramref name="updatedAfter"/>, every page (BatchRetrieveInventoryChanges).</summary>
+    public async Task<IReadOnlyList<SquareInventoryChange>> RetrieveChangesAsync(IReadOnlyCollection<string> variationIds, IReadOnlyList<string> locationIds, DateTimeOffset updatedAfter, CancellationToken cancellationToken)
+    {
+        var changes = new List<SquareInventoryChange>();
+        string? cursor = null;
+        do
+        {
+            var body = new JsonObject
+            {
+                ["catalog_object_ids"] = new JsonArray([.. variationIds.Select(id => (JsonNode)id)]),
+                ["location_ids"] = new JsonArray([.. locationIds.Select(id => (JsonNode)id)]),
+                ["types"] = new JsonArray("ADJUSTMENT", "PHYSICAL_COUNT"),
+                ["updated_after"] = updatedAfter.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            };
+            if (cursor is not null)
+            {
+                body["cursor"] = cursor;
+            }
+
+            var page = await SendAsync(HttpMethod.Post, "v2/inventory/changes/batch-retrieve", body, cancellationToken);
+            changes.AddRange((page["changes"]?.AsArray() ?? []).Select(c => c is null ? null : SquareInventoryChange.From(c)).OfType<SquareInventoryChange>());
+            cursor = (string?)page["cursor"];
+        }
+        while (cursor is not null);
+
+        return changes;
+    }
+
     /// <summary>One page of the catalog's items, each with its variations.</summary>
     public Task<JsonNode> ListItemsAsync(string? cursor, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, "v2/catalog/list?types=ITEM" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor)), null, cancellationToken);

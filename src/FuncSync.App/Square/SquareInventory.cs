@@ -15,6 +15,10 @@ namespace FuncSync.Square;
 /// uploaded after. Square has no compare-and-set; the delta is what keeps a concurrent sale.</summary>
 public sealed class SquareInventory(SquareApi square, IOptions<SquareOptions> options, TimeProvider time) : IChannelInventory
 {
+    /// <summary>Begins the <c>reference_id</c> of every adjustment FuncSync writes: Square's change log shows it, and the
+    /// count notification's intake tells FuncSync's own writes apart by it.</summary>
+    public const string ReferencePrefix = "funcsync:";
+
     public Channel Channel => Channel.Square;
 
     public async Task<ChannelStock> ReadAsync(SkuMapping mapping, CancellationToken cancellationToken)
@@ -98,7 +102,7 @@ public sealed class SquareInventory(SquareApi square, IOptions<SquareOptions> op
         ["type"] = "ADJUSTMENT",
         ["adjustment"] = new JsonObject
         {
-            ["reference_id"] = "funcsync:" + mapping.Sku,
+            ["reference_id"] = ReferencePrefix + mapping.Sku,
             ["catalog_object_id"] = Variation(mapping),
             ["location_id"] = location,
             // A rise is stock received into IN_STOCK; a fall is units sold on another channel.

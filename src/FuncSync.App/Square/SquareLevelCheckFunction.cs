@@ -9,8 +9,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace FuncSync.Square;
 
 /// <summary>Queue function on <c>square-level-checks</c>: after the settling delay, compares Square's count of a mapped
-/// variation with what FuncSync's push record explains (<see cref="ChannelLevelCheck"/>). A sale rung up in the POS app
-/// reaches FuncSync only this way: Square publishes no order notification for it.</summary>
+/// variation with what FuncSync's push record explains (<see cref="ChannelLevelCheck"/>). The backstop for what
+/// <see cref="SquareCountIntake"/> cannot explain from Square's change log: a count at the register, a correction, an
+/// order not readable yet.</summary>
 public sealed class SquareLevelCheckFunction(SkuMapStore map, ChannelLevelCheck check, SquareInventory square, ILogger<SquareLevelCheckFunction> logger)
 {
     public const string Name = "SquareLevelCheck";

@@ -11,7 +11,7 @@ public sealed class SquareModule : IChannelModule
 {
     public Channel Channel => Channel.Square;
 
-    // The level check's settling delay sits between a register sale and the ledger.
+    // A register sale reaches the ledger from Square's change log as soon as its count notification is handled.
     public ChannelCapabilities Capabilities { get; } = new(
         CompareAndSet: false,
         MaxQuantity: int.MaxValue,
@@ -38,6 +38,9 @@ public sealed class SquareModule : IChannelModule
         services.AddTransient<SquareCatalogReader>();
         services.AddTransient<SquareConnectionStatus>();
         services.AddTransient<SquareWebhook>();
+        services.AddTransient<SquareOrderImport>();
+        services.AddTransient<SquareCountIntake>();
+        services.AddSingleton<SquareChangesSeen>();
         channel.Inventory<SquareInventory>()
             .QuantityReader<SquareQuantityReader>()
             .CatalogReader<SquareCatalogReader>()

@@ -37,12 +37,18 @@ public sealed class SquareOptions
     [Required]
     public Uri? NotificationUrl { get; set; }
 
+    /// <summary>FuncSync's Square application id (the OAuth client id, or the id of the application whose personal
+    /// access token is used). Optional: Square's change log names it as the source of FuncSync's own writes, which are
+    /// also recognised by their <c>reference_id</c>.</summary>
+    public string? ApplicationId { get; set; }
+
     /// <summary>The seller's merchant id; when set, notifications for another merchant are refused.</summary>
     public string? MerchantId { get; set; }
 
-    /// <summary>How long an <c>inventory.count.updated</c> settles before it is compared with what FuncSync last saw:
-    /// long enough for the online order that caused it to reach the ledger first (Square delivers most notifications
-    /// within 60 seconds, and order and count notifications of one sale together).</summary>
+    /// <summary>How long a count change the change log does not explain (a count at the register, a correction, an order
+    /// not readable yet) settles before the level check compares it with what FuncSync last saw: long enough for an
+    /// online order behind it to reach the ledger first (Square delivers most notifications within 60 seconds). Sales,
+    /// at the register or online, and FuncSync's own writes do not wait for it.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan LevelCheckDelay { get; set; } = TimeSpan.FromSeconds(20);
 

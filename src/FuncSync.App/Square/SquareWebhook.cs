@@ -1,41 +1,28 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FuncSync.Catalog;
 using FuncSync.Channels.Webhooks;
 using FuncSync.Domain;
-using FuncSync.Domain.Ledger;
-using FuncSync.Hosting.Storage;
-using FuncSync.Ledger;
-using FuncSync.Storage;
-using FuncSync.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Square;
 
 /// <summary>Square's notifications at <c>/api/webhooks/square</c>. At the door: the signature over the registered
 /// notification URL and the raw body (in constant time), the merchant, the topic, the <c>event_id</c> the inbox
-/// deduplicates on, and that the payload reads; a DRAFT order is acknowledged and ignored. Behind the queue: an order's
-/// lines become sales (and cancellations, and shipments once completed) with ids from the order, read from the Orders
-/// API since the notification names only the order; a count change becomes a level check after a settling delay,
-/// which takes what FuncSync's writes and imported orders do not explain (a sale rung up at the register, an offline
-/// sale uploaded late, a count edited there) as an adjustment.</summary>
+/// deduplicates on, and that the payload reads; a DRAFT order is acknowledged and ignored. Behind the queue: an order is
+/// imported from the Orders API (<see cref="SquareOrderImport"/>), since the notification names only the order; a count
+/// change is explained from Square's change log (<see cref="SquareCountIntake"/>): a sale rung up at the register, at
+/// once or uploaded late, becomes a sale now, and only what the log cannot explain waits for the level check.</summary>
 public sealed class SquareWebhook(
     IOptions<SquareOptions> options,
-    SquareApi square,
-    SkuMapStore map,
-    InventoryEventSender inventoryEvents,
-    StorageClients storage,
-    StorageNames names,
+    SquareOrderImport orders,
+    SquareCountIntake counts,
     ILogger<SquareWebhook> logger) : IChannelWebhook
 {
     public const string Source = "square";
     public const string CountUpdated = "inventory.count.updated";
     public const string OrderCreated = "order.created";
     public const string OrderUpdated = "order.updated";
-
-    // Enough sends in flight to move a large order in seconds without crowding the storage account.
-    private const int SendConcurrency = 16;
 
     public Channel Channel => Channel.Square;
 
@@ -97,12 +84,16 @@ public sealed class SquareWebhook(
         var payload = JsonNode.Parse(body.Span) ?? throw new InvalidDataException("The accepted notification is empty.");
         if (accepted.Topic == CountUpdated)
         {
-            await CheckCountsLaterAsync(accepted, payload, cancellationToken);
+            var locations = options.Value.Locations;
+            var variations = (payload["data"]!["object"]!["inventory_counts"] as JsonArray ?? [])
+                .Where(c => locations.Contains(Text(c?["location_id"]) ?? string.Empty, StringComparer.Ordinal))
+                .Select(c => Text(c?["catalog_object_id"])!);
+            await counts.HandleAsync(accepted, variations, cancellationToken);
             return;
         }
 
         var orderId = Text(OrderSummary(accepted.Topic, payload)?["order_id"]) ?? throw new InvalidDataException("The order notification names no order.");
-        await ApplyOrderAsync(accepted, orderId, cancellationToken);
+        await orders.ImportAsync(orderId, accepted.Topic + " " + accepted.EventId, accepted.ReceivedAt, accepted.OccurredAt, cancellationToken);
     }
 
     /// <summary>Why a relevant payload cannot be handled, or null when it can.</summary>
@@ -127,93 +118,6 @@ public sealed class SquareWebhook(
 
     private static JsonNode? OrderSummary(string topic, JsonNode payload) =>
         payload["data"]?["object"]?[topic == OrderCreated ? "order_created" : "order_updated"];
-
-    private async Task CheckCountsLaterAsync(AcceptedWebhook accepted, JsonNode payload, CancellationToken cancellationToken)
-    {
-        var s = options.Value;
-        var locations = s.Locations;
-        var variations = (payload["data"]!["object"]!["inventory_counts"] as JsonArray ?? [])
-            .Where(c => locations.Contains(Text(c?["location_id"]) ?? string.Empty, StringComparer.Ordinal))
-            .Select(c => Text(c?["catalog_object_id"])!)
-            .Distinct(StringComparer.Ordinal);
-        foreach (var variation in variations)
-        {
-            var sku = await map.FindSkuAsync(new ListingRef(Channel.Square, variation), cancellationToken);
-            if (sku is null)
-            {
-                logger.LogInformation("Square variation {Variation} is not mapped; its count change is the mapping audit's business", variation);
-                continue;
-            }
-
-            // The check reads Square when it runs, so whichever of several notifications runs first sees every change.
-            var check = new SquareCountChanged(accepted.EventId, variation, sku, EventTimes.FirstPlausible(accepted.ReceivedAt, accepted.OccurredAt), accepted.ReceivedAt);
-            await storage.Queue(names.SquareLevelChecksQueue).SendMessageAsync(
-                JsonSerializer.Serialize(check, SquareJson.Default.SquareCountChanged), visibilityTimeout: s.LevelCheckDelay, cancellationToken: cancellationToken);
-        }
-    }
-
-    private async Task ApplyOrderAsync(AcceptedWebhook accepted, string orderId, CancellationToken cancellationToken)
-    {
-        // The notification names the order only; its lines and its state now come from the Orders API (level-triggered:
-        // a late order.created of an order since cancelled reads as cancelled).
-        var order = await square.RetrieveOrderAsync(orderId, cancellationToken);
-        if (order is null)
-        {
-            logger.LogWarning("Square order {Order} ({EventId}) is not found; nothing applied", orderId, accepted.EventId);
-            return;
-        }
-
-        var state = Text(order["state"]);
-        var location = Text(order["location_id"]);
-        if (state == "DRAFT" || !options.Value.Locations.Contains(location ?? string.Empty, StringComparer.Ordinal))
-        {
-            logger.LogInformation("Square order {Order} is {State} at location {Location}: no stock of the synced locations moved", orderId, state, location);
-            return;
-        }
-
-        var createdAt = Time(order["created_at"]);
-        var occurredAt = EventTimes.FirstPlausible(accepted.ReceivedAt, createdAt, accepted.OccurredAt);
-        var reference = "Square order " + orderId;
-        var events = new List<InventoryEventReceived>();
-        foreach (var line in order["line_items"]?.AsArray() ?? [])
-        {
-            var uid = Text(line?["uid"]);
-            var variation = Text(line?["catalog_object_id"]);
-            if (uid is null || variation is null || !int.TryParse(Text(line!["quantity"]), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity) || quantity <= 0)
-            {
-                // A custom amount, or a fractional quantity sold by weight: no catalog unit to move.
-                logger.LogInformation("Skipped a line of Square order {Order}: no catalog variation or no whole quantity", orderId);
-                continue;
-            }
-
-            var listing = new ListingRef(Channel.Square, variation);
-            var saleId = $"square:sale:{orderId}:{uid}";
-            events.Add(new InventoryEventReceived(saleId, InventoryEventKind.Sale, Source, listing, null, quantity, occurredAt, accepted.ReceivedAt, reference));
-            if (state == "CANCELED")
-            {
-                events.Add(new InventoryEventReceived($"square:cancel:{orderId}:{uid}", InventoryEventKind.Cancellation, Source, listing, null, quantity, occurredAt, accepted.ReceivedAt, reference, SoldAt: createdAt, RestockOf: saleId));
-            }
-            else if (state == "COMPLETED")
-            {
-                events.Add(new InventoryEventReceived($"square:shipment:{orderId}:{uid}", InventoryEventKind.Fulfilment, Source, listing, null, quantity, occurredAt, accepted.ReceivedAt, reference, SoldAt: createdAt));
-            }
-        }
-
-        // A sale first, then what undoes or ships it: the ledger holds a restock that arrives before its sale anyway.
-        await Parallel.ForEachAsync(
-            events.Where(e => e.Kind == InventoryEventKind.Sale),
-            new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
-            async (received, ct) => await SendAsync(received, ct));
-        foreach (var received in events.Where(e => e.Kind != InventoryEventKind.Sale))
-        {
-            await SendAsync(received, cancellationToken);
-        }
-
-        logger.LogInformation("Square {Topic} ({EventId}): order {Order} is {State}, {Count} events queued", accepted.Topic, accepted.EventId, orderId, state, events.Count);
-    }
-
-    private Task SendAsync(InventoryEventReceived received, CancellationToken cancellationToken) =>
-        inventoryEvents.SendAsync(received, cancellationToken);
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;

@@ -39,6 +39,9 @@ public sealed partial class SquareSimulator
             case ("POST", "/v2/inventory/changes/batch-create"):
                 await BatchChangeAsync(context);
                 break;
+            case ("POST", "/v2/inventory/changes/batch-retrieve"):
+                await BatchRetrieveChangesAsync(context);
+                break;
             case ("POST", "/v2/inventory/counts/batch-retrieve"):
                 await BatchRetrieveCountsAsync(context);
                 break;
@@ -127,7 +130,7 @@ public sealed partial class SquareSimulator
             return (400, ErrorJson("INVALID_REQUEST_ERROR", "ARRAY_LENGTH_TOO_LONG", $"Field must contain at most {MaxChangesPerBatch} elements.", "changes"));
         }
 
-        var parsed = new List<(string Variation, string Location, DateTimeOffset At, bool IsCount, decimal Quantity, JsonObject Echo)>();
+        var parsed = new List<(string Variation, string Location, DateTimeOffset At, bool IsCount, decimal Quantity, JsonObject Echo, SquareChangeOrigin Origin, string Id)>();
         for (var i = 0; i < changes.Count; i++)
         {
             var (change, error) = ParseChange(changes[i], $"changes[{i}]");
@@ -140,9 +143,9 @@ public sealed partial class SquareSimulator
         }
 
         var now = _time.GetUtcNow();
-        foreach (var (variation, location, at, isCount, quantity, _) in parsed)
+        foreach (var (variation, location, at, isCount, quantity, _, origin, id) in parsed)
         {
-            _store.Record(variation, location, at, isCount, quantity);
+            _store.Record(variation, location, at, isCount, quantity, origin, id, now);
         }
 
         Interlocked.Add(ref _changesApplied, parsed.Count);
@@ -157,7 +160,7 @@ public sealed partial class SquareSimulator
         return (200, SimulatorJson.ToJson(result));
     }
 
-    private ((string Variation, string Location, DateTimeOffset At, bool IsCount, decimal Quantity, JsonObject Echo) Change, string? Error) ParseChange(JsonNode? node, string field)
+    private ((string Variation, string Location, DateTimeOffset At, bool IsCount, decimal Quantity, JsonObject Echo, SquareChangeOrigin Origin, string Id) Change, string? Error) ParseChange(JsonNode? node, string field)
     {
         var type = (string?)node?["type"];
         var detail = type switch
@@ -202,11 +205,16 @@ public sealed partial class SquareSimulator
         }
 
         var echo = (JsonObject)node!.DeepClone();
-        ((JsonObject)echo[type == "ADJUSTMENT" ? "adjustment" : "physical_count"]!)["id"] = NewId(26);
+        var echoed = (JsonObject)echo[type == "ADJUSTMENT" ? "adjustment" : "physical_count"]!;
+        var id = NewId(26);
+        echoed["id"] = id;
+        echoed["created_at"] = Time(_time.GetUtcNow());
+        echoed["source"] = new JsonObject { ["product"] = ExternalApi, ["application_id"] = Options.ApplicationId, ["name"] = Options.ApplicationName };
         if (type == "PHYSICAL_COUNT")
         {
+            var counted = new SquareChangeOrigin(ExternalApi, Options.ApplicationName, Options.ApplicationId, "NONE", "IN_STOCK") { ReferenceId = Text("reference_id") };
             return Text("state") == "IN_STOCK"
-                ? ((variation, location, at, true, quantity, echo), null)
+                ? ((variation, location, at, true, quantity, echo, counted, id), null)
                 : (default, ErrorJson("INVALID_REQUEST_ERROR", "INVALID_ENUM_VALUE", "A physical count sets the IN_STOCK state.", inner + ".state"));
         }
 
@@ -218,7 +226,8 @@ public sealed partial class SquareSimulator
         }
 
         var delta = to == "IN_STOCK" ? quantity : from == "IN_STOCK" ? -quantity : 0;
-        return ((variation, location, at, false, delta, echo), null);
+        var origin = new SquareChangeOrigin(ExternalApi, Options.ApplicationName, Options.ApplicationId, from, to) { ReferenceId = Text("reference_id") };
+        return ((variation, location, at, false, delta, echo, origin, id), null);
     }
 
     private async Task BatchRetrieveCountsAsync(HttpContext context)
@@ -242,6 +251,100 @@ public sealed partial class SquareSimulator
         }
 
         await SimulatorJson.WriteAsync(context, 200, result);
+    }
+
+    /// <summary>BatchRetrieveInventoryChanges: the ADJUSTMENT and PHYSICAL_COUNT changes (the default types; TRANSFER is
+    /// no filter) of the variations at the locations whose <c>created_at</c> is after <c>updated_after</c> and before
+    /// <c>updated_before</c>, a page at a time.</summary>
+    private async Task BatchRetrieveChangesAsync(HttpContext context)
+    {
+        var body = await SimulatorJson.TryReadAsync(context.Request, context.RequestAborted) as JsonObject ?? [];
+        static HashSet<string>? Set(JsonNode? node) => (node as JsonArray)?.Select(n => (string?)n).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var ids = Set(body["catalog_object_ids"]);
+        var locations = Set(body["location_ids"]);
+        var types = Set(body["types"]) ?? ["ADJUSTMENT", "PHYSICAL_COUNT"];
+        if (types.FirstOrDefault(t => t is not ("ADJUSTMENT" or "PHYSICAL_COUNT")) is { } unsupported)
+        {
+            await ErrorAsync(context, 400, "INVALID_REQUEST_ERROR", "INVALID_ENUM_VALUE", $"`{unsupported}` is not a change type to filter by.", "types");
+            return;
+        }
+
+        DateTimeOffset? Bound(string name)
+        {
+            var text = (string?)body[name];
+            return text is null ? null : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MinValue;
+        }
+
+        var after = Bound("updated_after");
+        var before = Bound("updated_before");
+        if (after == DateTimeOffset.MinValue || before == DateTimeOffset.MinValue)
+        {
+            await ErrorAsync(context, 400, "INVALID_REQUEST_ERROR", "INVALID_TIME", "Expected an RFC 3339 timestamp.", after == DateTimeOffset.MinValue ? "updated_after" : "updated_before");
+            return;
+        }
+
+        var start = int.TryParse((string?)body["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 0;
+        JsonObject result;
+        lock (_gate)
+        {
+            var all = _store.ChangesAfter(ids, locations, after ?? DateTimeOffset.UnixEpoch, before)
+                .Where(x => types.Contains(x.Change.IsCount ? "PHYSICAL_COUNT" : "ADJUSTMENT"))
+                .ToList();
+            var page = all.Skip(start).Take(PageSize).ToList();
+            result = new JsonObject { ["changes"] = SimulatorJson.Array(page.Select(x => (JsonNode)ChangeJson(x.Variation, x.Location, x.Change))) };
+            if (start + page.Count < all.Count)
+            {
+                result["cursor"] = (start + page.Count).ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        await SimulatorJson.WriteAsync(context, 200, result);
+    }
+
+    private static JsonObject ChangeJson(string variation, string location, SquareChange change)
+    {
+        var origin = change.Origin;
+        var source = new JsonObject { ["product"] = origin.Product };
+        if (origin.ApplicationId is { } application)
+        {
+            source["application_id"] = application;
+        }
+
+        if (origin.SourceName is { } name)
+        {
+            source["name"] = name;
+        }
+
+        var detail = new JsonObject
+        {
+            ["id"] = change.Id,
+            ["catalog_object_id"] = variation,
+            ["catalog_object_type"] = "ITEM_VARIATION",
+            ["location_id"] = location,
+            ["quantity"] = Math.Abs(change.Quantity).ToString(CultureInfo.InvariantCulture),
+            ["occurred_at"] = Time(change.OccurredAt),
+            ["created_at"] = Time(change.CreatedAt),
+            ["source"] = source,
+        };
+        if (origin.ReferenceId is { } reference)
+        {
+            detail["reference_id"] = reference;
+        }
+
+        if (change.IsCount)
+        {
+            detail["state"] = "IN_STOCK";
+            return new JsonObject { ["type"] = "PHYSICAL_COUNT", ["physical_count"] = detail };
+        }
+
+        detail["from_state"] = origin.FromState;
+        detail["to_state"] = origin.ToState;
+        if (origin.TransactionId is { } transaction)
+        {
+            detail["transaction_id"] = transaction;
+        }
+
+        return new JsonObject { ["type"] = "ADJUSTMENT", ["adjustment"] = detail };
     }
 
     private async Task ListCatalogAsync(HttpContext context)

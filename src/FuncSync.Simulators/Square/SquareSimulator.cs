@@ -22,6 +22,13 @@ public sealed partial class SquareSimulator : IAsyncDisposable
 {
     private const string CountUpdated = "inventory.count.updated";
 
+    // Square's source products (SourceApplication.product) as its change log names them.
+    private const string PointOfSale = "SQUARE_POS";
+    private const string PointOfSaleName = "Square Point of Sale";
+    private const string OnlineStore = "ONLINE_STORE";
+    private const string ExternalApi = "EXTERNAL_API";
+    private const string Dashboard = "DASHBOARD";
+
     private readonly Lock _gate = new();
     private readonly WebApplication _app;
     private readonly TimeProvider _time;
@@ -90,7 +97,7 @@ public sealed partial class SquareSimulator : IAsyncDisposable
             var countedAt = _time.GetUtcNow().AddHours(-1);
             foreach (var (location, quantity) in counts)
             {
-                _store.Record(variationId, RequireLocation(location), countedAt, isCount: true, quantity);
+                _store.Record(variationId, RequireLocation(location), countedAt, isCount: true, quantity, SquareChangeOrigin.Counted(Dashboard, "Square Dashboard"), NewId(26), countedAt);
             }
         }
     }
@@ -148,7 +155,8 @@ public sealed partial class SquareSimulator : IAsyncDisposable
         lock (_gate)
         {
             Variation(variationId);
-            _store.Record(variationId, RequireLocation(locationId), _time.GetUtcNow(), isCount: false, -quantity);
+            var now = _time.GetUtcNow();
+            _store.Record(variationId, RequireLocation(locationId), now, isCount: false, -quantity, RegisterSale(), NewId(26), now);
         }
 
         return SendCountUpdatedAsync([(variationId, locationId)], ct);
@@ -171,9 +179,11 @@ public sealed partial class SquareSimulator : IAsyncDisposable
         List<(string, string)> moved;
         lock (_gate)
         {
+            // Square keeps when each sale happened (occurred_at) and when it heard of it (created_at, now).
+            var now = _time.GetUtcNow();
             foreach (var (variation, location, quantity, soldAt) in _offline)
             {
-                _store.Record(variation, location, soldAt, isCount: false, -quantity);
+                _store.Record(variation, location, soldAt, isCount: false, -quantity, RegisterSale(), NewId(26), now);
             }
 
             moved = [.. _offline.Select(s => (s.Variation, s.Location)).Distinct()];
@@ -195,7 +205,8 @@ public sealed partial class SquareSimulator : IAsyncDisposable
         lock (_gate)
         {
             Variation(variationId);
-            _store.Record(variationId, RequireLocation(locationId), _time.GetUtcNow(), isCount: true, quantity);
+            var now = _time.GetUtcNow();
+            _store.Record(variationId, RequireLocation(locationId), now, isCount: true, quantity, SquareChangeOrigin.Counted(PointOfSale, PointOfSaleName), NewId(26), now);
         }
 
         return SendCountUpdatedAsync([(variationId, locationId)], ct);
@@ -290,9 +301,16 @@ public sealed partial class SquareSimulator : IAsyncDisposable
     {
         foreach (var line in order.Lines)
         {
-            _store.Record(line.CatalogObjectId, order.LocationId, at, isCount: false, -line.Quantity);
+            // Automatic inventory tracking moves the line to SOLD, naming the order as the transaction.
+            var origin = new SquareChangeOrigin(OnlineStore, "Square Online", null, "IN_STOCK", "SOLD") { TransactionId = order.Id };
+            _store.Record(line.CatalogObjectId, order.LocationId, at, isCount: false, -line.Quantity, origin, NewId(26), _time.GetUtcNow());
         }
     }
+
+    /// <summary>A sale rung up in the Point of Sale app: to SOLD, from the POS product, with the POS's own order id (an
+    /// order no order notification announces). Callers hold the lock.</summary>
+    private SquareChangeOrigin RegisterSale() =>
+        new(PointOfSale, PointOfSaleName, null, "IN_STOCK", "SOLD") { TransactionId = NewId(27) };
 
     private SquareVariation Variation(string id) => _store.Find(id) ?? throw new ArgumentException($"No item variation {id}.", nameof(id));
 

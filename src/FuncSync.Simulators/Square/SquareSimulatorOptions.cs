@@ -7,6 +7,12 @@ public sealed record SquareSimulatorOptions
 
     public string MerchantId { get; init; } = "MLSIMULATOR0001";
 
+    /// <summary>The application the access token belongs to: the change log names it as the source of every change made
+    /// through the API with that token.</summary>
+    public string ApplicationId { get; init; } = "sq0idp-FuncSyncSimulator";
+
+    public string ApplicationName { get; init; } = "FuncSync";
+
     /// <summary>The subscription's signature key: Square signs the notification URL followed by the raw body with it.</summary>
     public string SignatureKey { get; init; } = "square-simulator-signature-key";
 

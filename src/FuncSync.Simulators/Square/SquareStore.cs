@@ -27,7 +27,28 @@ internal sealed class SquareVariation(string id, string itemId, string itemName,
 /// <summary>One change to a variation's IN_STOCK quantity at a location, as Square keeps it: a physical count sets the
 /// quantity as of <see cref="OccurredAt"/>; an adjustment moves it. Square applies them in the order of their
 /// client-supplied times, not of their arrival, so an offline sale uploaded late lands where it happened.</summary>
-internal sealed record SquareChange(DateTimeOffset OccurredAt, long Sequence, bool IsCount, decimal Quantity);
+internal sealed record SquareChange(DateTimeOffset OccurredAt, long Sequence, bool IsCount, decimal Quantity)
+{
+    /// <summary>Where the change came from and how Square's change log shows it.</summary>
+    public required SquareChangeOrigin Origin { get; init; }
+
+    /// <summary>When Square received it (an offline sale: when it was uploaded, not when it happened).</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required string Id { get; init; }
+}
+
+/// <summary>What Square's change log says of a change: its states, its source application, and the order
+/// (<c>transaction_id</c>) or the writer's own reference behind it.</summary>
+internal sealed record SquareChangeOrigin(string Product, string? SourceName, string? ApplicationId, string FromState, string ToState)
+{
+    public string? TransactionId { get; init; }
+
+    public string? ReferenceId { get; init; }
+
+    /// <summary>A count set at the register or in the Dashboard (a physical count).</summary>
+    public static SquareChangeOrigin Counted(string product, string name) => new(product, name, null, "NONE", "IN_STOCK");
+}
 
 /// <summary>The catalog, the inventory and the orders of one simulated seller. Not thread-safe: the simulator holds its
 /// lock around every call.</summary>
@@ -48,7 +69,7 @@ internal sealed class SquareStore
 
     public SquareOrder? FindOrder(string id) => _orders.GetValueOrDefault(id);
 
-    public void Record(string variation, string location, DateTimeOffset occurredAt, bool isCount, decimal quantity)
+    public SquareChange Record(string variation, string location, DateTimeOffset occurredAt, bool isCount, decimal quantity, SquareChangeOrigin origin, string id, DateTimeOffset createdAt)
     {
         var key = (variation, location);
         if (!_changes.TryGetValue(key, out var list))
@@ -56,8 +77,19 @@ internal sealed class SquareStore
             _changes[key] = list = [];
         }
 
-        list.Add(new SquareChange(occurredAt, ++_sequence, isCount, quantity));
+        var change = new SquareChange(occurredAt, ++_sequence, isCount, quantity) { Origin = origin, Id = id, CreatedAt = createdAt };
+        list.Add(change);
+        return change;
     }
+
+    /// <summary>Every change of the variations at the locations received after <paramref name="after"/>, in the order
+    /// Square received them.</summary>
+    public IEnumerable<(string Variation, string Location, SquareChange Change)> ChangesAfter(IReadOnlySet<string>? variations, IReadOnlySet<string>? locations, DateTimeOffset after, DateTimeOffset? before) =>
+        _changes
+            .Where(p => (variations is null || variations.Contains(p.Key.Variation)) && (locations is null || locations.Contains(p.Key.Location)))
+            .SelectMany(p => p.Value.Select(c => (p.Key.Variation, p.Key.Location, Change: c)))
+            .Where(c => c.Change.CreatedAt > after && (before is null || c.Change.CreatedAt < before))
+            .OrderBy(c => c.Change.Sequence);
 
     /// <summary>The IN_STOCK quantity: the changes replayed in the order of their times (arrival breaks ties).</summary>
     public decimal Count(string variation, string location)

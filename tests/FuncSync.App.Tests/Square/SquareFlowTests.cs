@@ -15,10 +15,13 @@ public sealed class SquareFlowTests(AzuriteFixture azurite)
     // Long enough for an online order's sale to reach the ledger before its count change is judged.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
+    // The level check out of play: what reaches the channels in these tests came from Square's change log.
+    private static readonly TimeSpan NoLevelCheck = TimeSpan.FromHours(1);
+
     [Fact]
-    public async Task RegisterSale_NoOrderNotification_ReachesShopifyAndEtsy()
+    public async Task RegisterSale_LevelCheckDelayAnHour_ReachesShopifyAndEtsyAtOnce()
     {
-        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        await using var app = await SquareTestApp.StartAsync(azurite, NoLevelCheck);
         var mapping = await app.LoadAsync("STALL-01", 5, 301);
 
         await app.Square.SellAtRegisterAsync(mapping.Square!.VariationId, SquareTestApp.Stall);
@@ -26,12 +29,14 @@ public sealed class SquareFlowTests(AzuriteFixture azurite)
         await app.WaitUntilEverywhereAsync(mapping, 4, "the register's sale shows on every channel");
         await app.SettledAsync();
         Assert.Equal(4, await app.App.AvailableAsync(mapping.Sku));
+        Assert.Equal(0, await app.LevelChecksQueuedAsync());
+        Assert.Equal(1, await app.SoldOnSquareAsync(mapping));
     }
 
     [Fact]
     public async Task OnlineOrder_AlsoFiresCountChange_AppliedOnce()
     {
-        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        await using var app = await SquareTestApp.StartAsync(azurite, NoLevelCheck);
         var mapping = await app.LoadAsync("ONLINE-01", 5, 302);
 
         var order = await app.Square.PlaceOnlineOrderAsync([(mapping.Square!.VariationId, 2)], SquareTestApp.Stall);
@@ -41,12 +46,33 @@ public sealed class SquareFlowTests(AzuriteFixture azurite)
         Assert.Equal(3, await app.App.AvailableAsync(mapping.Sku));
         Assert.Equal(3, app.SquareCount(mapping));
         Assert.Equal(System.Net.HttpStatusCode.OK, order.WebhookStatus);
+        Assert.Equal(0, await app.LevelChecksQueuedAsync());
+        Assert.Equal(2, await app.SoldOnSquareAsync(mapping));
+    }
+
+    [Fact]
+    public async Task OnlineOrder_NotificationLate_ImportedFromTheChangeLogUnderTheOrdersIds()
+    {
+        await using var app = await SquareTestApp.StartAsync(azurite, NoLevelCheck);
+        var mapping = await app.LoadAsync("LATE-01", 5, 307);
+        var orderId = app.Square.CreateOnlineOrder([(mapping.Square!.VariationId, 2)], SquareTestApp.Stall);
+
+        // Only the count notification arrives: the change log names the order, which is imported now.
+        Assert.Equal(System.Net.HttpStatusCode.OK, await app.PostCountUpdatedAsync(mapping, "evt-late-count"));
+        await app.WaitUntilEverywhereAsync(mapping, 3, "the order, read through its sale in the change log, shows on every channel");
+
+        // The order's own notification, late, carries the same order and lines: nothing more moves.
+        Assert.Equal(System.Net.HttpStatusCode.OK, await app.PostOrderCreatedAsync(orderId, "evt-late-order"));
+        await app.SettledAsync();
+        Assert.Equal(3, await app.App.AvailableAsync(mapping.Sku));
+        Assert.Equal(2, await app.SoldOnSquareAsync(mapping));
+        Assert.Equal(0, await app.LevelChecksQueuedAsync());
     }
 
     [Fact]
     public async Task DraftOrder_Ignored_TakenOnceWhenOpened()
     {
-        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        await using var app = await SquareTestApp.StartAsync(azurite, NoLevelCheck);
         var mapping = await app.LoadAsync("DRAFT-01", 5, 303);
 
         var draft = await app.Square.PlaceOnlineOrderAsync([(mapping.Square!.VariationId, 1)], SquareTestApp.Stall, draft: true);
@@ -63,7 +89,7 @@ public sealed class SquareFlowTests(AzuriteFixture azurite)
     [Fact]
     public async Task ShopifySale_PushedToSquare_EchoNotTakenForASale()
     {
-        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        await using var app = await SquareTestApp.StartAsync(azurite, NoLevelCheck);
         var mapping = await app.LoadAsync("ECHO-01", 5, 304);
 
         await app.App.Shopify.PlaceOrderAsync([(mapping.Shopify!.VariantId, 1)]);
@@ -73,12 +99,14 @@ public sealed class SquareFlowTests(AzuriteFixture azurite)
         await app.SettledAsync();
         Assert.Equal(4, await app.App.AvailableAsync(mapping.Sku));
         Assert.Equal(4, app.SquareCount(mapping));
+        Assert.Equal(0, await app.SoldOnSquareAsync(mapping));
+        Assert.Equal(0, await app.LevelChecksQueuedAsync());
     }
 
     [Fact]
-    public async Task OfflineSale_UploadedAfterFuncSyncsWrite_AppliedAndKeptByTheAdjustment()
+    public async Task OfflineSale_UploadedAfterFuncSyncsWrite_AppliedOnceAndKeptByTheAdjustment()
     {
-        await using var app = await SquareTestApp.StartAsync(azurite, Settle);
+        await using var app = await SquareTestApp.StartAsync(azurite, NoLevelCheck);
         var mapping = await app.LoadAsync("OFFLINE-01", 5, 305);
         app.Square.SellOffline(mapping.Square!.VariationId, SquareTestApp.Stall);
 
@@ -89,8 +117,13 @@ public sealed class SquareFlowTests(AzuriteFixture azurite)
         await app.Square.UploadOfflineSalesAsync();
 
         await app.WaitUntilEverywhereAsync(mapping, 3, "the offline sale, uploaded late, shows on every channel");
+
+        // Square redelivers the upload's notification: the sale keeps its change's id and counts once.
+        Assert.Equal(System.Net.HttpStatusCode.OK, await app.PostCountUpdatedAsync(mapping, "evt-offline-again"));
         await app.SettledAsync();
         Assert.Equal(3, await app.App.AvailableAsync(mapping.Sku));
+        Assert.Equal(1, await app.SoldOnSquareAsync(mapping));
+        Assert.Equal(0, await app.LevelChecksQueuedAsync());
     }
 
     [Fact]

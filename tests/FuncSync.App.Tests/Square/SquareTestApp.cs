@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
 using FuncSync.Etsy;
@@ -59,6 +62,63 @@ internal sealed class SquareTestApp : IAsyncDisposable
                 && SquareCount(mapping) == quantity,
             TimeSpan.FromSeconds(30),
             because);
+    }
+
+    /// <summary>Level checks waiting in <c>square-level-checks</c> (invisible ones included).</summary>
+    public async Task<int> LevelChecksQueuedAsync() =>
+        (await App.Storage.Queue(App.Names.SquareLevelChecksQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+
+    /// <summary>The ledger's count of the SKU's units sold on Square.</summary>
+    public async Task<long> SoldOnSquareAsync(SkuMapping mapping) =>
+        (await App.App.Services.GetRequiredService<FuncSync.Ledger.LedgerStore>().GetAvailabilityAsync(mapping, CancellationToken.None)).SoldOn(FuncSync.Domain.Channel.Square);
+
+    /// <summary>Posts a signed <c>inventory.count.updated</c> for the variation at the stall, as Square would (now).</summary>
+    public Task<HttpStatusCode> PostCountUpdatedAsync(SkuMapping mapping, string eventId) =>
+        PostAsync(Envelope("inventory.count.updated", eventId, new JsonObject
+        {
+            ["type"] = "inventory_counts",
+            ["id"] = eventId,
+            ["object"] = new JsonObject
+            {
+                ["inventory_counts"] = new JsonArray(new JsonObject
+                {
+                    ["catalog_object_id"] = mapping.Square!.VariationId,
+                    ["catalog_object_type"] = "ITEM_VARIATION",
+                    ["state"] = "IN_STOCK",
+                    ["location_id"] = Stall,
+                    ["quantity"] = Square.GetCount(mapping.Square!.VariationId, Stall).ToString(CultureInfo.InvariantCulture),
+                    ["calculated_at"] = Now(),
+                }),
+            },
+        }));
+
+    /// <summary>Posts a signed <c>order.created</c> for an open order at the stall.</summary>
+    public Task<HttpStatusCode> PostOrderCreatedAsync(string orderId, string eventId) =>
+        PostAsync(Envelope("order.created", eventId, new JsonObject
+        {
+            ["type"] = "order",
+            ["id"] = orderId,
+            ["object"] = new JsonObject { ["order_created"] = new JsonObject { ["order_id"] = orderId, ["state"] = "OPEN", ["location_id"] = Stall, ["version"] = 1, ["created_at"] = Now() } },
+        }));
+
+    private JsonObject Envelope(string topic, string eventId, JsonObject data) => new()
+    {
+        ["merchant_id"] = Square.Options.MerchantId,
+        ["type"] = topic,
+        ["event_id"] = eventId,
+        ["created_at"] = Now(),
+        ["data"] = data,
+    };
+
+    private static string Now() => TimeProvider.System.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private async Task<HttpStatusCode> PostAsync(JsonObject payload)
+    {
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/square") { Content = new ByteArrayContent(body) };
+        request.Headers.Add(SquareWebhookSignature.Header, SquareSimulator.Sign(Square.Options.SignatureKey, Square.Options.NotificationUrl!.OriginalString, body));
+        using var response = await App.Http.SendAsync(request);
+        return response.StatusCode;
     }
 
     public int SquareCount(SkuMapping mapping) =>
