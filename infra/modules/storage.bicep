@@ -44,9 +44,6 @@ var tableNames = [
   'ChannelBudgets'
   'ChannelState'
   'EtsyAuth'
-  'EtsyListings'
-  'EtsyBudget'
-  'EtsyRefunds'
   'DataProtectionKeys'
   'Monitoring'
 ]

@@ -67,4 +67,6 @@ public sealed record EtsyTransaction(
 [JsonSerializable(typeof(EtsyPollHealth))]
 [JsonSerializable(typeof(EtsyPacerState))]
 [JsonSerializable(typeof(EtsyOrderPaid))]
+[JsonSerializable(typeof(EtsyDeactivation))]
+[JsonSerializable(typeof(EtsyRefundClaim))]
 internal sealed partial class EtsyJson : JsonSerializerContext;

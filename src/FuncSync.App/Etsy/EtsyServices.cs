@@ -1,9 +1,6 @@
-using FuncSync.Catalog;
 using FuncSync.Channels;
 using FuncSync.Channels.Budgets;
 using FuncSync.Domain;
-using FuncSync.Hosting.Storage;
-using FuncSync.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -26,18 +23,14 @@ public static class EtsyServices
         services.AddTransient<EtsyConnectionStatus>();
         services.AddTransient<EtsyPollProgress>();
         services.AddTransient<EtsyBudgetStatus>();
-        services.AddSingleton<EtsyTables>();
-        services.AddSingleton(sp => new EtsyDeactivations(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Listings),
-            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EtsyDeactivations>();
         services.AddSingleton<EtsyPollPacer>();
-        services.AddSingleton(sp => new EtsySharedPacerState(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Budget),
-            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<IOptions<EtsyOptions>>()));
+        services.AddSingleton<EtsySharedPacerState>();
         services.AddSingleton<EtsyReceiptEvents>();
-        services.AddSingleton(sp => new EtsyRefundReview(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Refunds),
-            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<SkuMapStore>(), sp.GetRequiredService<Alerts.AlertSender>()));
+        services.AddSingleton<EtsyRefundReview>();
+
+        // After the storage bootstrap (hosted services start in registration order): rows of Etsy's own tables move over once.
+        services.AddHostedService<EtsyLegacyStateImport>();
         services.AddHttpClient<EtsyOAuthClient>().AddStandardResilienceHandler(options =>
         {
             // A refresh must not be retried blindly: the first attempt may have rotated the token already.

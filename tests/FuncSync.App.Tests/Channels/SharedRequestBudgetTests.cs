@@ -69,7 +69,7 @@ public sealed class SharedRequestBudgetTests(AzuriteFixture azurite)
     {
         var table = await TableAsync();
         var options = Options.Create(new EtsyOptions { ShopId = 42, MinPollIntervalSeconds = 10, MaxPollIntervalSeconds = 120 });
-        var shared = new EtsySharedPacerState(table, new ShopPartition("test"), options);
+        var shared = new EtsySharedPacerState(new FuncSync.Channels.State.ChannelState(Channel.Etsy, table, new ShopPartition("test")), options);
         var first = new EtsyPollPacer(options, _time);
         first.ObserveQuota(10, 9, 10_000, 9_000);
         first.RecordPoll(sales: 0, requests: 1);
