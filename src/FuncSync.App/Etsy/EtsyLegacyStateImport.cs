@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using FuncSync.Channels.State;
 using FuncSync.Domain;
 using FuncSync.Hosting.Storage;
+using FuncSync.Polling;
 using FuncSync.Storage;
 
 namespace FuncSync.Etsy;
@@ -62,8 +63,8 @@ public sealed class EtsyLegacyStateImport(
         moved += await MoveAsync(
             Budget,
             (row, ct) => row.RowKey.StartsWith(PacerRowPrefix, StringComparison.Ordinal) && row.GetString("State") is { } json
-                ? state.TryAddAsync(EtsyState.PollPacer, row.RowKey[PacerRowPrefix.Length..], JsonSerializer.Deserialize(json, EtsyJson.Default.EtsyPacerState)!, ct)
-                : Task.FromResult<StateEntry<EtsyPacerState>?>(null),
+                ? state.TryAddAsync(SharedPollPacerState.Kind, row.RowKey[PacerRowPrefix.Length..], JsonSerializer.Deserialize(json, SharedPollPacerState.Kind.Json)!, ct)
+                : Task.FromResult<StateEntry<PollPacerState>?>(null),
             cancellationToken,
             discard: row => string.Equals(row.RowKey, "qps", StringComparison.Ordinal));
         return moved;

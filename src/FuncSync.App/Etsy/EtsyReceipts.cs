@@ -64,8 +64,6 @@ public sealed record EtsyTransaction(
 [JsonSerializable(typeof(EtsyReceipt))]
 [JsonSerializable(typeof(EtsyTokenResponse))]
 [JsonSerializable(typeof(EtsyOAuthError))]
-[JsonSerializable(typeof(EtsyPollHealth))]
-[JsonSerializable(typeof(EtsyPacerState))]
 [JsonSerializable(typeof(EtsyOrderPaid))]
 [JsonSerializable(typeof(EtsyDeactivation))]
 [JsonSerializable(typeof(EtsyRefundClaim))]

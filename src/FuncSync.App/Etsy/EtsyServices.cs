@@ -1,6 +1,7 @@
 using FuncSync.Channels;
 using FuncSync.Channels.Budgets;
 using FuncSync.Domain;
+using FuncSync.Polling;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -22,10 +23,7 @@ public static class EtsyServices
         services.AddTransient<EtsyCatalogReader>();
         services.AddTransient<EtsyConnectionStatus>();
         services.AddTransient<EtsyPollProgress>();
-        services.AddTransient<EtsyBudgetStatus>();
         services.AddSingleton<EtsyDeactivations>();
-        services.AddSingleton<EtsyPollPacer>();
-        services.AddSingleton<EtsySharedPacerState>();
         services.AddSingleton<EtsyReceiptEvents>();
         services.AddSingleton<EtsyRefundReview>();
 
@@ -43,7 +41,8 @@ public static class EtsyServices
 }
 
 /// <summary><c>GET /api/etsy/health</c>: the poll pacer's view of Etsy (budget, interval, webhook) across instances.</summary>
-public sealed class EtsyHealthFunction(EtsyPollPacer pacer, EtsySharedPacerState shared, IOptions<EtsyOptions> options)
+public sealed class EtsyHealthFunction(
+    [FromKeyedServices(Channel.Etsy)] PollPacer pacer, [FromKeyedServices(Channel.Etsy)] SharedPollPacerState shared, IOptions<EtsyOptions> options)
 {
     public const string Name = "EtsyHealth";
     public const string Route = "etsy/health";
@@ -52,6 +51,6 @@ public sealed class EtsyHealthFunction(EtsyPollPacer pacer, EtsySharedPacerState
     public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, CancellationToken cancellationToken)
     {
         await shared.RefreshAsync(pacer, cancellationToken);
-        return Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), EtsyJson.Default.EtsyPollHealth);
+        return Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), PollingJson.Default.PollHealth);
     }
 }

@@ -10,9 +10,6 @@ internal static class EtsyState
 
     /// <summary>The refunds put to the seller, keyed as <see cref="EtsyRefundReview.Key"/> names them.</summary>
     public static readonly StateKind<EtsyRefundClaim> Refunds = new("refunds", EtsyJson.Default.EtsyRefundClaim);
-
-    /// <summary>The receipt poll's pacer, keyed by Etsy shop id.</summary>
-    public static readonly StateKind<EtsyPacerState> PollPacer = new("poll-pacer", EtsyJson.Default.EtsyPacerState);
 }
 
 /// <summary>FuncSync switched the listing off at <paramref name="DeactivatedAt"/> to show zero.</summary>

@@ -5,12 +5,12 @@ using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Channels.State;
 using FuncSync.Domain;
 using FuncSync.Etsy;
+using FuncSync.Polling;
 using FuncSync.Storage;
 using FuncSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FuncSync.App.Tests.Etsy;
 
@@ -25,7 +25,7 @@ public sealed class EtsyLegacyStateImportTests(AzuriteFixture azurite)
     public async Task Import_RowsAsTheOldTablesHeldThem_ReadThroughTheStoresAndOldTablesDropped()
     {
         var (names, shop, state) = await StorageAsync();
-        var pacer = new EtsyPacerState(Then, 3, 2, 0, 10, 9, 10_000, 7_500, Then);
+        var pacer = new PollPacerState(Then, 3, 2, 0, 10, 9, 10_000, 7_500, Then);
         await SeedAsync(names, "EtsyListings", new TableEntity(shop.Key, "1500000031") { ["DeactivatedAt"] = Then });
         await SeedAsync(names, "EtsyRefunds", new TableEntity(shop.Key, "etsy-refund-900-1700000000-500") { ["ReceiptId"] = 900L, ["Alerted"] = true });
         await SeedAsync(
@@ -43,7 +43,7 @@ public sealed class EtsyLegacyStateImportTests(AzuriteFixture azurite)
         Assert.Equal(
             new EtsyRefundClaim(900, Alerted: true),
             (await state.ListAsync(EtsyState.Refunds, "etsy-refund-900-", CancellationToken.None).SingleAsync()).Value);
-        var shared = new EtsySharedPacerState(state, Options.Create(new EtsyOptions { ShopId = ShopId }));
+        var shared = new SharedPollPacerState(state, () => ShopId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(pacer, await shared.LoadAsync(CancellationToken.None));
         foreach (var table in import.LegacyTables)
         {
