@@ -83,7 +83,7 @@ internal static class EtsyDetectionBench
             latencies.Add(Stopwatch.GetElapsedTime(placed).TotalMilliseconds);
         }
 
-        var health = app.Services.GetRequiredService<EtsyPollPacer>().Health(webhook);
+        var health = app.Services.GetRequiredKeyedService<FuncSync.Polling.PollPacer>(FuncSync.Domain.Channel.Etsy).Health(webhook);
         var sorted = latencies.Order().ToArray();
         await app.StopAsync();
         return string.Create(

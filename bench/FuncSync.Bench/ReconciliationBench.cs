@@ -87,7 +87,7 @@ internal static class ReconciliationBench
     private static async Task<string> RunOnceAsync(IServiceProvider services, Reconciler reconciler, string name, bool fix)
     {
         var report = await reconciler.RunAsync(fix, null, 0, CancellationToken.None);
-        var remaining = services.GetRequiredService<EtsyPollPacer>().Health(false).RemainingToday;
+        var remaining = services.GetRequiredKeyedService<FuncSync.Polling.PollPacer>(FuncSync.Domain.Channel.Etsy).Health(false).RemainingToday;
         return string.Create(
             CultureInfo.InvariantCulture,
             $"| {name} | {report.Checked} | {report.Discrepancies.Count} | {(report.FinishedAt - report.StartedAt).TotalSeconds:F1} | {report.Requests.GetValueOrDefault(Channel.Etsy)} | {report.Requests.GetValueOrDefault(Channel.Shopify)} | {remaining} |");

@@ -46,9 +46,6 @@ var tableNames = [
   'ChannelBudgets'
   'ChannelState'
   'EtsyAuth'
-  'EtsyListings'
-  'EtsyBudget'
-  'EtsyRefunds'
   'DataProtectionKeys'
   'Monitoring'
 ]

@@ -40,10 +40,13 @@ public sealed class AllocationOptions
     /// module's default priority decides: a channel whose sales reach the hub within seconds (webhooks) goes before
     /// a polled one, so the scarce unit sits where a sale reaches the hub fastest.</summary>
     /// <param name="paused">The channels (by name) the seller paused this SKU on: they show 0.</param>
+    /// <summary>The rules the allocation runs on, for the push and reconciliation alike. A channel's largest quantity
+    /// (Etsy's 999 per offering) is part of its buffer's <see cref="ChannelBuffer.MaximumShown"/>, so the partition never
+    /// gives a channel units it cannot show and a settled channel's share is what it can really be written.</summary>
     public IReadOnlyList<ChannelRule<Channel>> RulesFor(IEnumerable<Channel> channels, IReadOnlySet<string>? paused = null) =>
         channels.Select(channel => Channels.TryGetValue(channel, out var c)
-                ? new ChannelRule<Channel>(channel, c.Priority ?? DefaultPriority(channel), new ChannelBuffer(c.BufferPercent, c.MinimumHeld, c.MaximumShown), paused?.Contains(channel.ToString()) == true)
-                : new ChannelRule<Channel>(channel, DefaultPriority(channel), ChannelBuffer.None, paused?.Contains(channel.ToString()) == true))
+                ? new ChannelRule<Channel>(channel, c.Priority ?? DefaultPriority(channel), Capped(channel, new ChannelBuffer(c.BufferPercent, c.MinimumHeld, c.MaximumShown)), paused?.Contains(channel.ToString()) == true)
+                : new ChannelRule<Channel>(channel, DefaultPriority(channel), Capped(channel, ChannelBuffer.None), paused?.Contains(channel.ToString()) == true))
             .ToList();
 
     /// <summary>Start-up check, so a typo fails the deployment instead of a push.</summary>
@@ -54,6 +57,12 @@ public sealed class AllocationOptions
         // A delayed queue message waits at most 7 days.
         && RecheckEvery <= TimeSpan.FromDays(7)
         && Channels.Values.All(c => c.BufferPercent is >= 0 and <= 100 && c.MinimumHeld >= 0 && c.MaximumShown is null or >= 0 && (c.AssumedLag is null || c.AssumedLag >= TimeSpan.Zero));
+
+    private static ChannelBuffer Capped(Channel channel, ChannelBuffer buffer)
+    {
+        var largest = FuncSync.Channels.ChannelModules.Of(channel).Capabilities.MaxQuantity;
+        return largest == int.MaxValue || buffer.MaximumShown <= largest ? buffer : buffer with { MaximumShown = largest };
+    }
 
     private static int DefaultPriority(Channel channel) => FuncSync.Channels.ChannelModules.Of(channel).Capabilities.DefaultPriority;
 }

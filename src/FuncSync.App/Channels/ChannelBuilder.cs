@@ -55,6 +55,9 @@ public sealed class ChannelBuilder(IServiceCollection services, IChannelModule m
     public ChannelBuilder Budget<T>()
         where T : class, IChannelBudget => Add<IChannelBudget, T>();
 
+    /// <summary>A daily request quota kept by a shared mechanism registered keyed by channel (the poll pacer).</summary>
+    public ChannelBuilder Budget(Func<IServiceProvider, IChannelBudget> budget) => Add(budget);
+
     /// <summary>Webhook intake at <c>/api/webhooks/{channel}</c>: verified at the door, handled behind the inbox queue.
     /// The module registers <typeparamref name="T"/> itself, as for every capability.</summary>
     public ChannelBuilder Webhook<T>()
@@ -66,9 +69,13 @@ public sealed class ChannelBuilder(IServiceCollection services, IChannelModule m
 
     private ChannelBuilder Add<TCapability, T>(Func<IServiceProvider, TCapability, TCapability>? decorate = null)
         where TCapability : class
-        where T : class, TCapability
+        where T : class, TCapability =>
+        Add<TCapability>(sp => sp.GetRequiredService<T>(), decorate);
+
+    private ChannelBuilder Add<TCapability>(Func<IServiceProvider, TCapability> create, Func<IServiceProvider, TCapability, TCapability>? decorate = null)
+        where TCapability : class
     {
-        Services.AddKeyedTransient<TCapability>(Channel, (sp, _) => sp.GetRequiredService<T>());
+        Services.AddKeyedTransient<TCapability>(Channel, (sp, _) => create(sp));
         if (Enabled)
         {
             var channel = Channel;

@@ -16,7 +16,7 @@ public sealed record EtsyReceiptRead(IReadOnlyList<EtsyReceipt> Receipts, int Re
 
 /// <summary>The Etsy Open API v3 calls FuncSync makes, each with the two credentials Etsy requires, reporting
 /// Etsy's quota headers to the poll's pacer.</summary>
-public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> options, [FromKeyedServices(Channel.Etsy)] OAuthAccessTokens tokens, EtsyPollPacer pacer, TimeProvider time)
+public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> options, [FromKeyedServices(Channel.Etsy)] OAuthAccessTokens tokens, [FromKeyedServices(Channel.Etsy)] Polling.PollPacer pacer, TimeProvider time)
 {
     /// <summary>Etsy's largest page of receipts.</summary>
     public const int MaxPageSize = 100;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FuncSync.Etsy;
 
 /// <summary>Etsy's card on the dashboard: the shop, how it is connected, the poll pacer and the day's API budget.</summary>
-public sealed class EtsyConnectionStatus(IOptions<EtsyOptions> options, [FromKeyedServices(Channel.Etsy)] OAuthConnectionStore connections, EtsyPollPacer pacer, EtsySharedPacerState shared) : IChannelConnection
+public sealed class EtsyConnectionStatus(IOptions<EtsyOptions> options, [FromKeyedServices(Channel.Etsy)] OAuthConnectionStore connections, [FromKeyedServices(Channel.Etsy)] Polling.PollPacer pacer, [FromKeyedServices(Channel.Etsy)] Polling.SharedPollPacerState shared) : IChannelConnection
 {
     public async Task<ChannelConnection> ReadAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using FuncSync.Channels;
 using FuncSync.Channels.Auth;
 using FuncSync.Domain;
+using FuncSync.Polling;
 
 namespace FuncSync.Etsy;
 
@@ -39,6 +40,9 @@ public sealed class EtsyModule : IChannelModule
         return TimeSpan.FromSeconds(2 * Math.Max(etsy.MinPollIntervalSeconds, etsy.MaxPollIntervalSeconds));
     }
 
+    private static EtsyOptions Settings(IServiceProvider services) =>
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EtsyOptions>>().Value;
+
     public void AddServices(ChannelBuilder channel)
     {
         channel.Options<EtsyOptions>();
@@ -50,7 +54,7 @@ public sealed class EtsyModule : IChannelModule
             .QuantityReader<EtsyQuantityReader>()
             .CatalogReader<EtsyCatalogReader>()
             .Poll<EtsyPollProgress>()
-            .Budget<EtsyBudgetStatus>()
+            .PollPacing(sp => Settings(sp).Pacing(), sp => Settings(sp).ShopId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Connection<EtsyConnectionStatus>()
             .Webhook<EtsyWebhook>();
     }

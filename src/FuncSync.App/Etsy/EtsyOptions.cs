@@ -71,6 +71,8 @@ public sealed class EtsyOptions
     [Range(0.0, 0.95)]
     public double ReservedDailyShare { get; set; } = 0.5;
 
+    public Polling.PollPacing Pacing() => new(AdaptivePolling, MinPollIntervalSeconds, MaxPollIntervalSeconds, ReservedDailyShare);
+
     /// <summary>NCRONTAB for the cancellation re-check, slower than the poll.</summary>
     [Required]
     public string CancellationCheckSchedule { get; set; } = "0 */10 * * * *";

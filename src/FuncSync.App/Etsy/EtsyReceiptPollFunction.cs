@@ -12,14 +12,14 @@ namespace FuncSync.Etsy;
 /// <summary>Timer: polls Etsy receipts modified since the watermark (minus an overlap), pages through
 /// all of them, queues a sale event per transaction, and only then advances the watermark. A poll that
 /// fails part-way moves nothing, and the next one reads the same receipts again; their transaction ids
-/// make the repeat harmless. The timer ticks often; <see cref="EtsyPollPacer"/> decides which ticks ask Etsy.</summary>
+/// make the repeat harmless. The timer ticks often; <see cref="PollPacer"/> decides which ticks ask Etsy.</summary>
 public sealed class EtsyReceiptPollFunction(
     EtsyApi etsy,
     WatermarkStore watermarks,
     EtsyReceiptEvents events,
     EtsyRefundReview refunds,
-    EtsyPollPacer pacer,
-    EtsySharedPacerState sharedPacer,
+    [FromKeyedServices(Channel.Etsy)] PollPacer pacer,
+    [FromKeyedServices(Channel.Etsy)] SharedPollPacerState sharedPacer,
     IOptions<EtsyOptions> options,
     TimeProvider time,
     ILogger<EtsyReceiptPollFunction> logger,

@@ -64,7 +64,7 @@ public sealed record EtsyTransaction(
 [JsonSerializable(typeof(EtsyReceipt))]
 [JsonSerializable(typeof(EtsyTokenResponse))]
 [JsonSerializable(typeof(EtsyOAuthError))]
-[JsonSerializable(typeof(EtsyPollHealth))]
-[JsonSerializable(typeof(EtsyPacerState))]
 [JsonSerializable(typeof(EtsyOrderPaid))]
+[JsonSerializable(typeof(EtsyDeactivation))]
+[JsonSerializable(typeof(EtsyRefundClaim))]
 internal sealed partial class EtsyJson : JsonSerializerContext;

@@ -1,9 +1,8 @@
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using FuncSync.Alerts;
 using FuncSync.Catalog;
-using FuncSync.Storage;
+using FuncSync.Channels.State;
+using FuncSync.Domain;
 
 namespace FuncSync.Etsy;
 
@@ -20,7 +19,7 @@ namespace FuncSync.Etsy;
 /// <remarks>Each refund is alerted once: a row per refund (keyed by receipt, time and amount, since refunds have no id)
 /// is written before the alert and marked after it. A crash in between sends the alert again on the next pass, under
 /// the same alert key, so the Alerts table still holds one alert for it; a refund is never left unalerted.</remarks>
-public sealed class EtsyRefundReview(TableClient table, ShopPartition shop, SkuMapStore skuMap, AlertSender alerts)
+public sealed class EtsyRefundReview([FromKeyedServices(Channel.Etsy)] ChannelState state, SkuMapStore skuMap, AlertSender alerts)
 {
     /// <summary>Alerts every refund of <paramref name="receipts"/> not alerted before; returns how many it alerted.</summary>
     public async Task<int> ReviewAsync(IEnumerable<EtsyReceipt> receipts, CancellationToken cancellationToken)
@@ -39,12 +38,13 @@ public sealed class EtsyRefundReview(TableClient table, ShopPartition shop, SkuM
 
                 await alerts.RaiseAsync(
                     AlertKind.RefundReview,
-                    claim.RowKey,
+                    claim.Key,
                     await MessageAsync(receipt, refund, refundedSoFar, cancellationToken),
                     null,
                     new AlertAdvice("Etsy", "Decide which units came back: record them as a return (or an adjustment if they are damaged); nothing was restocked yet."),
                     cancellationToken);
-                await table.UpdateEntityAsync(new TableEntity(shop.Key, claim.RowKey) { ["Alerted"] = true }, claim.ETag, TableUpdateMode.Merge, cancellationToken);
+                // Refused only when another pass marked it in the meantime: alerted either way.
+                await state.TryReplaceAsync(EtsyState.Refunds, claim, claim.Value with { Alerted = true }, cancellationToken);
                 raised++;
             }
         }
@@ -56,27 +56,20 @@ public sealed class EtsyRefundReview(TableClient table, ShopPartition shop, SkuM
         CultureInfo.InvariantCulture, $"etsy-refund-{receipt.ReceiptId}-{refund.CreatedTimestamp}-{refund.Amount?.Amount ?? 0}");
 
     /// <summary>The refund's row, written now or left unalerted by an earlier pass; null when it was alerted already.</summary>
-    private async Task<TableEntity?> ClaimAsync(EtsyReceipt receipt, EtsyRefund refund, CancellationToken cancellationToken)
+    private async Task<StateEntry<EtsyRefundClaim>?> ClaimAsync(EtsyReceipt receipt, EtsyRefund refund, CancellationToken cancellationToken)
     {
-        var rowKey = Key(receipt, refund);
+        var key = Key(receipt, refund);
         while (true)
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, rowKey, cancellationToken: cancellationToken);
-            if (existing.HasValue)
+            if (await state.GetAsync(EtsyState.Refunds, key, cancellationToken) is { } existing)
             {
-                return existing.Value!.GetBoolean("Alerted") == true ? null : existing.Value;
+                return existing.Value.Alerted ? null : existing;
             }
 
-            try
+            // Null: another pass (the poll and the re-check) found it at the same moment; decide on its row.
+            if (await state.TryAddAsync(EtsyState.Refunds, key, new EtsyRefundClaim(receipt.ReceiptId, Alerted: false), cancellationToken) is { } claimed)
             {
-                var row = new TableEntity(shop.Key, rowKey) { ["ReceiptId"] = receipt.ReceiptId, ["Alerted"] = false };
-                var response = await table.AddEntityAsync(row, cancellationToken);
-                row.ETag = response.Headers.ETag ?? default;
-                return row;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                // Another pass (the poll and the re-check) found it at the same moment: decide on its row.
+                return claimed;
             }
         }
     }

@@ -1,9 +1,7 @@
-using FuncSync.Catalog;
 using FuncSync.Channels;
 using FuncSync.Channels.Budgets;
 using FuncSync.Domain;
-using FuncSync.Hosting.Storage;
-using FuncSync.Storage;
+using FuncSync.Polling;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -25,19 +23,12 @@ public static class EtsyServices
         services.AddTransient<EtsyCatalogReader>();
         services.AddTransient<EtsyConnectionStatus>();
         services.AddTransient<EtsyPollProgress>();
-        services.AddTransient<EtsyBudgetStatus>();
-        services.AddSingleton<EtsyTables>();
-        services.AddSingleton(sp => new EtsyDeactivations(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Listings),
-            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<EtsyPollPacer>();
-        services.AddSingleton(sp => new EtsySharedPacerState(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Budget),
-            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<IOptions<EtsyOptions>>()));
+        services.AddSingleton<EtsyDeactivations>();
         services.AddSingleton<EtsyReceiptEvents>();
-        services.AddSingleton(sp => new EtsyRefundReview(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<EtsyTables>().Refunds),
-            sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<SkuMapStore>(), sp.GetRequiredService<Alerts.AlertSender>()));
+        services.AddSingleton<EtsyRefundReview>();
+
+        // After the storage bootstrap (hosted services start in registration order): rows of Etsy's own tables move over once.
+        services.AddHostedService<EtsyLegacyStateImport>();
         services.AddHttpClient<EtsyOAuthClient>().AddStandardResilienceHandler(options =>
         {
             // A refresh must not be retried blindly: the first attempt may have rotated the token already.
@@ -50,7 +41,8 @@ public static class EtsyServices
 }
 
 /// <summary><c>GET /api/etsy/health</c>: the poll pacer's view of Etsy (budget, interval, webhook) across instances.</summary>
-public sealed class EtsyHealthFunction(EtsyPollPacer pacer, EtsySharedPacerState shared, IOptions<EtsyOptions> options)
+public sealed class EtsyHealthFunction(
+    [FromKeyedServices(Channel.Etsy)] PollPacer pacer, [FromKeyedServices(Channel.Etsy)] SharedPollPacerState shared, IOptions<EtsyOptions> options)
 {
     public const string Name = "EtsyHealth";
     public const string Route = "etsy/health";
@@ -59,6 +51,6 @@ public sealed class EtsyHealthFunction(EtsyPollPacer pacer, EtsySharedPacerState
     public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request, CancellationToken cancellationToken)
     {
         await shared.RefreshAsync(pacer, cancellationToken);
-        return Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), EtsyJson.Default.EtsyPollHealth);
+        return Results.Json(pacer.Health(options.Value.WebhookSecret.Length > 0), PollingJson.Default.PollHealth);
     }
 }

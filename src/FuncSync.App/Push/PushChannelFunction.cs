@@ -7,7 +7,6 @@ using FuncSync.Domain.Allocation;
 using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Monitoring;
-using FuncSync.Pausing;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
 using Microsoft.Azure.Functions.Worker;
@@ -24,8 +23,7 @@ public sealed class PushChannelFunction(
     PushStore pushes,
     IEnumerable<IChannelInventory> connectors,
     IOptions<AllocationOptions> allocation,
-    RulesInForce channelRules,
-    ThresholdInForce thresholds,
+    AllocationInForce allocations,
     PushRechecks rechecks,
     ChannelPushSender pushQueue,
     TimeProvider time,
@@ -125,8 +123,9 @@ public sealed class PushChannelFunction(
             return;
         }
 
-        var rules = await channelRules.ForAsync(mapping, cancellationToken);
-        var inForce = await thresholds.ForAsync(mapping, cancellationToken);
+        var skuAllocation = await allocations.ForAsync(mapping, cancellationToken);
+        var rules = skuAllocation.Rules;
+        var inForce = skuAllocation.Threshold;
         var threshold = inForce.Value;
 
         // This invocation's announced write, and what it wrote as it would have recorded it: after a

@@ -24,7 +24,7 @@ public sealed class Reconciler(
     SkuMapStore map,
     LedgerStore ledger,
     PushStore pushes,
-    ExpectedShares expected,
+    Allocation.AllocationInForce allocations,
     IEnumerable<IChannelQuantityReader> readers,
     ReportBlobs reports,
     TimelineStore timeline,
@@ -78,7 +78,7 @@ public sealed class Reconciler(
         await Parallel.ForEachAsync(mappings, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Concurrency), CancellationToken = cancellationToken }, async (mapping, ct) =>
         {
             var stock = await ledger.GetAvailabilityAsync(mapping, ct);
-            var shares = await expected.ForAsync(mapping, stock.Available, ct);
+            var shares = (await allocations.ForAsync(mapping, ct)).Shares(stock.Available);
             foreach (var channel in mapping.Channels)
             {
                 if (!shown.TryGetValue(channel, out var read) || !read.Shown.TryGetValue(mapping.Sku, out var actual))

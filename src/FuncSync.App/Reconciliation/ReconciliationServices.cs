@@ -7,7 +7,7 @@ public static class ReconciliationServices
     {
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section)
             .Validate(o => o.Threshold >= 1 && o.Concurrency >= 1 && o.InFlightGrace >= TimeSpan.Zero, "Reconciliation: Threshold and Concurrency are at least 1.").ValidateOnStart();
-        services.AddSingleton<ExpectedShares>();
+        services.AddSingleton<Allocation.AllocationInForce>();
         services.AddSingleton<ReportBlobs>();
         services.AddTransient<Reconciler>();
         services.AddTransient<ReconcileHttpFunctions>();

@@ -79,15 +79,6 @@ public sealed class StorageNames
     /// <summary>Where Etsy kept its OAuth connection before <see cref="ChannelAuthTable"/>: read once and copied over.</summary>
     public string EtsyAuthTable => Prefix + "EtsyAuth";
 
-    /// <summary>The Etsy listings FuncSync deactivated, so it reactivates only those.</summary>
-    public string EtsyListingsTable => Prefix + "EtsyListings";
-
-    /// <summary>The Etsy refunds FuncSync has alerted about, one row each, so each is raised once.</summary>
-    public string EtsyRefundsTable => Prefix + "EtsyRefunds";
-
-    /// <summary>Etsy's shared request budget (one row per Etsy app) and the poll pacer's state, shared by instances.</summary>
-    public string EtsyBudgetTable => Prefix + "EtsyBudget";
-
     /// <summary>Every channel's private state (what a connector remembers between calls), partitioned by shop, channel and kind.</summary>
     public string ChannelStateTable => Prefix + "ChannelState";
 
@@ -128,5 +119,5 @@ public sealed class StorageNames
 
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue, SquareLevelChecksQueue, WooCommerceLevelChecksQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, EtsyListingsTable, EtsyBudgetTable, EtsyRefundsTable, ChannelBudgetsTable, ChannelStateTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, ChannelBudgetsTable, ChannelStateTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
 }

@@ -2,12 +2,10 @@ using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Channels.Budgets;
 using FuncSync.Domain;
 using FuncSync.Etsy;
-using FuncSync.Storage;
 using FuncSync.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FuncSync.App.Tests.Channels;
@@ -62,27 +60,6 @@ public sealed class SharedRequestBudgetTests(AzuriteFixture azurite)
 
         Assert.True(await CompletesOnceTheClockMovesAsync(late));
         Assert.True(_time.GetUtcNow() >= new DateTimeOffset(2026, 11, 1, 12, 0, 1, TimeSpan.Zero), "not before the next second");
-    }
-
-    [Fact]
-    public async Task Merge_PollOnAnotherInstance_NextInstanceWaitsItsInterval()
-    {
-        var table = await TableAsync();
-        var options = Options.Create(new EtsyOptions { ShopId = 42, MinPollIntervalSeconds = 10, MaxPollIntervalSeconds = 120 });
-        var shared = new EtsySharedPacerState(table, new ShopPartition("test"), options);
-        var first = new EtsyPollPacer(options, _time);
-        first.ObserveQuota(10, 9, 10_000, 9_000);
-        first.RecordPoll(sales: 0, requests: 1);
-        await shared.SaveAsync(first.Snapshot(), CancellationToken.None);
-
-        var second = new EtsyPollPacer(options, _time);
-        Assert.True(second.IsDue());
-        await shared.RefreshAsync(second, CancellationToken.None);
-
-        Assert.False(second.IsDue());
-        Assert.Equal(9_000, second.Health(false).RemainingToday);
-        _time.Advance(second.Interval);
-        Assert.True(second.IsDue());
     }
 
     [Theory]

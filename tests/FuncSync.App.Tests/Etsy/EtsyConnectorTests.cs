@@ -256,7 +256,7 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
         await Task.WhenAll(Enumerable.Range(0, 35).Select(_ => api.GetListingInventoryAsync(item.EtsyListingId, CancellationToken.None)));
 
         Assert.Equal(0, app.Etsy.RateLimitViolations);
-        var health = await app.Http.GetFromJsonAsync(EtsyHealthFunction.Route.Insert(0, "api/"), EtsyJson.Default.EtsyPollHealth);
+        var health = await app.Http.GetFromJsonAsync(EtsyHealthFunction.Route.Insert(0, "api/"), FuncSync.Polling.PollingJson.Default.PollHealth);
         Assert.Equal(app.Etsy.Options.QueriesPerDay, health!.LimitPerDay);
         Assert.InRange(health.RemainingToday!.Value, 1, app.Etsy.Options.QueriesPerDay - 35);
         Assert.True(health.WebhookEnabled);

@@ -1,9 +1,15 @@
-using Microsoft.Extensions.Options;
+using FuncSync.Channels;
+using FuncSync.Domain;
 
-namespace FuncSync.Etsy;
+namespace FuncSync.Polling;
 
-/// <summary>What the Etsy connector shows in its health output.</summary>
-public sealed record EtsyPollHealth(
+/// <summary>How a polled channel paces its poll: between <paramref name="MinIntervalSeconds"/> and
+/// <paramref name="MaxIntervalSeconds"/> by activity (every tick when not <paramref name="Adaptive"/>), keeping
+/// <paramref name="ReservedDailyShare"/> of the daily quota for pushes and reconciliation.</summary>
+public sealed record PollPacing(bool Adaptive, int MinIntervalSeconds, int MaxIntervalSeconds, double ReservedDailyShare);
+
+/// <summary>What a polled channel shows of its pacer in its health output.</summary>
+public sealed record PollHealth(
     double IntervalSeconds,
     DateTimeOffset? LastPollAt,
     DateTimeOffset? NextPollAt,
@@ -19,7 +25,7 @@ public sealed record EtsyPollHealth(
 
 /// <summary>What one instance's pacer knows, as other instances adopt it: the poll's timer may fire on another
 /// instance next time (its lease moves), and the health endpoint may be asked anywhere.</summary>
-public sealed record EtsyPacerState(
+public sealed record PollPacerState(
     DateTimeOffset? LastPollAt,
     int LastPollSales,
     int LastPollRequests,
@@ -31,13 +37,15 @@ public sealed record EtsyPacerState(
     DateTimeOffset? QuotaSeenAt);
 
 /// <summary>
-/// Chooses how often the receipt poll asks Etsy. Fast (the minimum interval) while polls find sales, doubling
-/// with each empty poll up to the maximum; and never faster than the daily budget allows once a reserved share
-/// is kept back for pushes and reconciliation: with R requests left today, a reserve of S and P requests per
-/// poll, the poll may run every 86,400 × P / (R − S) seconds. Etsy's quota headers feed it from every response.
-/// One per instance; its state is shared through <see cref="EtsySharedPacerState"/>, newest poll and newest quota winning.
+/// Chooses how often a channel's poll asks the channel under a daily request quota (Etsy's receipts; eBay's and
+/// Amazon's orders). Fast (the minimum interval) while polls find sales, doubling with each empty poll up to the
+/// maximum; and never faster than the daily budget allows once a reserved share is kept back for pushes and
+/// reconciliation: with R requests left today, a reserve of S and P requests per poll, the poll may run every
+/// 86,400 × P / (R − S) seconds. The channel's quota headers feed it from every response. One per instance and
+/// channel, registered keyed by channel; its state is shared through <see cref="SharedPollPacerState"/>, newest poll
+/// and newest quota winning. It is also the channel's <see cref="IChannelBudget"/> for the health check.
 /// </summary>
-public sealed class EtsyPollPacer(IOptions<EtsyOptions> options, TimeProvider time)
+public sealed class PollPacer(Channel channel, Func<PollPacing> pacing, TimeProvider time) : IChannelBudget
 {
     private const double SecondsPerDay = 86_400;
 
@@ -52,8 +60,8 @@ public sealed class EtsyPollPacer(IOptions<EtsyOptions> options, TimeProvider ti
     private int? _remainingToday;
     private DateTimeOffset? _quotaSeenAt;
 
-    /// <summary>Records Etsy's <c>x-limit-per-second</c>, <c>x-remaining-this-second</c>, <c>x-limit-per-day</c> and
-    /// <c>x-remaining-today</c> (absent on a 429, so nothing is recorded then).</summary>
+    /// <summary>Records the channel's quota headers (Etsy's <c>x-limit-per-second</c>, <c>x-remaining-this-second</c>,
+    /// <c>x-limit-per-day</c> and <c>x-remaining-today</c>); a response without them (Etsy's 429) records nothing.</summary>
     public void ObserveQuota(int? limitPerSecond, int? remainingThisSecond, int? limitPerDay, int? remainingToday)
     {
         if (remainingToday is null && remainingThisSecond is null)
@@ -71,10 +79,10 @@ public sealed class EtsyPollPacer(IOptions<EtsyOptions> options, TimeProvider ti
         }
     }
 
-    /// <summary>Whether the poll should ask Etsy now: always when adaptive polling is off or nothing was polled yet.</summary>
+    /// <summary>Whether the poll should ask the channel now: always when adaptive polling is off or nothing was polled yet.</summary>
     public bool IsDue()
     {
-        if (!options.Value.AdaptivePolling)
+        if (!pacing().Adaptive)
         {
             return true;
         }
@@ -96,18 +104,20 @@ public sealed class EtsyPollPacer(IOptions<EtsyOptions> options, TimeProvider ti
         }
     }
 
-    public EtsyPacerState Snapshot()
+    public Channel Channel => channel;
+
+    public PollPacerState Snapshot()
     {
         lock (_gate)
         {
-            return new EtsyPacerState(
+            return new PollPacerState(
                 _lastPollAt, _lastPollSales, _lastPollRequests, _idlePolls,
                 _limitPerSecond, _remainingThisSecond, _limitPerDay, _remainingToday, _quotaSeenAt);
         }
     }
 
     /// <summary>Adopts another instance's newer poll and newer quota reading; older news changes nothing.</summary>
-    public void Merge(EtsyPacerState? shared)
+    public void Merge(PollPacerState? shared)
     {
         if (shared is null)
         {
@@ -146,22 +156,31 @@ public sealed class EtsyPollPacer(IOptions<EtsyOptions> options, TimeProvider ti
         }
     }
 
-    public EtsyPollHealth Health(bool webhookEnabled)
+    public PollHealth Health(bool webhookEnabled)
     {
         lock (_gate)
         {
             var interval = IntervalLocked();
-            return new EtsyPollHealth(
+            return new PollHealth(
                 interval.TotalSeconds, _lastPollAt, _lastPollAt + interval, _lastPollSales, _idlePolls,
                 _limitPerSecond, _remainingThisSecond, _limitPerDay, _remainingToday, ReservedLocked(), _quotaSeenAt, webhookEnabled);
         }
     }
 
+    /// <summary>The daily quota as this instance last saw it, for the health check.</summary>
+    public ChannelBudget Read()
+    {
+        lock (_gate)
+        {
+            return new ChannelBudget(channel, _limitPerDay, _remainingToday, ReservedLocked(), _limitPerSecond, _quotaSeenAt);
+        }
+    }
+
     private TimeSpan IntervalLocked()
     {
-        var etsy = options.Value;
-        var min = (double)etsy.MinPollIntervalSeconds;
-        var max = Math.Max(min, etsy.MaxPollIntervalSeconds);
+        var settings = pacing();
+        var min = (double)settings.MinIntervalSeconds;
+        var max = Math.Max(min, settings.MaxIntervalSeconds);
         var activity = Math.Min(max, min * Math.Pow(2, _idlePolls));
         if (_remainingToday is not { } remaining)
         {
@@ -174,5 +193,5 @@ public sealed class EtsyPollPacer(IOptions<EtsyOptions> options, TimeProvider ti
         return TimeSpan.FromSeconds(Math.Max(activity, Math.Min(floor, SecondsPerDay / 24)));
     }
 
-    private int ReservedLocked() => (int)Math.Ceiling((_limitPerDay ?? 0) * options.Value.ReservedDailyShare);
+    private int ReservedLocked() => (int)Math.Ceiling((_limitPerDay ?? 0) * pacing().ReservedDailyShare);
 }

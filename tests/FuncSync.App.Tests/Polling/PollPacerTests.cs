@@ -1,19 +1,14 @@
-using FuncSync.Etsy;
-using Microsoft.Extensions.Options;
+using FuncSync.Domain;
+using FuncSync.Polling;
 using Microsoft.Extensions.Time.Testing;
 
-namespace FuncSync.App.Tests.Etsy;
+namespace FuncSync.App.Tests.Polling;
 
-public sealed class EtsyPollPacerTests
+public sealed class PollPacerTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private EtsyPollPacer Pacer(double reserved = 0.5) => new(Options.Create(new EtsyOptions
-    {
-        MinPollIntervalSeconds = 10,
-        MaxPollIntervalSeconds = 120,
-        ReservedDailyShare = reserved,
-    }), _time);
+    private PollPacer Pacer(double reserved = 0.5) => new(Channel.Etsy, () => new PollPacing(Adaptive: true, MinIntervalSeconds: 10, MaxIntervalSeconds: 120, ReservedDailyShare: reserved), _time);
 
     [Fact]
     public void IsDue_NothingPolledYet_True() => Assert.True(Pacer().IsDue());
@@ -94,7 +89,7 @@ public sealed class EtsyPollPacerTests
     [Fact]
     public void IsDue_AdaptivePollingOff_AlwaysTrue()
     {
-        var pacer = new EtsyPollPacer(Options.Create(new EtsyOptions { AdaptivePolling = false }), _time);
+        var pacer = new PollPacer(Channel.Etsy, () => new FuncSync.Etsy.EtsyOptions { AdaptivePolling = false }.Pacing(), _time);
         pacer.RecordPoll(sales: 0, requests: 1);
 
         Assert.True(pacer.IsDue());
