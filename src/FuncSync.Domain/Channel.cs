@@ -6,4 +6,5 @@ public enum Channel
     Shopify,
     Etsy,
     Square,
+    Ebay,
 }

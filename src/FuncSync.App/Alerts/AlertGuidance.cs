@@ -25,6 +25,7 @@ public static class AlertGuidance
         AlertKind.UnmatchedRestock => "Check the order on the channel: if the units really came back, record them with a count or an adjustment; otherwise nothing to do.",
         AlertKind.SellsPastZero => "On the channel, turn on inventory tracking for the listing and turn off selling when out of stock, so it cannot sell units you do not have.",
         AlertKind.CancellationRate => "Avoid cancelling orders on this channel this month: pause its one-offs, or cancel on another channel when an oversell happens.",
+        AlertKind.ChannelLimit => "Read the alert for the channel's limit and its setting; FuncSync writes the listing again as soon as the channel allows.",
         _ => "Open the SKU's history to see what changed.",
     };
 }

@@ -53,4 +53,8 @@ public enum AlertKind
 
     /// <summary>A channel's cancellation rate this month is near the line it holds sellers to (Etsy Star Seller: 1 %).</summary>
     CancellationRate,
+
+    /// <summary>A channel's own limit binds a listing: eBay's 250 revisions per listing per day nearly spent, or a seller
+    /// setting that makes the channel remove a listing at 0 (eBay without Out-of-Stock Control).</summary>
+    ChannelLimit,
 }

@@ -10,6 +10,7 @@ public static class ChannelModules
         new Shopify.ShopifyModule(),
         new Etsy.EtsyModule(),
         new Square.SquareModule(),
+        new Ebay.EbayModule(),
     ];
 
     public static IChannelModule Of(Channel channel) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FuncSync.Simulators.Ebay;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Square;
@@ -32,6 +33,26 @@ public static class SimulatedChannels
             ["Square:MerchantId"] = square.Options.MerchantId,
             ["Square:WebhookSignatureKey"] = square.Options.SignatureKey,
             ["Square:NotificationUrl"] = square.Options.NotificationUrl?.OriginalString,
+        };
+    }
+
+    /// <summary>An eBay seller: FuncSync's keyset and the seller's refresh token, and the notification destination as
+    /// registered (its endpoint URL and verification token).</summary>
+    public static Dictionary<string, string?> Settings(EbaySimulator ebay)
+    {
+        ArgumentNullException.ThrowIfNull(ebay);
+        return new()
+        {
+            ["Ebay:ApiBaseUrl"] = ebay.BaseUrl.ToString(),
+            ["Ebay:ClientId"] = ebay.Options.ClientId,
+            ["Ebay:ClientSecret"] = ebay.Options.ClientSecret,
+            ["Ebay:RefreshToken"] = ebay.Options.RefreshToken,
+            ["Ebay:MarketplaceId"] = ebay.Options.MarketplaceId,
+            ["Ebay:NotificationUrl"] = ebay.Options.NotificationUrl?.OriginalString,
+            ["Ebay:VerificationToken"] = ebay.Options.VerificationToken,
+            ["Ebay:CalendarTimeZone"] = ebay.Options.CalendarTimeZone,
+            ["Ebay:RevisionsPerListingPerDay"] = ebay.Options.RevisionsPerListingPerDay.ToString(CultureInfo.InvariantCulture),
+            ["Ebay:DailyCallQuota"] = ebay.Options.DailyCallQuota.ToString(CultureInfo.InvariantCulture),
         };
     }
 

@@ -8,6 +8,7 @@ const kindLabels = {
   Oversell: 'Oversold', LowStock: 'Low stock', UnmappedListing: 'Listing not mapped', MissingListing: 'Listing gone',
   PushFailed: 'Channel not updated', Discrepancy: 'Channel shows a different quantity', LagBreach: 'Sales arrive late',
   PoisonMessage: 'Message failed', RefundReview: 'Refund to review', CancellationRate: 'Cancellation rate near the line',
+  ChannelLimit: 'Channel limit reached',
 };
 export const kindLabel = kind => kindLabels[kind] ?? kind;
 
