@@ -17,7 +17,7 @@ namespace FuncSync.App.Tests.Catalog;
 [Collection(AzuriteTests.Name)]
 public sealed class MappingApiTests(AzuriteFixture azurite)
 {
-    private const string Header = "sku,title,quantity,shopify_product_id,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku,square_variation_id,components,lead_time_days,low_stock,made_to_order\n";
+    private const string Header = "sku,title,quantity,shopify_product_id,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku,square_variation_id,ebay_sku,components,lead_time_days,low_stock,made_to_order\n";
 
     private static Task<HttpResponseMessage> ImportAsync(FuncSyncTestApp app, string csv) =>
         app.Http.PutAsync("api/mappings.csv", new StringContent(csv, Encoding.UTF8, "text/csv"));

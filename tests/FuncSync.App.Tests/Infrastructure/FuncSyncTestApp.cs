@@ -1,3 +1,4 @@
+using FuncSync.Ebay;
 using FuncSync.Etsy;
 using FuncSync.Shopify;
 using System.Net;
@@ -9,6 +10,7 @@ using FuncSync.Hosting;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Ledger;
+using FuncSync.Simulators.Ebay;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Square;
@@ -35,6 +37,9 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     /// them to the app wherever it listens, as a proxy in front of it would.</summary>
     public static readonly Uri SquareNotificationUrl = new("https://funcsync.test/api/webhooks/square");
 
+    /// <summary>The address an eBay simulator's notification destination is registered for; deliveries go to the app.</summary>
+    public static readonly Uri EbayNotificationUrl = new("https://funcsync.test/api/webhooks/ebay");
+
     private FuncSyncTestApp(WebApplication app, Uri baseUrl, ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square, StorageClients storage)
     {
         App = app;
@@ -58,6 +63,9 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     /// <summary>Null unless the test asked for Square.</summary>
     public SquareSimulator? Square { get; }
 
+    /// <summary>Null unless the test asked for eBay.</summary>
+    public EbaySimulator? Ebay { get; private init; }
+
     public StorageClients Storage { get; }
 
     public HttpClient Http { get; }
@@ -70,7 +78,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     public LedgerStore Ledger => App.Services.GetRequiredService<LedgerStore>();
 
     public static async Task<FuncSyncTestApp> StartAsync(
-        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null)
+        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null, EbaySimulatorOptions? ebayOptions = null)
     {
         var shopify = await ShopifySimulator.StartAsync(shopifyOptions ?? new ShopifySimulatorOptions(), TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(etsyOptions ?? new EtsySimulatorOptions(), TimeProvider.System);
@@ -80,7 +88,19 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             square.Options.NotificationUrl ??= SquareNotificationUrl;
         }
 
+        var ebay = ebayOptions is null ? null : await EbaySimulator.StartAsync(ebayOptions, TimeProvider.System);
+        if (ebay is not null)
+        {
+            ebay.Options.NotificationUrl ??= EbayNotificationUrl;
+        }
+
         var configuration = square is null ? SimulatedChannels.Settings(shopify, etsy) : SimulatedChannels.Settings(shopify, etsy, square);
+        foreach (var (key, value) in ebay is null ? [] : SimulatedChannels.Settings(ebay))
+        {
+            configuration[key] = value;
+        }
+
+        configuration["Ebay:OrderPollSchedule"] = NeverSchedule;
         configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         configuration["FuncSync:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
         configuration["FuncSync:Shop"] = "test";
@@ -99,7 +119,12 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             square.Options.DeliverTo = new Uri(baseUrl, "api/webhooks/square");
         }
 
-        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, azurite.Clients) { Settings = configuration };
+        if (ebay is not null)
+        {
+            ebay.Options.DeliverTo = new Uri(baseUrl, "api/webhooks/ebay");
+        }
+
+        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, azurite.Clients) { Settings = configuration, Ebay = ebay };
     }
 
     /// <summary>Lists the items on both simulators, maps them, counts them into the ledger, and waits
@@ -131,6 +156,11 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         {
             // All of it at the seller's last location (the market stall in the simulator's defaults).
             Square.AddVariation(square.VariationId, mapping.Sku, mapping.Sku, new Dictionary<string, int> { [Square.Options.LocationIds[^1]] = quantity });
+        }
+
+        if (mapping.Ebay is { } ebay && Ebay is not null)
+        {
+            Ebay.AddItem(ebay.Sku, TestItem.EbayListingOf(ebay.Sku), quantity, mapping.Sku);
         }
     }
 
@@ -211,6 +241,11 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         {
             await Square.DisposeAsync();
         }
+
+        if (Ebay is not null)
+        {
+            await Ebay.DisposeAsync();
+        }
     }
 }
 
@@ -219,6 +254,15 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 internal sealed record TestItem(string Sku, int Quantity, int N)
 {
     public bool OnSquare { get; init; }
+
+    public bool OnEbay { get; init; }
+
+    /// <summary>The item's SKU on eBay: deliberately not FuncSync's, so a mix-up of the two fails.</summary>
+    public string EbaySku => "EB-" + Sku;
+
+    /// <summary>The single-item eBay listing a test lists an eBay SKU on.</summary>
+    public static string EbayListingOf(string ebaySku) =>
+        (110_000_000_000 + (ebaySku.Aggregate(2_166_136_261u, (hash, c) => unchecked((hash ^ c) * 16_777_619u)) % 1_000_000_000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public string SquareVariationId => "VAR" + N.ToString("D21", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -235,5 +279,5 @@ internal sealed record TestItem(string Sku, int Quantity, int N)
     public SkuMapping Mapping => new(
         Sku,
         Sku,
-        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null]);
+        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null, OnEbay ? new EbayListing(EbaySku) : null]);
 }
