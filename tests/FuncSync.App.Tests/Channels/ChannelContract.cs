@@ -1,3 +1,4 @@
+using FuncSync.App.Tests.Ebay;
 using FuncSync.App.Tests.Etsy;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.App.Tests.Shopify;
@@ -16,6 +17,7 @@ internal abstract class ChannelContract
         new ShopifyChannelContract(),
         new EtsyChannelContract(),
         new SquareChannelContract(),
+        new EbayChannelContract(),
     ];
 
     public abstract Channel Channel { get; }

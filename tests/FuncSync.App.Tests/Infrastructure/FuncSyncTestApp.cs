@@ -257,8 +257,8 @@ internal sealed record TestItem(string Sku, int Quantity, int N)
 
     public bool OnEbay { get; init; }
 
-    /// <summary>The item's SKU on eBay: deliberately not FuncSync's, so a mix-up of the two fails.</summary>
-    public string EbaySku => "EB-" + Sku;
+    /// <summary>The item's inventory item SKU on eBay (the seller's own SKU, as on the other channels).</summary>
+    public string EbaySku => Sku;
 
     /// <summary>The single-item eBay listing a test lists an eBay SKU on.</summary>
     public static string EbayListingOf(string ebaySku) =>
