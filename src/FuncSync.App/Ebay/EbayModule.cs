@@ -1,9 +1,6 @@
 using FuncSync.Channels;
 using FuncSync.Channels.Auth;
 using FuncSync.Domain;
-using FuncSync.Hosting.Storage;
-using FuncSync.Storage;
-using Microsoft.Extensions.Options;
 
 namespace FuncSync.Ebay;
 
@@ -50,11 +47,7 @@ public sealed class EbayModule : IChannelModule
         services.AddSingleton<EbayUserTokens>();
         services.AddSingleton<EbayAppToken>();
         services.AddSingleton<EbayPublicKeys>();
-        services.AddSingleton(sp => new EbayRevisionBudget(
-            sp.GetRequiredService<StorageClients>().Table(sp.GetRequiredService<StorageNames>().ChannelBudgetsTable),
-            sp.GetRequiredService<ShopPartition>(),
-            sp.GetRequiredService<IOptions<EbayOptions>>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EbayRevisionBudget>();
         services.AddTransient<EbayInventory>();
         services.AddTransient<EbayQuantityReader>();
         services.AddTransient<EbayCatalogReader>();

@@ -1,18 +1,17 @@
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
-using FuncSync.Storage;
+using System.Text.Json.Serialization;
+using FuncSync.Channels.State;
+using FuncSync.Domain;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Ebay;
 
-/// <summary>Revisions of each eBay listing in eBay's calendar day, shared by every instance: one row per listing and
-/// day, spent ETag-guarded before the write is sent, so the count never trails eBay's. A revision is counted even when
-/// its answer is lost (eBay may have applied it): the count errs high, never low. Kept in the channels' budget table
-/// under its own partition.</summary>
-public sealed class EbayRevisionBudget(TableClient table, ShopPartition shop, IOptions<EbayOptions> options, TimeProvider time)
+/// <summary>Revisions of each eBay listing in eBay's calendar day, shared by every instance: one value per listing and
+/// day in eBay's channel state, spent ETag-guarded before the write is sent, so the count never trails eBay's. A
+/// revision is counted even when its answer is lost (eBay may have applied it): the count errs high, never low.</summary>
+public sealed class EbayRevisionBudget([FromKeyedServices(Channel.Ebay)] ChannelState state, IOptions<EbayOptions> options, TimeProvider time)
 {
-    private string Partition => "ebay-revisions-" + shop.Key;
+    public static readonly StateKind<EbayRevisions> Kind = new("revisions", EbayStateJson.Default.EbayRevisions);
 
     /// <summary>Spends one revision of <paramref name="listingId"/> today when the rule allows it: a decrease while any
     /// revision is left, an increase only while more than the reserve for decreases is left.</summary>
@@ -20,11 +19,11 @@ public sealed class EbayRevisionBudget(TableClient table, ShopPartition shop, IO
     {
         var s = options.Value;
         var now = time.GetUtcNow();
-        var row = RowKey(listingId, s.Day(now));
+        var key = Key(listingId, s.Day(now));
         while (true)
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(Partition, row, cancellationToken: cancellationToken);
-            var used = existing.HasValue ? existing.Value!.GetInt32("Used") ?? 0 : 0;
+            var existing = await state.GetAsync(Kind, key, cancellationToken);
+            var used = existing?.Value.Used ?? 0;
             var left = s.RevisionsPerListingPerDay - used;
             var allowed = decrease ? left > 0 : left > s.RevisionsReservedForDecreases;
             if (!allowed)
@@ -32,24 +31,16 @@ public sealed class EbayRevisionBudget(TableClient table, ShopPartition shop, IO
                 return new RevisionSpend(false, used, left, s.NextDay(now));
             }
 
-            var entity = new TableEntity(Partition, row) { ["Used"] = used + 1, ["ListingId"] = listingId, ["LastAt"] = now };
-            try
+            var spent = new EbayRevisions(used + 1, now);
+            var stored = existing is null
+                ? await state.TryAddAsync(Kind, key, spent, cancellationToken)
+                : await state.TryReplaceAsync(Kind, existing, spent, cancellationToken);
+            if (stored is not null)
             {
-                if (existing.HasValue)
-                {
-                    await table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await table.AddEntityAsync(entity, cancellationToken);
-                }
-
                 return new RevisionSpend(true, used + 1, left - 1, s.NextDay(now));
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // Another push of this listing spent one meanwhile: count again.
-            }
+
+            // Another push of this listing spent one meanwhile: count again.
         }
     }
 
@@ -57,24 +48,26 @@ public sealed class EbayRevisionBudget(TableClient table, ShopPartition shop, IO
     /// more is spent on it today.</summary>
     public async Task ExhaustAsync(string listingId, CancellationToken cancellationToken)
     {
-        var s = options.Value;
         var now = time.GetUtcNow();
-        var entity = new TableEntity(Partition, RowKey(listingId, s.Day(now))) { ["Used"] = s.RevisionsPerListingPerDay, ["ListingId"] = listingId, ["LastAt"] = now };
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await state.UpsertAsync(Kind, Key(listingId, options.Value.Day(now)), new EbayRevisions(options.Value.RevisionsPerListingPerDay, now), cancellationToken);
     }
 
     /// <summary>Revisions of the listing counted today.</summary>
-    public async Task<int> UsedTodayAsync(string listingId, CancellationToken cancellationToken)
-    {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, RowKey(listingId, options.Value.Day(time.GetUtcNow())), cancellationToken: cancellationToken);
-        return row.HasValue ? row.Value!.GetInt32("Used") ?? 0 : 0;
-    }
+    public async Task<int> UsedTodayAsync(string listingId, CancellationToken cancellationToken) =>
+        (await state.GetAsync(Kind, Key(listingId, options.Value.Day(time.GetUtcNow())), cancellationToken))?.Value.Used ?? 0;
 
-    private static string RowKey(string listingId, DateOnly day) =>
-        TableKeys.Escape(listingId) + "-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    // Day first: one day's rows are one key range, and old days can be swept by prefix.
+    private static string Key(string listingId, DateOnly day) => day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-" + listingId;
 }
+
+/// <param name="Used">Revisions counted in the day.</param>
+public sealed record EbayRevisions(int Used, DateTimeOffset LastAt);
 
 /// <param name="Spent">The revision may be made.</param>
 /// <param name="Left">Revisions left today after this one (or without it, when not spent).</param>
 /// <param name="NextDay">When eBay's next calendar day, and a fresh budget, begins.</param>
 public sealed record RevisionSpend(bool Spent, int Used, int Left, DateTimeOffset NextDay);
+
+[JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(EbayRevisions))]
+internal sealed partial class EbayStateJson : JsonSerializerContext;
