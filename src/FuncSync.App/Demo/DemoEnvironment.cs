@@ -5,6 +5,7 @@ using FuncSync.Hosting.Azurite;
 using FuncSync.Hosting.Storage;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
+using FuncSync.Simulators.Ebay;
 using FuncSync.Simulators.Square;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -22,6 +23,8 @@ public sealed class DemoEnvironment : IAsyncDisposable
     private ShopifySimulator? _shopify;
     private EtsySimulator? _etsy;
     private SquareSimulator? _square;
+    private EbaySimulator? _ebay;
+    private Task _ebayBuyers = Task.CompletedTask;
     private Task _buyers = Task.CompletedTask;
     private Task _stall = Task.CompletedTask;
 
@@ -57,6 +60,16 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides[key] = value;
             }
 
+            // eBay's notification destination, registered for a public address and delivered to the app once it listens.
+            demo._ebay = await EbaySimulator.StartAsync(
+                new EbaySimulatorOptions { Seed = seed, NotificationUrl = new Uri("https://shop.funcsync.example/api/webhooks/ebay") }, TimeProvider.System, null, cancellationToken);
+            foreach (var (key, value) in SimulatedChannels.Settings(demo._ebay))
+            {
+                overrides[key] = value;
+            }
+
+            overrides["Ebay:OrderPollSchedule"] = "*/30 * * * * *";
+
             overrides["FuncSync:Shop"] = "demo";
             overrides["Etsy:PollSchedule"] = "*/5 * * * * *";
 
@@ -66,7 +79,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides["FuncSync:AdminKey"] = DemoAdminKey;
             }
 
-            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy} and a Square market stall at {Square}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl);
+            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy}, eBay at {Ebay} and a Square market stall at {Square}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._ebay.BaseUrl, demo._square.BaseUrl);
         }
 
         configuration.AddInMemoryCollection(overrides);
@@ -77,7 +90,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
     /// simulated buyers shop on both channels until the app stops.</summary>
     public async Task StartAsync(WebApplication app, CancellationToken stopping)
     {
-        if (_shopify is null || _etsy is null || _square is null)
+        if (_shopify is null || _etsy is null || _square is null || _ebay is null)
         {
             return;
         }
@@ -86,9 +99,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
         var root = new Uri(address.EndsWith('/') ? address : address + "/");
         _shopify.Options.WebhookUrl = new Uri(root, "api/webhooks/shopify");
         _square.Options.DeliverTo = new Uri(root, "api/webhooks/square");
+        _ebay.Options.DeliverTo = new Uri(root, "api/webhooks/ebay");
 
         var catalog = DemoCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-catalog.csv"));
         catalog.Stock(_shopify, _etsy, _square);
+        DemoEbayBuyers.Stock(_ebay, catalog);
         var importer = app.Services.GetRequiredService<CatalogImporter>();
         var time = app.Services.GetRequiredService<TimeProvider>();
 
@@ -100,11 +115,12 @@ public sealed class DemoEnvironment : IAsyncDisposable
         var buyers = new DemoBuyers(_shopify, _etsy, catalog, importer, time, _logger);
         _buyers = buyers.RunAsync(stopping);
         _stall = new DemoStall(_square, catalog, time, _logger).RunAsync(stopping);
+        _ebayBuyers = new DemoEbayBuyers(_ebay, catalog, time, _logger).RunAsync(stopping);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var simulated in new[] { _buyers, _stall })
+        foreach (var simulated in new[] { _buyers, _stall, _ebayBuyers })
         {
             try
             {
@@ -129,6 +145,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
         if (_square is not null)
         {
             await _square.DisposeAsync();
+        }
+
+        if (_ebay is not null)
+        {
+            await _ebay.DisposeAsync();
         }
 
         if (_azurite is not null)
