@@ -80,7 +80,7 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
     public async Task ImportCsv_GoodFile_MapsCountsAndExportsTheSameMap()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        const string rows = "CHAIN,Chain,6,,,,,,,,,14,2,\nSET,\"Set, boxed\",,7000000804,4100000804,4300000804,6500000001,1500000804,SET,,CHAIN:2,,,\n";
+        const string rows = "CHAIN,Chain,6,,,,,,,,,,14,2,\nSET,\"Set, boxed\",,7000000804,4100000804,4300000804,6500000001,1500000804,SET,,,CHAIN:2,,,\n";
 
         var response = await ImportAsync(app, Header + rows);
 
