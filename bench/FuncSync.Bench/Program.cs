@@ -7,6 +7,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --faults [kills] [seed] [runs]   (fault suite; runs: freeze20,kill,...)
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --ebay [sales per path] [flash-sale eBay orders] [Shopify orders among them]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --square [sales] [level check delay s] [SKUs under 429s] [429 share]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --amazon [sales] [patch delay s] [SKUs to fix]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --woocommerce [sales] [poll every s] [orders with the webhook disabled] [batch writes]
@@ -79,6 +80,14 @@ if (args is ["--woocommerce", ..])
         TimeSpan.FromSeconds(values.Length > 1 ? values[1] : 10),
         values.Length > 2 ? values[2] : 30,
         values.Length > 3 ? values[3] : 1000);
+    return;
+}
+
+if (args is ["--ebay", ..])
+{
+    // Usage: -- --ebay [sales per path] [flash-sale eBay orders] [Shopify orders among them]
+    var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await EbayBench.RunAsync(values.Length > 0 ? values[0] : 20, values.Length > 1 ? values[1] : 300, values.Length > 2 ? values[2] : 60);
     return;
 }
 

@@ -7,5 +7,6 @@ public enum Channel
     Etsy,
     Square,
     WooCommerce,
+    Ebay,
     Amazon,
 }

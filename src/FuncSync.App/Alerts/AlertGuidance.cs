@@ -26,6 +26,7 @@ public static class AlertGuidance
         AlertKind.SellsPastZero => "On the channel, turn on inventory tracking for the listing and turn off selling when out of stock, so it cannot sell units you do not have.",
         AlertKind.CancellationRate => "Avoid cancelling orders on this channel this month: pause its one-offs, or cancel on another channel when an oversell happens.",
         AlertKind.CancellationRequested => "Do not ship the order: cancel it on the channel as the buyer asked; FuncSync puts the units back once the channel reports it cancelled.",
+        AlertKind.ChannelLimit => "Read the alert for the channel's limit and its setting; FuncSync writes the listing again as soon as the channel allows.",
         _ => "Open the SKU's history to see what changed.",
     };
 }

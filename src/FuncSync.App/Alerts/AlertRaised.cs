@@ -57,4 +57,7 @@ public enum AlertKind
     /// <summary>A buyer asked the channel to cancel an order (Amazon's <c>IsBuyerRequestedCancel</c>): nothing moves until
     /// the seller cancels it there, and shipping it anyway counts against the seller.</summary>
     CancellationRequested,
+    /// <summary>A channel's own limit binds a listing: eBay's 250 revisions per listing per day nearly spent, or a seller
+    /// setting that makes the channel remove a listing at 0 (eBay without Out-of-Stock Control).</summary>
+    ChannelLimit,
 }

@@ -11,6 +11,7 @@ public static class ChannelModules
         new Etsy.EtsyModule(),
         new Square.SquareModule(),
         new WooCommerce.WooCommerceModule(),
+        new Ebay.EbayModule(),
         new Amazon.AmazonModule(),
     ];
 

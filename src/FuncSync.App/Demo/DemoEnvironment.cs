@@ -6,6 +6,7 @@ using FuncSync.Hosting.Storage;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Amazon;
+using FuncSync.Simulators.Ebay;
 using FuncSync.Simulators.Square;
 using FuncSync.Simulators.WooCommerce;
 using FuncSync.WooCommerce;
@@ -27,6 +28,8 @@ public sealed class DemoEnvironment : IAsyncDisposable
     private SquareSimulator? _square;
     private WooCommerceSimulator? _woo;
     private AmazonSimulator? _amazon;
+    private EbaySimulator? _ebay;
+    private Task _ebayBuyers = Task.CompletedTask;
     private Task _buyers = Task.CompletedTask;
     private Task _stall = Task.CompletedTask;
     private Task _website = Task.CompletedTask;
@@ -48,7 +51,8 @@ public sealed class DemoEnvironment : IAsyncDisposable
             logger.LogInformation("Azurite is up; stopped last when FuncSync stops");
         }
 
-        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Square:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["WooCommerce:StoreUrl"]))
+        if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Square:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["WooCommerce:StoreUrl"])
+            && string.IsNullOrWhiteSpace(configuration["Ebay:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Amazon:ApiBaseUrl"]))
         {
             // Order, event and transaction ids must not repeat those of earlier runs kept in .azurite.
             var seed = (int)(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() % int.MaxValue);
@@ -75,6 +79,16 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides[key] = value;
             }
 
+            // eBay's notification destination, registered for a public address and delivered to the app once it listens.
+            demo._ebay = await EbaySimulator.StartAsync(
+                new EbaySimulatorOptions { Seed = seed, NotificationUrl = new Uri("https://shop.funcsync.example/api/webhooks/ebay") }, TimeProvider.System, null, cancellationToken);
+            foreach (var (key, value) in SimulatedChannels.Settings(demo._ebay))
+            {
+                overrides[key] = value;
+            }
+
+            overrides["Ebay:OrderPollSchedule"] = "*/30 * * * * *";
+
             overrides["FuncSync:Shop"] = "demo";
             overrides["Etsy:PollSchedule"] = "*/5 * * * * *";
 
@@ -84,7 +98,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 overrides["FuncSync:AdminKey"] = DemoAdminKey;
             }
 
-            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy}, a Square market stall at {Square}, a WooCommerce website at {WooCommerce} and Amazon at {Amazon}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl, demo._woo.BaseUrl, demo._amazon.BaseUrl);
+            logger.LogInformation("No channels configured: simulated Shopify at {Shopify}, Etsy at {Etsy}, a Square market stall at {Square}, a WooCommerce website at {WooCommerce}, eBay at {Ebay} and Amazon at {Amazon}", demo._shopify.BaseUrl, demo._etsy.BaseUrl, demo._square.BaseUrl, demo._woo.BaseUrl, demo._ebay.BaseUrl, demo._amazon.BaseUrl);
         }
 
         configuration.AddInMemoryCollection(overrides);
@@ -95,7 +109,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
     /// simulated buyers shop on both channels until the app stops.</summary>
     public async Task StartAsync(WebApplication app, CancellationToken stopping)
     {
-        if (_shopify is null || _etsy is null || _square is null || _amazon is null)
+        if (_shopify is null || _etsy is null || _square is null || _amazon is null || _ebay is null)
         {
             return;
         }
@@ -115,6 +129,9 @@ public sealed class DemoEnvironment : IAsyncDisposable
         {
             _woo!.AddProduct(row.Mapping.Sku, row.Quantity ?? 0, row.Mapping.WooCommerce!.ProductId, row.Mapping.Title);
         }
+
+        _ebay.Options.DeliverTo = new Uri(root, "api/webhooks/ebay");
+        DemoEbayBuyers.Stock(_ebay, catalog);
         var importer = app.Services.GetRequiredService<CatalogImporter>();
         var time = app.Services.GetRequiredService<TimeProvider>();
 
@@ -131,11 +148,12 @@ public sealed class DemoEnvironment : IAsyncDisposable
             _website = new DemoWebsite(_woo, catalog, time, _logger).RunAsync(stopping);
         }
         _amazonBuyers = new DemoAmazonBuyers(_amazon, catalog, time, _logger).RunAsync(stopping);
+        _ebayBuyers = new DemoEbayBuyers(_ebay, catalog, time, _logger).RunAsync(stopping);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var simulated in new[] { _buyers, _stall, _website, _amazonBuyers })
+        foreach (var simulated in new[] { _buyers, _stall, _website, _amazonBuyers, _ebayBuyers })
         {
             try
             {
@@ -170,6 +188,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
         if (_amazon is not null)
         {
             await _amazon.DisposeAsync();
+        }
+
+        if (_ebay is not null)
+        {
+            await _ebay.DisposeAsync();
         }
 
         if (_azurite is not null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FuncSync.Simulators.Amazon;
+using FuncSync.Simulators.Ebay;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Square;
@@ -66,6 +67,26 @@ public static class SimulatedChannels
             ["Amazon:SqsServiceUrl"] = amazon.BaseUrl.ToString(),
             ["Amazon:AwsAccessKeyId"] = amazon.Options.AwsAccessKeyId,
             ["Amazon:AwsSecretAccessKey"] = "simulator-aws-secret",
+        };
+    }
+
+    /// <summary>An eBay seller: FuncSync's keyset and the seller's refresh token, and the notification destination as
+    /// registered (its endpoint URL and verification token).</summary>
+    public static Dictionary<string, string?> Settings(EbaySimulator ebay)
+    {
+        ArgumentNullException.ThrowIfNull(ebay);
+        return new()
+        {
+            ["Ebay:ApiBaseUrl"] = ebay.BaseUrl.ToString(),
+            ["Ebay:ClientId"] = ebay.Options.ClientId,
+            ["Ebay:ClientSecret"] = ebay.Options.ClientSecret,
+            ["Ebay:RefreshToken"] = ebay.Options.RefreshToken,
+            ["Ebay:MarketplaceId"] = ebay.Options.MarketplaceId,
+            ["Ebay:NotificationUrl"] = ebay.Options.NotificationUrl?.OriginalString,
+            ["Ebay:VerificationToken"] = ebay.Options.VerificationToken,
+            ["Ebay:CalendarTimeZone"] = ebay.Options.CalendarTimeZone,
+            ["Ebay:RevisionsPerListingPerDay"] = ebay.Options.RevisionsPerListingPerDay.ToString(CultureInfo.InvariantCulture),
+            ["Ebay:DailyCallQuota"] = ebay.Options.DailyCallQuota.ToString(CultureInfo.InvariantCulture),
         };
     }
 

@@ -17,7 +17,7 @@ namespace FuncSync.App.Tests.Catalog;
 [Collection(AzuriteTests.Name)]
 public sealed class MappingApiTests(AzuriteFixture azurite)
 {
-    private const string Header = "sku,title,quantity,shopify_product_id,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku,square_variation_id,woo_product_id,woo_variation_id,amazon_seller_sku,components,lead_time_days,low_stock,made_to_order,tags\n";
+    private const string Header = "sku,title,quantity,shopify_product_id,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku,square_variation_id,woo_product_id,woo_variation_id,ebay_sku,amazon_seller_sku,components,lead_time_days,low_stock,made_to_order,tags\n";
 
     private static Task<HttpResponseMessage> ImportAsync(FuncSyncTestApp app, string csv) =>
         app.Http.PutAsync("api/mappings.csv", new StringContent(csv, Encoding.UTF8, "text/csv"));
@@ -80,7 +80,7 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
     public async Task ImportCsv_GoodFile_MapsCountsAndExportsTheSameMap()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        const string rows = "CHAIN,Chain,6,,,,,,,,,,,,14,2,,chains;basics\nSET,\"Set, boxed\",,7000000804,4100000804,4300000804,6500000001,1500000804,SET,,,,,CHAIN:2,,,,\n";
+        const string rows = "CHAIN,Chain,6,,,,,,,,,,,,,14,2,,chains;basics\nSET,\"Set, boxed\",,7000000804,4100000804,4300000804,6500000001,1500000804,SET,,,,,,CHAIN:2,,,,\n";
 
         var response = await ImportAsync(app, Header + rows);
 

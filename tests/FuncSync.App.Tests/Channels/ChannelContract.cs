@@ -1,3 +1,4 @@
+using FuncSync.App.Tests.Ebay;
 using FuncSync.App.Tests.Etsy;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.App.Tests.Shopify;
@@ -18,6 +19,7 @@ internal abstract class ChannelContract
         new EtsyChannelContract(),
         new SquareChannelContract(),
         new WooCommerceChannelContract(),
+        new EbayChannelContract(),
         new Amazon.AmazonChannelContract(),
     ];
 

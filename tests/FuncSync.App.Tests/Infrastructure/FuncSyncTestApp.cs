@@ -1,3 +1,4 @@
+using FuncSync.Ebay;
 using FuncSync.Etsy;
 using FuncSync.Shopify;
 using System.Net;
@@ -9,6 +10,7 @@ using FuncSync.Hosting;
 using FuncSync.Hosting.Functions;
 using FuncSync.Hosting.Storage;
 using FuncSync.Ledger;
+using FuncSync.Simulators.Ebay;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Amazon;
@@ -39,6 +41,9 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     /// them to the app wherever it listens, as a proxy in front of it would.</summary>
     public static readonly Uri SquareNotificationUrl = new("https://funcsync.test/api/webhooks/square");
 
+    /// <summary>The address an eBay simulator's notification destination is registered for; deliveries go to the app.</summary>
+    public static readonly Uri EbayNotificationUrl = new("https://funcsync.test/api/webhooks/ebay");
+
     private FuncSyncTestApp(WebApplication app, Uri baseUrl, ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square, WooCommerceSimulator? wooCommerce, StorageClients storage)
     {
         WooCommerce = wooCommerce;
@@ -66,6 +71,9 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     /// <summary>Null unless the test asked for WooCommerce.</summary>
     public WooCommerceSimulator? WooCommerce { get; }
 
+    /// <summary>Null unless the test asked for eBay.</summary>
+    public EbaySimulator? Ebay { get; private init; }
+
     public StorageClients Storage { get; }
 
     public HttpClient Http { get; }
@@ -81,7 +89,7 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
     public AmazonSimulator? Amazon { get; private init; }
 
     public static async Task<FuncSyncTestApp> StartAsync(
-        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null, WooCommerceSimulatorOptions? wooCommerceOptions = null, AmazonSimulatorOptions? amazonOptions = null)
+        AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, EtsySimulatorOptions? etsyOptions = null, ShopifySimulatorOptions? shopifyOptions = null, SquareSimulatorOptions? squareOptions = null, WooCommerceSimulatorOptions? wooCommerceOptions = null, AmazonSimulatorOptions? amazonOptions = null, EbaySimulatorOptions? ebayOptions = null)
     {
         var amazon = amazonOptions is null ? null : await AmazonSimulator.StartAsync(amazonOptions, TimeProvider.System);
         var shopify = await ShopifySimulator.StartAsync(shopifyOptions ?? new ShopifySimulatorOptions(), TimeProvider.System);
@@ -92,6 +100,12 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             square.Options.NotificationUrl ??= SquareNotificationUrl;
         }
 
+        var ebay = ebayOptions is null ? null : await EbaySimulator.StartAsync(ebayOptions, TimeProvider.System);
+        if (ebay is not null)
+        {
+            ebay.Options.NotificationUrl ??= EbayNotificationUrl;
+        }
+
         var configuration = square is null ? SimulatedChannels.Settings(shopify, etsy) : SimulatedChannels.Settings(shopify, etsy, square);
         var wooCommerce = wooCommerceOptions is null ? null : await WooCommerceSimulator.StartAsync(wooCommerceOptions, TimeProvider.System);
         foreach (var (key, value) in wooCommerce is null ? [] : SimulatedChannels.Settings(wooCommerce))
@@ -99,7 +113,13 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             configuration[key] = value;
         }
 
+        foreach (var (key, value) in ebay is null ? [] : SimulatedChannels.Settings(ebay))
+        {
+            configuration[key] = value;
+        }
+
         configuration["WooCommerce:OrderPollSchedule"] = NeverSchedule;
+        configuration["Ebay:OrderPollSchedule"] = NeverSchedule;
         configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         configuration["FuncSync:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12];
         configuration["FuncSync:Shop"] = "test";
@@ -134,7 +154,12 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
             wooCommerce.Options.DeliveryUrl = new Uri(baseUrl, "api/webhooks/woocommerce");
         }
 
-        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, wooCommerce, azurite.Clients) { Settings = configuration, Amazon = amazon };
+        if (ebay is not null)
+        {
+            ebay.Options.DeliverTo = new Uri(baseUrl, "api/webhooks/ebay");
+        }
+
+        return new FuncSyncTestApp(app, baseUrl, shopify, etsy, square, wooCommerce, azurite.Clients) { Settings = configuration, Amazon = amazon, Ebay = ebay };
     }
 
     /// <summary>Lists the items on both simulators, maps them, counts them into the ledger, and waits
@@ -176,6 +201,11 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         if (mapping.Amazon is { } amazon && Amazon is not null)
         {
             Amazon.AddListing(amazon.SellerSku, quantity);
+        }
+
+        if (mapping.Ebay is { } ebay && Ebay is not null)
+        {
+            Ebay.AddItem(ebay.Sku, TestItem.EbayListingOf(ebay.Sku), quantity, mapping.Sku);
         }
     }
 
@@ -266,6 +296,11 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
         {
             await Amazon.DisposeAsync();
         }
+
+        if (Ebay is not null)
+        {
+            await Ebay.DisposeAsync();
+        }
     }
 }
 
@@ -283,6 +318,15 @@ internal sealed record TestItem(string Sku, int Quantity, int N)
 
     public string AmazonSellerSku => Sku;
 
+    public bool OnEbay { get; init; }
+
+    /// <summary>The item's inventory item SKU on eBay (the seller's own SKU, as on the other channels).</summary>
+    public string EbaySku => Sku;
+
+    /// <summary>The single-item eBay listing a test lists an eBay SKU on.</summary>
+    public static string EbayListingOf(string ebaySku) =>
+        (110_000_000_000 + (ebaySku.Aggregate(2_166_136_261u, (hash, c) => unchecked((hash ^ c) * 16_777_619u)) % 1_000_000_000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public string SquareVariationId => "VAR" + N.ToString("D21", System.Globalization.CultureInfo.InvariantCulture);
 
     public const long LocationId = 6_500_000_001;
@@ -298,5 +342,5 @@ internal sealed record TestItem(string Sku, int Quantity, int N)
     public SkuMapping Mapping => new(
         Sku,
         Sku,
-        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null, OnWooCommerce ? new WooCommerceListing(WooProductId, null) : null, OnAmazon ? new AmazonListing(AmazonSellerSku) : null]);
+        [new ShopifyListing(ShopifyVariantId, ShopifyInventoryItemId, LocationId, ShopifyProductId), new EtsyListing(EtsyListingId, Sku), OnSquare ? new SquareListing(SquareVariationId) : null, OnWooCommerce ? new WooCommerceListing(WooProductId, null) : null, OnEbay ? new EbayListing(EbaySku) : null, OnAmazon ? new AmazonListing(AmazonSellerSku) : null]);
 }

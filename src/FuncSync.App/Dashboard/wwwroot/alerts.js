@@ -9,6 +9,7 @@ const kindLabels = {
   PushFailed: 'Channel not updated', Discrepancy: 'Channel shows a different quantity', LagBreach: 'Sales arrive late',
   PoisonMessage: 'Message failed', RefundReview: 'Refund to review', CancellationRate: 'Cancellation rate near the line',
   CancellationRequested: 'Buyer asked to cancel',
+  ChannelLimit: 'Channel limit reached',
 };
 export const kindLabel = kind => kindLabels[kind] ?? kind;
 
