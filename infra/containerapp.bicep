@@ -37,6 +37,8 @@ param timerSchedules object = {
   Etsy__CancellationCheckSchedule: '0 */10 * * * *'
   Etsy__RefundCheckSchedule: '0 0 * * * *'
   Shopify__OrderPollSchedule: '0 */5 * * * *'
+  WooCommerce__OrderPollSchedule: '0 */2 * * * *'
+  Ebay__OrderPollSchedule: '0 */2 * * * *'
   Amazon__OrderPollSchedule: '0 */2 * * * *'
   Amazon__NotificationSchedule: '*/5 * * * * *'
   FuncSync__OutboxSweepSchedule: '0 * * * * *'
