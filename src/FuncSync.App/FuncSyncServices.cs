@@ -48,6 +48,7 @@ public static class FuncSyncServices
         AddStore(services, names.SkuMapTable, (table, sp) => new SkuMapStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<ChannelRegistry>()));
         AddStore(services, names.PushesTable, (table, sp) => new PushStore(table, sp.GetRequiredService<ShopPartition>()));
         AddStore(services, names.WatermarksTable, (table, sp) => new WatermarkStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OrderPollWindows>();
         AddStore(services, names.UnmappedTable, (table, sp) => new UnmappedEventStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         AddStore(services, names.UnmappedTable, (table, sp) => new RestocksAwaitingSale(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<ReturnPolicy>().Configure<IConfiguration>(ReadReturnPolicy);

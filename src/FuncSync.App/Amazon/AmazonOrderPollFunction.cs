@@ -1,6 +1,5 @@
 using FuncSync.Channels;
 using FuncSync.Domain;
-using FuncSync.Monitoring;
 using FuncSync.Polling;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -16,8 +15,7 @@ namespace FuncSync.Amazon;
 public sealed class AmazonOrderPollFunction(
     AmazonApi amazon,
     AmazonOrderIntake intake,
-    WatermarkStore watermarks,
-    ChannelActivity activity,
+    OrderPollWindows windows,
     ChannelRegistry channels,
     IOptions<AmazonOptions> options,
     TimeProvider time,
@@ -29,8 +27,6 @@ public sealed class AmazonOrderPollFunction(
     /// <summary>Where the last complete pass ended (Unix seconds of Amazon's <c>LastUpdateDate</c>).</summary>
     public const string WatermarkSource = "amazon-orders";
 
-    /// <summary>Where the first pass began: the seller's starting counts hold every earlier sale.</summary>
-    public const string OriginSource = "amazon-orders-origin";
 
     [Function(Name)]
     public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -41,19 +37,12 @@ public sealed class AmazonOrderPollFunction(
         }
 
         var settings = options.Value;
-        var now = time.GetUtcNow();
-        var until = DateTimeOffset.FromUnixTimeSeconds((now - settings.OrderPollSettle).ToUnixTimeSeconds());
-        if (await watermarks.GetAsync(WatermarkSource, cancellationToken) is not { } watermark)
+        if (await windows.OpenAsync(Channel.Amazon, WatermarkSource, settings.OrderPollOverlap, settings.OrderPollSettle, TimeSpan.FromSeconds(1), cancellationToken) is not { } window)
         {
-            await watermarks.AdvanceAsync(OriginSource, until.ToUnixTimeSeconds(), cancellationToken);
-            await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeSeconds(), cancellationToken);
-            await activity.RecordPollAsync(Channel.Amazon, cancellationToken);
-            logger.LogInformation("Amazon orders poll starts from {Until}: earlier sales are in the starting counts", until);
             return;
         }
 
-        var origin = await watermarks.GetAsync(OriginSource, cancellationToken) ?? 0;
-        var from = DateTimeOffset.FromUnixTimeSeconds(Math.Max(origin, watermark - (long)settings.OrderPollOverlap.TotalSeconds));
+        var (from, until) = (window.From, window.Until);
         var (orders, applied, pages) = (0, 0, 0);
         string? next = null;
         do
@@ -76,8 +65,7 @@ public sealed class AmazonOrderPollFunction(
         }
         while (next is not null);
 
-        await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeSeconds(), cancellationToken);
-        await activity.RecordPollAsync(Channel.Amazon, cancellationToken);
+        await windows.CompleteAsync(window, cancellationToken);
         logger.LogInformation("Amazon orders poll from {From} to {Until}: {Orders} orders in {Pages} pages, {Applied} events applied", from, until, orders, pages, applied);
     }
 }

@@ -18,7 +18,7 @@ namespace FuncSync.Ebay;
 /// seller's starting counts).</summary>
 public sealed class EbayOrderPollFunction(
     EbayApi ebay,
-    WatermarkStore watermarks,
+    OrderPollWindows windows,
     LedgerStore ledger,
     SkuMapStore map,
     InventoryEventSender inventoryEvents,
@@ -34,7 +34,6 @@ public sealed class EbayOrderPollFunction(
     /// <summary>Where the last complete pass ended (Unix milliseconds of eBay's <c>lastModifiedDate</c>).</summary>
     public const string WatermarkSource = "ebay-orders";
 
-    public const string OriginSource = "ebay-orders-origin";
 
     private const int PageSize = 100;
 
@@ -53,18 +52,12 @@ public sealed class EbayOrderPollFunction(
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
-        var until = now - settings.OrderPollSettle;
-        if (await watermarks.GetAsync(WatermarkSource, cancellationToken) is not { } watermark)
+        if (await windows.OpenAsync(Channel.Ebay, WatermarkSource, settings.OrderPollOverlap, settings.OrderPollSettle, TimeSpan.FromMilliseconds(1), cancellationToken) is not { } window)
         {
-            await watermarks.AdvanceAsync(OriginSource, until.ToUnixTimeMilliseconds(), cancellationToken);
-            await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeMilliseconds(), cancellationToken);
-            await activity.RecordPollAsync(Channel.Ebay, cancellationToken);
-            logger.LogInformation("eBay orders poll starts from {Until}: earlier sales are in the starting counts", until);
             return;
         }
 
-        var origin = await watermarks.GetAsync(OriginSource, cancellationToken) ?? 0;
-        var from = DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(origin, watermark - (long)settings.OrderPollOverlap.TotalMilliseconds));
+        var (from, until) = (window.From, window.Until);
         var (orders, sent) = (0, 0);
         for (var offset = 0; ; offset += PageSize)
         {
@@ -82,8 +75,7 @@ public sealed class EbayOrderPollFunction(
             }
         }
 
-        await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeMilliseconds(), cancellationToken);
-        await activity.RecordPollAsync(Channel.Ebay, cancellationToken);
+        await windows.CompleteAsync(window, cancellationToken);
         logger.LogInformation("eBay orders poll from {From} to {Until}: {Orders} orders, {Events} events queued", from, until, orders, sent);
     }
 

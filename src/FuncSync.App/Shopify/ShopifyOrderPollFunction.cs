@@ -19,7 +19,7 @@ namespace FuncSync.Shopify;
 /// moves nothing, and the next reads the same orders again.</summary>
 public sealed class ShopifyOrderPollFunction(
     ShopifyOrderFeed feed,
-    WatermarkStore watermarks,
+    OrderPollWindows windows,
     LedgerStore ledger,
     SkuMapStore map,
     InventoryEventSender inventoryEvents,
@@ -35,9 +35,6 @@ public sealed class ShopifyOrderPollFunction(
     /// <summary>Where the last complete pass ended (Unix seconds of Shopify's <c>updated_at</c>).</summary>
     public const string WatermarkSource = "shopify-orders";
 
-    /// <summary>Where the first pass began: the seller's starting counts already hold every earlier sale, so the poll
-    /// never reads before it.</summary>
-    public const string OriginSource = "shopify-orders-origin";
 
     [Function(Name)]
     public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -50,18 +47,12 @@ public sealed class ShopifyOrderPollFunction(
 
         var settings = options.Value;
         var now = time.GetUtcNow();
-        var until = DateTimeOffset.FromUnixTimeSeconds((now - settings.OrderPollSettle).ToUnixTimeSeconds());
-        if (await watermarks.GetAsync(WatermarkSource, cancellationToken) is not { } watermark)
+        if (await windows.OpenAsync(Channel.Shopify, WatermarkSource, settings.OrderPollOverlap, settings.OrderPollSettle, TimeSpan.FromSeconds(1), cancellationToken) is not { } window)
         {
-            await watermarks.AdvanceAsync(OriginSource, until.ToUnixTimeSeconds(), cancellationToken);
-            await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeSeconds(), cancellationToken);
-            await activity.RecordPollAsync(Channel.Shopify, cancellationToken);
-            logger.LogInformation("Shopify orders poll starts from {Until}: earlier sales are in the starting counts", until);
             return;
         }
 
-        var origin = await watermarks.GetAsync(OriginSource, cancellationToken) ?? 0;
-        var from = DateTimeOffset.FromUnixTimeSeconds(Math.Max(origin, watermark - (long)settings.OrderPollOverlap.TotalSeconds));
+        var (from, until) = (window.From, window.Until);
         var (orders, sent, pages) = (0, 0, 0);
         string? after = null;
         do
@@ -78,8 +69,7 @@ public sealed class ShopifyOrderPollFunction(
         }
         while (after is not null);
 
-        await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeSeconds(), cancellationToken);
-        await activity.RecordPollAsync(Channel.Shopify, cancellationToken);
+        await windows.CompleteAsync(window, cancellationToken);
         logger.LogInformation(
             "Shopify orders poll from {From} to {Until}: {Orders} orders in {Pages} pages, {Events} events queued",
             from, until, orders, pages, sent);

@@ -20,7 +20,7 @@ namespace FuncSync.WooCommerce;
 public sealed class WooCommerceOrderPollFunction(
     WooCommerceApi woo,
     WooCommerceOrderIntake intake,
-    WatermarkStore watermarks,
+    OrderPollWindows windows,
     SkuMapStore map,
     IOptions<WooCommerceOptions> options,
     ChannelActivity activity,
@@ -34,8 +34,6 @@ public sealed class WooCommerceOrderPollFunction(
     /// <summary>Where the last complete pass ended (Unix seconds of <c>date_modified_gmt</c>).</summary>
     public const string WatermarkSource = "woocommerce-orders";
 
-    /// <summary>Where the first pass began: the seller's starting counts already hold every earlier sale.</summary>
-    public const string OriginSource = "woocommerce-orders-origin";
 
     [Function(Name)]
     public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -48,18 +46,12 @@ public sealed class WooCommerceOrderPollFunction(
 
         var settings = options.Value;
         var now = time.GetUtcNow();
-        var until = DateTimeOffset.FromUnixTimeSeconds((now - settings.OrderPollSettle).ToUnixTimeSeconds());
-        if (await watermarks.GetAsync(WatermarkSource, cancellationToken) is not { } watermark)
+        if (await windows.OpenAsync(Channel.WooCommerce, WatermarkSource, settings.OrderPollOverlap, settings.OrderPollSettle, TimeSpan.FromSeconds(1), cancellationToken) is not { } window)
         {
-            await watermarks.AdvanceAsync(OriginSource, until.ToUnixTimeSeconds(), cancellationToken);
-            await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeSeconds(), cancellationToken);
-            await activity.RecordPollAsync(Channel.WooCommerce, cancellationToken);
-            logger.LogInformation("WooCommerce orders poll starts from {Until}: earlier sales are in the starting counts", until);
             return;
         }
 
-        var origin = await watermarks.GetAsync(OriginSource, cancellationToken) ?? 0;
-        var from = DateTimeOffset.FromUnixTimeSeconds(Math.Max(origin, watermark - (long)settings.OrderPollOverlap.TotalSeconds));
+        var (from, until) = (window.From, window.Until);
         // modified_after and modified_before are exclusive and WordPress keeps seconds: one second wider on each side.
         var (after, before) = (from.AddSeconds(-1), until.AddSeconds(1));
         var seen = new HashSet<long>();
@@ -93,8 +85,7 @@ public sealed class WooCommerceOrderPollFunction(
             (after, page) = fresh > 0 && last is { } next ? (next.AddSeconds(-1), 1) : (after, page + 1);
         }
 
-        await watermarks.AdvanceAsync(WatermarkSource, until.ToUnixTimeSeconds(), cancellationToken);
-        await activity.RecordPollAsync(Channel.WooCommerce, cancellationToken);
+        await windows.CompleteAsync(window, cancellationToken);
         logger.LogInformation("WooCommerce orders poll from {From} to {Until}: {Orders} orders in {Pages} pages, {Events} events queued", from, until, orders, pages, sent);
     }
 
