@@ -253,9 +253,9 @@ public sealed class CliTests(AzuriteFixture azurite)
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         await app.LoadAsync(new TestItem("CLI-PAUSE-BAD", 1, 504));
 
-        var (exit, _, err) = await RunAsync(app, "pause", "add", "--sku", "CLI-PAUSE-BAD", "--channel", "Ebay", "--reason", "x", "--by", "Maya");
+        var (exit, _, err) = await RunAsync(app, "pause", "add", "--sku", "CLI-PAUSE-BAD", "--channel", "Depop", "--reason", "x", "--by", "Maya");
 
         Assert.Equal(ExitCodes.Refused, exit);
-        Assert.Contains("Ebay is not a channel FuncSync knows", err, StringComparison.Ordinal);
+        Assert.Contains("Depop is not a channel FuncSync knows", err, StringComparison.Ordinal);
     }
 }
