@@ -51,6 +51,9 @@ public sealed class PushChannelFunction(
     // A write announced this long ago without a record means its push died; no write takes that long.
     private static readonly TimeSpan AnnouncedWriteLifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>A third of an announcement's lifetime: at most three returns before it is recorded or lapses.</summary>
+    private static readonly TimeSpan BusyRetryDelay = AnnouncedWriteLifetime / 3;
+
     [Function(Name)]
     public async Task RunAsync([QueueTrigger(StorageNames.ChannelPush, Connection = StorageNames.Connection)] string message, CancellationToken cancellationToken)
     {
@@ -67,6 +70,15 @@ public sealed class PushChannelFunction(
         catch (ChannelThrottledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             await RetryLaterAsync(command, ex, cancellationToken);
+            return;
+        }
+        catch (ListingBusyException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Another push of this listing announced a write and has not recorded it: a channel that applies writes
+            // late (Amazon) holds that longer than this push waits. No failure of either: this one comes back once the
+            // announcement has had time to be recorded or to lapse, without a failure count that would poison it.
+            logger.LogInformation("{Message} Pushing again in {Delay}", ex.Message, BusyRetryDelay);
+            await rechecks.SendLaterAsync(command, BusyRetryDelay, cancellationToken);
             return;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -146,7 +158,7 @@ public sealed class PushChannelFunction(
                     // channel's count means, so wait for its record rather than guess.
                     if (++waits > MaxWaits)
                     {
-                        throw new InvalidOperationException($"Another push of {command.Sku} to {command.Channel} is still writing; the queue will retry.");
+                        throw new ListingBusyException($"Another push of {command.Sku} to {command.Channel} is still writing.");
                     }
 
                     await Task.Delay(TimeSpan.FromMilliseconds(25 << waits), time, cancellationToken);
@@ -354,4 +366,22 @@ public sealed class PushChannelFunction(
 
     private async Task<(PushRecord? Last, SkuAvailability Stock)> ReloadAsync(SyncListing command, SkuMapping mapping, CancellationToken cancellationToken) =>
         (await pushes.GetAsync(command.Sku, command.Channel, cancellationToken), await ledger.GetAvailabilityAsync(mapping, cancellationToken));
+}
+
+/// <summary>Another push of the same listing is between announcing its write and recording it.</summary>
+public sealed class ListingBusyException : Exception
+{
+    public ListingBusyException()
+    {
+    }
+
+    public ListingBusyException(string message)
+        : base(message)
+    {
+    }
+
+    public ListingBusyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }
