@@ -202,7 +202,7 @@ public sealed class AmazonApi(HttpClient http, IOptions<AmazonOptions> options, 
             {
                 // An access token Amazon no longer takes (revoked, rotated elsewhere): read the store again, once.
                 refreshed = true;
-                tokens.Invalidate();
+                await tokens.RenewAsync(cancellationToken);
                 continue;
             }
 

@@ -81,8 +81,9 @@ public sealed class AmazonAccessTokens(
         return await tokens.GetAsync(cancellationToken);
     }
 
-    /// <summary>Amazon refused the token (403 Unauthorized): the next call reads the store again and refreshes if needed.</summary>
-    public void Invalidate() => tokens.Invalidate();
+    /// <summary>Amazon refused the token it was given (403 Unauthorized) although the store holds it as unexpired (revoked,
+    /// or issued before the app was connected again): a new one now, once for every caller that saw the refusal.</summary>
+    public Task RenewAsync(CancellationToken cancellationToken) => tokens.RefreshAsync(cancellationToken);
 
     private static bool SameSecret(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
