@@ -104,6 +104,45 @@ internal sealed class BenchHarness : IAsyncDisposable
         return new BenchResult(rate, orders, achieved, [.. _latencies], lost, failed);
     }
 
+    /// <summary>Storage requests per one-line Shopify order, one order at a time (each waits until Etsy shows it), with
+    /// the idle rate (timers, empty-queue polls) measured first and taken off pro rata.</summary>
+    public async Task<StorageOperationsResult> CountStorageOperationsAsync(int orders, TimeSpan idleWindow)
+    {
+        var items = await StockAsync(orders);
+        using var operations = new StorageOperations(_azurite.BlobPort, _azurite.QueuePort, _azurite.TablePort);
+        var idleClock = Stopwatch.StartNew();
+        await Task.Delay(idleWindow, TimeProvider.System);
+        var idle = operations.Take();
+        var idleSeconds = idleClock.Elapsed.TotalSeconds;
+
+        var clock = Stopwatch.StartNew();
+        foreach (var item in items)
+        {
+            var result = await _shopify.PlaceOrderAsync([(item.Mapping.Shopify!.VariantId, 1)]);
+            if (result?.WebhookStatus != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"The webhook for {item.Mapping.Sku} was answered {result?.WebhookStatus}.");
+            }
+
+            var deadline = Stopwatch.StartNew();
+            while (_etsy.GetQuantity(item.Mapping.Etsy!.ListingId, item.Mapping.Sku) != StartQuantity - 1)
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    throw new TimeoutException($"Etsy never showed {item.Mapping.Sku}'s sale.");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+            }
+        }
+
+        // What follows the last write to Etsy (the push record, the deletes) belongs to the orders too.
+        await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System);
+        var busy = operations.Take();
+        var busySeconds = clock.Elapsed.TotalSeconds;
+        return new StorageOperationsResult(orders, busySeconds, idleSeconds, busy, idle);
+    }
+
     private void OnEtsyChanged(EtsyInventoryChanged change) => Settle(change.Sku, change.Quantity, Stopwatch.GetTimestamp());
 
     /// <summary>Every pending order of the SKU whose quantity Etsy now shows (or lower) is delivered.</summary>

@@ -10,6 +10,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --ebay [sales per path] [flash-sale eBay orders] [Shopify orders among them]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --square [sales] [level check delay s] [SKUs under 429s] [429 share]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --amazon [sales] [patch delay s] [SKUs to fix]
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --storage-ops [orders]   (storage requests per one-line order, by kind)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --woocommerce [sales] [poll every s] [orders with the webhook disabled] [batch writes]
 if (args is ["--ledger", ..])
 {
@@ -88,6 +89,15 @@ if (args is ["--ebay", ..])
     // Usage: -- --ebay [sales per path] [flash-sale eBay orders] [Shopify orders among them]
     var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     await EbayBench.RunAsync(values.Length > 0 ? values[0] : 20, values.Length > 1 ? values[1] : 300, values.Length > 2 ? values[2] : 60);
+    return;
+}
+
+if (args is ["--storage-ops", ..])
+{
+    // Usage: -- --storage-ops [orders]
+    var orders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40;
+    await using var counting = await BenchHarness.StartAsync(BenchOptions.Parse([]));
+    Console.WriteLine((await counting.CountStorageOperationsAsync(orders, TimeSpan.FromSeconds(30))).Report());
     return;
 }
 

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace FuncSync.Bench;
+
+/// <summary>Counts the storage requests this process makes to Azurite, by kind (service, method and what is
+/// addressed, with keys and ids left out), from the HTTP client's own activities: the app runs in the bench's
+/// process, so every request it makes to storage passes through here, with nothing added to the app.</summary>
+internal sealed partial class StorageOperations : IDisposable
+{
+    private readonly ActivityListener _listener;
+    private readonly Dictionary<int, string> _services;
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    public StorageOperations(int blobPort, int queuePort, int tablePort)
+    {
+        _services = new() { [blobPort] = "blob", [queuePort] = "queue", [tablePort] = "table" };
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = Count,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    /// <summary>Counts since the last call, by kind, and starts counting afresh.</summary>
+    public IReadOnlyDictionary<string, int> Take()
+    {
+        var taken = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var key in _counts.Keys)
+        {
+            if (_counts.TryRemove(key, out var n))
+            {
+                taken[key] = n;
+            }
+        }
+
+        return taken;
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private void Count(Activity activity)
+    {
+        var url = activity.GetTagItem("url.full") as string;
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || !_services.TryGetValue(uri.Port, out var service))
+        {
+            return;
+        }
+
+        var method = activity.GetTagItem("http.request.method") as string ?? "?";
+        _counts.AddOrUpdate(Kind(service, method, uri), 1, static (_, n) => n + 1);
+    }
+
+    // "queue POST inventory-events/messages", "table GET Ledger(PK,RK)", "table POST $batch".
+    private static string Kind(string service, string method, Uri uri)
+    {
+        var path = Uri.UnescapeDataString(uri.AbsolutePath);
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        var target = service switch
+        {
+            "queue" => parts.Length > 2 ? $"{parts[0]}/{parts[1]}/{{id}}" : string.Join('/', parts),
+            // A point read or write addresses Table(PartitionKey='…',RowKey='…'); a query, Table().
+            "table" => KeyPart().Replace(parts.FirstOrDefault() ?? "", m => m.Groups[1].Value + (m.Groups[2].Value.Length == 0 ? " query" : "(key)")),
+            _ => parts.FirstOrDefault() ?? "",
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{service} {method} {target}");
+    }
+
+    [GeneratedRegex(@"^([^(]+)\((.*)\)$")]
+    private static partial Regex KeyPart();
+}
