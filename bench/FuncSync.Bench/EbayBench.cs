@@ -45,6 +45,7 @@ internal static class EbayBench
         var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
         await using var running = app;
         ebay.Options.DeliverTo = new Uri(baseUrl, "api/webhooks/ebay");
+        shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
 
         var shown = new ConcurrentDictionary<(string Channel, string Sku), int>();
         var changed = new ConcurrentDictionary<(string Channel, string Sku), long>();
