@@ -1,6 +1,7 @@
 using FuncSync.Channels;
 using FuncSync.Domain;
 using FuncSync.Polling;
+using FuncSync.Push;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -45,25 +46,36 @@ public sealed class AmazonOrderPollFunction(
         var (from, until) = (window.From, window.Until);
         var (orders, applied, pages) = (0, 0, 0);
         string? next = null;
-        do
+        try
         {
-            var (page, token) = await amazon.GetOrdersAsync(from, until, next, cancellationToken);
-            pages++;
-            foreach (var order in page.OfType<System.Text.Json.Nodes.JsonNode>())
+            do
             {
-                orders++;
-                if (AmazonOrderView.Text(order["FulfillmentChannel"]) != "MFN" || AmazonOrderView.Text(order["AmazonOrderId"]) is not { } id)
+                var (page, token) = await amazon.GetOrdersAsync(from, until, next, cancellationToken);
+                pages++;
+                foreach (var order in page.OfType<System.Text.Json.Nodes.JsonNode>())
                 {
-                    continue; // FBA orders ship Amazon's stock, not the seller's.
+                    orders++;
+                    if (AmazonOrderView.Text(order["FulfillmentChannel"]) != "MFN" || AmazonOrderView.Text(order["AmazonOrderId"]) is not { } id)
+                    {
+                        continue; // FBA orders ship Amazon's stock, not the seller's.
+                    }
+
+                    var items = await amazon.GetOrderItemsAsync(id, cancellationToken);
+                    applied += await intake.ApplyAsync(AmazonOrderView.FromOrdersApi(order, items), time.GetUtcNow(), skipApplied: true, cancellationToken);
                 }
 
-                var items = await amazon.GetOrderItemsAsync(id, cancellationToken);
-                applied += await intake.ApplyAsync(AmazonOrderView.FromOrdersApi(order, items), time.GetUtcNow(), skipApplied: true, cancellationToken);
+                next = token;
             }
-
-            next = token;
+            while (next is not null);
         }
-        while (next is not null);
+        catch (ChannelThrottledException ex)
+        {
+            // getOrders allows one request a minute: a run scheduled sooner (or sharing the budget with a notification's
+            // order fetch) finds no request left. Not a failure: the window stays open, and the next run resumes from the
+            // same watermark; what this one applied counts once.
+            logger.LogInformation("Amazon orders poll from {From} paused after {Pages} pages ({Reason}); the next run resumes from here", from, pages, ex.Message);
+            return;
+        }
 
         await windows.CompleteAsync(window, cancellationToken);
         logger.LogInformation("Amazon orders poll from {From} to {Until}: {Orders} orders in {Pages} pages, {Applied} events applied", from, until, orders, pages, applied);
