@@ -10,7 +10,9 @@ namespace FuncSync.Lag;
 /// <summary>Wraps a channel connector so every push leaves its steps in the SKU's timeline and its lag in the
 /// histograms, without the push knowing: a write is a push-attempt and then a push-accepted (with the channel's
 /// latency and, per change since the previous push, the lag from the sale) or a push-failed with the channel's error;
-/// the first read that finds a written value still there is its read-back ("seen"). One instance per push invocation.</summary>
+/// the first read that finds a written value still there is its read-back ("seen"). One instance per push invocation;
+/// the push hands it the listing's record before each read (<see cref="IPushRecordObserver"/>), and a caller that does
+/// not has it read here.</summary>
 public sealed class ObservedChannelInventory(
     IChannelInventory inner,
     PushStore pushes,
@@ -18,23 +20,35 @@ public sealed class ObservedChannelInventory(
     TimelineStore timeline,
     LagRecorder lag,
     PushFailures failures,
-    TimeProvider time) : IChannelInventory
+    TimeProvider time) : IChannelInventory, IPushRecordObserver
 {
     // A first push of a listing has no previous record to bound "the changes since": only this many, this recent.
     private const int MaxChanges = 20;
     private static readonly TimeSpan FirstPushLookback = TimeSpan.FromHours(1);
 
     private PushRecord? _previous;
+    private bool _observed;
     private bool _seenNoted;
 
     public Channel Channel => inner.Channel;
 
     public string? WriteUnit(SkuMapping mapping) => inner.WriteUnit(mapping);
 
+    public void Observe(PushRecord? last)
+    {
+        _previous = last;
+        _observed = true;
+    }
+
     public async Task<ChannelStock> ReadAsync(SkuMapping mapping, CancellationToken cancellationToken)
     {
         var stock = await inner.ReadAsync(mapping, cancellationToken);
-        _previous = await pushes.GetAsync(mapping.Sku, Channel, cancellationToken);
+        if (!_observed)
+        {
+            _previous = await pushes.GetAsync(mapping.Sku, Channel, cancellationToken);
+        }
+
+        _observed = false;
         if (!_seenNoted && _previous is { Status: PushStatus.Written, WrittenAt: { } writtenAt } written && written.CheckedAt == writtenAt && stock.Quantity == written.Shown)
         {
             _seenNoted = true;

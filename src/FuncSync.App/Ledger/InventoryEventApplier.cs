@@ -97,10 +97,6 @@ public sealed class InventoryEventApplier(
 
         await outbox.DispatchAsync(result.Outbox, cancellationToken);
         await ReplayRestocksAwaitingAsync(received, cancellationToken);
-        if (received is { Kind: InventoryEventKind.Sale, Listing: { } soldOn })
-        {
-            await standing.CountOrderAsync(ChannelName(soldOn.Channel), cancellationToken);
-        }
 
         // A made-to-order piece without materials is made when sold: its own row going below zero is the order book.
         foreach (var oversold in result.Changes.Where(c => c.Change.IsOversell && !(mapping.IsUnlimited && string.Equals(c.Sku, mapping.Sku, StringComparison.Ordinal))))

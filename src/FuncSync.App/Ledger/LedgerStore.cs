@@ -29,6 +29,7 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
     private const string OutboxPrefix = "outbox";
     private const string AuditPrefix = "audit";
     private const string SoldPrefix = "sold";
+    private const string OrderPrefix = "order";
 
     private const string UnitsColumn = "Units";
     private const string RestockedColumn = "Restocked";
@@ -66,6 +67,13 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
             if (claim is not null)
             {
                 actions.Add(claim.Action(shop.Key));
+            }
+
+            if (received is { Kind: InventoryEventKind.Sale, Listing: { } soldOn })
+            {
+                // The channel's order for its monthly figures, counted by the transaction that applies it: once, and
+                // with no storage operation of its own.
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(shop.Key, OrderKey(OrderMonth(now), soldOn.Channel, received.EventId))));
             }
             var sold = SoldCounters.Sale(received);
             foreach (var change in changes)
@@ -290,6 +298,30 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         return sales;
     }
 
+    /// <summary>The calendar month (UTC) an order counts in: the month the ledger applied it.</summary>
+    public static string OrderMonth(DateTimeOffset appliedAt) => appliedAt.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Channel sales the ledger applied per month and channel, from <paramref name="fromMonth"/> on: one range
+    /// query of the order rows, keys only.</summary>
+    public async Task<IReadOnlyDictionary<(string Month, Channel Channel), long>> CountOrdersAsync(string fromMonth, CancellationToken cancellationToken)
+    {
+        var from = TableKeys.Join(OrderPrefix, fromMonth);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(OrderPrefix + TableKeys.Separator)}");
+        var counts = new Dictionary<(string, Channel), long>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            var parts = row.RowKey.Split(TableKeys.Separator);
+            if (parts.Length == 4 && Enum.TryParse<Channel>(parts[2], out var channel))
+            {
+                counts[(parts[1], channel)] = counts.GetValueOrDefault((parts[1], channel)) + 1;
+            }
+        }
+
+        return counts;
+    }
+
+    private static string OrderKey(string month, Channel channel, string eventId) => TableKeys.Join(OrderPrefix, month, channel.ToString(), eventId);
+
     /// <summary>Outbox rows older than <paramref name="olderThan"/>: pushes whose enqueue a crash may have lost.</summary>
     public async Task<IReadOnlyList<OutboxEntry>> ListOutboxAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
@@ -304,9 +336,37 @@ public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvi
         return entries;
     }
 
-    /// <summary>Removes an outbox row once its push is on the queue. ETag-conditional: if a newer event
-    /// rewrote the row meanwhile, that event still owes its own push and the row stays.</summary>
-    public async Task CompleteOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    /// <summary>Removes outbox rows once their pushes are on the queue, in one transaction (they share the shop's
+    /// partition). ETag-conditional: if a newer event rewrote a row meanwhile, that event still owes its own push and the
+    /// row stays; then the transaction fails whole and each row is removed on its own.</summary>
+    public async Task CompleteOutboxAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var chunk in entries.Chunk(TableBatch.MaxActions))
+        {
+            if (chunk.Length > 1)
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(
+                        chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(shop.Key, e.RowKey) { ETag = e.ETag }, e.ETag)),
+                        cancellationToken);
+                    continue;
+                }
+                catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    // One of them is gone or rewritten: the others still go, one by one.
+                }
+            }
+
+            foreach (var entry in chunk)
+            {
+                await CompleteOutboxAsync(entry, cancellationToken);
+            }
+        }
+    }
+
+    private async Task CompleteOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         try
         {

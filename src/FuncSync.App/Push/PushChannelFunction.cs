@@ -63,9 +63,10 @@ public sealed class PushChannelFunction(
         // Monitoring: a failure is an alert for this listing (the queue still retries and poisons); a
         // success clears it and is the channel's last successful push.
         var started = time.GetTimestamp();
+        bool mayHaveFailed;
         try
         {
-            await PushAsync(command, cancellationToken);
+            mayHaveFailed = await PushAsync(command, cancellationToken);
         }
         catch (ChannelThrottledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -89,7 +90,10 @@ public sealed class PushChannelFunction(
         }
 
         FuncSyncTelemetry.RecordPush(command.Channel, failed: false, time.GetElapsedTime(started));
-        await failures.SucceededAsync(command.Sku, command.Channel, cancellationToken);
+        if (mayHaveFailed)
+        {
+            await failures.SucceededAsync(command.Sku, command.Channel, cancellationToken);
+        }
         await activity.RecordPushAsync(command.Channel, cancellationToken);
     }
 
@@ -112,27 +116,31 @@ public sealed class PushChannelFunction(
         }
     }
 
-    private async Task PushAsync(SyncListing command, CancellationToken cancellationToken)
+    /// <returns>Whether a push of this listing may have failed and raised an alert that this success clears: the
+    /// listing had no record yet, or a record read on the way was marked <see cref="PushRecord.Failing"/>.</returns>
+    private async Task<bool> PushAsync(SyncListing command, CancellationToken cancellationToken)
     {
         var mapping = await map.GetAsync(command.Sku, cancellationToken);
         if (mapping is null || !mapping.Channels.Contains(command.Channel))
         {
             logger.LogWarning("{Sku} is no longer mapped on {Channel}; push skipped", command.Sku, command.Channel);
-            return;
+            return false;
         }
 
         var connector = connectors.Single(c => c.Channel == command.Channel);
 
         // A write that replaces other SKUs' quantities too waits for every other push of its unit, from read to record.
         await using var unit = connector.WriteUnit(mapping) is { } key ? await writeUnits.AcquireAsync(key, cancellationToken) : null;
-        var last = await pushes.GetAsync(command.Sku, command.Channel, cancellationToken);
-        var stock = await ledger.GetAvailabilityAsync(mapping, cancellationToken);
-        if (!command.Recheck && last is { WritingId: null } && last.LedgerVersion >= stock.Version && !IsHeld(last))
+        var (records, stock) = await LoadAsync(mapping, cancellationToken);
+        var mayHaveFailed = false;
+        var last = Seen(records.GetValueOrDefault(command.Channel));
+        mayHaveFailed |= last is null;
+        if (IsCovered(command, last, stock))
         {
             // An earlier push already brought this channel to this ledger state or a newer one: a burst
             // of sales costs the channel one write, not one per sale.
             logger.LogDebug("{Sku} on {Channel} already reflects ledger version {Version}", command.Sku, command.Channel, stock.Version);
-            return;
+            return mayHaveFailed;
         }
 
         var skuAllocation = await allocations.ForAsync(mapping, cancellationToken);
@@ -162,7 +170,14 @@ public sealed class PushChannelFunction(
                     }
 
                     await Task.Delay(TimeSpan.FromMilliseconds(25 << waits), time, cancellationToken);
-                    (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
+                    (records, stock) = await LoadAsync(mapping, cancellationToken);
+                    last = Seen(records.GetValueOrDefault(command.Channel));
+                    if (writingId is null && IsCovered(command, last, stock))
+                    {
+                        // The push we waited for brought the channel to this ledger state or a newer one.
+                        return mayHaveFailed;
+                    }
+
                     attempt--;
                     continue;
                 }
@@ -173,7 +188,8 @@ public sealed class PushChannelFunction(
 
             // The ledger (quantity and sold counters) was read before the channel: a sale counted in
             // between shows as unseen for a moment, never a sale as seen that the channel has not made.
-            var views = await ViewsAsync(mapping, last, cancellationToken);
+            var views = Views(mapping, command.Channel, last, records);
+            (connector as IPushRecordObserver)?.Observe(last);
             var current = await connector.ReadAsync(mapping, cancellationToken);
             var own = abandoned ? new ChannelView(current.Quantity, stock.SoldOn(command.Channel))
                 : ownWrite is not null && ownWrite.Shown == current.Quantity ? ownWrite
@@ -188,7 +204,17 @@ public sealed class PushChannelFunction(
                 var announced = await pushes.TryAnnounceAsync(intent, last?.ETag ?? default, cancellationToken);
                 if (announced is null)
                 {
-                    (last, stock) = await RetryAfterRaceAsync(command, mapping, attempt, cancellationToken);
+                    // Another push of this listing recorded first. Nothing was written yet, so if it brought the channel to
+                    // this ledger state or a newer one, this push has nothing left to do: a flash sale's many pushes of
+                    // one listing end here instead of racing each other to the queue's retry.
+                    (records, stock) = await LoadAsync(mapping, cancellationToken);
+                    last = Seen(records.GetValueOrDefault(command.Channel));
+                    if (ownWrite is null && IsCovered(command, last, stock))
+                    {
+                        return mayHaveFailed;
+                    }
+
+                    ThrowIfRacingTooLong(command, attempt);
                     continue;
                 }
 
@@ -197,7 +223,7 @@ public sealed class PushChannelFunction(
                 {
                     // Decide again now that the rise is announced: of two channels rising at once, at
                     // least one sees the other's announcement and leaves it the units.
-                    views = await ViewsAsync(mapping, last, cancellationToken);
+                    views = Views(mapping, command.Channel, last, await pushes.GetAllAsync(command.Sku, cancellationToken));
                     views[command.Channel] = own;
                     var again = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
                     decision = again.Target < decision.Target ? again : decision;
@@ -224,7 +250,8 @@ public sealed class PushChannelFunction(
                     // channel's sale the ledger has not applied yet; it comes off every share and is
                     // kept in the record until the sale's own event reaches the ledger.
                     logger.LogInformation("{Channel} changed {Sku} while we wrote; re-reading", command.Channel, command.Sku);
-                    (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
+                    (records, stock) = await LoadAsync(mapping, cancellationToken);
+                    last = Seen(records.GetValueOrDefault(command.Channel));
                     continue;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && last is not null)
@@ -265,9 +292,17 @@ public sealed class PushChannelFunction(
             var heldBefore = heldBeforeWrite ?? Math.Max(current.Quantity, last?.View.AtMost ?? 0);
             if (!await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken))
             {
-                // Another push of this listing ran alongside and one of the two writes may have landed
-                // last with an older ledger state: look at the channel again.
-                (last, stock) = await RetryAfterRaceAsync(command, mapping, attempt, cancellationToken);
+                // Another push of this listing ran alongside. If this one wrote, one of the two writes may have landed
+                // last with an older ledger state: look at the channel again. If it did not, the other one's record
+                // stands when it covers this ledger state.
+                (records, stock) = await LoadAsync(mapping, cancellationToken);
+                last = Seen(records.GetValueOrDefault(command.Channel));
+                if (ownWrite is null && status != PushStatus.Written && IsCovered(command, last, stock))
+                {
+                    return mayHaveFailed;
+                }
+
+                ThrowIfRacingTooLong(command, attempt);
                 continue;
             }
 
@@ -285,7 +320,8 @@ public sealed class PushChannelFunction(
                 // else means the write did not stick, and the decision writes again.
                 logger.LogInformation("Push {Sku} to {Channel}: wrote {Target}; reading it back", command.Sku, command.Channel, decision.Target);
                 heldBeforeWrite = heldBefore;
-                (last, stock) = await ReloadAsync(command, mapping, cancellationToken);
+                (records, stock) = await LoadAsync(mapping, cancellationToken);
+                last = Seen(records.GetValueOrDefault(command.Channel));
                 continue;
             }
 
@@ -297,7 +333,14 @@ public sealed class PushChannelFunction(
                 await ReleaseHeldSharesAsync(command, mapping, record, heldBefore, stock, rules, threshold, cancellationToken);
             }
 
-            return;
+            return mayHaveFailed;
+        }
+
+        // Every record of this listing the push reads passes here: one marked failing means an alert may be open.
+        PushRecord? Seen(PushRecord? record)
+        {
+            mayHaveFailed |= record is { Failing: true };
+            return record;
         }
     }
 
@@ -308,11 +351,19 @@ public sealed class PushChannelFunction(
     private async Task ReleaseHeldSharesAsync(
         SyncListing command, SkuMapping mapping, PushRecord record, int heldBefore, SkuAvailability stock, IReadOnlyList<ChannelRule<Channel>> rules, int threshold, CancellationToken cancellationToken)
     {
-        if (record.View.AtMost < heldBefore)
+        var shrank = record.View.AtMost < heldBefore;
+        if (!shrank && !IsHeld(record))
+        {
+            return;
+        }
+
+        // Read after our record is stored: of two pushes recording at once, the second sees the first.
+        var records = await pushes.GetAllAsync(command.Sku, cancellationToken);
+        if (shrank)
         {
             foreach (var channel in mapping.Channels.Where(c => c != command.Channel))
             {
-                if (await pushes.GetAsync(command.Sku, channel, cancellationToken) is { } other && IsHeld(other))
+                if (records.GetValueOrDefault(channel) is { } other && IsHeld(other))
                 {
                     await EnqueueAsync(new SyncListing(command.Sku, channel), cancellationToken);
                 }
@@ -321,7 +372,7 @@ public sealed class PushChannelFunction(
 
         if (IsHeld(record))
         {
-            var views = await ViewsAsync(mapping, record, cancellationToken);
+            var views = Views(mapping, command.Channel, record, records);
             if (Decide(command.Channel, record.Shown, stock, rules, threshold, views).Target > record.Shown)
             {
                 await EnqueueAsync(command, cancellationToken);
@@ -333,29 +384,22 @@ public sealed class PushChannelFunction(
         PushRule.Decide(channel, current, stock.Available, rules, threshold, c => views.GetValueOrDefault(c), stock.SoldOn);
 
     /// <summary>Every channel's last record as the allocation rule reads it: this one's from
-    /// <paramref name="own"/>, the others' as stored now.</summary>
-    private async Task<Dictionary<Channel, ChannelView?>> ViewsAsync(SkuMapping mapping, PushRecord? own, CancellationToken cancellationToken)
-    {
-        var views = new Dictionary<Channel, ChannelView?>();
-        foreach (var channel in mapping.Channels)
-        {
-            views[channel] = channel == own?.Channel
-                ? own.View
-                : (await pushes.GetAsync(mapping.Sku, channel, cancellationToken))?.View;
-        }
+    /// <paramref name="own"/>, the others' from <paramref name="records"/>.</summary>
+    private static Dictionary<Channel, ChannelView?> Views(SkuMapping mapping, Channel channel, PushRecord? own, IReadOnlyDictionary<Channel, PushRecord> records) =>
+        mapping.Channels.ToDictionary(c => c, c => c == channel ? own?.View : records.GetValueOrDefault(c)?.View);
 
-        return views;
-    }
-
-    private async Task<(PushRecord? Last, SkuAvailability Stock)> RetryAfterRaceAsync(SyncListing command, SkuMapping mapping, int attempt, CancellationToken cancellationToken)
+    private static void ThrowIfRacingTooLong(SyncListing command, int attempt)
     {
         if (attempt >= MaxAttempts)
         {
             throw new InvalidOperationException($"Pushes of {command.Sku} to {command.Channel} keep racing; the queue will retry.");
         }
-
-        return await ReloadAsync(command, mapping, cancellationToken);
     }
+
+    /// <summary>An earlier push already brought this channel to this ledger state or a newer one, and nothing is being
+    /// written or held back: a burst of sales costs the channel one write, not one per sale.</summary>
+    private static bool IsCovered(SyncListing command, PushRecord? last, SkuAvailability stock) =>
+        !command.Recheck && last is { WritingId: null } && last.LedgerVersion >= stock.Version && !IsHeld(last);
 
     private Task EnqueueAsync(SyncListing command, CancellationToken cancellationToken) =>
         pushQueue.SendAsync(command, cancellationToken);
@@ -364,8 +408,10 @@ public sealed class PushChannelFunction(
     /// A deferred increase is different: it waits for a sale's own event, never for another push.</summary>
     internal static bool IsHeld(PushRecord record) => record.Status != PushStatus.Deferred && record.Shown < record.Target;
 
-    private async Task<(PushRecord? Last, SkuAvailability Stock)> ReloadAsync(SyncListing command, SkuMapping mapping, CancellationToken cancellationToken) =>
-        (await pushes.GetAsync(command.Sku, command.Channel, cancellationToken), await ledger.GetAvailabilityAsync(mapping, cancellationToken));
+    /// <summary>Every channel's push record (one query), then the ledger: a sale the ledger counts after the records
+    /// were read shows as sold since they were taken, never the reverse.</summary>
+    private async Task<(IReadOnlyDictionary<Channel, PushRecord> Records, SkuAvailability Stock)> LoadAsync(SkuMapping mapping, CancellationToken cancellationToken) =>
+        (await pushes.GetAllAsync(mapping.Sku, cancellationToken), await ledger.GetAvailabilityAsync(mapping, cancellationToken));
 }
 
 /// <summary>Another push of the same listing is between announcing its write and recording it.</summary>

@@ -16,19 +16,25 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
-    public async Task<IReadOnlyList<PushRecord>> ListAsync(string sku, CancellationToken cancellationToken)
+    /// <summary>Every channel's record of <paramref name="sku"/>, in one range query (the rows are keyed SKU first):
+    /// a push decides from all of them at once.</summary>
+    public async Task<IReadOnlyDictionary<Channel, PushRecord>> GetAllAsync(string sku, CancellationToken cancellationToken)
     {
-        var records = new List<PushRecord>();
-        foreach (var channel in Enum.GetValues<Channel>())
+        var from = TableKeys.Join(sku, string.Empty);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(from)}");
+        var records = new Dictionary<Channel, PushRecord>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (await GetAsync(sku, channel, cancellationToken) is { } record)
-            {
-                records.Add(record);
-            }
+            var record = FromEntity(row);
+            records[record.Channel] = record;
         }
 
         return records;
     }
+
+    /// <summary>The SKU's records in channel order.</summary>
+    public async Task<IReadOnlyList<PushRecord>> ListAsync(string sku, CancellationToken cancellationToken) =>
+        [.. (await GetAllAsync(sku, cancellationToken)).Values.OrderBy(r => r.Channel)];
 
     /// <summary>Every push record of the shop, in one query of its partition.</summary>
     public async Task<IReadOnlyList<PushRecord>> ListAllAsync(CancellationToken cancellationToken)
@@ -74,6 +80,7 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
             ["WritingTo"] = record.WritingTo,
             ["WritingSince"] = record.WritingSince,
             ["RecheckAt"] = record.RecheckAt,
+            ["Failing"] = record.Failing,
         };
         try
         {
@@ -85,6 +92,21 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             return null;
+        }
+    }
+
+    /// <summary>Marks the listing's record <see cref="PushRecord.Failing"/>, whatever its version: a push that records
+    /// meanwhile raced this failure and goes round again, seeing the mark. A listing never recorded has nothing to mark
+    /// (its first success looks the alerts up anyway).</summary>
+    public async Task MarkFailingAsync(string sku, Channel channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(shop.Key, Key(sku, channel)) { ["Failing"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Never recorded.
         }
     }
 
@@ -106,6 +128,7 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
         WritingTo = row.GetInt32("WritingTo"),
         WritingSince = row.GetDateTimeOffset("WritingSince"),
         RecheckAt = row.GetDateTimeOffset("RecheckAt"),
+        Failing = row.GetBoolean("Failing") ?? false,
         ETag = row.ETag,
     };
 }
@@ -135,6 +158,11 @@ public sealed record PushRecord(string Sku, Channel Channel, int Shown, int Targ
 
     /// <summary>The record as the allocation rule reads it: a rise being written counts as shown.</summary>
     public ChannelView View => new(Shown, SoldSeen, Unseen, WritingTo ?? 0);
+
+    /// <summary>A push of this listing failed and raised an alert since this listing last recorded a push: the next
+    /// success looks the alert up and clears it. A record written by a push that got through has it false, so a healthy
+    /// listing's push never reads the alerts.</summary>
+    public bool Failing { get; init; }
 
     /// <summary>The stored row's version, for the next conditional record.</summary>
     public ETag ETag { get; init; }

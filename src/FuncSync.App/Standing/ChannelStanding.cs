@@ -1,29 +1,13 @@
 using System.Globalization;
-using Azure;
 using FuncSync.Alerts;
 
 namespace FuncSync.Standing;
 
-/// <summary>Keeps the per-channel monthly figures as the ledger applies orders and oversells, and warns the
+/// <summary>Keeps the per-channel monthly figures of oversells (the ledger counts the orders), and warns the
 /// seller while a channel's cancellation rate is still short of its line, not after.</summary>
-public sealed class ChannelStanding(ChannelStandingStore store, AlertSender alerts, TimeProvider time, ILogger<ChannelStanding> logger)
+public sealed class ChannelStanding(ChannelStandingStore store, AlertSender alerts, TimeProvider time)
 {
     public static string AlertKey(string channel, string month) => $"cancellations:{channel}:{month}";
-
-    /// <summary>Counts an order the ledger has just applied. A figure, not the stock: when counting fails, the order is
-    /// applied all the same and the month's figure is one short (logged), rather than the ledger's message failing and
-    /// being redelivered for a statistic.</summary>
-    public async Task CountOrderAsync(string channel, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.CountOrderAsync(channel, time.GetUtcNow(), cancellationToken);
-        }
-        catch (RequestFailedException ex)
-        {
-            logger.LogWarning("An order on {Channel} was not counted in this month's cancellation figures ({Reason})", channel, ex.Message);
-        }
-    }
 
     public Task<IReadOnlyList<Domain.Oversells.ChannelCancellationCost>> CostsAsync(CancellationToken cancellationToken) =>
         store.CostsAsync(time.GetUtcNow(), cancellationToken);

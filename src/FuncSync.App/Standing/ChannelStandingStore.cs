@@ -2,18 +2,18 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using FuncSync.Domain.Oversells;
+using FuncSync.Ledger;
 using FuncSync.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Standing;
 
 /// <summary>Per channel and calendar month (UTC): the orders the ledger applied and the cancellations its
-/// oversells called for, in the shop's partition. Every sale counts, so one row per channel and month would be the
-/// hottest row of the shop (at 10 orders a second, a quarter of the counts lost to 412s after ten attempts): the count is
-/// spread over <see cref="Shards"/> rows and summed when read. The ledger counts an event only the first time it applies
-/// it, so a redelivered sale is not counted twice; a crash between the ledger's commit and this count loses that one
-/// order from the month's figure, never adds one.</summary>
-public sealed class ChannelStandingStore(TableClient table, ShopPartition shop, IOptions<StandingOptions> options)
+/// oversells called for. Orders are counted by the ledger's own transaction (<see cref="LedgerStore.CountOrdersAsync"/>),
+/// so a redelivered sale counts once and a crash loses none; the cancellations FuncSync advised are counted here, spread
+/// over <see cref="Shards"/> rows of the shop's partition and summed when read (orders counted here before the ledger
+/// kept them are summed too).</summary>
+public sealed class ChannelStandingStore(TableClient table, ShopPartition shop, LedgerStore ledger, TimeProvider time, IOptions<StandingOptions> options)
 {
     // Each attempt picks a shard at random, so a run of collisions is a run of bad luck, not a hot row: with two dozen
     // counts at once over 16 shards, 10 attempts still lost a count now and then (seen once in 300 on a fast machine);
@@ -23,23 +23,25 @@ public sealed class ChannelStandingStore(TableClient table, ShopPartition shop, 
     /// <summary>Rows a channel's month is spread over.</summary>
     public const int Shards = 16;
 
-    public static string Month(DateTimeOffset when) => when.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    /// <summary>Months the figures go back, this one included.</summary>
+    public const int MonthsShown = 13;
 
-    /// <summary>Counts an order; on the hot path, so it reads nothing back.</summary>
-    public Task CountOrderAsync(string channel, DateTimeOffset when, CancellationToken cancellationToken) =>
-        AddToShardAsync(channel, Month(when), orders: 1, cancellations: 0, cancellationToken);
+    public static string Month(DateTimeOffset when) => LedgerStore.OrderMonth(when);
 
     public Task<ChannelMonth> CountCancellationAsync(string channel, DateTimeOffset when, CancellationToken cancellationToken) =>
         AddAsync(channel, Month(when), orders: 0, cancellations: 1, cancellationToken);
 
     public async Task<IReadOnlyList<ChannelMonth>> ListAsync(CancellationToken cancellationToken)
     {
+        var from = Month(time.GetUtcNow().AddMonths(1 - MonthsShown));
+        var ordersTask = ledger.CountOrdersAsync(from, cancellationToken);
         var shards = new List<ChannelMonth>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key}"), cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from}"), cancellationToken: cancellationToken))
         {
             shards.Add(FromEntity(row));
         }
 
+        shards.AddRange((await ordersTask).Select(o => Figures(o.Key.Channel.ToString(), o.Key.Month, o.Value, 0)));
         return [.. shards
             .GroupBy(m => (m.Month, m.Channel))
             .Select(g => g.First() with { Orders = g.Sum(m => m.Orders), Cancellations = g.Sum(m => m.Cancellations) })
@@ -99,16 +101,11 @@ public sealed class ChannelStandingStore(TableClient table, ShopPartition shop, 
         }
     }
 
-    private ChannelMonth FromEntity(TableEntity row)
-    {
-        var channel = row.GetString("Channel") ?? string.Empty;
-        return new ChannelMonth(
-            channel,
-            row.GetString("Month") ?? string.Empty,
-            row.GetInt64("Orders") ?? 0,
-            row.GetInt64("Cancellations") ?? 0,
-            options.Value.CancellationThresholds.TryGetValue(channel, out var threshold) ? threshold : null);
-    }
+    private ChannelMonth FromEntity(TableEntity row) =>
+        Figures(row.GetString("Channel") ?? string.Empty, row.GetString("Month") ?? string.Empty, row.GetInt64("Orders") ?? 0, row.GetInt64("Cancellations") ?? 0);
+
+    private ChannelMonth Figures(string channel, string month, long orders, long cancellations) =>
+        new(channel, month, orders, cancellations, options.Value.CancellationThresholds.TryGetValue(channel, out var threshold) ? threshold : null);
 }
 
 /// <summary>One channel's month.</summary>

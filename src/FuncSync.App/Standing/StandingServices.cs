@@ -15,6 +15,8 @@ public static class StandingServices
         services.AddSingleton(sp => new ChannelStandingStore(
             sp.GetRequiredService<StorageClients>().Table(names.StandingTable),
             sp.GetRequiredService<ShopPartition>(),
+            sp.GetRequiredService<Ledger.LedgerStore>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StandingOptions>>()));
         services.AddSingleton<ChannelStanding>();
         services.AddSingleton<StandingFunction>();
