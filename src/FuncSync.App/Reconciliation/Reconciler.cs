@@ -74,10 +74,13 @@ public sealed class Reconciler(
             lastImports[poll.Channel] = await poll.CompletedAsync(cancellationToken);
         }
 
+        // A full run reads every stock row and every push record in two range queries, so it grows with the catalogue
+        // by pages of a thousand rows, not by round trips per listing; a re-check of a few SKUs reads just those.
+        var ledgerState = onlySkus is null ? await LedgerState.ReadAsync(ledger, pushes, cancellationToken) : null;
         var findings = new ConcurrentBag<Finding>();
         await Parallel.ForEachAsync(mappings, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Concurrency), CancellationToken = cancellationToken }, async (mapping, ct) =>
         {
-            var stock = await ledger.GetAvailabilityAsync(mapping, ct);
+            var stock = ledgerState?.Availability(mapping) ?? await ledger.GetAvailabilityAsync(mapping, ct);
             var shares = (await allocations.ForAsync(mapping, ct)).Shares(stock.Available);
             foreach (var channel in mapping.Channels)
             {
@@ -86,7 +89,7 @@ public sealed class Reconciler(
                     continue;
                 }
 
-                var last = await pushes.GetAsync(mapping.Sku, channel, ct);
+                var last = ledgerState is null ? await pushes.GetAsync(mapping.Sku, channel, ct) : ledgerState.Record(mapping.Sku, channel);
                 var observation = new ListingObservation(
                     shares[channel], actual.Quantity, actual.ChangedAt, lastImports.GetValueOrDefault(channel),
                     stock.UpdatedAt, last is null || last.LedgerVersion < stock.Version, startedAt);
@@ -188,4 +191,20 @@ public sealed class Reconciler(
         $"{finding.Channel} listing {finding.Mapping.ListingOn(finding.Channel).Key} ({finding.Mapping.Sku}) shows {finding.Observation.Actual}; FuncSync expects {finding.Observation.Expected}. {(corrected ? "A push was queued to correct it." : "Run POST /api/reconcile?fix=true to correct it.")}");
 
     private sealed record Finding(SkuMapping Mapping, Channel Channel, ListingObservation Observation, DiscrepancyKind Kind);
+
+    /// <summary>Every stock row and push record of the shop, read by range.</summary>
+    private sealed class LedgerState(IReadOnlyDictionary<string, StockRow> stock, IReadOnlyDictionary<(string Sku, Channel Channel), PushRecord> records)
+    {
+        public static async Task<LedgerState> ReadAsync(LedgerStore ledger, PushStore pushes, CancellationToken cancellationToken)
+        {
+            var stock = ledger.ListStockAsync(cancellationToken);
+            var records = pushes.ListAllAsync(cancellationToken);
+            return new LedgerState(await stock, (await records).ToDictionary(r => (r.Sku, r.Channel)));
+        }
+
+        public SkuAvailability Availability(SkuMapping mapping) =>
+            LedgerStore.Availability(mapping, sku => stock.GetValueOrDefault(sku) ?? LedgerStore.NoStock(sku));
+
+        public PushRecord? Record(string sku, Channel channel) => records.GetValueOrDefault((sku, channel));
+    }
 }
