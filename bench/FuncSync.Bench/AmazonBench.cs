@@ -1,21 +1,15 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using FuncSync.Amazon;
 using FuncSync.Catalog;
 using FuncSync.Demo;
 using FuncSync.Domain;
-using FuncSync.Etsy;
-using FuncSync.Hosting.Azurite;
 using FuncSync.Push;
 using FuncSync.Reconciliation;
 using FuncSync.Shopify;
 using FuncSync.Simulators.Amazon;
-using FuncSync.Simulators.Etsy;
-using FuncSync.Simulators.Shopify;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FuncSync.Bench;
 
@@ -27,23 +21,10 @@ internal static class AmazonBench
 {
     public static async Task RunAsync(int sales, TimeSpan patchDelay, int fixSkus)
     {
-        await using var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
-        await using var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
-        await using var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = 1000, QueriesPerDay = 10_000_000 }, TimeProvider.System);
+        await using var rig = await ChannelBenchRig.StartAsync();
         await using var amazon = await AmazonSimulator.StartAsync(new AmazonSimulatorOptions { PatchDelay = patchDelay, FeedProcessingDelay = patchDelay, OrderVisibilityDelay = TimeSpan.Zero }, TimeProvider.System);
-        var settings = SimulatedChannels.Settings(shopify, etsy);
-        foreach (var (key, value) in SimulatedChannels.Settings(amazon))
-        {
-            settings[key] = value;
-        }
-
-        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
-        settings["FuncSync:StoragePrefix"] = "benchamazon";
-        settings["FuncSync:Shop"] = "bench";
-        settings["FuncSync:AdminKey"] = "bench-admin-key";
-        settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
+        var settings = rig.Settings("benchamazon", SimulatedChannels.Settings(amazon));
         settings["Shopify:OrderPollSchedule"] = "0 0 0 1 1 *";
-        settings["Etsy:QueriesPerSecond"] = "1000";
         settings["Amazon:NotificationSchedule"] = "*/1 * * * * *";
         settings["Amazon:NotificationWaitSeconds"] = "5";
         settings["Amazon:OrderPollSchedule"] = "*/10 * * * * *";
@@ -53,40 +34,19 @@ internal static class AmazonBench
         settings["Amazon:ConfirmRetry"] = "00:00:02";
         var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
         await using var running = app;
-        shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
-
-        var shown = new ConcurrentDictionary<(string Channel, string Sku), int>();
-        var changed = new ConcurrentDictionary<(string Channel, string Sku), long>();
-        var skuOfItem = new ConcurrentDictionary<long, string>();
-        shopify.InventoryChanged += c => Seen("shopify", skuOfItem.GetValueOrDefault(c.InventoryItemId, "?"), c.Available);
-        etsy.InventoryChanged += c => Seen("etsy", c.Sku, c.Quantity);
-        amazon.PatchAccepted += (sku, quantity) => Seen("amazon-accepted", sku, quantity);
-
-        void Seen(string channel, string sku, int quantity)
-        {
-            shown[(channel, sku)] = quantity;
-            changed[(channel, sku)] = Stopwatch.GetTimestamp();
-        }
+        rig.Shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
+        amazon.PatchAccepted += (sku, quantity) => rig.Seen("amazon-accepted", sku, quantity);
 
         var importer = app.Services.GetRequiredService<CatalogImporter>();
         var pushes = app.Services.GetRequiredService<PushStore>();
-        var next = 0L;
         async Task<List<SkuMapping>> StockAsync(string prefix, int count, int quantity, bool onEtsy = true)
         {
             var rows = new List<SkuMapRow>();
             for (var n = 0; n < count; n++)
             {
-                var sku = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{n:D4}");
-                var id = 4_100_300_000 + next++;
-                var shopifyListing = new ShopifyListing(id, id + 200_000_000, 6_500_000_001, id + 2_900_000_000);
-                var mapping = new SkuMapping(sku, sku, [shopifyListing, onEtsy ? new EtsyListing(id - 2_600_000_000, sku) : null, new AmazonListing(sku)]);
-                skuOfItem[shopifyListing.InventoryItemId] = sku;
-                shopify.AddVariant(shopifyListing.ProductId!.Value, shopifyListing.VariantId, shopifyListing.InventoryItemId, shopifyListing.LocationId, sku, quantity, sku);
-                if (onEtsy)
-                {
-                    etsy.AddListing(mapping.Etsy!.ListingId, sku, [new EtsySimProduct(sku, quantity, 20m, [])]);
-                }
-
+                var stocked = rig.Stock(prefix, n, quantity, onEtsy);
+                var sku = stocked.Sku;
+                var mapping = new SkuMapping(sku, sku, [stocked.Shopify, stocked.Etsy, new AmazonListing(sku)]);
                 amazon.AddListing(sku, quantity);
                 rows.Add(new SkuMapRow(mapping, quantity));
             }
@@ -94,22 +54,6 @@ internal static class AmazonBench
             await importer.ImportAsync(rows, Guid.NewGuid().ToString("N"), "bench", CancellationToken.None);
             await Task.Delay(TimeSpan.FromSeconds(3 + (count / 50.0)), TimeProvider.System);
             return [.. rows.Select(r => r.Mapping)];
-        }
-
-        async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (!await condition())
-            {
-                if (deadline.Elapsed > timeout)
-                {
-                    return false;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
-            }
-
-            return true;
         }
 
         // (1) Amazon sale → Shopify and Etsy, by notification and by the poll alone.
@@ -121,15 +65,15 @@ internal static class AmazonBench
             {
                 var started = Stopwatch.GetTimestamp();
                 amazon.PlaceOrder([(item.Sku, 1)], notify: notify);
-                if (await WaitAsync(() => Task.FromResult(shown.GetValueOrDefault(("shopify", item.Sku), 50) == 49 && shown.GetValueOrDefault(("etsy", item.Sku), 50) == 49), TimeSpan.FromSeconds(180)))
+                if (await ChannelBenchRig.WaitAsync(() => Task.FromResult(rig.Shown("shopify", item.Sku, 50) == 49 && rig.Shown("etsy", item.Sku, 50) == 49), TimeSpan.FromSeconds(180)))
                 {
-                    latencies.Add(Stopwatch.GetElapsedTime(started, Math.Max(changed[("shopify", item.Sku)], changed[("etsy", item.Sku)])).TotalMilliseconds);
+                    latencies.Add(Stopwatch.GetElapsedTime(started, Math.Max(rig.ChangedAt("shopify", item.Sku), rig.ChangedAt("etsy", item.Sku))).TotalMilliseconds);
                 }
             }
 
             latencies.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| Amazon sale → Shopify and Etsy, {(notify ? "SQS notification" : "orders poll only (every 10 s)")} | {sales} | {latencies.Count} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.95):F0} | {(latencies.Count > 0 ? latencies[^1] : 0):F0} |"));
+                $"| Amazon sale → Shopify and Etsy, {(notify ? "SQS notification" : "orders poll only (every 10 s)")} | {sales} | {latencies.Count} | {ChannelBenchRig.Percentile(latencies, 0.5):F0} | {ChannelBenchRig.Percentile(latencies, 0.95):F0} | {(latencies.Count > 0 ? latencies[^1] : 0):F0} |"));
         }
 
         // (2) Shopify sale → Amazon accepted, and confirmed by read-back.
@@ -138,13 +82,13 @@ internal static class AmazonBench
         foreach (var item in await StockAsync("WRITE", sales, 50, onEtsy: false))
         {
             var started = Stopwatch.GetTimestamp();
-            await shopify.PlaceOrderAsync([(item.Shopify!.VariantId, 1)]);
-            if (await WaitAsync(() => Task.FromResult(shown.GetValueOrDefault(("amazon-accepted", item.Sku)) == 49), TimeSpan.FromSeconds(120)))
+            await rig.Shopify.PlaceOrderAsync([(item.Shopify!.VariantId, 1)]);
+            if (await ChannelBenchRig.WaitAsync(() => Task.FromResult(rig.Shown("amazon-accepted", item.Sku, 0) == 49), TimeSpan.FromSeconds(120)))
             {
-                accepted.Add(Stopwatch.GetElapsedTime(started, changed[("amazon-accepted", item.Sku)]).TotalMilliseconds);
+                accepted.Add(Stopwatch.GetElapsedTime(started, rig.ChangedAt("amazon-accepted", item.Sku)).TotalMilliseconds);
             }
 
-            if (await WaitAsync(async () => (await pushes.GetAsync(item.Sku, Channel.Amazon, CancellationToken.None))?.Shown == 49, TimeSpan.FromSeconds(180)))
+            if (await ChannelBenchRig.WaitAsync(async () => (await pushes.GetAsync(item.Sku, Channel.Amazon, CancellationToken.None))?.Shown == 49, TimeSpan.FromSeconds(180)))
             {
                 confirmed.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
@@ -154,8 +98,8 @@ internal static class AmazonBench
         confirmed.Sort();
         Console.WriteLine();
         Console.WriteLine("| Shopify sale → Amazon (patch applied after " + patchDelay.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) + " s) | sales | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| patch accepted | {accepted.Count} | {Percentile(accepted, 0.5):F0} | {Percentile(accepted, 0.95):F0} | {(accepted.Count > 0 ? accepted[^1] : 0):F0} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| confirmed by read-back | {confirmed.Count} | {Percentile(confirmed, 0.5):F0} | {Percentile(confirmed, 0.95):F0} | {(confirmed.Count > 0 ? confirmed[^1] : 0):F0} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| patch accepted | {accepted.Count} | {ChannelBenchRig.Percentile(accepted, 0.5):F0} | {ChannelBenchRig.Percentile(accepted, 0.95):F0} | {(accepted.Count > 0 ? accepted[^1] : 0):F0} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| confirmed by read-back | {confirmed.Count} | {ChannelBenchRig.Percentile(confirmed, 0.5):F0} | {ChannelBenchRig.Percentile(confirmed, 0.95):F0} | {(confirmed.Count > 0 ? confirmed[^1] : 0):F0} |"));
 
         // (3) Reconciliation fix of many SKUs drifted on Amazon.
         var drifted = await StockAsync("FIX", fixSkus, 8, onEtsy: false);
@@ -169,14 +113,11 @@ internal static class AmazonBench
         var feedsBefore = amazon.FeedsCreated;
         var clock = Stopwatch.StartNew();
         var report = await app.Services.GetRequiredService<Reconciler>().RunAsync(fix: true, null, 0, CancellationToken.None);
-        var fixedAll = await WaitAsync(() => Task.FromResult(drifted.All(i => amazon.GetQuantity(i.Sku) == 8)), TimeSpan.FromMinutes(15));
+        var fixedAll = await ChannelBenchRig.WaitAsync(() => Task.FromResult(drifted.All(i => amazon.GetQuantity(i.Sku) == 8)), TimeSpan.FromMinutes(15));
         Console.WriteLine();
         Console.WriteLine("| reconciliation fix | SKUs drifted on Amazon | fixed | seconds | feeds | patches | 429s answered |\n|---|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| Amazon {fixSkus} SKUs | {report.Discrepancies.Count} | {drifted.Count(i => amazon.GetQuantity(i.Sku) == 8)}{(fixedAll ? string.Empty : " (timed out)")} | {clock.Elapsed.TotalSeconds:F1} | {amazon.FeedsCreated - feedsBefore} | {amazon.Requests(AmazonRateLimit.PatchListingsItem) - patchesBefore} | {amazon.Throttled - throttledBefore} |"));
         await app.StopAsync();
     }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

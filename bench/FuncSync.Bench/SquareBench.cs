@@ -1,19 +1,12 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using FuncSync.Catalog;
 using FuncSync.Demo;
-using FuncSync.Etsy;
-using FuncSync.Hosting.Azurite;
-using FuncSync.Shopify;
-using FuncSync.Simulators.Etsy;
-using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Square;
 using FuncSync.Square;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FuncSync.Bench;
 
@@ -28,55 +21,24 @@ internal static class SquareBench
 
     public static async Task RunAsync(int sales, TimeSpan levelCheckDelay, int skus429, double rateLimitedShare)
     {
-        await using var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
-        await using var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
-        await using var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = 1000, QueriesPerDay = 10_000_000 }, TimeProvider.System);
+        await using var rig = await ChannelBenchRig.StartAsync();
         await using var square = await SquareSimulator.StartAsync(new SquareSimulatorOptions { NotificationUrl = new Uri("https://bench.funcsync.example/api/webhooks/square") }, TimeProvider.System);
-        var settings = SimulatedChannels.Settings(shopify, etsy, square);
-        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
-        settings["FuncSync:StoragePrefix"] = "benchsquare";
-        settings["FuncSync:Shop"] = "bench";
-        settings["FuncSync:AdminKey"] = "bench-admin-key";
-        settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
-        settings["Etsy:QueriesPerSecond"] = "1000";
+        var settings = rig.Settings("benchsquare", SimulatedChannels.Settings(square));
         settings["Square:LevelCheckDelay"] = levelCheckDelay.ToString("c", CultureInfo.InvariantCulture);
         var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
         await using var running = app;
         square.Options.DeliverTo = new Uri(baseUrl, "api/webhooks/square");
-
-        var shown = new ConcurrentDictionary<(string Channel, string Sku), int>();
-        var writes = new ConcurrentDictionary<(string Channel, string Sku), int>();
-        var changed = new ConcurrentDictionary<(string Channel, string Sku), long>();
-        var skuOfItem = new ConcurrentDictionary<long, string>();
-        shopify.InventoryChanged += c => Seen("shopify", skuOfItem.GetValueOrDefault(c.InventoryItemId, "?"), c.Available);
-        etsy.InventoryChanged += c => Seen("etsy", c.Sku, c.Quantity);
-        square.CountChanged += c => Seen("square", c.VariationId, c.Quantity);
-
-        void Seen(string channel, string sku, int quantity)
-        {
-            shown[(channel, sku)] = quantity;
-            writes.AddOrUpdate((channel, sku), 1, (_, n) => n + 1);
-            changed[(channel, sku)] = Stopwatch.GetTimestamp();
-        }
+        square.CountChanged += c => rig.Seen("square", c.VariationId, c.Quantity);
 
         var importer = app.Services.GetRequiredService<CatalogImporter>();
-        var next = 0L;
         async Task<List<SkuMapping>> StockAsync(string prefix, int count, int quantity, bool onSquare = true, bool onEtsy = true)
         {
             var rows = new List<SkuMapRow>();
             for (var n = 0; n < count; n++)
             {
-                var sku = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{n:D4}");
-                var id = 4_100_200_000 + next++;
-                var shopifyListing = new ShopifyListing(id, id + 200_000_000, 6_500_000_001, id + 2_900_000_000);
-                var mapping = new SkuMapping(sku, sku, [shopifyListing, onEtsy ? new EtsyListing(id - 2_600_000_000, sku) : null, onSquare ? new SquareListing("BV" + sku) : null]);
-                skuOfItem[shopifyListing.InventoryItemId] = sku;
-                shopify.AddVariant(shopifyListing.ProductId!.Value, shopifyListing.VariantId, shopifyListing.InventoryItemId, shopifyListing.LocationId, sku, quantity, sku);
-                if (onEtsy)
-                {
-                    etsy.AddListing(mapping.Etsy!.ListingId, sku, [new EtsySimProduct(sku, quantity, 20m, [])]);
-                }
-
+                var stocked = rig.Stock(prefix, n, quantity, onEtsy);
+                var sku = stocked.Sku;
+                var mapping = new SkuMapping(sku, sku, [stocked.Shopify, stocked.Etsy, onSquare ? new SquareListing("BV" + sku) : null]);
                 if (onSquare)
                 {
                     square.AddVariation("BV" + sku, sku, sku, new Dictionary<string, int> { [Stall] = quantity });
@@ -90,22 +52,6 @@ internal static class SquareBench
             return [.. rows.Select(r => r.Mapping)];
         }
 
-        async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (!condition())
-            {
-                if (deadline.Elapsed > timeout)
-                {
-                    return false;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
-            }
-
-            return true;
-        }
-
         // (1) Register sale → Etsy and Shopify.
         var latencies = new List<double>();
         var items = await StockAsync("REG", sales, 50);
@@ -114,9 +60,9 @@ internal static class SquareBench
             var variation = item.Square!.VariationId;
             var started = Stopwatch.GetTimestamp();
             await square.SellAtRegisterAsync(variation, Stall);
-            if (await WaitAsync(() => shown.GetValueOrDefault(("shopify", item.Sku), 50) == 49 && shown.GetValueOrDefault(("etsy", item.Sku), 50) == 49, TimeSpan.FromSeconds(120)))
+            if (await ChannelBenchRig.WaitAsync(() => rig.Shown("shopify", item.Sku, 50) == 49 && rig.Shown("etsy", item.Sku, 50) == 49, TimeSpan.FromSeconds(120)))
             {
-                var last = Math.Max(changed[("shopify", item.Sku)], changed[("etsy", item.Sku)]);
+                var last = Math.Max(rig.ChangedAt("shopify", item.Sku), rig.ChangedAt("etsy", item.Sku));
                 latencies.Add(Stopwatch.GetElapsedTime(started, last).TotalMilliseconds);
             }
         }
@@ -124,7 +70,7 @@ internal static class SquareBench
         latencies.Sort();
         Console.WriteLine("| path | level check delay | sales | reached both | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| register sale → Shopify and Etsy | {levelCheckDelay.TotalSeconds:F0} s | {sales} | {latencies.Count} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.95):F0} | {(latencies.Count > 0 ? latencies[^1] : 0):F0} |"));
+            $"| register sale → Shopify and Etsy | {levelCheckDelay.TotalSeconds:F0} s | {sales} | {latencies.Count} | {ChannelBenchRig.Percentile(latencies, 0.5):F0} | {ChannelBenchRig.Percentile(latencies, 0.95):F0} | {(latencies.Count > 0 ? latencies[^1] : 0):F0} |"));
 
         // (2) 100 register sales of one SKU within one second.
         var burst = (await StockAsync("BURST", 1, 500))[0];
@@ -144,7 +90,7 @@ internal static class SquareBench
 
         await Task.WhenAll(sold);
         var soldIn = clock.Elapsed;
-        var arrived = await WaitAsync(() => shown.GetValueOrDefault(("shopify", burst.Sku)) == 400 && shown.GetValueOrDefault(("etsy", burst.Sku)) == 400, TimeSpan.FromMinutes(3));
+        var arrived = await ChannelBenchRig.WaitAsync(() => rig.Shown("shopify", burst.Sku, 0) == 400 && rig.Shown("etsy", burst.Sku, 0) == 400, TimeSpan.FromMinutes(3));
         var settledIn = clock.Elapsed;
         // The other channels can show 400 before the ledger applied every sale: the push counts Square's sales it has not
         // imported yet as sold. The ledger's own catch-up is timed too; then a few seconds let trailing writes land.
@@ -162,7 +108,7 @@ internal static class SquareBench
         Console.WriteLine("| burst | sold in | all channels at 400 after | ledger at 400 after | Shopify writes | Etsy writes | Square writes | ledger available |\n|---|---|---|---|---|---|---|---|");
         var ledger = await stock.GetStockAsync(burst.Sku, CancellationToken.None);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| 100 register sales, one SKU | {soldIn.TotalSeconds:F2} s | {(arrived ? settledIn.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s" : "not reached")} | {(ledgerCaughtUp ? ledgerIn.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s" : "not reached")} | {writes.GetValueOrDefault(("shopify", burst.Sku)) - 1} | {writes.GetValueOrDefault(("etsy", burst.Sku)) - 1} | {square.ChangeRequests - squareBefore} | {ledger.Level.Available} |"));
+            $"| 100 register sales, one SKU | {soldIn.TotalSeconds:F2} s | {(arrived ? settledIn.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s" : "not reached")} | {(ledgerCaughtUp ? ledgerIn.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s" : "not reached")} | {rig.Writes("shopify", burst.Sku) - 1} | {rig.Writes("etsy", burst.Sku) - 1} | {square.ChangeRequests - squareBefore} | {ledger.Level.Available} |"));
 
         // (3) Square writes under 429s: every SKU's count changes at once (admin API), each push writes Square.
         var limited = await StockAsync("LIMIT", skus429, 50, onEtsy: false);
@@ -178,7 +124,7 @@ internal static class SquareBench
             using var response = await http.PutAsync($"api/skus/{item.Sku}/count", content, ct);
             response.EnsureSuccessStatusCode();
         });
-        var allWritten = await WaitAsync(() => limited.All(i => square.GetCount(i.Square!.VariationId, Stall) == 7), TimeSpan.FromMinutes(10));
+        var allWritten = await ChannelBenchRig.WaitAsync(() => limited.All(i => square.GetCount(i.Square!.VariationId, Stall) == 7), TimeSpan.FromMinutes(10));
         var seconds = writeClock.Elapsed.TotalSeconds;
         square.Options.RateLimitedShare = 0;
         var lost = limited.Count(i => square.GetCount(i.Square!.VariationId, Stall) != 7);
@@ -188,7 +134,4 @@ internal static class SquareBench
             $"| {rateLimitedShare:P0} | {skus429} | {seconds:F1} | {skus429 / seconds:F1} | {square.ChangeRequests - requestsBefore} | {square.RateLimited - limitedBefore} | {lost}{(allWritten ? string.Empty : " (timed out)")} |"));
         await app.StopAsync();
     }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

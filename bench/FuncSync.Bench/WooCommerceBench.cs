@@ -1,19 +1,12 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using FuncSync.Catalog;
 using FuncSync.Demo;
-using FuncSync.Etsy;
-using FuncSync.Hosting.Azurite;
 using FuncSync.Ledger;
-using FuncSync.Shopify;
-using FuncSync.Simulators.Etsy;
-using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.WooCommerce;
 using FuncSync.WooCommerce;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FuncSync.Bench;
 
@@ -26,23 +19,10 @@ internal static class WooCommerceBench
 {
     public static async Task RunAsync(int sales, TimeSpan pollEvery, int disabledOrders, int writes)
     {
-        await using var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
-        await using var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
-        await using var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = 1000, QueriesPerDay = 10_000_000 }, TimeProvider.System);
+        await using var rig = await ChannelBenchRig.StartAsync();
         await using var woo = await WooCommerceSimulator.StartAsync(new WooCommerceSimulatorOptions(), TimeProvider.System);
-        var settings = SimulatedChannels.Settings(shopify, etsy);
-        foreach (var (key, value) in SimulatedChannels.Settings(woo))
-        {
-            settings[key] = value;
-        }
-
-        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
-        settings["FuncSync:StoragePrefix"] = "benchwoo";
-        settings["FuncSync:Shop"] = "bench";
-        settings["FuncSync:AdminKey"] = "bench-admin-key";
-        settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
+        var settings = rig.Settings("benchwoo", SimulatedChannels.Settings(woo));
         settings["Shopify:OrderPollSchedule"] = "0 0 0 1 1 *";
-        settings["Etsy:QueriesPerSecond"] = "1000";
         settings["WooCommerce:OrderPollSchedule"] = string.Create(CultureInfo.InvariantCulture, $"*/{(int)pollEvery.TotalSeconds} * * * * *");
         settings["WooCommerce:OrderPollSettle"] = "00:00:02";
         settings["WooCommerce:LevelCheckDelay"] = "00:00:05";
@@ -50,33 +30,15 @@ internal static class WooCommerceBench
         await using var running = app;
         woo.Options.DeliveryUrl = new Uri(baseUrl, "api/webhooks/woocommerce");
 
-        var shown = new ConcurrentDictionary<(string Channel, string Sku), int>();
-        var changed = new ConcurrentDictionary<(string Channel, string Sku), long>();
-        var skuOfItem = new ConcurrentDictionary<long, string>();
-        shopify.InventoryChanged += c => Seen("shopify", skuOfItem.GetValueOrDefault(c.InventoryItemId, "?"), c.Available);
-        etsy.InventoryChanged += c => Seen("etsy", c.Sku, c.Quantity);
-
-        void Seen(string channel, string sku, int quantity)
-        {
-            shown[(channel, sku)] = quantity;
-            changed[(channel, sku)] = Stopwatch.GetTimestamp();
-        }
-
         var importer = app.Services.GetRequiredService<CatalogImporter>();
-        var next = 0L;
         async Task<List<SkuMapping>> StockAsync(string prefix, int count, int quantity)
         {
             var rows = new List<SkuMapRow>();
             for (var n = 0; n < count; n++)
             {
-                var sku = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{n:D4}");
-                var id = 4_100_300_000 + next++;
-                var shopifyListing = new ShopifyListing(id, id + 200_000_000, 6_500_000_001, id + 2_900_000_000);
-                var productId = woo.AddProduct(sku, quantity, 9_000_000_000 + id);
-                var mapping = new SkuMapping(sku, sku, [shopifyListing, new EtsyListing(id - 2_600_000_000, sku), new WooCommerceListing(productId, null)]);
-                skuOfItem[shopifyListing.InventoryItemId] = sku;
-                shopify.AddVariant(shopifyListing.ProductId!.Value, shopifyListing.VariantId, shopifyListing.InventoryItemId, shopifyListing.LocationId, sku, quantity, sku);
-                etsy.AddListing(mapping.Etsy!.ListingId, sku, [new EtsySimProduct(sku, quantity, 20m, [])]);
+                var stocked = rig.Stock(prefix, n, quantity);
+                var productId = woo.AddProduct(stocked.Sku, quantity, 9_000_000_000 + stocked.Id);
+                var mapping = new SkuMapping(stocked.Sku, stocked.Sku, [stocked.Shopify, stocked.Etsy, new WooCommerceListing(productId, null)]);
                 rows.Add(new SkuMapRow(mapping, quantity));
             }
 
@@ -95,15 +57,15 @@ internal static class WooCommerceBench
             {
                 var started = Stopwatch.GetTimestamp();
                 await woo.CheckoutAsync([(item.WooCommerce!.StockId, 1)]);
-                if (await WaitAsync(() => shown.GetValueOrDefault(("shopify", item.Sku), 50) == 49 && shown.GetValueOrDefault(("etsy", item.Sku), 50) == 49, TimeSpan.FromSeconds(120)))
+                if (await ChannelBenchRig.WaitAsync(() => rig.Shown("shopify", item.Sku, 50) == 49 && rig.Shown("etsy", item.Sku, 50) == 49, TimeSpan.FromSeconds(120)))
                 {
-                    latencies.Add(Stopwatch.GetElapsedTime(started, Math.Max(changed[("shopify", item.Sku)], changed[("etsy", item.Sku)])).TotalMilliseconds);
+                    latencies.Add(Stopwatch.GetElapsedTime(started, Math.Max(rig.ChangedAt("shopify", item.Sku), rig.ChangedAt("etsy", item.Sku))).TotalMilliseconds);
                 }
             }
 
             latencies.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {pollEvery.TotalSeconds:F0} s | {sales} | {latencies.Count} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.95):F0} | {(latencies.Count > 0 ? latencies[^1] : 0):F0} |"));
+                $"| {label} | {pollEvery.TotalSeconds:F0} s | {sales} | {latencies.Count} | {ChannelBenchRig.Percentile(latencies, 0.5):F0} | {ChannelBenchRig.Percentile(latencies, 0.95):F0} | {(latencies.Count > 0 ? latencies[^1] : 0):F0} |"));
         }
 
         // (2) The webhook refused (a rotated secret) until WooCommerce disables it; every order must still arrive.
@@ -138,7 +100,7 @@ internal static class WooCommerceBench
         Console.WriteLine();
         Console.WriteLine("| webhook | deliveries refused | orders | in the ledger | p50 late s | max late s |\n|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {woo.WebhookStatus} | {disabledAfter} | {placed.Count} | {late.Count} | {Percentile(late, 0.5):F1} | {(late.Count > 0 ? late[^1] : 0):F1} |"));
+            $"| {woo.WebhookStatus} | {disabledAfter} | {placed.Count} | {late.Count} | {ChannelBenchRig.Percentile(late, 0.5):F1} | {(late.Count > 0 ? late[^1] : 0):F1} |"));
 
         // (3) Stock writes through the batch endpoint.
         var api = app.Services.GetRequiredService<WooCommerceApi>();
@@ -152,23 +114,4 @@ internal static class WooCommerceBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {writes} | {calls} | {seconds:F2} | {writes / seconds:F0} | {saved.Count} | {wrong} |"));
         await app.StopAsync();
     }
-
-    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
-        }
-
-        return true;
-    }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }
