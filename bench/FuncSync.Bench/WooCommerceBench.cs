@@ -100,7 +100,7 @@ internal static class WooCommerceBench
         Console.WriteLine();
         Console.WriteLine("| webhook | deliveries refused | orders | in the ledger | p50 late s | max late s |\n|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {woo.WebhookStatus} | {disabledAfter} | {placed.Count} | {late.Count} | {ChannelBenchRig.Percentile(late, 0.5):F1} | {(late.Count > 0 ? late[^1] : 0):F1} |"));
+            $"| {woo.WebhookStatus(WooCommerceSimulator.OrderCreated)} | {disabledAfter} | {placed.Count} | {late.Count} | {ChannelBenchRig.Percentile(late, 0.5):F1} | {(late.Count > 0 ? late[^1] : 0):F1} |"));
 
         // (3) Stock writes through the batch endpoint.
         var api = app.Services.GetRequiredService<WooCommerceApi>();

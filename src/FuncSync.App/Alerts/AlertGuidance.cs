@@ -27,6 +27,7 @@ public static class AlertGuidance
         AlertKind.CancellationRate => "Avoid cancelling orders on this channel this month: pause its one-offs, or cancel on another channel when an oversell happens.",
         AlertKind.CancellationRequested => "Do not ship the order: cancel it on the channel as the buyer asked; FuncSync puts the units back once the channel reports it cancelled.",
         AlertKind.ChannelLimit => "Read the alert for the channel's limit and its setting; FuncSync writes the listing again as soon as the channel allows.",
+        AlertKind.WebhookStopped => "Turn the channel's webhooks back on in its settings, pointing at FuncSync; until then its sales arrive by the poll, later.",
         _ => "Open the SKU's history to see what changed.",
     };
 }

@@ -60,4 +60,8 @@ public enum AlertKind
     /// <summary>A channel's own limit binds a listing: eBay's 250 revisions per listing per day nearly spent, or a seller
     /// setting that makes the channel remove a listing at 0 (eBay without Out-of-Stock Control).</summary>
     ChannelLimit,
+
+    /// <summary>A channel's webhooks no longer reach FuncSync (WooCommerce disables one after failed deliveries and
+    /// never says so): its sales arrive only by the poll that backs them up, later.</summary>
+    WebhookStopped,
 }

@@ -62,6 +62,21 @@ public sealed class EbayApi(HttpClient http, EbayUserTokens userTokens, EbayAppT
     public Task<JsonNode?> GetOrderAsync(string orderId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, "sell/fulfillment/v1/order/" + Uri.EscapeDataString(orderId), null, user: true, notFoundIsNull: true, cancellationToken);
 
+    /// <summary>One page of the Post-Order API's returns created in [<paramref name="from"/>, <paramref name="until"/>]
+    /// (<c>members</c>, <c>paginationOutput</c>).</summary>
+    public async Task<JsonNode> SearchReturnsAsync(DateTimeOffset from, DateTimeOffset until, int offset, int limit, CancellationToken cancellationToken) =>
+        (await SendAsync(
+            HttpMethod.Get,
+            string.Create(CultureInfo.InvariantCulture, $"post-order/v2/return/search?creation_date_range_from={Uri.EscapeDataString(Time(from))}&creation_date_range_to={Uri.EscapeDataString(Time(until))}&limit={limit}&offset={offset}"),
+            null,
+            user: true,
+            notFoundIsNull: false,
+            cancellationToken))!;
+
+    /// <summary>One return with its detail (the <c>responseHistory</c> of its states), or null when eBay has none by that id.</summary>
+    public Task<JsonNode?> GetReturnAsync(string returnId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, "post-order/v2/return/" + Uri.EscapeDataString(returnId), null, user: true, notFoundIsNull: true, cancellationToken);
+
     /// <summary>The seller's opted-in programs (<c>OUT_OF_STOCK_CONTROL</c> among them when it is on).</summary>
     public async Task<IReadOnlyList<string>> GetOptedInProgramsAsync(CancellationToken cancellationToken)
     {
@@ -80,7 +95,9 @@ public sealed class EbayApi(HttpClient http, EbayUserTokens userTokens, EbayAppT
         for (var renewed = false; ; renewed = true)
         {
             using var request = new HttpRequestMessage(method, new Uri(options.Value.ApiBaseUrl!, path));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user ? await userTokens.GetAsync(cancellationToken) : await appToken.GetAsync(cancellationToken));
+            // The Post-Order API, older than the REST family, takes the same user token under the scheme "IAF".
+            var scheme = path.StartsWith("post-order/", StringComparison.Ordinal) ? "IAF" : "Bearer";
+            request.Headers.Authorization = new AuthenticationHeaderValue(scheme, user ? await userTokens.GetAsync(cancellationToken) : await appToken.GetAsync(cancellationToken));
             request.Headers.Add("X-EBAY-C-MARKETPLACE-ID", options.Value.MarketplaceId);
             if (body is not null)
             {

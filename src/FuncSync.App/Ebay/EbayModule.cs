@@ -49,6 +49,7 @@ public sealed class EbayModule : IChannelModule
         services.AddSingleton<EbayPublicKeys>();
         services.AddSingleton<EbayRevisionBudget>();
         services.AddTransient<EbayInventory>();
+        services.AddTransient<EbayReturns>();
         services.AddTransient<EbayQuantityReader>();
         services.AddTransient<EbayCatalogReader>();
         services.AddTransient<EbayConnectionStatus>();

@@ -14,7 +14,7 @@ namespace FuncSync.Ebay;
 /// modified since its watermark (minus an overlap) up to now minus a settle margin, a page at a time, and sends what
 /// they mean with the same event ids as the notification path (<see cref="EbayOrders"/>): a sale either path brought
 /// first is skipped by one point read of the ledger. A cancellation modifies the order, so it comes from the same
-/// reads. The watermark moves only after a complete pass; the first pass starts at now (earlier sales are in the
+/// reads; returns come from the Post-Order API after the pass (<see cref="EbayReturns"/>). The watermark moves only after a complete pass; the first pass starts at now (earlier sales are in the
 /// seller's starting counts).</summary>
 public sealed class EbayOrderPollFunction(
     EbayApi ebay,
@@ -24,6 +24,7 @@ public sealed class EbayOrderPollFunction(
     InventoryEventSender inventoryEvents,
     IOptions<EbayOptions> options,
     ChannelActivity activity,
+    EbayReturns returns,
     ChannelRegistry channels,
     TimeProvider time,
     ILogger<EbayOrderPollFunction> logger)
@@ -46,6 +47,9 @@ public sealed class EbayOrderPollFunction(
         }
 
         await PollAsync(cancellationToken);
+
+        // Returns move for weeks after their order was last modified: the Post-Order API has their own reads.
+        await returns.PollAsync(cancellationToken);
     }
 
     public async Task PollAsync(CancellationToken cancellationToken)

@@ -70,4 +70,5 @@ public sealed record RevisionSpend(bool Spent, int Used, int Left, DateTimeOffse
 
 [JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(EbayRevisions))]
+[JsonSerializable(typeof(DateTimeOffset))]
 internal sealed partial class EbayStateJson : JsonSerializerContext;

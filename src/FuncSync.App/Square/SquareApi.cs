@@ -10,8 +10,9 @@ namespace FuncSync.Square;
 /// variations and the Orders API's retrieve. A 429 RATE_LIMITED or a 5xx is retried by this client's pipeline with
 /// exponential backoff and jitter (Square publishes no limits and asks for exactly that); what is still refused after
 /// it is an <see cref="HttpRequestException"/> the queue retries later, and a refusal no retry can fix is a
-/// <see cref="ChannelRequestException"/>.</summary>
-public sealed class SquareApi(HttpClient http, IOptions<SquareOptions> options)
+/// <see cref="ChannelRequestException"/>. An OAuth access token refused with 401 is refreshed once, then the call is
+/// repeated.</summary>
+public sealed class SquareApi(HttpClient http, SquareAccessTokens tokens, IOptions<SquareOptions> options)
 {
     /// <summary>Square's limit on changes per BatchChangeInventory call.</summary>
     public const int MaxChangesPerBatch = 100;
@@ -118,16 +119,32 @@ public sealed class SquareApi(HttpClient http, IOptions<SquareOptions> options)
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
     {
         var square = options.Value;
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        for (var renewed = false; ; renewed = true)
         {
-            request.Content = JsonContent.Create(body);
-        }
+            using var request = new HttpRequestMessage(method, path);
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body);
+            }
 
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", square.AccessToken);
-        request.Headers.Add("Square-Version", square.ApiVersion);
-        using var response = await http.SendAsync(request, cancellationToken);
-        var json = await ReadAsync(response, cancellationToken);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await tokens.GetAsync(cancellationToken));
+            request.Headers.Add("Square-Version", square.ApiVersion);
+            using var response = await http.SendAsync(request, cancellationToken);
+            var json = await ReadAsync(response, cancellationToken);
+
+            // ACCESS_TOKEN_EXPIRED or _REVOKED: the stored token may still look fresh (its 30 days not over), so a
+            // refused one is refreshed, once, before the refusal stands.
+            if (response.StatusCode == HttpStatusCode.Unauthorized && !renewed && await tokens.RenewAsync(cancellationToken))
+            {
+                continue;
+            }
+
+            return Result(method, path, response, json);
+        }
+    }
+
+    private static JsonNode Result(HttpMethod method, string path, HttpResponseMessage response, JsonNode? json)
+    {
         if (response.IsSuccessStatusCode)
         {
             return json ?? throw new ChannelRequestException($"Square returned an empty body for {method} {Path(path)}.");

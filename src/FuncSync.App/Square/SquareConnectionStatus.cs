@@ -14,12 +14,13 @@ public sealed class SquareConnectionStatus(IOptions<SquareOptions> options) : IC
         static string Configured(string secret) => secret.Length > 0 ? "configured" : "missing";
         return Task.FromResult(new ChannelConnection(
             Channel.Square,
-            s.AccessToken.Length > 0,
+            s.UsesOAuth || s.AccessToken.Length > 0,
             [
                 new("Locations", s.Locations.Count > 0 ? string.Join(", ", s.Locations) : "not set"),
                 new("Sales elsewhere taken from", s.SellFromLocationId ?? "the location with the most units"),
                 new("API version", s.ApiVersion),
-                new("Access token", Configured(s.AccessToken)),
+                new("Connection", s.UsesOAuth ? "OAuth (access tokens refreshed from the seller's refresh token, every 7 days)" : "personal access token"),
+                new(s.UsesOAuth ? "Refresh token" : "Access token", Configured(s.UsesOAuth ? s.RefreshToken : s.AccessToken)),
                 new("Signature key", Configured(s.WebhookSignatureKey)),
                 new("Notification URL", s.NotificationUrl?.OriginalString ?? "not set"),
             ]));

@@ -1,4 +1,5 @@
 using FuncSync.Channels;
+using FuncSync.Channels.Auth;
 using FuncSync.Domain;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,10 @@ public sealed class SquareModule : IChannelModule
         var services = channel.Services;
         services.AddHttpClient<SquareApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<SquareOptions>>().Value.ApiBaseUrl)
             .AddStandardResilienceHandler(ConfigureResilience);
+        services.AddHttpClient<SquareOAuthClient>()
+            .AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+        services.AddSingleton<SquareAccessTokens>();
+        channel.OAuth<SquareTokenRefresher>(_ => SquareAccessTokens.TokenSettings());
         services.AddTransient<SquareInventory>();
         services.AddTransient<SquareQuantityReader>();
         services.AddTransient<SquareCatalogReader>();

@@ -2,8 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FuncSync.Square;
 
-/// <summary>The connected Square seller. Secrets come from configuration only and never appear in logs.</summary>
-public sealed class SquareOptions
+/// <summary>The connected Square seller. Secrets come from configuration only and never appear in logs. The seller
+/// connects either through OAuth (<see cref="RefreshToken"/> with the application's id and secret) or with a personal
+/// access token (<see cref="AccessToken"/>): a refresh token set decides for OAuth.</summary>
+public sealed class SquareOptions : IValidatableObject
 {
     public const string Section = "Square";
 
@@ -15,9 +17,18 @@ public sealed class SquareOptions
     [Required]
     public string ApiVersion { get; set; } = "2026-07-15";
 
-    /// <summary>A personal access token (a seller connecting their own account) or an OAuth access token.</summary>
-    [Required]
+    /// <summary>A personal access token (a seller connecting their own account). Not needed with OAuth.</summary>
     public string AccessToken { get; set; } = string.Empty;
+
+    /// <summary>The refresh token of the seller's OAuth consent (Square's code flow: it does not expire). Set, FuncSync
+    /// mints 30-day access tokens from it and keeps them, encrypted, in the shared token store.</summary>
+    public string RefreshToken { get; set; } = string.Empty;
+
+    /// <summary>FuncSync's application secret (the OAuth client secret), sent with every refresh.</summary>
+    public string ApplicationSecret { get; set; } = string.Empty;
+
+    /// <summary>Connected through OAuth rather than a personal access token.</summary>
+    public bool UsesOAuth => RefreshToken.Length > 0;
 
     /// <summary>The locations whose counts make up what Square shows for a SKU, comma-separated (a shop and a market
     /// stall): their sum is what the channel sells from, and what FuncSync writes.</summary>
@@ -51,6 +62,18 @@ public sealed class SquareOptions
     /// at the register or online, and FuncSync's own writes do not wait for it.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan LevelCheckDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (UsesOAuth && (string.IsNullOrEmpty(ApplicationId) || ApplicationSecret.Length == 0))
+        {
+            yield return new ValidationResult("Square OAuth needs Square:ApplicationId and Square:ApplicationSecret beside Square:RefreshToken.", [nameof(ApplicationId), nameof(ApplicationSecret)]);
+        }
+        else if (!UsesOAuth && AccessToken.Length == 0)
+        {
+            yield return new ValidationResult("Square needs Square:AccessToken (a personal access token) or Square:RefreshToken (OAuth).", [nameof(AccessToken), nameof(RefreshToken)]);
+        }
+    }
 
     public IReadOnlyList<string> Locations =>
         [.. LocationIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

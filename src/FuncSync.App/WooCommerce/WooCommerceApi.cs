@@ -89,6 +89,20 @@ public sealed class WooCommerceApi(HttpClient http, IOptions<WooCommerceOptions>
         return (await ListAsync(path, cancellationToken)).Items;
     }
 
+    /// <summary>Every webhook of the shop whatever its status (<c>active</c>, <c>paused</c> by the seller,
+    /// <c>disabled</c> by WooCommerce after failed deliveries), with its topic and delivery URL.</summary>
+    public async Task<IReadOnlyList<WooWebhook>> ListWebhooksAsync(CancellationToken cancellationToken)
+    {
+        var webhooks = new List<WooWebhook>();
+        for (var (page, pages) = (1, 1); page <= pages; page++)
+        {
+            (var items, pages) = await ListAsync(string.Create(CultureInfo.InvariantCulture, $"webhooks?status=all&per_page={MaxPerPage}&page={page}"), cancellationToken);
+            webhooks.AddRange(items.OfType<JsonNode>().Select(WooWebhook.From).OfType<WooWebhook>());
+        }
+
+        return webhooks;
+    }
+
     private static string Date(DateTimeOffset at) => Uri.EscapeDataString(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
 
     private async Task<(JsonArray Items, int TotalPages)> ListAsync(string path, CancellationToken cancellationToken)
@@ -164,6 +178,17 @@ public sealed record WooStock(long Id, long ParentId, string Type, string? Sku, 
                 json["stock_quantity"] is JsonValue q && q.TryGetValue<int>(out var quantity) ? quantity : null,
                 (string?)json["backorders"] ?? "no",
                 DateTimeOffset.TryParse((string?)json["date_modified_gmt"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null)
+            : null;
+}
+
+/// <summary>A webhook as <c>GET webhooks</c> shows it.</summary>
+/// <param name="Status"><c>active</c> (delivers), <c>paused</c> (by the seller) or <c>disabled</c> (by WooCommerce, after
+/// failed deliveries).</param>
+public sealed record WooWebhook(long Id, string Topic, string Status, Uri? DeliveryUrl)
+{
+    public static WooWebhook? From(JsonNode json) =>
+        (long?)json["id"] is { } id && (string?)json["topic"] is { } topic && (string?)json["status"] is { } status
+            ? new WooWebhook(id, topic, status, Uri.TryCreate((string?)json["delivery_url"], UriKind.Absolute, out var url) ? url : null)
             : null;
 }
 

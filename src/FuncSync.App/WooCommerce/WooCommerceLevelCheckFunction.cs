@@ -95,4 +95,6 @@ public sealed record WooCommerceStockChanged(string EventId, long StockId, strin
 
 [JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(WooCommerceStockChanged))]
+[JsonSerializable(typeof(WooCommerceWebhookCheck))]
+[JsonSerializable(typeof(DateTimeOffset))]
 internal sealed partial class WooCommerceJson : JsonSerializerContext;

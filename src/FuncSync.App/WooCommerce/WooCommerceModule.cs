@@ -44,6 +44,7 @@ public sealed class WooCommerceModule : IChannelModule
         services.AddTransient<WooCommerceConnectionStatus>();
         services.AddTransient<WooCommerceOrderIntake>();
         services.AddTransient<WooCommerceWebhook>();
+        services.AddTransient<WooCommerceWebhookWatch>();
         channel.Inventory<WooCommerceInventory>()
             .QuantityReader<WooCommerceQuantityReader>()
             .CatalogReader<WooCommerceCatalogReader>()

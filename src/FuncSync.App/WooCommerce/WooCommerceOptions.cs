@@ -25,6 +25,17 @@ public sealed class WooCommerceOptions
     [Required]
     public string WebhookSecret { get; set; } = string.Empty;
 
+    /// <summary>The delivery URL the website's webhooks must point at (this app's <c>…/api/webhooks/woocommerce</c>), shown
+    /// in the alert when they stop. Unset, any delivery URL ending in <c>/api/webhooks/woocommerce</c> counts as
+    /// FuncSync's.</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>How long a sale the orders poll caught may stand with no webhook delivery at all after it before the
+    /// webhooks are judged stopped though WooCommerce lists them active (a blocked or wrong URL, a stalled Action
+    /// Scheduler). Longer than the 10 to 120 minutes a quiet site's deliveries run late.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan WebhookSilence { get; set; } = TimeSpan.FromHours(3);
+
     /// <summary>NCRONTAB schedule of the orders poll, the backstop for deliveries WooCommerce never retries.</summary>
     [Required]
     public string OrderPollSchedule { get; set; } = "0 */2 * * * *";

@@ -16,7 +16,7 @@ namespace FuncSync.WooCommerce;
 /// (<see cref="WooCommerceOrderEvents"/>): whichever arrives first counts. It pages by the last modification seen
 /// rather than by page number, so an order modified during the pass (and so leaving the window) cannot shift another
 /// past it. The watermark moves only after a complete pass. A sale found here that the ledger lacked is counted as
-/// caught: many of them mean the webhook is disabled or lost, and the channel card says so.</summary>
+/// caught, and after the pass <see cref="WooCommerceWebhookWatch"/> judges whether the webhooks have stopped.</summary>
 public sealed class WooCommerceOrderPollFunction(
     WooCommerceApi woo,
     WooCommerceOrderIntake intake,
@@ -24,6 +24,7 @@ public sealed class WooCommerceOrderPollFunction(
     SkuMapStore map,
     IOptions<WooCommerceOptions> options,
     ChannelActivity activity,
+    WooCommerceWebhookWatch watch,
     ChannelRegistry channels,
     TimeProvider time,
     ILogger<WooCommerceOrderPollFunction> logger)
@@ -44,6 +45,14 @@ public sealed class WooCommerceOrderPollFunction(
             return;
         }
 
+        await PollAsync(cancellationToken);
+
+        // Every sale is in by now; whether the webhooks still bring them sooner is the seller's to fix.
+        await watch.CheckAsync(cancellationToken);
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
         var settings = options.Value;
         var now = time.GetUtcNow();
         if (await windows.OpenAsync(Channel.WooCommerce, WatermarkSource, settings.OrderPollOverlap, settings.OrderPollSettle, TimeSpan.FromSeconds(1), cancellationToken) is not { } window)
@@ -106,6 +115,7 @@ public sealed class WooCommerceOrderPollFunction(
                 var gap = now - soldAt;
                 logger.LogWarning("WooCommerce sale {EventId} reached FuncSync by the orders poll, {Gap} after it was made: its webhook was lost, late or disabled", sale.EventId, gap);
                 await activity.RecordCaughtAsync(Channel.WooCommerce, sale.EventId, gap, cancellationToken);
+                await watch.RecordCaughtAsync(soldAt, cancellationToken);
             }
         }
 

@@ -22,6 +22,7 @@ public sealed partial class WooCommerceWebhook(
     IOptions<WooCommerceOptions> options,
     SkuMapStore map,
     WooCommerceOrderIntake intake,
+    WooCommerceWebhookWatch watch,
     StorageClients storage,
     StorageNames names,
     ILogger<WooCommerceWebhook> logger) : IChannelWebhook
@@ -87,6 +88,7 @@ public sealed partial class WooCommerceWebhook(
     {
         ArgumentNullException.ThrowIfNull(accepted);
         var payload = JsonNode.Parse(body.Span) ?? throw new InvalidDataException("The accepted delivery is empty.");
+        await watch.RecordDeliveryAsync(accepted.ReceivedAt, cancellationToken);
         if (accepted.Topic == ProductUpdated)
         {
             await CheckStockLaterAsync(accepted, payload, cancellationToken);

@@ -27,7 +27,8 @@ public sealed partial class EbaySimulator
             return;
         }
 
-        if (!IsAuthorized(request))
+        // The Post-Order API takes the same OAuth user token, as "IAF <token>".
+        if (!IsAuthorized(request, path.StartsWith(ReturnPath, StringComparison.Ordinal) ? "IAF " : "Bearer "))
         {
             await ErrorAsync(context, 401, 1001, "OAuth", "Invalid access token. Check the value of the Authorization HTTP request header.");
             return;
@@ -41,6 +42,9 @@ public sealed partial class EbaySimulator
 
         switch (request.Method, path)
         {
+            case ("GET", _) when path.StartsWith(ReturnPath, StringComparison.Ordinal):
+                await HandleReturnsAsync(context, path);
+                break;
             case ("GET", _) when path.StartsWith(PublicKeyPath, StringComparison.Ordinal):
                 await PublicKeyAsync(context, path[PublicKeyPath.Length..]);
                 break;
@@ -111,17 +115,17 @@ public sealed partial class EbaySimulator
         });
     }
 
-    private bool IsAuthorized(HttpRequest request)
+    private bool IsAuthorized(HttpRequest request, string scheme)
     {
         var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        if (!header.StartsWith(scheme, StringComparison.Ordinal))
         {
             return false;
         }
 
         lock (_gate)
         {
-            return _accessTokens.TryGetValue(header["Bearer ".Length..], out var expires) && expires > _time.GetUtcNow();
+            return _accessTokens.TryGetValue(header[scheme.Length..], out var expires) && expires > _time.GetUtcNow();
         }
     }
 

@@ -20,9 +20,15 @@ public sealed partial class SquareSimulator
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!string.Equals(request.Headers.Authorization.ToString(), "Bearer " + Options.AccessToken, StringComparison.Ordinal))
+        if (request.Method == "POST" && request.Path == "/oauth2/token")
         {
-            await ErrorAsync(context, 401, "AUTHENTICATION_ERROR", "UNAUTHORIZED", "This request could not be authorized.");
+            await ObtainTokenAsync(context);
+            return;
+        }
+
+        if (Refusal(request) is { } refusal)
+        {
+            await ErrorAsync(context, 401, "AUTHENTICATION_ERROR", refusal, refusal == "ACCESS_TOKEN_EXPIRED" ? "The access token has expired." : "This request could not be authorized.");
             return;
         }
 

@@ -2,8 +2,19 @@ namespace FuncSync.Simulators.Square;
 
 public sealed record SquareSimulatorOptions
 {
-    /// <summary>A personal access token; every API call must carry it as <c>Authorization: Bearer ...</c>.</summary>
+    /// <summary>A personal access token (it never expires); every API call must carry it or an OAuth access token as
+    /// <c>Authorization: Bearer ...</c>.</summary>
     public string AccessToken { get; init; } = "EAAAsimulatorPersonalAccessToken";
+
+    /// <summary>The application's secret (the OAuth client secret), which the code flow's token requests carry.</summary>
+    public string ApplicationSecret { get; init; } = "sq0csp-simulator-application-secret";
+
+    /// <summary>The refresh token of the seller's OAuth consent (code flow: it does not expire, and a refresh answers the
+    /// same one).</summary>
+    public string RefreshToken { get; init; } = "EQAAEsimulatorRefreshToken";
+
+    /// <summary>How long an OAuth access token is accepted: 30 days, as Square's.</summary>
+    public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromDays(30);
 
     public string MerchantId { get; init; } = "MLSIMULATOR0001";
 

@@ -65,6 +65,12 @@ public sealed partial class WooCommerceSimulator
             case ("GET", ["orders", var id]) when Id(id) is { } orderId:
                 await GetOrderAsync(context, orderId);
                 break;
+            case ("GET", ["webhooks"]):
+                await ListWebhooksAsync(context);
+                break;
+            case ("GET", ["webhooks", var id]) when Id(id) is { } webhookId:
+                await GetWebhookAsync(context, webhookId);
+                break;
             default:
                 await ErrorAsync(context, 404, "rest_no_route", "No route was found matching the URL and request method.");
                 break;

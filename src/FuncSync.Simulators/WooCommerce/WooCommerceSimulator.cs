@@ -16,9 +16,10 @@ namespace FuncSync.Simulators.WooCommerce;
 /// modification date, WooCommerce's error shape <c>{code, message, data:{status}}</c>; and the shop's own behaviour:
 /// stock reduced when an order is paid, unpaid orders holding stock for "Hold stock" minutes and then cancelled, stock
 /// restored when a paid order is cancelled, a refund restocking only when asked, stock edited in wp-admin, and
-/// checkouts that race for the last unit and drive stock below zero (woocommerce/woocommerce #44273). One webhook,
-/// signed like <c>WC_Webhook::generate_signature</c>, queued like Action Scheduler (late on a quiet site, its payload
-/// built when sent), never retried, and disabled after more than 5 failures in a row.
+/// checkouts that race for the last unit and drive stock below zero (woocommerce/woocommerce #44273). One webhook per
+/// topic FuncSync uses, signed like <c>WC_Webhook::generate_signature</c>, queued like Action Scheduler (late on a
+/// quiet site, its payload built when sent), never retried, each disabled after more than 5 failures in a row, and
+/// listed with its status by <c>GET webhooks</c>.
 /// </summary>
 public sealed partial class WooCommerceSimulator : IAsyncDisposable
 {
@@ -38,7 +39,6 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
     private readonly SemaphoreSlim _delivering = new(1, 1);
     private long _nextPostId;
     private long _nextLineId;
-    private int _failures;
     private int _lost;
     private int _batchCalls;
     private int _batchItems;
@@ -50,6 +50,7 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
         _random = new Random(options.Seed);
         _nextPostId = 100 + _random.Next(900);
         _nextLineId = 1;
+        _webhooks = [new(7, OrderCreated, Now()), new(8, OrderUpdated, Now()), new(9, ProductUpdated, Now())];
         // WooCommerce never retries a failed delivery.
         _sender = new WebhookSender(time, options.DeliveryTimeout, () => [], logger);
         _ping = new HttpClient { Timeout = options.DeliveryTimeout };
@@ -61,13 +62,6 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
     public Uri BaseUrl { get; }
 
     public WooCommerceSimulatorOptions Options { get; }
-
-    /// <summary><c>active</c>, or <c>disabled</c> once more than 5 deliveries in a row failed (the seller must
-    /// re-activate it in wp-admin).</summary>
-    public string WebhookStatus { get; private set; } = "active";
-
-    /// <summary>Consecutive failed deliveries, as the webhook's <c>failure_count</c>.</summary>
-    public int FailureCount => Volatile.Read(ref _failures);
 
     /// <summary>Deliveries that never left the site.</summary>
     public int Lost => Volatile.Read(ref _lost);
@@ -375,27 +369,15 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The webhook is re-activated in wp-admin (status active, failures forgotten).</summary>
-    public void ReactivateWebhook()
-    {
-        lock (_gate)
-        {
-            WebhookStatus = "active";
-            Volatile.Write(ref _failures, 0);
-        }
-    }
-
     /// <summary>The creation ping WooCommerce sends when the webhook is saved: form-encoded <c>webhook_id=&lt;n&gt;</c>,
     /// unsigned. WooCommerce accepts the URL only on exactly 200.</summary>
     public async Task<HttpStatusCode> PingAsync(CancellationToken ct = default)
     {
         var url = Options.DeliveryUrl ?? throw new InvalidOperationException("No delivery URL is set.");
-        using var content = new StringContent("webhook_id=" + WebhookId.ToString(CultureInfo.InvariantCulture), Encoding.UTF8, "application/x-www-form-urlencoded");
+        using var content = new StringContent("webhook_id=" + Webhook(OrderCreated).Id.ToString(CultureInfo.InvariantCulture), Encoding.UTF8, "application/x-www-form-urlencoded");
         using var response = await _ping.PostAsync(url, content, ct);
         return response.StatusCode;
     }
-
-    public const long WebhookId = 7;
 
     public async ValueTask DisposeAsync()
     {
@@ -489,7 +471,7 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (Options.DeliveryUrl is null || WebhookStatus != "active")
+            if (Options.DeliveryUrl is null || Webhook(topic).Status != WebhookActive)
             {
                 return null;
             }
@@ -505,8 +487,7 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
     }
 
     /// <summary><c>WC_Webhook::deliver</c>: the payload is the resource as the REST API shows it now, the body its
-    /// trimmed JSON, signed; a 2xx, 301 or 302 resets the failure count, anything else adds one, and a failure with
-    /// more than <see cref="WooCommerceSimulatorOptions.MaxDeliveryFailures"/> already counted disables the webhook.</summary>
+    /// trimmed JSON, signed, sent by the topic's webhook, whose failure count the answer moves (<see cref="WooWebhook.Answered"/>).</summary>
     private async Task<HttpStatusCode?> DeliverAsync(string topic, long resource, CancellationToken ct)
     {
         // One delivery at a time, as one cron runner sends them, so the failure count moves as WooCommerce's does.
@@ -516,7 +497,7 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
             OutgoingWebhook webhook;
             lock (_gate)
             {
-                if (Options.DeliveryUrl is not { } url || WebhookStatus != "active")
+                if (Options.DeliveryUrl is not { } url || Webhook(topic) is not { Status: WebhookActive } hook)
                 {
                     return null;
                 }
@@ -530,7 +511,7 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
                 var payload = topic.StartsWith("order.", StringComparison.Ordinal) ? Order(resource).ToJson() : ProductJson(Holder(resource));
                 var body = Encoding.UTF8.GetBytes(SimulatorJson.ToJson(payload).Trim());
                 // wp_hash(webhook id . time()): a new value per delivery, not per event.
-                var deliveryId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{WebhookId}{Now().ToUnixTimeMilliseconds()}{_random.Next()}"))))[..32];
+                var deliveryId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{hook.Id}{Now().ToUnixTimeMilliseconds()}{_random.Next()}"))))[..32];
                 var signature = Sign(Options.WebhookSecret, body);
                 var (resourceName, eventName) = (topic.Split('.')[0], topic.Split('.')[1]);
                 var source = BaseUrl.ToString();
@@ -541,7 +522,7 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
                     new("X-WC-Webhook-Resource", resourceName),
                     new("X-WC-Webhook-Event", eventName),
                     new("X-WC-Webhook-Signature", signature),
-                    new("X-WC-Webhook-ID", WebhookId.ToString(CultureInfo.InvariantCulture)),
+                    new("X-WC-Webhook-ID", hook.Id.ToString(CultureInfo.InvariantCulture)),
                     new("X-WC-Webhook-Delivery-ID", deliveryId),
                 ]);
             }
@@ -549,18 +530,7 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
             var status = await _sender.SendAsync(webhook, ct);
             lock (_gate)
             {
-                if ((int)status is >= 200 and < 303)
-                {
-                    Volatile.Write(ref _failures, 0);
-                }
-                else if (_failures > Options.MaxDeliveryFailures)
-                {
-                    WebhookStatus = "disabled";
-                }
-                else
-                {
-                    Interlocked.Increment(ref _failures);
-                }
+                Webhook(topic).Answered(status, Options.MaxDeliveryFailures, Now());
             }
 
             return status;

@@ -161,7 +161,7 @@ public sealed class WooCommerceFlowTests(AzuriteFixture azurite)
             orders.Add(await app.Woo.CheckoutAsync([(WooCommerceTestApp.StockId(mapping), 1)]));
         }
 
-        Assert.Equal("disabled", app.Woo.WebhookStatus);
+        Assert.Equal("disabled", app.Woo.WebhookStatus(WooCommerceSimulator.OrderCreated));
         Assert.All(app.Woo.Deliveries, d => Assert.Equal(HttpStatusCode.Unauthorized, d.Status));
         await app.PollAsync();
 

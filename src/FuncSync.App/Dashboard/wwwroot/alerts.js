@@ -10,6 +10,7 @@ const kindLabels = {
   PoisonMessage: 'Message failed', RefundReview: 'Refund to review', CancellationRate: 'Cancellation rate near the line',
   CancellationRequested: 'Buyer asked to cancel',
   ChannelLimit: 'Channel limit reached',
+  WebhookStopped: 'Webhooks stopped',
 };
 export const kindLabel = kind => kindLabels[kind] ?? kind;
 
