@@ -61,6 +61,7 @@ public sealed partial class LedgerStore
             var now = time.GetUtcNow();
             var actions = new List<TableTransactionAction>(TableBatch.MaxActions);
             var planned = new List<(CountToApply Count, RowChange Change, List<OutboxEntry> Outbox, int OutboxStart)>(group.Count);
+            var outboxKeys = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < group.Count; i++)
             {
                 var received = group[i].Event;
@@ -68,7 +69,12 @@ public sealed partial class LedgerStore
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, DedupeRow(TableKeys.Join(EventPrefix, received.EventId), received, now)));
                 actions.Add(StockAction(change, null, received.EventId, now));
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AuditRow(change, received, now)));
-                var outbox = group[i].PushTo.Select(t => new OutboxEntry(t.Sku, t.Channel, TableKeys.Join(OutboxPrefix, t.Sku, t.Channel.ToString()), default)).ToList();
+                // Two parts of one bundle both owe its listings a push: one outbox row serves both, since the push reads
+                // the ledger when it runs, after the transaction committed both counts.
+                var outbox = group[i].PushTo
+                    .Select(t => new OutboxEntry(t.Sku, t.Channel, TableKeys.Join(OutboxPrefix, t.Sku, t.Channel.ToString()), default))
+                    .Where(entry => outboxKeys.Add(entry.RowKey))
+                    .ToList();
                 planned.Add((group[i], change, outbox, actions.Count));
                 actions.AddRange(outbox.Select(entry => new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxRow(entry, now))));
             }

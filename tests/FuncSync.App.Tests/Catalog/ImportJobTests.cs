@@ -44,6 +44,24 @@ public sealed class ImportJobTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ImportCsv_TwoPartsOfOneBundleCounted_BundleListingShowsWhatThePartsMake()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        app.Shopify.AddVariant(7_000_009_900, 4_100_009_900, 4_300_009_900, TestItem.LocationId, "KIT", 0, "KIT");
+        var csv = "sku,title,quantity,shopify_product_id,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,components\n" +
+            "PART-A,A,4,,,,,\nPART-B,B,6,,,,,\n" +
+            $"KIT,Kit,,7000009900,4100009900,4300009900,{TestItem.LocationId},PART-A:1;PART-B:2\n";
+
+        var response = await ImportAsync(app, csv);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await CompletedAsync(app, response.Headers.Location!.OriginalString);
+        Assert.Equal((4, 6), (await app.AvailableAsync("PART-A"), await app.AvailableAsync("PART-B")));
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+        Assert.Equal(3, app.Shopify.GetAvailable(4_300_009_900, TestItem.LocationId));
+    }
+
+    [Fact]
     public async Task ImportCsv_BadRows_400WithEveryRowAndNothingStored()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
