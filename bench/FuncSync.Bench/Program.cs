@@ -7,6 +7,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --faults [kills] [seed] [runs]   (fault suite; runs: freeze20,kill,...)
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --import [SKUs] [seconds to wait for every channel in sync]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --ebay [sales per path] [flash-sale eBay orders] [Shopify orders among them]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --square [sales] [level check delay s] [SKUs under 429s] [429 share]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --amazon [sales] [patch delay s] [SKUs to fix]
@@ -98,6 +99,14 @@ if (args is ["--storage-ops", ..])
     var orders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40;
     await using var counting = await BenchHarness.StartAsync(BenchOptions.Parse([]));
     Console.WriteLine((await counting.CountStorageOperationsAsync(orders, TimeSpan.FromSeconds(30))).Report());
+    return;
+}
+
+if (args is ["--import", ..])
+{
+    // Usage: -- --import [SKUs] [seconds to wait for every channel in sync after the import]
+    var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await ImportBench.RunAsync(values.Length > 0 ? values[0] : 10_000, TimeSpan.FromSeconds(values.Length > 1 ? values[1] : 600));
     return;
 }
 

@@ -27,6 +27,7 @@ var queueNames = [
   'channel-webhooks'
   'square-level-checks'
   'woocommerce-level-checks'
+  'catalog-imports'
   'inventory-events-poison'
   'channel-push-poison'
   'alerts-poison'
@@ -34,6 +35,7 @@ var queueNames = [
   'channel-webhooks-poison'
   'square-level-checks-poison'
   'woocommerce-level-checks-poison'
+  'catalog-imports-poison'
 ]
 var tableNames = [
   'Ledger'
@@ -48,12 +50,14 @@ var tableNames = [
   'EtsyAuth'
   'DataProtectionKeys'
   'Monitoring'
+  'Imports'
 ]
 var containerNames = [
   deploymentContainerName
   'rejected-webhooks'
   'webhook-bodies'
   'funcsync-hosts'
+  'imports'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {

@@ -58,6 +58,10 @@ public static class FuncSyncServices
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<AlertSender>();
         services.AddSingleton<CatalogImporter>();
+        AddStore(services, names.ImportsTable, (table, sp) => new ImportJobStore(table, sp.GetRequiredService<ShopPartition>()));
+        services.AddSingleton<ImportFiles>();
+        services.AddSingleton<CatalogImportSender>();
+        services.AddSingleton<ImportJobRunner>();
         services.AddSingleton<RejectedWebhookStore>();
         services.AddSingleton<WriteUnitLocks>();
         services.AddTransient<ChannelLevelCheck>();

@@ -14,6 +14,8 @@ public sealed class CliApp
 
     private static readonly string[] States = ["InSync", "Pushing", "Drift", "Unmapped", "Oversold"];
 
+    private static readonly TimeSpan ImportPollInterval = TimeSpan.FromSeconds(1);
+
     private readonly TextWriter _out;
     private readonly TextWriter _err;
     private readonly Func<string, string?> _environment;
@@ -90,7 +92,7 @@ public sealed class CliApp
         }));
 
         var importFile = new Argument<FileInfo>("FILE") { Description = "The SKU map CSV." };
-        var import = new Command("import", "Import a SKU map CSV: all rows or none; every bad row is listed.") { importFile };
+        var import = new Command("import", "Import a SKU map CSV: all rows or none (every bad row is listed); then applied in the background, with a progress bar until done.") { importFile };
         import.SetAction((parse, ct) => CallAsync(parse, async api =>
         {
             var source = parse.GetValue(importFile)!;
@@ -100,7 +102,7 @@ public sealed class CliApp
                 return ExitCodes.Usage;
             }
 
-            var answer = await api.SendTextAsync(HttpMethod.Put, "api/mappings.csv", await File.ReadAllTextAsync(source.FullName, ct), "text/csv", ct);
+            var answer = await api.SendFileAsync(HttpMethod.Put, "api/mappings.csv", source, "text/csv", ct);
             if (answer.Status == HttpStatusCode.BadRequest && answer.Json() is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("errors", out var errors))
             {
                 if (parse.GetValue(_json))
@@ -125,8 +127,22 @@ public sealed class CliApp
                 return await FailAsync(answer);
             }
 
-            var result = answer.Json();
-            await WriteAsync(parse, answer.Body, $"Imported {result.GetProperty("imported").GetInt32()} SKUs; {result.GetProperty("counted").GetInt32()} counted.");
+            var job = await FollowImportAsync(parse, api, answer, ct);
+            if (job is null)
+            {
+                return ExitCodes.Unreachable;
+            }
+
+            var state = Text(job.Value, "state");
+            var summary = $"Import {Text(job.Value, "importId")}: {state}, {Text(job.Value, "appliedRows")} of {Text(job.Value, "rows")} SKUs applied, {Text(job.Value, "counted")} with a starting quantity.";
+            if (state != "Completed")
+            {
+                await WriteAsync(parse, job.Value.GetRawText(), summary);
+                await _err.WriteLineAsync($"The import failed: {Text(job.Value, "error")}");
+                return ExitCodes.JobFailed;
+            }
+
+            await WriteAsync(parse, job.Value.GetRawText(), summary);
             return ExitCodes.Ok;
         }));
 
@@ -402,6 +418,53 @@ public sealed class CliApp
             await _err.WriteLineAsync($"{baseUrl} answered something that is not FuncSync's JSON: {ex.Message}");
             return ExitCodes.Unreachable;
         }
+    }
+
+    /// <summary>Polls an accepted import until its job is finished, drawing a progress bar on stderr (not with --json).</summary>
+    /// <returns>The finished job, or null when the app stopped answering.</returns>
+    private async Task<JsonElement?> FollowImportAsync(ParseResult parse, AdminApi api, ApiAnswer accepted, CancellationToken cancellationToken)
+    {
+        var job = accepted.Json();
+        var url = Text(job, "url").TrimStart('/');
+        var quiet = parse.GetValue(_json);
+        var drawn = -1;
+        while (true)
+        {
+            var state = Text(job, "state");
+            var percent = job.TryGetProperty("percent", out var p) ? p.GetInt32() : 0;
+            if (!quiet && percent != drawn)
+            {
+                drawn = percent;
+                await _err.WriteAsync($"\r{ProgressBar(percent)} {percent,3}%  {Text(job, "appliedRows")} / {Text(job, "rows")} SKUs");
+            }
+
+            if (state is "Completed" or "Failed")
+            {
+                if (!quiet)
+                {
+                    await _err.WriteLineAsync();
+                }
+
+                return job;
+            }
+
+            await Task.Delay(ImportPollInterval, _time, cancellationToken);
+            var answer = await api.GetAsync(url, cancellationToken);
+            if (!answer.IsSuccess)
+            {
+                await FailAsync(answer);
+                return null;
+            }
+
+            job = answer.Json();
+        }
+    }
+
+    private static string ProgressBar(int percent)
+    {
+        const int width = 30;
+        var filled = Math.Clamp(percent, 0, 100) * width / 100;
+        return "[" + new string('#', filled) + new string('.', width - filled) + "]";
     }
 
     private async Task<int> FailAsync(ApiAnswer answer)

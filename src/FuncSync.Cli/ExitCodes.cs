@@ -20,4 +20,7 @@ public static class ExitCodes
 
     /// <summary>The app could not be reached, timed out, or failed (5xx).</summary>
     public const int Unreachable = 5;
+
+    /// <summary>The API accepted the work (an import) and its background job failed.</summary>
+    public const int JobFailed = 6;
 }

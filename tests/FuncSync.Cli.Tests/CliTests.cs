@@ -62,9 +62,10 @@ public sealed class CliTests(AzuriteFixture azurite)
         var import = await RunAsync(app, "mappings", "import", source, "--json");
         var export = await RunAsync(app, "mappings", "export", exported);
 
-        Assert.Equal(ExitCodes.Ok, import.Exit);
-        Assert.Contains("\"imported\":3", import.Out, StringComparison.Ordinal);
-        await Eventually.WaitAsync(async () => await app.AvailableAsync("CHAIN-40") == 12, TimeSpan.FromSeconds(20), "the chain is counted");
+        Assert.True(import.Exit == ExitCodes.Ok, import.Err);
+        Assert.Contains("\"state\":\"Completed\"", import.Out, StringComparison.Ordinal);
+        Assert.Contains("\"appliedRows\":3", import.Out, StringComparison.Ordinal);
+        Assert.Equal(12, await app.AvailableAsync("CHAIN-40"));
         Assert.Equal(ExitCodes.Ok, export.Exit);
         var rows = SkuMapCsv.Read(new StringReader(await File.ReadAllTextAsync(exported)));
         var set = Assert.Single(rows, r => r.Mapping.Sku == "SET");
@@ -72,6 +73,37 @@ public sealed class CliTests(AzuriteFixture azurite)
         Assert.Equal("CHAIN-40:1;PENDANT:1", ComponentList.Format(set.Mapping.Parts));
         Assert.All(rows, r => Assert.Null(r.Quantity));
         folder.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task MappingsImport_Accepted_ProgressBarUntilAppliedThenSummary()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var file = Path.Combine(Directory.CreateTempSubdirectory("funcsync-cli-").FullName, "many.csv");
+        await File.WriteAllLinesAsync(file, ["sku,title,quantity", .. Enumerable.Range(1, 120).Select(n => $"BAR-{n:D3},Bar {n},{n % 5}")]);
+
+        var (exit, output, err) = await RunAsync(app, "mappings", "import", file);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("[##############################] 100%  120 / 120 SKUs", err, StringComparison.Ordinal);
+        Assert.StartsWith("Import ", output, StringComparison.Ordinal);
+        Assert.Contains("Completed, 120 of 120 SKUs applied, 120 with a starting quantity.", output, StringComparison.Ordinal);
+        Assert.Equal(4, await app.AvailableAsync("BAR-004"));
+    }
+
+    [Fact]
+    public async Task MappingsImport_JobFails_ExitsJobFailedWithTheReason()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var file = Path.Combine(Directory.CreateTempSubdirectory("funcsync-cli-").FullName, "doomed.csv");
+        await File.WriteAllLinesAsync(file, ["sku,title,quantity", "DOOMED,Doomed,1"]);
+
+        // The SKU map's table is gone, so every batch of the job fails until it is given up.
+        await app.Storage.Table(app.Names.SkuMapTable).DeleteAsync();
+        var (exit, _, err) = await RunAsync(app, "mappings", "import", file);
+
+        Assert.Equal(ExitCodes.JobFailed, exit);
+        Assert.Contains("The import failed:", err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,9 +8,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace FuncSync.Catalog;
 
 /// <summary>The SKU map over HTTP, for the dashboard and the command line: read it as JSON or as the CSV a
-/// seller keeps in a spreadsheet, import a CSV, edit one SKU. An import is all-or-nothing at validation:
-/// one bad row and nothing is written, and every bad row is reported with its line and column.</summary>
-public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
+/// seller keeps in a spreadsheet, import a CSV (a background job), edit one SKU. An import is all-or-nothing at
+/// validation: one bad row and nothing is kept, and every bad row is reported with its line and column.</summary>
+public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer, ImportFiles files, ImportJobStore jobs, CatalogImportSender importQueue, TimeProvider time)
 {
     public const string ListName = "ListMappings";
     public const string ListRoute = "mappings";
@@ -18,9 +18,6 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
     public const string CsvRoute = "mappings.csv";
     public const string EditName = "EditMapping";
     public const string EditRoute = "mappings/{sku}";
-
-    /// <summary>A few thousand SKUs fit easily; a bigger body is a wrong file.</summary>
-    public const int MaxCsvBytes = 4 * 1024 * 1024;
 
     [Function(ListName)]
     public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = ListRoute)] HttpRequest request, CancellationToken cancellationToken) =>
@@ -55,31 +52,69 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer)
         return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", "skumap.csv");
     }
 
+    /// <summary>Stores the file and queues its job: 202 with the job's address at once, the rows applied in the
+    /// background (<see cref="ImportJobRunner"/>). The whole file is checked first: one bad row and nothing is kept,
+    /// and every bad row is answered at once.</summary>
     public async Task<IResult> ImportAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxCsvBytes)
+        if (request.ContentLength > ImportFiles.MaxBytes)
         {
-            return Problem($"The file is larger than {MaxCsvBytes / (1024 * 1024)} MiB.");
+            return TooLarge();
         }
 
-        var bytes = await Webhooks.RawBody.ReadAsync(request, MaxCsvBytes, cancellationToken);
-        if (bytes is null || bytes.Length > MaxCsvBytes)
+        // The same Idempotency-Key sent again is the same job, never a second import.
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 0 && (key.Length > 100 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
         {
-            return Problem($"The file is larger than {MaxCsvBytes / (1024 * 1024)} MiB.");
+            return Problem("An Idempotency-Key is 1 to 100 letters, digits, '-' or '_'.");
         }
 
-        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var parsed = SkuMapCsv.Parse(reader);
+        var id = key.Length > 0 ? key : Guid.NewGuid().ToString("N");
+        if (await jobs.GetAsync(id, cancellationToken) is { } known)
+        {
+            return Accepted(request, known);
+        }
+
+        if (!await files.StoreAsync(id, request.Body, cancellationToken))
+        {
+            return TooLarge();
+        }
+
+        SkuMapParse parsed;
+        await using (var stored = await files.OpenReadAsync(id, cancellationToken))
+        {
+            using var reader = new StreamReader(stored, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            parsed = SkuMapCsv.Parse(reader);
+        }
+
         if (parsed.Errors.Count > 0)
         {
+            await files.DeleteAsync(id, cancellationToken);
             return Results.Json(new ImportRejected(parsed.Errors), FuncSyncJson.Default.ImportRejected, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        // The same Idempotency-Key imported twice counts its quantities once.
-        var importId = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 100 } key ? key : Guid.NewGuid().ToString("N");
-        await importer.ImportAsync(parsed.Rows, importId, "csv", cancellationToken);
-        return Results.Json(new ImportAccepted(importId, parsed.Rows.Count, parsed.Rows.Count(r => r.Quantity is not null)), FuncSyncJson.Default.ImportAccepted);
+        var now = time.GetUtcNow();
+        var job = new ImportJob(id, ImportState.Queued, "csv", parsed.Rows.Count, parsed.Rows.Count(r => r.Quantity is not null), 0, 0, 0, 0, null, now, now, null);
+        if (!await jobs.TryCreateAsync(job, cancellationToken))
+        {
+            // The same key raced in twice; the first one's job stands.
+            return Accepted(request, (await jobs.GetAsync(id, cancellationToken))!);
+        }
+
+        // Queued after the job row: a lost send leaves a job that is visibly stuck at 0 %, never a message without a job.
+        await importQueue.SendAsync(new ImportQueued(id), cancellationToken);
+        return Accepted(request, job);
     }
+
+    private static IResult Accepted(HttpRequest request, ImportJob job)
+    {
+        var view = ImportJobView.From(job);
+        request.HttpContext.Response.Headers.Location = view.Url;
+        return Results.Json(view, FuncSyncJson.Default.ImportJobView, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult TooLarge() =>
+        Results.Json(new ProblemBody($"The file is larger than {ImportFiles.MaxBytes / (1024 * 1024)} MiB; split it in parts of fewer SKUs."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status413PayloadTooLarge);
 
     [Function(EditName)]
     public async Task<IResult> EditAsync([HttpTrigger(AuthorizationLevel.Function, "put", Route = EditRoute)] HttpRequest request, string sku, CancellationToken cancellationToken)
@@ -167,5 +202,3 @@ public sealed record MappingList(IReadOnlyList<MappingView> Mappings);
 /// <summary>A rejected import or edit: nothing was written.</summary>
 public sealed record ImportRejected(IReadOnlyList<SkuMapError> Errors);
 
-/// <param name="Counted">Rows with a quantity, each a count event on its way to the ledger.</param>
-public sealed record ImportAccepted(string ImportId, int Imported, int Counted);

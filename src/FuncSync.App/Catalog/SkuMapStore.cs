@@ -43,9 +43,94 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
     public async Task<IReadOnlyList<string>> ParentsOfAsync(string part, CancellationToken cancellationToken) =>
         UsedBy(await ReadAsync(part, cancellationToken));
 
+    /// <summary>Maps many SKUs of their own stock (no components) in entity-group transactions of up to 100 rows: one
+    /// range read of the rows they replace, then each SKU's row with its reverse listing rows, a SKU's rows always in
+    /// one transaction. Running it twice leaves the same rows.</summary>
+    /// <param name="claimed">Listings that other rows of the same import map: never deleted as stale here, whichever
+    /// row of the file comes first.</param>
+    /// <returns>Per SKU, the composed SKUs that use it (kept on its row), for the pushes a count of it owes them.</returns>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> UpsertBatchAsync(IReadOnlyList<SkuMapping> mappings, IReadOnlySet<ListingRef> claimed, CancellationToken cancellationToken)
+    {
+        if (mappings.Any(m => m.IsComposed))
+        {
+            throw new ArgumentException("A composed SKU changes its parts' rows: map it with UpsertAsync.", nameof(mappings));
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return mappings.Count == 0 ? new Dictionary<string, IReadOnlyList<string>>() : await TryUpsertBatchAsync(mappings, claimed, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
+            {
+                // An edit touched one of the rows meanwhile; read the range again. Transactions already committed
+                // are planned again as replacements of themselves.
+            }
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> TryUpsertBatchAsync(IReadOnlyList<SkuMapping> mappings, IReadOnlySet<ListingRef> claimed, CancellationToken cancellationToken)
+    {
+        var keys = mappings.Select(m => SkuKey(m.Sku)).ToList();
+        var first = keys.Min(StringComparer.Ordinal)!;
+        var last = keys.Max(StringComparer.Ordinal)!;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {first} and RowKey le {last}");
+        var existing = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            existing[row.RowKey] = row;
+        }
+
+        var actions = new List<TableTransactionAction>(TableBatch.MaxActions);
+        foreach (var mapping in mappings)
+        {
+            var planned = Plan(mapping, existing.GetValueOrDefault(SkuKey(mapping.Sku)), claimed);
+            if (actions.Count + planned.Count > TableBatch.MaxActions)
+            {
+                await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
+                actions = new List<TableTransactionAction>(TableBatch.MaxActions);
+            }
+
+            actions.AddRange(planned);
+        }
+
+        await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
+        return mappings.ToDictionary(m => m.Sku, m => (IReadOnlyList<string>)UsedBy(existing.GetValueOrDefault(SkuKey(m.Sku))), StringComparer.Ordinal);
+    }
+
     private async Task TryUpsertAsync(SkuMapping mapping, CancellationToken cancellationToken)
     {
         var existingRow = await ReadAsync(mapping.Sku, cancellationToken);
+        var existing = existingRow is not null && existingRow.GetBoolean("Mapped") != false ? FromEntity(existingRow, EnabledSchemas) : null;
+        var actions = Plan(mapping, existingRow, new HashSet<ListingRef>());
+
+        var parts = mapping.Parts.Select(c => c.Sku).ToHashSet(StringComparer.Ordinal);
+        var dropped = (existing?.Parts.Select(c => c.Sku) ?? []).Where(p => !parts.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        foreach (var part in parts.Concat(dropped))
+        {
+            var partRow = await ReadAsync(part, cancellationToken);
+            var usedBy = UsedBy(partRow).ToHashSet(StringComparer.Ordinal);
+            var changed = parts.Contains(part) ? usedBy.Add(mapping.Sku) : usedBy.Remove(mapping.Sku);
+            if (!changed)
+            {
+                continue;
+            }
+
+            // A part nobody mapped yet gets a placeholder row that only carries the list.
+            var update = new TableEntity(shop.Key, SkuKey(part)) { ["UsedBy"] = string.Join(';', usedBy.Order(StringComparer.Ordinal)) };
+            actions.Add(partRow is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(update) { ["Sku"] = part, ["Mapped"] = false })
+                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, update, partRow.ETag));
+        }
+
+        await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
+    }
+
+    /// <summary>A SKU's own row (an Add, or a replace guarded by the ETag of <paramref name="existingRow"/>), its reverse
+    /// listing rows, and the deletes of reverse rows it no longer maps.</summary>
+    private List<TableTransactionAction> Plan(SkuMapping mapping, TableEntity? existingRow, IReadOnlySet<ListingRef> claimed)
+    {
         var existing = existingRow is not null && existingRow.GetBoolean("Mapped") != false ? FromEntity(existingRow, EnabledSchemas) : null;
         var entity = ToEntity(mapping);
 
@@ -79,31 +164,12 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         }
 
         // A listing moved to another SKU (or dropped) must stop resolving to this one.
-        foreach (var stale in existing?.Listings.Where(l => !current.Contains(l)) ?? [])
+        foreach (var stale in existing?.Listings.Where(l => !current.Contains(l) && !claimed.Contains(l)) ?? [])
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(shop.Key, ListingKey(stale)), ETag.All));
         }
 
-        var parts = mapping.Parts.Select(c => c.Sku).ToHashSet(StringComparer.Ordinal);
-        var dropped = (existing?.Parts.Select(c => c.Sku) ?? []).Where(p => !parts.Contains(p)).ToHashSet(StringComparer.Ordinal);
-        foreach (var part in parts.Concat(dropped))
-        {
-            var partRow = await ReadAsync(part, cancellationToken);
-            var usedBy = UsedBy(partRow).ToHashSet(StringComparer.Ordinal);
-            var changed = parts.Contains(part) ? usedBy.Add(mapping.Sku) : usedBy.Remove(mapping.Sku);
-            if (!changed)
-            {
-                continue;
-            }
-
-            // A part nobody mapped yet gets a placeholder row that only carries the list.
-            var update = new TableEntity(shop.Key, SkuKey(part)) { ["UsedBy"] = string.Join(';', usedBy.Order(StringComparer.Ordinal)) };
-            actions.Add(partRow is null
-                ? new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(update) { ["Sku"] = part, ["Mapped"] = false })
-                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, update, partRow.ETag));
-        }
-
-        await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
+        return actions;
     }
 
     private async Task<TableEntity?> ReadAsync(string sku, CancellationToken cancellationToken)

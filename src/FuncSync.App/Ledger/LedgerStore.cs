@@ -17,7 +17,7 @@ namespace FuncSync.Ledger;
 /// also carries its decayed sales (<see cref="DecayedSales"/>), kept in the same write. A sale also
 /// counts against the listing it came through (<see cref="SoldCounters"/>), in the same transaction,
 /// so a push can tell a channel's sales the ledger has applied from those it has not.</summary>
-public sealed class LedgerStore(TableClient table, ShopPartition shop, TimeProvider time, SalesDecay? decay = null)
+public sealed partial class LedgerStore(TableClient table, ShopPartition shop, TimeProvider time, SalesDecay? decay = null)
 {
     private readonly SalesDecay _decay = decay ?? SalesDecay.Default;
 

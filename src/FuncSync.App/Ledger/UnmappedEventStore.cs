@@ -39,6 +39,23 @@ public sealed class UnmappedEventStore(TableClient table, ShopPartition shop, Ti
         return parked;
     }
 
+    /// <summary>Every parked event with its listing, in one query of the partition: an import of thousands of
+    /// listings asks once per batch, not once per listing. Rows of other kinds in the table (restocks awaiting their
+    /// sale) carry no listing and are left out.</summary>
+    public async Task<IReadOnlyList<(ListingRef Listing, ParkedEvent Parked)>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        var parked = new List<(ListingRef, ParkedEvent)>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == shop.Key, cancellationToken: cancellationToken))
+        {
+            if (row.GetString("Listing") is { } key && Enum.TryParse<Domain.Channel>(row.GetString("Channel"), out var channel))
+            {
+                parked.Add((new ListingRef(channel, key), new ParkedEvent(row.RowKey, row.GetString("Event"), row.ETag)));
+            }
+        }
+
+        return parked;
+    }
+
     public async Task ReleaseAsync(ParkedEvent parked, CancellationToken cancellationToken)
     {
         try

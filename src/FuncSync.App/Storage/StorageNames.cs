@@ -28,6 +28,7 @@ public sealed class StorageNames
     public const string ChannelWebhooks = "channel-webhooks";
     public const string SquareLevelChecks = "square-level-checks";
     public const string WooCommerceLevelChecks = "woocommerce-level-checks";
+    public const string CatalogImports = "catalog-imports";
 
     public string Prefix { get; }
 
@@ -54,6 +55,15 @@ public sealed class StorageNames
 
     /// <summary>WooCommerce stock changes wait here for a settling delay before they are judged.</summary>
     public string WooCommerceLevelChecksQueue => Queue(WooCommerceLevelChecks);
+
+    /// <summary>Import jobs waiting for (or part-way through) their next batches: one message per job, or per slice of one.</summary>
+    public string CatalogImportsQueue => Queue(CatalogImports);
+
+    /// <summary>The CSV files of import jobs, stored whole before they are applied.</summary>
+    public string ImportsContainer => QueuePrefix + "imports";
+
+    /// <summary>Import jobs: counts, state, progress and errors, one row per job.</summary>
+    public string ImportsTable => Prefix + "Imports";
 
     /// <summary>Bodies of accepted webhooks too large (or not text enough) to travel in their queue message.</summary>
     public string WebhookBodiesContainer => QueuePrefix + "webhook-bodies";
@@ -117,7 +127,7 @@ public sealed class StorageNames
     /// <summary>The seller's pauses (SKUs taken off channels until resumed) and their history.</summary>
     public string PausesTable => Prefix + "Pauses";
 
-    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue, SquareLevelChecksQueue, WooCommerceLevelChecksQueue];
+    public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue, SquareLevelChecksQueue, WooCommerceLevelChecksQueue, CatalogImportsQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, ChannelBudgetsTable, ChannelStateTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, ChannelBudgetsTable, ChannelStateTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable, ImportsTable];
 }

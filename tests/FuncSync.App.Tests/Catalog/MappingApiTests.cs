@@ -22,6 +22,18 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
     private static Task<HttpResponseMessage> ImportAsync(FuncSyncTestApp app, string csv) =>
         app.Http.PutAsync("api/mappings.csv", new StringContent(csv, Encoding.UTF8, "text/csv"));
 
+    /// <summary>Imports a good file and waits until its job has applied it.</summary>
+    private static async Task ImportedAsync(FuncSyncTestApp app, string csv)
+    {
+        var response = await ImportAsync(app, csv);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var url = response.Headers.Location!.OriginalString.TrimStart('/');
+        await Eventually.WaitAsync(
+            async () => (await app.Http.GetFromJsonAsync(url, FuncSyncJson.Default.ImportJobView))!.State == ImportState.Completed,
+            TimeSpan.FromSeconds(20),
+            "the import is applied");
+    }
+
     [Fact]
     public async Task ListSkus_LoadedItems_EveryOneWithChannelsAndState()
     {
@@ -82,9 +94,8 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         const string rows = "CHAIN,Chain,6,,,,,,,,,,,,,14,2,,chains;basics\nSET,\"Set, boxed\",,7000000804,4100000804,4300000804,6500000001,1500000804,SET,,,,,,CHAIN:2,,,,\n";
 
-        var response = await ImportAsync(app, Header + rows);
+        await ImportedAsync(app, Header + rows);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Eventually.WaitAsync(async () => await app.AvailableAsync("CHAIN") == 6, TimeSpan.FromSeconds(20), "the chain is counted");
         var csv = await app.Http.GetStringAsync("api/mappings.csv");
         Assert.Equal(Header + rows.Replace(",6,", ",,", StringComparison.Ordinal), csv.ReplaceLineEndings("\n"));
@@ -96,7 +107,7 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
     public async Task EditMapping_AddEtsyListing_MappedWithStockKept()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(app, Header + "EDIT-1,Edit me,4,,,,,,,\n")).StatusCode);
+        await ImportedAsync(app, Header + "EDIT-1,Edit me,4,,,,,,,\n");
         await Eventually.WaitAsync(async () => await app.AvailableAsync("EDIT-1") == 4, TimeSpan.FromSeconds(20), "counted");
 
         var response = await app.Http.PutAsJsonAsync("api/mappings/EDIT-1", new Dictionary<string, object?> { ["title"] = "Edited", ["etsyListingId"] = 1500000805, ["etsySku"] = "EDIT-1" });
@@ -111,7 +122,7 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
     public async Task EditMapping_BadComponents_400AndUnchanged()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(app, Header + "EDIT-2,Keep,,,,,,1500000806,EDIT-2,\n")).StatusCode);
+        await ImportedAsync(app, Header + "EDIT-2,Keep,,,,,,1500000806,EDIT-2,\n");
 
         var response = await app.Http.PutAsJsonAsync("api/mappings/EDIT-2", new Dictionary<string, object?> { ["title"] = "Changed", ["components"] = "EDIT-2:1" });
 

@@ -75,6 +75,23 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
     }
 
     [Fact]
+    public async Task Mappings_GoodCsv_ProgressUntilImportedThenListed()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Mappings" }).ClickAsync();
+        var csv = "sku,title,quantity\n" + string.Concat(Enumerable.Range(1, 150).Select(n => $"JOB-{n:D3},Job {n},{n % 4}\n"));
+
+        await page.GetByLabel("SKU map file").SetInputFilesAsync(new FilePayload { Name = "skumap.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#mappings tbody tr")).ToHaveCountAsync(150, new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("tr[data-sku='JOB-150']")).ToBeVisibleAsync();
+        Assert.Equal(2, await app.AvailableAsync("JOB-150"));
+        await Chromium.ScreenshotAsync(page, "import-done");
+    }
+
+    [Fact]
     public async Task SkuPage_CountWithReason_AvailableChangesAndHistoryShowsIt()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);

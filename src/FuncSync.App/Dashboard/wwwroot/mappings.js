@@ -31,7 +31,7 @@ export async function mappingsView(container) {
   const file = h('input', { id: 'import-file', type: 'file', accept: '.csv,text/csv', required: true });
   const importForm = h('form', { id: 'import-form', class: 'action' },
     h('h3', {}, 'Import a CSV'),
-    h('p', { class: 'muted' }, `Columns: sku, title, quantity, ${[...listingFields, ...after].map(f => f[2]).join(', ')}. A quantity counts the stock. If any row is wrong nothing is imported, and every wrong row is listed.`),
+    h('p', { class: 'muted' }, `Columns: sku, title, quantity, ${[...listingFields, ...after].map(f => f[2]).join(', ')}. A quantity counts the stock. If any row is wrong nothing is imported, and every wrong row is listed; a good file is applied in the background, with its progress shown here.`),
     h('label', { for: 'import-file' }, 'SKU map file'), file,
     h('button', { type: 'submit' }, 'Import'), importResult);
   importForm.addEventListener('submit', async event => {
@@ -40,8 +40,23 @@ export async function mappingsView(container) {
     const chosen = file.files[0];
     if (!chosen) return;
     try {
-      const answer = await api('/api/mappings.csv', { method: 'PUT', text: await chosen.text(), type: 'text/csv' });
-      notify(`Imported ${answer.imported} SKUs; ${answer.counted} counted.`);
+      // Accepted at once (202): the rows are applied in the background, and the job's address says how far it got.
+      let job = await api('/api/mappings.csv', { method: 'PUT', text: chosen, type: 'text/csv' });
+      const bar = h('progress', { id: 'import-progress', max: 100, value: job.percent, 'aria-labelledby': 'import-status' });
+      const status = h('p', { id: 'import-status', 'aria-live': 'polite' });
+      const show = () => { bar.value = job.percent; status.textContent = `Importing: ${job.appliedRows} of ${job.rows} SKUs (${job.percent} %)`; };
+      replace(importResult, status, bar);
+      show();
+      while (job.state !== 'Completed' && job.state !== 'Failed') {
+        await new Promise(resolve => setTimeout(resolve, 1000));
+        job = await api(job.url);
+        show();
+      }
+      if (job.state === 'Failed') {
+        replace(importResult, h('p', { class: 'error' }, `The import stopped after ${job.appliedRows} of ${job.rows} SKUs: ${job.error}`));
+        return;
+      }
+      notify(`Imported ${job.rows} SKUs; ${job.counted} counted.`);
       await mappingsView(container);
     } catch (error) {
       if (error instanceof ApiError && error.body?.errors) replace(importResult, errorTable(error.body.errors));
