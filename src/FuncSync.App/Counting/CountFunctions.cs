@@ -262,11 +262,16 @@ public sealed class CountFunctions(CountStore store, SkuMapStore map, LedgerStor
     {
         var stock = await ledger.ListStockAsync(cancellationToken);
         var decay = forecasting.Value.Decay;
+
+        // A SKU without a cost is valued at the average of those with one, so that one cost set does not make it the
+        // shop's only valuable item; with no costs at all, the value is the units on the shelf.
+        var costs = countable.Where(m => m.UnitCost is not null).Select(m => (double)m.UnitCost!.Value).ToList();
+        var usual = costs.Count > 0 ? costs.Average() : 1;
         var candidates = countable.Select(m =>
         {
             var row = stock.GetValueOrDefault(m.Sku);
             var onHand = Math.Max(0, row?.Level.OnHand ?? 0);
-            return new CountCandidate(m.Sku, row?.Sales.PerDay(now, decay) ?? 0, onHand);
+            return new CountCandidate(m.Sku, row?.Sales.PerDay(now, decay) ?? 0, onHand * ((double?)m.UnitCost ?? usual));
         }).ToList();
         return WeeklyCountList.For(week, candidates);
     }

@@ -32,7 +32,7 @@ public sealed class CountRecorder(LedgerStore ledger, CountStore store)
         // On hand becomes the number counted plus the shelf moves stamped after the count, which were in on hand
         // before too: the change is counted − expected at the moment of the count.
         var at = entry.OccurredAt;
-        var record = new CountRecord(CountStore.NewId(at), mapping.Sku, at, Expected: counted - entry.Delta, Counted: counted, eventId, round, null);
+        var record = new CountRecord(CountStore.NewId(at), mapping.Sku, at, Expected: counted - entry.Delta, Counted: counted, eventId, round, mapping.UnitCost);
         return await store.AddAsync(record, cancellationToken);
     }
 
