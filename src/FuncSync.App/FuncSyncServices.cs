@@ -1,6 +1,7 @@
 using FuncSync.Alerts;
 using FuncSync.Catalog;
 using FuncSync.Channels;
+using FuncSync.Counting;
 using FuncSync.Dashboard;
 using FuncSync.Forecasting;
 using FuncSync.Hosting;
@@ -89,6 +90,7 @@ public static class FuncSyncServices
         services.AddLaunches(names);
         services.AddStanding(names);
         services.AddPausing(names);
+        services.AddCounting(names);
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
@@ -56,7 +57,7 @@ public sealed class CliApp
 
     private RootCommand Build()
     {
-        var root = new RootCommand("FuncSync from the command line: mappings, stock, reconcile, alerts, status, launches, pauses, and the flash-sale simulator.");
+        var root = new RootCommand("FuncSync from the command line: mappings, stock, reconcile, alerts, status, launches, pauses, cycle counts, and the flash-sale simulator.");
         root.Options.Add(_url);
         root.Options.Add(_key);
         root.Options.Add(_json);
@@ -68,6 +69,7 @@ public sealed class CliApp
         root.Subcommands.Add(Status());
         root.Subcommands.Add(Launches());
         root.Subcommands.Add(Pauses());
+        root.Subcommands.Add(Counts());
         root.Subcommands.Add(new SimulateCommand(_json, _out, _err).Build());
         return root;
     }
@@ -379,6 +381,104 @@ public sealed class CliApp
             var what = named.Count > 0 ? string.Join(" ", named) : prefix is not null ? $"SKUs starting {prefix}" : "the whole shop";
             return $"{what} on {string.Join(", ", pause.GetProperty("channels").EnumerateArray().Select(c => c.GetString()))}";
         }
+    }
+
+    private Command Counts()
+    {
+        var skus = new Option<string[]>("--sku") { Description = "A SKU to count; repeat for each.", AllowMultipleArgumentsPerToken = true };
+        var tag = new Option<string?>("--tag") { Description = "Every SKU carrying this tag (a shelf, a collection)." };
+        var week = new Option<string?>("--week") { Description = "The week's rotating list: an ISO week such as 2026-W49, or \"this\"." };
+        var name = new Option<string?>("--name") { Description = "What to call the round." };
+        var by = new Option<string>("--by") { Description = "Who counts.", Required = true };
+        var round = new Command("round", "Start a counting round: exactly one of --sku, --tag or --week.") { skus, tag, week, name, by };
+        round.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new CountRoundBody(parse.GetValue(name), parse.GetValue(skus) is { Length: > 0 } named ? named : null, parse.GetValue(tag), parse.GetValue(week), parse.GetValue(by)!), CliJson.Default.CountRoundBody);
+            var answer = await api.SendJsonAsync(HttpMethod.Post, "api/counts/rounds", body, ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var created = answer.Json().GetProperty("round");
+            var list = created.GetProperty("skus").EnumerateArray().Select(s => s.GetString()).ToList();
+            await WriteAsync(parse, answer.Body, $"Round {Text(created, "name")} ({list.Count} SKUs); id {Text(created, "id")}:{Environment.NewLine}  {string.Join(" ", list)}");
+            return ExitCodes.Ok;
+        }));
+
+        var roundId = new Argument<string>("ROUND");
+        var sku = new Argument<string>("SKU");
+        var quantity = new Argument<int>("N") { Description = "What is on the shelf (packed, unshipped units included)." };
+        var enter = new Command("enter", "Enter a count for a SKU of a round: on hand becomes N as of now, and a difference above 5 % is flagged for review.") { roundId, sku, quantity };
+        enter.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new RoundCountBody(parse.GetValue(quantity), parse.GetValue(roundId)!), CliJson.Default.RoundCountBody);
+            var answer = await api.SendJsonAsync(HttpMethod.Put, $"api/skus/{Uri.EscapeDataString(parse.GetValue(sku)!)}/count", body, ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var count = answer.Json().GetProperty("count");
+            var flagged = count.GetProperty("needsReview").GetBoolean()
+                ? $" Flagged for review: funcsync count review {Text(count, "id")} --reason damaged|lost|stolen|found|miscounted|... --by NAME"
+                : string.Empty;
+            await WriteAsync(parse, answer.Body, $"{Text(count, "sku")}: counted {Text(count, "counted")}, expected {Text(count, "expected")} (difference {Text(count, "variance")}).{flagged}");
+            return ExitCodes.Ok;
+        }));
+
+        var countId = new Argument<string>("COUNT");
+        var reason = new Option<string>("--reason") { Description = "damaged, lost, stolen, found, miscounted, unrecorded-sale, unrecorded-receipt or other.", Required = true };
+        var note = new Option<string?>("--note") { Description = "Anything worth keeping." };
+        var reviewBy = new Option<string>("--by") { Description = "Who reviews.", Required = true };
+        var review = new Command("review", "Explain a count's difference.") { countId, reason, note, reviewBy };
+        review.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var body = JsonSerializer.Serialize(new CountReviewBody(parse.GetValue(reason)!, parse.GetValue(note), parse.GetValue(reviewBy)!), CliJson.Default.CountReviewBody);
+            var answer = await api.SendJsonAsync(HttpMethod.Post, $"api/counts/{Uri.EscapeDataString(parse.GetValue(countId)!)}/review", body, ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var count = answer.Json();
+            await WriteAsync(parse, answer.Body, $"{Text(count, "sku")}: difference {Text(count, "variance")} recorded as {Text(count, "reason")}.");
+            return ExitCodes.Ok;
+        }));
+
+        var csv = new Option<FileInfo?>("--csv") { Description = "Write the report to this CSV file instead." };
+        var shrinkage = new Command("shrinkage", "Shrinkage per month: what the ledger expected on the counted shelves against what was counted.") { csv };
+        shrinkage.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            if (parse.GetValue(csv) is { } file)
+            {
+                var report = await api.GetAsync("api/counts/shrinkage.csv", ct);
+                if (!report.IsSuccess)
+                {
+                    return await FailAsync(report);
+                }
+
+                await File.WriteAllTextAsync(file.FullName, report.Body, ct);
+                await _out.WriteLineAsync($"Wrote {file.FullName}.");
+                return ExitCodes.Ok;
+            }
+
+            var answer = await api.GetAsync("api/counts/shrinkage", ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            var months = answer.Json().GetProperty("months").EnumerateArray().ToList();
+            var lines = new List<string> { months.Count == 0 ? "No counts yet." : "month    counts  expected  counted  shrinkage  percent  value" };
+            lines.AddRange(months.Select(m => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Text(m, "month"),-8} {Text(m, "counts"),6} {Text(m, "expected"),9} {Text(m, "counted"),8} {Text(m, "shrinkage"),10} {(m.GetProperty("percent").ValueKind == JsonValueKind.Number ? (m.GetProperty("percent").GetDouble() * 100).ToString("0.##", CultureInfo.InvariantCulture) + " %" : "—"),8} {(m.GetProperty("value").ValueKind == JsonValueKind.Number ? m.GetProperty("value").GetDecimal().ToString("0.00", CultureInfo.InvariantCulture) : "no cost"),6}")));
+            await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
+            return ExitCodes.Ok;
+        }));
+
+        return new Command("count", "Cycle counts: rounds of SKUs to count, counts flagged for review, shrinkage.") { round, enter, review, shrinkage };
     }
 
     private async Task<int> StockChangedAsync(ParseResult parse, ApiAnswer answer)

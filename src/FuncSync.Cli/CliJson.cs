@@ -13,6 +13,12 @@ internal sealed record PauseBody(IReadOnlyList<string> Skus, string? SkuPrefix, 
 
 internal sealed record ResumeBody(string By, string? Reason);
 
+internal sealed record CountRoundBody(string? Name, IReadOnlyList<string>? Skus, string? Tag, string? Week, string By);
+
+internal sealed record RoundCountBody(int Quantity, string Round);
+
+internal sealed record CountReviewBody(string Reason, string? Note, string By);
+
 internal sealed record ExportWritten(string Path, int Skus);
 
 internal sealed record SimulationReport(string Scenario, int Items, int UnitsPerItem, int Buyers, decimal CostPerOversoldUnit, IReadOnlyList<FlashSaleResult> Results);
@@ -23,6 +29,9 @@ internal sealed record SimulationReport(string Scenario, int Items, int UnitsPer
 [JsonSerializable(typeof(LaunchBody))]
 [JsonSerializable(typeof(PauseBody))]
 [JsonSerializable(typeof(ResumeBody))]
+[JsonSerializable(typeof(CountRoundBody))]
+[JsonSerializable(typeof(RoundCountBody))]
+[JsonSerializable(typeof(CountReviewBody))]
 [JsonSerializable(typeof(ExportWritten))]
 [JsonSerializable(typeof(SimulationReport))]
 internal sealed partial class CliJson : JsonSerializerContext;

@@ -290,4 +290,29 @@ public sealed class CliTests(AzuriteFixture azurite)
         Assert.Equal(ExitCodes.Refused, exit);
         Assert.Contains("Depop is not a channel FuncSync knows", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CountRoundEnterReviewShrinkage_FlagsTheDifferenceAndReportsIt()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("CLI-COUNT", 10, 505));
+
+        var round = await RunAsync(app, "count", "round", "--sku", "CLI-COUNT", "--by", "Maya", "--json");
+        Assert.Equal((ExitCodes.Ok, string.Empty), (round.Exit, round.Err));
+        var roundId = System.Text.Json.JsonDocument.Parse(round.Out).RootElement.GetProperty("round").GetProperty("id").GetString()!;
+
+        var enter = await RunAsync(app, "count", "enter", roundId, "CLI-COUNT", "7");
+
+        Assert.Equal(ExitCodes.Ok, enter.Exit);
+        Assert.Contains("CLI-COUNT: counted 7, expected 10 (difference -3). Flagged for review", enter.Out, StringComparison.Ordinal);
+        var countId = System.Text.RegularExpressions.Regex.Match(enter.Out, "count review (\\S+)").Groups[1].Value;
+        var review = await RunAsync(app, "count", "review", countId, "--reason", "lost", "--by", "Maya");
+        Assert.Contains("difference -3 recorded as lost", review.Out, StringComparison.Ordinal);
+        var report = await RunAsync(app, "count", "shrinkage");
+        Assert.Matches("\\d{4}-\\d{2} +1 +10 +7 +3 +30 % +no cost", report.Out);
+
+        var outside = await RunAsync(app, "count", "round", "--sku", "NOT-A-SKU", "--by", "Maya");
+        Assert.Equal(ExitCodes.Refused, outside.Exit);
+        Assert.Contains("NOT-A-SKU is not a SKU", outside.Err, StringComparison.Ordinal);
+    }
 }

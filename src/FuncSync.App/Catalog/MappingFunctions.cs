@@ -30,13 +30,14 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer, 
 
     public async Task<MappingList> ListAsync(CancellationToken cancellationToken)
     {
-        var mappings = new List<MappingView>();
+        var mappings = new List<SkuMapping>();
         await foreach (var mapping in map.ListAsync(cancellationToken))
         {
-            mappings.Add(MappingView.From(mapping));
+            mappings.Add(mapping);
         }
 
-        return new MappingList(mappings);
+        var costs = SkuCosts.Of(mappings);
+        return new MappingList([.. mappings.Select(m => MappingView.From(m, costs[m.Sku]))]);
     }
 
     public async Task<IResult> ExportAsync(CancellationToken cancellationToken)
@@ -143,7 +144,7 @@ public sealed class MappingFunctions(SkuMapStore map, CatalogImporter importer, 
         }
 
         await importer.ImportAsync([row], Guid.NewGuid().ToString("N"), "edit", cancellationToken);
-        return Results.Json(MappingView.From((await map.GetAsync(sku, cancellationToken))!), FuncSyncJson.Default.MappingView);
+        return Results.Json((await ListAsync(cancellationToken)).Mappings.Single(m => m.Sku == sku), FuncSyncJson.Default.MappingView);
     }
 
     /// <summary>An edit's fields are the CSV's columns in camelCase (a listing field's <see cref="Channels.ListingField.Name"/>),
@@ -179,7 +180,15 @@ public sealed record MappingView(
     string Tags,
     IReadOnlyList<string> UsedBy)
 {
-    public static MappingView From(SkuMapping mapping) => new(
+    /// <summary>The SKU's own <c>unit_cost</c> (for a composed SKU, the extra on top of its parts).</summary>
+    public decimal? UnitCost { get; init; }
+
+    /// <summary>What one unit costs in all: for a bundle or made-to-order piece its parts' costs plus its own extra;
+    /// null when a cost it needs is missing.</summary>
+    public decimal? Cost { get; init; }
+
+    /// <param name="cost">The SKU's whole unit cost (<see cref="SkuCosts"/>).</param>
+    public static MappingView From(SkuMapping mapping, decimal? cost) => new(
         mapping.Sku,
         mapping.Title,
         mapping.ChannelListings.ToDictionary(l => l.Channel.ToString(), l => l.Values()),
@@ -188,7 +197,11 @@ public sealed record MappingView(
         mapping.LowStock,
         mapping.MadeToOrder,
         SkuTags.Format(mapping.Tags),
-        mapping.UsedBy);
+        mapping.UsedBy)
+    {
+        UnitCost = mapping.UnitCost,
+        Cost = cost,
+    };
 
     public static string JsonName(string column)
     {

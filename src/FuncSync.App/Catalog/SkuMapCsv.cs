@@ -18,11 +18,12 @@ public static class SkuMapCsv
     public const string LowStock = "low_stock";
     public const string MadeToOrder = "made_to_order";
     public const string Tags = "tags";
+    public const string UnitCost = "unit_cost";
 
     /// <summary>The columns in the order an export writes them: each channel's listing fields come from its schema,
     /// so a file written before channels were modules reads the same.</summary>
     public static readonly IReadOnlyList<string> Columns =
-        [Sku, Title, Quantity, .. ChannelModules.Schemas.SelectMany(s => s.Fields).Select(f => f.Column), Components, LeadTimeDays, LowStock, MadeToOrder, Tags];
+        [Sku, Title, Quantity, .. ChannelModules.Schemas.SelectMany(s => s.Fields).Select(f => f.Column), Components, LeadTimeDays, LowStock, MadeToOrder, Tags, UnitCost];
 
     /// <summary>Reads a whole file, stopping at nothing: every bad row is reported.</summary>
     public static SkuMapParse Parse(TextReader reader)
@@ -225,9 +226,23 @@ public static class SkuMapRowReader
             Error(SkuMapCsv.Tags, tagProblem);
         }
 
+        decimal? unitCost = null;
+        if (Text(SkuMapCsv.UnitCost) is { } costText)
+        {
+            // A plain decimal with a point, in the shop's one currency: "12,50" or "$12.50" would be read wrongly somewhere.
+            if (decimal.TryParse(costText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var cost) && cost <= Domain.Costing.UnitCost.Max)
+            {
+                unitCost = cost;
+            }
+            else
+            {
+                Error(SkuMapCsv.UnitCost, $"unit_cost '{costText}' must be a number such as 12.50 (a point for decimals, no currency sign), from 0 to {Domain.Costing.UnitCost.Max.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        }
+
         return errors.Count > before
             ? null
-            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, listings, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock, MadeToOrder = (int?)madeToOrder, Tags = tags }, (int?)quantity) { Line = line };
+            : new SkuMapRow(new SkuMapping(sku!, Text(SkuMapCsv.Title) ?? string.Empty, listings, components) { LeadTimeDays = (int?)leadTime, LowStock = (int?)lowStock, MadeToOrder = (int?)madeToOrder, Tags = tags, UnitCost = unitCost }, (int?)quantity) { Line = line };
     }
 
     /// <summary>A mapping's values in <see cref="SkuMapCsv.Columns"/> order (quantity empty).</summary>
@@ -256,6 +271,7 @@ public static class SkuMapRowReader
         yield return Id(mapping.LowStock);
         yield return Id(mapping.MadeToOrder);
         yield return SkuTags.Format(mapping.Tags);
+        yield return mapping.UnitCost?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
     }
 }
 

@@ -230,6 +230,9 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         entity["LowStock"] = mapping.LowStock;
         entity["MadeToOrder"] = mapping.MadeToOrder;
         entity["Tags"] = mapping.Tags.Count > 0 ? SkuTags.Format(mapping.Tags) : null;
+
+        // Table Storage has no decimal type and a double would turn 0.1 into 0.1000000000000000055: kept as invariant text.
+        entity["UnitCost"] = mapping.UnitCost?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return entity;
     }
 
@@ -244,6 +247,9 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
                 .ToDictionary(f => f.Name, f => f.Value!, StringComparer.Ordinal),
             (_, _) => { }));
         var components = row.GetString("Components") is { Length: > 0 } text ? ComponentList.Parse(text) : null;
-        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, listings, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock"), MadeToOrder = row.GetInt32("MadeToOrder"), Tags = SkuTags.Parse(row.GetString("Tags")) };
+        return new SkuMapping(row.GetString("Sku"), row.GetString("Title") ?? string.Empty, listings, components) { UsedBy = UsedBy(row), LeadTimeDays = row.GetInt32("LeadTimeDays"), LowStock = row.GetInt32("LowStock"), MadeToOrder = row.GetInt32("MadeToOrder"), Tags = SkuTags.Parse(row.GetString("Tags")), UnitCost = ParseCost(row.GetString("UnitCost")) };
     }
+
+    private static decimal? ParseCost(string? text) =>
+        decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var cost) ? cost : null;
 }

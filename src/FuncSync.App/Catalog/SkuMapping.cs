@@ -48,6 +48,11 @@ public sealed record SkuMapping(string Sku, string Title, IReadOnlyList<Componen
     /// shelf. A launch can name a tag instead of listing SKUs.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>What one unit costs the seller to make or buy (the <c>unit_cost</c> column), in the shop's currency; for a
+    /// bundle or made-to-order piece, the extra on top of its components' costs (see <see cref="Domain.Costing.UnitCost"/>).
+    /// Null: not known.</summary>
+    public decimal? UnitCost { get; init; }
+
     /// <summary>Made to order with no materials listed: nothing of its own can run out.</summary>
     public bool IsUnlimited => MadeToOrder is not null && !IsComposed;
 
@@ -70,7 +75,7 @@ public sealed record SkuMapping(string Sku, string Title, IReadOnlyList<Componen
         && Sku == other.Sku && Title == other.Title
         && Parts.SequenceEqual(other.Parts) && ChannelListings.SequenceEqual(other.ChannelListings)
         && UsedBy.SequenceEqual(other.UsedBy) && LeadTimeDays == other.LeadTimeDays && LowStock == other.LowStock
-        && MadeToOrder == other.MadeToOrder && Tags.SequenceEqual(other.Tags, StringComparer.Ordinal);
+        && MadeToOrder == other.MadeToOrder && Tags.SequenceEqual(other.Tags, StringComparer.Ordinal) && UnitCost == other.UnitCost;
 
     public override int GetHashCode() => HashCode.Combine(Sku, Title);
 }

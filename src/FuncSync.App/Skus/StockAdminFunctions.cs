@@ -1,5 +1,6 @@
 using System.Globalization;
 using FuncSync.Catalog;
+using FuncSync.Counting;
 using FuncSync.Domain.Ledger;
 using FuncSync.Json;
 using FuncSync.Ledger;
@@ -10,7 +11,7 @@ namespace FuncSync.Skus;
 /// <summary>The admin API a seller uses by hand: count a shelf, adjust with a reason, resolve returned
 /// units after inspection, read a SKU's history. Changes are events like any other (audited, pushed,
 /// idempotent on the <c>Idempotency-Key</c> header) and are applied before the answer is sent.</summary>
-public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, InventoryEventApplier applier, SkuStatusFunction status, TimeProvider time)
+public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, InventoryEventApplier applier, SkuStatusFunction status, CountStore counts, CountRecorder recorder, TimeProvider time)
 {
     public const string CountName = "CountStock";
     public const string CountRoute = "skus/{sku}/count";
@@ -29,7 +30,23 @@ public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, Inv
         var (body, error) = await AdminRequests.ReadObjectAsync(request, cancellationToken);
         var (quantity, quantityError) = error is null ? AdminRequests.Quantity(body, "quantity", 0, AdminRequests.Max) : (0, null);
         var (note, noteError) = error is null ? AdminRequests.Text(body, "note") : (null, null);
-        return await ApplyAsync(sku, request, InventoryEventKind.Count, quantity, "count", note, error ?? quantityError ?? noteError, cancellationToken);
+        var (round, roundError) = error is null ? AdminRequests.Text(body, "round", maxLength: 100) : (null, null);
+        error ??= quantityError ?? noteError ?? roundError;
+        if (error is null && !string.IsNullOrEmpty(round))
+        {
+            var counting = await counts.GetRoundAsync(round, cancellationToken);
+            if (counting is null)
+            {
+                return Problem(StatusCodes.Status404NotFound, $"No counting round {round}.");
+            }
+
+            if (!counting.Skus.Contains(sku, StringComparer.Ordinal))
+            {
+                error = $"{sku} is not on the list of counting round {counting.Name}.";
+            }
+        }
+
+        return await ApplyAsync(sku, request, InventoryEventKind.Count, quantity, "count", note, error, cancellationToken, string.IsNullOrEmpty(round) ? null : round);
     }
 
     [Function(AdjustName)]
@@ -86,7 +103,7 @@ public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, Inv
         return Results.Json(new SkuHistory(sku, page.Entries, page.Continuation), FuncSyncJson.Default.SkuHistory);
     }
 
-    private async Task<IResult> ApplyAsync(string sku, HttpRequest request, InventoryEventKind kind, int quantity, string? reason, string? note, string? error, CancellationToken cancellationToken)
+    private async Task<IResult> ApplyAsync(string sku, HttpRequest request, InventoryEventKind kind, int quantity, string? reason, string? note, string? error, CancellationToken cancellationToken, string? round = null)
     {
         if (error is not null)
         {
@@ -118,8 +135,10 @@ public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, Inv
             return Problem(StatusCodes.Status400BadRequest, ex.Message);
         }
 
+        // Every count, from a round or not, keeps what it found: the variance and shrinkage come from these.
+        var count = kind == InventoryEventKind.Count ? await recorder.RecordAsync(mapping, eventId, quantity, round, cancellationToken) : null;
         var current = await status.GetAsync(sku, cancellationToken);
-        return Results.Json(new StockChanged(eventId, outcome.ToString().ToLower(CultureInfo.InvariantCulture), current!), FuncSyncJson.Default.StockChanged);
+        return Results.Json(new StockChanged(eventId, outcome.ToString().ToLower(CultureInfo.InvariantCulture), current!) { Count = count }, FuncSyncJson.Default.StockChanged);
     }
 
     private static IResult Problem(int status, string error) =>
@@ -128,7 +147,11 @@ public sealed class StockAdminFunctions(SkuMapStore map, LedgerStore ledger, Inv
 
 /// <summary>Answer of a count, adjustment or inspection: the event and where the SKU stands now.</summary>
 /// <param name="Outcome"><c>applied</c>, or <c>duplicate</c> when the Idempotency-Key was used before.</param>
-public sealed record StockChanged(string EventId, string Outcome, SkuStatus Sku);
+public sealed record StockChanged(string EventId, string Outcome, SkuStatus Sku)
+{
+    /// <summary>For a count: what it found against what the ledger expected, and whether it needs a reason.</summary>
+    public CountRecord? Count { get; init; }
+}
 
 /// <summary>A page of a SKU's history, newest first; pass <see cref="Continuation"/> back for the next page.</summary>
 public sealed record SkuHistory(string Sku, IReadOnlyList<HistoryEntry> Entries, string? Continuation);

@@ -127,7 +127,10 @@ public sealed class StorageNames
     /// <summary>The seller's pauses (SKUs taken off channels until resumed) and their history.</summary>
     public string PausesTable => Prefix + "Pauses";
 
+    /// <summary>Counting rounds and what each shelf count found.</summary>
+    public string CountsTable => Prefix + "Counts";
+
     public IEnumerable<string> Queues => [InventoryEventsQueue, ChannelPushQueue, AlertsQueue, ShopifyLevelChecksQueue, ChannelWebhooksQueue, ReconcileRechecksQueue, SquareLevelChecksQueue, WooCommerceLevelChecksQueue, CatalogImportsQueue];
 
-    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, ChannelBudgetsTable, ChannelStateTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable, ImportsTable];
+    public IEnumerable<string> Tables => [LedgerTable, SkuMapTable, PushesTable, WatermarksTable, AlertsTable, UnmappedTable, ChannelAuthTable, ChannelBudgetsTable, ChannelStateTable, DataProtectionKeysTable, TimelineTable, LagTable, MonitoringTable, LaunchesTable, StandingTable, PausesTable, ImportsTable, CountsTable];
 }

@@ -17,7 +17,7 @@ namespace FuncSync.App.Tests.Catalog;
 [Collection(AzuriteTests.Name)]
 public sealed class MappingApiTests(AzuriteFixture azurite)
 {
-    private const string Header = "sku,title,quantity,shopify_product_id,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku,square_variation_id,woo_product_id,woo_variation_id,ebay_sku,amazon_seller_sku,components,lead_time_days,low_stock,made_to_order,tags\n";
+    private const string Header = "sku,title,quantity,shopify_product_id,shopify_variant_id,shopify_inventory_item_id,shopify_location_id,etsy_listing_id,etsy_sku,square_variation_id,woo_product_id,woo_variation_id,ebay_sku,amazon_seller_sku,components,lead_time_days,low_stock,made_to_order,tags,unit_cost\n";
 
     private static Task<HttpResponseMessage> ImportAsync(FuncSyncTestApp app, string csv) =>
         app.Http.PutAsync("api/mappings.csv", new StringContent(csv, Encoding.UTF8, "text/csv"));
@@ -92,7 +92,7 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
     public async Task ImportCsv_GoodFile_MapsCountsAndExportsTheSameMap()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
-        const string rows = "CHAIN,Chain,6,,,,,,,,,,,,,14,2,,chains;basics\nSET,\"Set, boxed\",,7000000804,4100000804,4300000804,6500000001,1500000804,SET,,,,,,CHAIN:2,,,,\n";
+        const string rows = "CHAIN,Chain,6,,,,,,,,,,,,,14,2,,chains;basics,1.25\nSET,\"Set, boxed\",,7000000804,4100000804,4300000804,6500000001,1500000804,SET,,,,,,CHAIN:2,,,,,0.50\n";
 
         await ImportedAsync(app, Header + rows);
 
@@ -101,6 +101,25 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
         Assert.Equal(Header + rows.Replace(",6,", ",,", StringComparison.Ordinal), csv.ReplaceLineEndings("\n"));
         var set = (await app.Http.GetFromJsonAsync("api/skus/SET", FuncSyncJson.Default.SkuStatus))!;
         Assert.Equal(3, set.Available);
+        var costs = (await app.Http.GetFromJsonAsync("api/mappings", FuncSyncJson.Default.MappingList))!.Mappings.ToDictionary(m => m.Sku, m => (m.UnitCost, m.Cost));
+        Assert.Equal((1.25m, 1.25m), costs["CHAIN"]);
+        Assert.Equal((0.50m, 3.00m), costs["SET"]); // two chains and the boxing
+    }
+
+    [Fact]
+    public async Task EditMapping_UnitCost_KeptAndBadOneRefused()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(app, "sku,title,quantity\nCOST-1,Old file without unit_cost,2\n")).StatusCode);
+        Assert.Null((await app.App.Services.GetRequiredService<SkuMapStore>().GetAsync("COST-1", CancellationToken.None))!.UnitCost);
+
+        var saved = await app.Http.PutAsJsonAsync("api/mappings/COST-1", new Dictionary<string, object?> { ["title"] = "Costed", ["unitCost"] = "4.10" });
+        var refused = await app.Http.PutAsJsonAsync("api/mappings/COST-1", new Dictionary<string, object?> { ["title"] = "Costed", ["unitCost"] = "4,10" });
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("\"column\":\"unit_cost\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(4.10m, (await app.App.Services.GetRequiredService<SkuMapStore>().GetAsync("COST-1", CancellationToken.None))!.UnitCost);
     }
 
     [Fact]

@@ -115,4 +115,30 @@ public sealed class SkuMapCsvTests
         Assert.Equal("RING:2", ComponentList.Format(parsed.Rows[1].Mapping.Parts));
         Assert.All(parsed.Rows, r => Assert.Null(r.Quantity));
     }
+
+    [Fact]
+    public void Read_UnitCostColumn_KeptAsDecimalAndOldFilesReadWithout()
+    {
+        var rows = SkuMapCsv.Read(new StringReader("sku,title,quantity,unit_cost\nCUP,Cup,5,3.105\nBOWL,Bowl,3,\n"));
+        var old = SkuMapCsv.Read(new StringReader("sku,title,quantity\nCUP,Cup,5\n"));
+
+        Assert.Equal(3.105m, rows[0].Mapping.UnitCost);
+        Assert.Null(rows[1].Mapping.UnitCost);
+        Assert.Null(old[0].Mapping.UnitCost);
+    }
+
+    [Theory]
+    [InlineData("12,50")]
+    [InlineData("$3")]
+    [InlineData("-1")]
+    [InlineData("1e3")]
+    [InlineData("2000000")]
+    public void Parse_BadUnitCost_RowAndColumnReported(string cost)
+    {
+        var parsed = SkuMapCsv.Parse(new StringReader($"sku,title,unit_cost\nCUP,Cup,\"{cost}\"\n"));
+
+        var error = Assert.Single(parsed.Errors);
+        Assert.Equal((2, "unit_cost"), (error.Line, error.Column));
+        Assert.Empty(parsed.Rows);
+    }
 }

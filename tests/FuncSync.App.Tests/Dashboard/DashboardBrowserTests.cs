@@ -135,7 +135,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         (string Hash, string Ready)[] pages =
         [
             ("#/", "#stock-grid"), ("#/sku/AXE-01", "#history"), ("#/mappings", "#mappings"),
-            ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"), ("#/launches", "#launch-form"), ("#/settings", "#settings-form"), ("#/pauses", "#pause-form"), ("#/standing", "#view h2"),
+            ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"), ("#/launches", "#launch-form"), ("#/settings", "#settings-form"), ("#/pauses", "#pause-form"), ("#/standing", "#view h2"), ("#/counts", "#round-form"),
         ];
         var violations = new List<string>();
 
@@ -273,5 +273,48 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         await Eventually.WaitAsync(() => ShopifyShows() == 5, TimeSpan.FromSeconds(30), "Shopify shows the allocation again");
         await Assertions.Expect(page.Locator("#pause-history tbody tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#pause-history tbody tr").First).ToContainTextAsync("resumed");
+    }
+
+    [Fact]
+    public async Task Counts_RoundWithAVariance_FlaggedThenExplainedAndInShrinkage()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var short_ = new TestItem("COUNT-01", 10, 411);
+        var exact = new TestItem("COUNT-02", 3, 412);
+        await app.LoadAsync(short_, exact);
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Counts" }).ClickAsync();
+
+        await page.GetByLabel("these SKUs").CheckAsync();
+        await page.GetByLabel("SKUs (space or comma separated)").FillAsync($"{short_.Sku} {exact.Sku}");
+        await page.GetByLabel("Your name").FillAsync("Maya");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start counting" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#round-lines tbody tr")).ToHaveCountAsync(2);
+
+        await page.GetByLabel($"Counted on the shelf for {exact.Sku}").FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Save count of {exact.Sku}" }).ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[data-sku='{exact.Sku}'] td.review")).ToHaveTextAsync("ok");
+        await page.GetByLabel($"Counted on the shelf for {short_.Sku}").FillAsync("8");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Save count of {short_.Sku}" }).ClickAsync();
+
+        var flagged = page.Locator($"tr[data-sku='{short_.Sku}']");
+        await Assertions.Expect(flagged).ToHaveAttributeAsync("data-flagged", "true");
+        await Assertions.Expect(flagged.Locator("td.variance")).ToContainTextAsync("-2");
+        await Assertions.Expect(page.Locator("#round-summary")).ToContainTextAsync("2 of 2 counted; 1 awaiting a reason");
+        Assert.Equal(8, await app.AvailableAsync(short_.Sku));
+        var axe = await page.RunAxe(WcagAa);
+        Assert.True(axe.Violations.Length == 0, string.Join(Environment.NewLine, axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+        await Chromium.ScreenshotAsync(page, "count-round");
+
+        await page.GetByLabel($"Reason for the difference on {short_.Sku}").SelectOptionAsync("damaged");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Record reason for {short_.Sku}" }).ClickAsync();
+
+        await Assertions.Expect(flagged.Locator("td.review")).ToHaveTextAsync("reason: damaged");
+        await page.GetByRole(AriaRole.Link, new() { Name = "All rounds and shrinkage" }).ClickAsync();
+        var month = page.Locator("#shrinkage tbody tr").First;
+        await Assertions.Expect(month.Locator("td").Nth(3)).ToHaveTextAsync("2");
+        await Assertions.Expect(month).ToContainTextAsync("damaged 2");
+        await Assertions.Expect(page.Locator("#awaiting-review")).ToHaveCountAsync(0);
+        await Chromium.ScreenshotAsync(page, "counts");
     }
 }

@@ -10,6 +10,7 @@ import { launchesView } from './launches.js';
 import { settingsView } from './settings.js';
 import { pausesView } from './pauses.js';
 import { standingView } from './standing.js';
+import { countsView, countRoundView } from './counts.js';
 
 const view = document.getElementById('view');
 const signInSection = document.getElementById('sign-in');
@@ -27,6 +28,8 @@ const routes = [
   [/^#\/settings$/, () => settingsView(view)],
   [/^#\/pauses$/, () => pausesView(view)],
   [/^#\/standing$/, () => standingView(view)],
+  [/^#\/counts$/, () => countsView(view)],
+  [/^#\/counts\/(.+)$/, match => countRoundView(view, decodeURIComponent(match[1]))],
 ];
 
 async function route() {

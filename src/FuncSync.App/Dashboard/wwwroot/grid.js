@@ -8,6 +8,8 @@ export const pollMs = 2000;
  * Its channel columns are the channels the API lists. */
 export async function gridView(container, signal) {
   const channels = (await api('/api/channels')).channels.map(c => c.channel);
+  // The seller may have moved to another page while the channels loaded: drawing the grid now would cover it.
+  if (signal.aborted) return;
   const filters = { text: '', problems: false, low: false, threshold: 3 };
   const search = h('input', { id: 'grid-search', type: 'search', placeholder: 'SKU or title', oninput: e => { filters.text = e.target.value.trim().toLowerCase(); render(); } });
   const problems = h('input', { id: 'grid-problems', type: 'checkbox', onchange: e => { filters.problems = e.target.checked; render(); } });

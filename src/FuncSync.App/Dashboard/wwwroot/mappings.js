@@ -1,11 +1,11 @@
 import { api, ApiError } from './api.js';
-import { h, replace, notify, scrollBox } from './dom.js';
+import { h, replace, notify, scrollBox, money } from './dom.js';
 
 // A SKU's own fields; each enabled channel's listing fields come from the API, between title and components.
 const before = [['title', 'Title', 'title']];
 const after = [['components', 'Made of (PART:qty;PART:qty)', 'components'], ['leadTimeDays', 'Lead time to restock, days', 'lead_time_days'],
   ['lowStock', 'Low-stock alert at', 'low_stock'], ['madeToOrder', 'Made to order: every channel shows', 'made_to_order'],
-  ['tags', 'Tags (a;b)', 'tags']];
+  ['tags', 'Tags (a;b)', 'tags'], ['unitCost', 'Unit cost (a bundle or made-to-order piece: the extra on top of its parts)', 'unit_cost']];
 
 /** A listing in the table: its key field, then its text fields (a product SKU within the listing). */
 function listingText(channel, listing) {
@@ -102,11 +102,12 @@ export async function mappingsView(container) {
     h('div', { class: 'toolbar' }, exportButton, h('button', { type: 'button', id: 'add-mapping', onclick: edit(null) }, 'Add a SKU')),
     editor,
     scrollBox(h('table', { id: 'mappings' },
-      h('thead', {}, h('tr', {}, ['SKU', 'Title', ...channels.map(c => `${c.channel} listing`), 'Made of', 'Used by', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['SKU', 'Title', ...channels.map(c => `${c.channel} listing`), 'Made of', 'Used by', 'Unit cost', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, mappings.map(m => h('tr', { dataset: { sku: m.sku } },
         h('th', { scope: 'row' }, h('a', { href: `#/sku/${encodeURIComponent(m.sku)}` }, m.sku)), h('td', {}, m.title),
         channels.map(c => h('td', { dataset: { channel: c.channel } }, listingText(c, m.listings[c.channel]))),
         h('td', {}, m.components || '—'), h('td', {}, m.usedBy.join(', ') || '—'),
+        h('td', { class: 'num cost' }, m.cost === null || m.cost === undefined ? '—' : money(m.cost)),
         h('td', {}, h('button', { type: 'button', onclick: edit(m), 'aria-label': `Edit ${m.sku}` }, 'Edit'))))))),
     importForm);
 }
