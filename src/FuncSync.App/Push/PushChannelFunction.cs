@@ -75,9 +75,10 @@ public sealed class PushChannelFunction(
         }
         catch (ListingBusyException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Another push of this listing announced a write and has not recorded it: a channel that applies writes
-            // late (Amazon) holds that longer than this push waits. No failure of either: this one comes back once the
-            // announcement has had time to be recorded or to lapse, without a failure count that would poison it.
+            // Another push of this listing announced a write and has not recorded it (a channel that applies writes
+            // late, Amazon, holds that longer than this push waits), or other pushes kept recording first. No failure
+            // of either: this one comes back once they have had time to finish, without a failure count that would
+            // poison it.
             logger.LogInformation("{Message} Pushing again in {Delay}", ex.Message, BusyRetryDelay);
             await rechecks.SendLaterAsync(command, BusyRetryDelay, cancellationToken);
             return;
@@ -388,11 +389,14 @@ public sealed class PushChannelFunction(
     private static Dictionary<Channel, ChannelView?> Views(SkuMapping mapping, Channel channel, PushRecord? own, IReadOnlyDictionary<Channel, PushRecord> records) =>
         mapping.Channels.ToDictionary(c => c, c => c == channel ? own?.View : records.GetValueOrDefault(c)?.View);
 
+    /// <summary>Other pushes of this listing kept recording first: the listing is busy, not broken. This push comes back
+    /// later (as when another push is still writing) instead of failing towards poison: in the demo, pushes of one
+    /// Amazon listing whose writes wait for their read-back lost three races in a row and were poisoned.</summary>
     private static void ThrowIfRacingTooLong(SyncListing command, int attempt)
     {
         if (attempt >= MaxAttempts)
         {
-            throw new InvalidOperationException($"Pushes of {command.Sku} to {command.Channel} keep racing; the queue will retry.");
+            throw new ListingBusyException($"Pushes of {command.Sku} to {command.Channel} keep racing.");
         }
     }
 
