@@ -117,9 +117,9 @@ internal sealed class ChannelBenchRig : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Nearest-rank percentile of a sorted list; 0 for none.</summary>
+    /// <summary>The latency table's nearest-rank percentile of a sorted list; 0 for none (a table cell, not NaN).</summary>
     public static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        sorted.Count == 0 ? 0 : BenchReport.Percentile([.. sorted], p);
 
     public async ValueTask DisposeAsync()
     {
