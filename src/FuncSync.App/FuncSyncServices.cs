@@ -57,6 +57,7 @@ public static class FuncSyncServices
         services.AddSingleton<InventoryEventSender>();
         services.AddSingleton<ChannelPushSender>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<ListingPusher>();
         services.AddSingleton<AlertSender>();
         services.AddSingleton<CatalogImporter>();
         AddStore(services, names.ImportsTable, (table, sp) => new ImportJobStore(table, sp.GetRequiredService<ShopPartition>()));

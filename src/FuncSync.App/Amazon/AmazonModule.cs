@@ -22,7 +22,8 @@ public sealed class AmazonModule : IChannelModule
         Zero: ZeroQuantity.Zero,
         Intake: ChannelIntake.Poll,
         DefaultLagObjective: TimeSpan.FromMinutes(10),
-        DefaultPriority: 12);
+        DefaultPriority: 12,
+        WritesApplyLate: true);
 
     public ListingSchema Listing { get; } = new AmazonListingSchema();
 

@@ -88,7 +88,7 @@ public sealed class CatalogImporter(
         await Parallel.ForEachAsync(
             applied.SelectMany(a => a.Outbox).Chunk(DispatchChunk),
             new ParallelOptions { MaxDegreeOfParallelism = DispatchParallelism, CancellationToken = cancellationToken },
-            async (entries, ct) => await outbox.DispatchAsync(entries, ct));
+            async (entries, ct) => await outbox.QueueAsync(entries, ct));
 
         var mappings = batch.ToDictionary(r => r.Mapping.Sku, r => r.Mapping, StringComparer.Ordinal);
         foreach (var count in applied)

@@ -13,6 +13,8 @@ namespace FuncSync.Channels;
 /// <c>Allocation__Channels__&lt;Channel&gt;__Priority</c>.</param>
 /// <param name="ReportsLevelChanges">The channel says when a quantity changed, including FuncSync's own writes
 /// (echoes), so a level check can tell a sale it did not hear about from its own push.</param>
+/// <param name="WritesApplyLate">The channel accepts a write and applies it later (Amazon, minutes), so a push waits for
+/// its read-back: it runs from the <c>channel-push</c> queue instead of holding up the commit that called for it.</param>
 public sealed record ChannelCapabilities(
     bool CompareAndSet,
     int MaxQuantity,
@@ -20,7 +22,8 @@ public sealed record ChannelCapabilities(
     ChannelIntake Intake,
     TimeSpan DefaultLagObjective,
     int DefaultPriority,
-    bool ReportsLevelChanges = false);
+    bool ReportsLevelChanges = false,
+    bool WritesApplyLate = false);
 
 /// <summary>How a channel shows a listing with nothing left.</summary>
 public enum ZeroQuantity

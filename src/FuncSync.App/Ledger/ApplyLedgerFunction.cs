@@ -1,7 +1,6 @@
 using System.Text.Json;
 using FuncSync.Json;
 using FuncSync.Storage;
-using FuncSync.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FuncSync.Ledger;
@@ -17,7 +16,6 @@ public sealed class ApplyLedgerFunction(InventoryEventApplier applier)
         // A body that is not an event throws here: retried, then kept in the poison queue for a person.
         var received = JsonSerializer.Deserialize(message, FuncSyncJson.Default.InventoryEventReceived)
             ?? throw new InvalidDataException("The inventory event message is empty.");
-        var outcome = await applier.ApplyAsync(received, cancellationToken);
-        FuncSyncTelemetry.EventsApplied.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+        await applier.ApplyAsync(received, cancellationToken);
     }
 }

@@ -7,6 +7,7 @@ using FuncSync.Domain.Oversells;
 using FuncSync.Forecasting;
 using FuncSync.Json;
 using FuncSync.Standing;
+using FuncSync.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Ledger;
@@ -29,6 +30,14 @@ public sealed class InventoryEventApplier(
     ChannelStanding standing)
 {
     public async Task<ApplyOutcome> ApplyAsync(InventoryEventReceived received, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        var outcome = await ApplyOnceAsync(received, cancellationToken);
+        FuncSyncTelemetry.EventsApplied.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+        return outcome;
+    }
+
+    private async Task<ApplyOutcome> ApplyOnceAsync(InventoryEventReceived received, CancellationToken cancellationToken)
     {
         var sku = received.Sku;
         if (sku is null && received.Listing is { } listing)
@@ -62,7 +71,7 @@ public sealed class InventoryEventApplier(
         }
 
         var moves = mapping.IsComposed ? Composition.Consumption(mapping.Parts, received.Quantity) : [(sku, received.Quantity)];
-        var targets = await PushTargetsAsync(mapping, moves, cancellationToken);
+        var (targets, mappings) = await PushTargetsAsync(mapping, moves, cancellationToken);
         var result = await ledger.ApplyAsync(received, moves, returns.Value.For(received.Listing?.Channel), targets, cancellationToken);
         if (result.Outcome == LedgerApplyOutcome.Duplicate)
         {
@@ -95,7 +104,7 @@ public sealed class InventoryEventApplier(
                 received.Kind, received.EventId, received.Source, change.Sku, change.Change.Before.Available, change.Change.After.Available);
         }
 
-        await outbox.DispatchAsync(result.Outbox, cancellationToken);
+        await outbox.PushNowAsync(result.Outbox, mappings, cancellationToken);
         await ReplayRestocksAwaitingAsync(received, cancellationToken);
 
         // A made-to-order piece without materials is made when sold: its own row going below zero is the order book.
@@ -110,10 +119,12 @@ public sealed class InventoryEventApplier(
     }
 
     /// <summary>Every listing whose quantity the moved rows feed: a row's own listings, and those of
-    /// every bundle or made-to-order listing built from it. A plain SKU with no bundles costs no read
-    /// beyond its own mapping.</summary>
-    private async Task<IReadOnlyCollection<PushTarget>> PushTargetsAsync(SkuMapping sold, IReadOnlyList<(string Sku, int Units)> moves, CancellationToken cancellationToken)
+    /// every bundle or made-to-order listing built from it, with the mappings read on the way (the pushes use them).
+    /// A plain SKU with no bundles costs no read beyond its own mapping.</summary>
+    private async Task<(IReadOnlyCollection<PushTarget> Targets, Dictionary<string, SkuMapping> Mappings)> PushTargetsAsync(
+        SkuMapping sold, IReadOnlyList<(string Sku, int Units)> moves, CancellationToken cancellationToken)
     {
+        var mappings = new Dictionary<string, SkuMapping>(StringComparer.Ordinal) { [sold.Sku] = sold };
         var targets = new HashSet<PushTarget>(sold.Channels.Select(c => new PushTarget(sold.Sku, c)));
         var related = new HashSet<string>(sold.UsedBy, StringComparer.Ordinal);
         foreach (var (part, _) in moves.Where(m => !string.Equals(m.Sku, sold.Sku, StringComparison.Ordinal)))
@@ -127,11 +138,12 @@ public sealed class InventoryEventApplier(
         {
             if (await map.GetAsync(sku, cancellationToken) is { } mapping)
             {
+                mappings[sku] = mapping;
                 targets.UnionWith(mapping.Channels.Select(c => new PushTarget(sku, c)));
             }
         }
 
-        return targets;
+        return (targets, mappings);
     }
 
     private async Task RaiseOversellAsync(SkuMapping sold, AppliedChange oversold, InventoryEventReceived received, CancellationToken cancellationToken)

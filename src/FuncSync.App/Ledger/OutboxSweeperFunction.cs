@@ -11,8 +11,9 @@ public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher d
     public const string DefaultSchedule = "0 * * * * *";
     public const string MinimumAgeSetting = "FuncSync:OutboxMinimumAge";
 
-    // A row younger than this belongs to an apply that is still enqueuing its pushes.
-    private TimeSpan MinimumAge => TimeSpan.TryParse(configuration[MinimumAgeSetting], System.Globalization.CultureInfo.InvariantCulture, out var age) ? age : TimeSpan.FromSeconds(10);
+    // A row younger than this belongs to an apply that is still running its pushes (each bounded by the channel's
+    // attempt timeout and a short wait for another push of its listing).
+    private TimeSpan MinimumAge => TimeSpan.TryParse(configuration[MinimumAgeSetting], System.Globalization.CultureInfo.InvariantCulture, out var age) ? age : TimeSpan.FromSeconds(30);
 
     [Function(Name)]
     public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -21,7 +22,7 @@ public sealed class OutboxSweeperFunction(LedgerStore ledger, OutboxDispatcher d
         if (stale.Count > 0)
         {
             logger.LogWarning("Re-sending {Count} pushes left in the outbox", stale.Count);
-            await dispatcher.DispatchAsync(stale, cancellationToken);
+            await dispatcher.QueueAsync(stale, cancellationToken);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FuncSync.Alerts;
 using FuncSync.Allocation;
@@ -6,7 +5,6 @@ using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Ledger;
-using FuncSync.Json;
 using FuncSync.Ledger;
 using FuncSync.Monitoring;
 using FuncSync.Push;
@@ -47,7 +45,7 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
         var shopify = app.App.Services.GetServices<IChannelInventory>().Single(c => c.Channel == Channel.Shopify);
         var racing = new BuyerBetweenReadAndWrite(shopify, async () => order = await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]));
 
-        await Push(app, racing).RunAsync(Message(item.Sku), CancellationToken.None);
+        await Push(app, racing).RunAsync(new SyncListing(item.Sku, Channel.Shopify), mapping: null, CancellationToken.None);
 
         Assert.Equal(1, racing.Refused);
         Assert.NotNull(order);
@@ -71,11 +69,11 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
         Assert.Equal(0, (await pushes.GetAsync(item.Sku, Channel.Shopify, CancellationToken.None))!.View.UnseenNow(1));
     }
 
-    private static PushChannelFunction Push(FuncSyncTestApp app, IChannelInventory shopify)
+    private static ListingPusher Push(FuncSyncTestApp app, IChannelInventory shopify)
     {
         var services = app.App.Services;
         var connectors = services.GetServices<IChannelInventory>().Where(c => c.Channel != Channel.Shopify).Append(shopify).ToList();
-        return new PushChannelFunction(
+        return new ListingPusher(
             services.GetRequiredService<SkuMapStore>(),
             services.GetRequiredService<LedgerStore>(),
             services.GetRequiredService<PushStore>(),
@@ -85,14 +83,11 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
             services.GetRequiredService<PushRechecks>(),
             services.GetRequiredService<ChannelPushSender>(),
             TimeProvider.System,
-            services.GetRequiredService<ILogger<PushChannelFunction>>(),
+            services.GetRequiredService<ILogger<ListingPusher>>(),
             services.GetRequiredService<PushFailureAlerts>(),
             services.GetRequiredService<ChannelActivity>(),
             services.GetRequiredService<WriteUnitLocks>());
     }
-
-    private static string Message(string sku) =>
-        JsonSerializer.Serialize(new SyncListing(sku, Channel.Shopify), FuncSyncJson.Default.SyncListing);
 
     private static int ShopifyShows(FuncSyncTestApp app, TestItem item) => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId);
 

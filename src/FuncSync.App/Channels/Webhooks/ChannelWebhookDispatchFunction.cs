@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace FuncSync.Channels.Webhooks;
 
 /// <summary>Queue function on <c>channel-webhooks</c>: hands each accepted webhook to its channel's
-/// <see cref="IChannelWebhook.HandleAsync"/>. A failure throws, so the message is retried and, after the last try,
+/// <see cref="IChannelWebhook.HandleAsync"/>, whose events are applied to the ledger and pushed in this invocation. A failure throws, so the message is retried and, after the last try,
 /// poisoned and alerted like every queue's; a stored body is removed only after the channel handled it whole.</summary>
 public sealed class ChannelWebhookDispatchFunction(IServiceProvider services, WebhookInbox inbox, ILogger<ChannelWebhookDispatchFunction> logger)
 {
@@ -25,7 +25,13 @@ public sealed class ChannelWebhookDispatchFunction(IServiceProvider services, We
 
         // Keyed services of a channel turned off since stay resolvable: what was accepted is still handled.
         var webhook = services.GetRequiredKeyedService<IChannelWebhook>(accepted.Channel);
-        await webhook.HandleAsync(accepted, body, cancellationToken);
+
+        // This message carries the webhook's events durably until it is deleted, so they go straight into the ledger.
+        using (Ledger.InventoryEventSender.ApplyAtOnce())
+        {
+            await webhook.HandleAsync(accepted, body, cancellationToken);
+        }
+
         await inbox.DoneAsync(accepted, cancellationToken);
     }
 }
