@@ -70,7 +70,17 @@ public sealed class AmazonFeeds(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var writes = await pending.ListAsync(cancellationToken);
-        await FollowAsync(writes, cancellationToken);
+        try
+        {
+            await FollowAsync(writes, cancellationToken);
+        }
+        catch (ChannelThrottledException ex)
+        {
+            // getFeedDocument allows one request every 45 s after a burst of 10: the reports left wait for a later tick,
+            // and what is staged still goes now.
+            logger.LogInformation("Following Amazon's listings feeds waits for the rate limit: {Reason}", ex.Message);
+        }
+
         await SendStagedAsync(writes, cancellationToken);
     }
 
@@ -154,9 +164,10 @@ public sealed class AmazonFeeds(
                 logger.LogInformation("Amazon finished listings feed {FeedId} ({Status}): {Count} pushes woken to read back", feed.FeedId, status, carried.Count);
             }
 
-            var refused = status == "DONE" && resultDocumentId is not null
-                ? Refused(await amazon.DownloadFeedDocumentAsync(resultDocumentId, cancellationToken), feed.Messages)
-                : Enumerable.Range(1, feed.Messages).ToDictionary(m => m, _ => $"the feed ended {status}");
+            // CANCELLED or FATAL: nothing of the feed was applied, so every message counts as refused.
+            var refused = status != "DONE" ? Enumerable.Range(1, feed.Messages).ToDictionary(m => m, _ => $"the feed ended {status}")
+                : resultDocumentId is null ? []
+                : Refused(await amazon.DownloadFeedDocumentAsync(resultDocumentId, cancellationToken), feed.Messages);
             var rejected = new List<StateEntry<AmazonPendingWrite>>();
             foreach (var write in carried)
             {
