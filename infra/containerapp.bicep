@@ -6,6 +6,8 @@
 
 targetScope = 'resourceGroup'
 
+import { channelVaultSecrets } from 'modules/channelsecrets.bicep'
+
 @description('Base name for the resources.')
 @minLength(3)
 @maxLength(24)
@@ -41,6 +43,7 @@ param timerSchedules object = {
   Ebay__OrderPollSchedule: '0 */2 * * * *'
   Amazon__OrderPollSchedule: '0 */2 * * * *'
   Amazon__NotificationSchedule: '*/5 * * * * *'
+  Amazon__FeedSchedule: '*/15 * * * * *'
   FuncSync__OutboxSweepSchedule: '0 * * * * *'
   Reconciliation__Schedule: '0 30 3 * * *'
   MappingAudit__Schedule: '0 0 4 * * *'
@@ -85,6 +88,38 @@ param squareApplicationId string = ''
 @description('Square: the notification URL exactly as registered with the webhook subscription (Square signs it byte for byte). Empty: this container app\'s address with /api/webhooks/square.')
 param squareNotificationUrl string = ''
 
+@description('Square: connected by OAuth (the secrets square-refresh-token and square-application-secret) instead of a personal access token (square-access-token).')
+param squareUsesOAuth bool = false
+
+@description('Shopify: during a webhook secret rotation, also accept deliveries signed with shopify-previous-webhook-secret.')
+param shopifyRotatingWebhookSecret bool = false
+
+@description('Etsy: receive the ORDER_PAID webhook (commercial apps), signed with etsy-webhook-secret.')
+param etsyWebhooks bool = false
+
+// eBay, Amazon and WooCommerce (optional): each is on when its identifying parameter is set; their secrets are Key
+// Vault references (infra/modules/channelsecrets.bicep), set with `az keyvault secret set` (docs/deploy.md).
+@description('eBay: the marketplace synced (EBAY_US, EBAY_GB...). Empty leaves eBay off.')
+param ebayMarketplaceId string = ''
+
+@description('Amazon: the seller\'s merchant token (selling partner id). Empty leaves Amazon off.')
+param amazonSellerId string = ''
+
+@description('Amazon: the marketplace synced (Amazon.com is ATVPDKIKX0DER).')
+param amazonMarketplaceId string = 'ATVPDKIKX0DER'
+
+@description('Amazon: the regional Selling Partner API endpoint.')
+param amazonApiBaseUrl string = 'https://sellingpartnerapi-na.amazon.com/'
+
+@description('Amazon: the SQS queue the ORDER_CHANGE subscription delivers to. Empty: orders by the orders poll alone.')
+param amazonNotificationQueueUrl string = ''
+
+@description('Amazon: the AWS region of that queue.')
+param amazonAwsRegion string = 'us-east-1'
+
+@description('WooCommerce: the site\'s address (https://shop.example/). Empty leaves WooCommerce off.')
+param wooCommerceStoreUrl string = ''
+
 @secure()
 param etsyAccessToken string = ''
 @secure()
@@ -109,23 +144,18 @@ var scaledQueues = [
   'channel-push'
 ]
 
-// App setting name -> Key Vault secret name; each becomes a container app secret read from the vault.
-var vaultSecrets = {
-  Shopify__AccessToken: 'shopify-access-token'
-  Shopify__WebhookSecret: 'shopify-webhook-secret'
-  Etsy__Keystring: 'etsy-keystring'
-  Etsy__SharedSecret: 'etsy-shared-secret'
-  Etsy__AccessToken: 'etsy-access-token'
-}
 
-// Square's secrets are vault references only when Square is on: a container app secret must resolve to start.
-var squareVaultSecrets = empty(squareLocationIds)
-  ? {}
-  : {
-      Square__AccessToken: 'square-access-token'
-      Square__WebhookSignatureKey: 'square-webhook-signature-key'
-    }
-var appVaultSecrets = union(vaultSecrets, squareVaultSecrets)
+// App setting name -> Key Vault secret name, each a container app secret read from the vault; which are read: see infra/modules/channelsecrets.bicep.
+var appVaultSecrets = channelVaultSecrets({
+  shopifyRotatingWebhookSecret: shopifyRotatingWebhookSecret
+  etsyWebhooks: etsyWebhooks
+  square: !empty(squareLocationIds)
+  squareUsesOAuth: squareUsesOAuth
+  ebay: !empty(ebayMarketplaceId)
+  amazon: !empty(amazonSellerId)
+  amazonNotifications: !empty(amazonNotificationQueueUrl)
+  wooCommerce: !empty(wooCommerceStoreUrl)
+})
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${appName}-id'
@@ -330,7 +360,7 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
               name: secret.key
               secretRef: secret.value
             }),
-            map(items(squareSettings), setting => {
+            map(items(union(squareSettings, ebaySettings, amazonSettings, wooCommerceSettings)), setting => {
               name: setting.key
               value: setting.value
             }),
@@ -383,7 +413,7 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
   ]
 }
 
-// Square's plain settings, only when it is turned on; its secrets are in squareVaultSecrets.
+// Square's plain settings, only when it is turned on; its secrets are in appVaultSecrets.
 var squareSettings = empty(squareLocationIds)
   ? {}
   : union(
@@ -398,6 +428,36 @@ var squareSettings = empty(squareLocationIds)
       empty(squareMerchantId) ? {} : { Square__MerchantId: squareMerchantId },
       empty(squareApplicationId) ? {} : { Square__ApplicationId: squareApplicationId }
     )
+
+// eBay's, Amazon's and WooCommerce's plain settings, each only when it is on; their secrets are in appVaultSecrets.
+var ebaySettings = empty(ebayMarketplaceId)
+  ? {}
+  : {
+      Ebay__ApiBaseUrl: 'https://api.ebay.com/'
+      Ebay__MarketplaceId: ebayMarketplaceId
+      Ebay__NotificationUrl: 'https://${appName}.${environment.properties.defaultDomain}/api/webhooks/ebay'
+    }
+var amazonSettings = empty(amazonSellerId)
+  ? {}
+  : union(
+      {
+        Amazon__ApiBaseUrl: amazonApiBaseUrl
+        Amazon__SellerId: amazonSellerId
+        Amazon__MarketplaceId: amazonMarketplaceId
+      },
+      empty(amazonNotificationQueueUrl)
+        ? {}
+        : {
+            Amazon__NotificationQueueUrl: amazonNotificationQueueUrl
+            Amazon__AwsRegion: amazonAwsRegion
+          }
+    )
+var wooCommerceSettings = empty(wooCommerceStoreUrl)
+  ? {}
+  : {
+      WooCommerce__StoreUrl: wooCommerceStoreUrl
+      WooCommerce__WebhookUrl: 'https://${appName}.${environment.properties.defaultDomain}/api/webhooks/woocommerce'
+    }
 
 output url string = 'https://${containerApp.properties.configuration.ingress.fqdn}'
 output shopifyWebhookUrl string = 'https://${containerApp.properties.configuration.ingress.fqdn}/api/webhooks/shopify'

@@ -5,6 +5,8 @@
 
 targetScope = 'resourceGroup'
 
+import { channelVaultSecrets } from 'modules/channelsecrets.bicep'
+
 @description('Base name for the resources; the function app is reachable at https://<appName>.azurewebsites.net.')
 @minLength(3)
 @maxLength(32)
@@ -46,6 +48,38 @@ param squareApplicationId string = ''
 @description('Square: the notification URL exactly as registered with the webhook subscription (Square signs it byte for byte). Empty: this app\'s default host name with /api/webhooks/square.')
 param squareNotificationUrl string = ''
 
+@description('Square: connected by OAuth (the secrets square-refresh-token and square-application-secret) instead of a personal access token (square-access-token).')
+param squareUsesOAuth bool = false
+
+@description('Shopify: during a webhook secret rotation, also accept deliveries signed with shopify-previous-webhook-secret.')
+param shopifyRotatingWebhookSecret bool = false
+
+@description('Etsy: receive the ORDER_PAID webhook (commercial apps), signed with etsy-webhook-secret.')
+param etsyWebhooks bool = false
+
+// eBay, Amazon and WooCommerce (optional): each is on when its identifying parameter is set; their secrets are Key
+// Vault references (infra/modules/channelsecrets.bicep), set with `az keyvault secret set` (docs/deploy.md).
+@description('eBay: the marketplace synced (EBAY_US, EBAY_GB...). Empty leaves eBay off.')
+param ebayMarketplaceId string = ''
+
+@description('Amazon: the seller\'s merchant token (selling partner id). Empty leaves Amazon off.')
+param amazonSellerId string = ''
+
+@description('Amazon: the marketplace synced (Amazon.com is ATVPDKIKX0DER).')
+param amazonMarketplaceId string = 'ATVPDKIKX0DER'
+
+@description('Amazon: the regional Selling Partner API endpoint.')
+param amazonApiBaseUrl string = 'https://sellingpartnerapi-na.amazon.com/'
+
+@description('Amazon: the SQS queue the ORDER_CHANGE subscription delivers to. Empty: orders by the orders poll alone.')
+param amazonNotificationQueueUrl string = ''
+
+@description('Amazon: the AWS region of that queue.')
+param amazonAwsRegion string = 'us-east-1'
+
+@description('WooCommerce: the site\'s address (https://shop.example/). Empty leaves WooCommerce off.')
+param wooCommerceStoreUrl string = ''
+
 @description('The other timers\' schedules (six-field NCRONTAB, UTC), named as the functions\' %Setting% references name them. The host resolves each reference from these app settings; a missing one disables its function.')
 param timerSchedules object = {
   Etsy__CancellationCheckSchedule: '0 */10 * * * *'
@@ -55,6 +89,7 @@ param timerSchedules object = {
   Ebay__OrderPollSchedule: '0 */2 * * * *'
   Amazon__OrderPollSchedule: '0 */2 * * * *'
   Amazon__NotificationSchedule: '*/5 * * * * *'
+  Amazon__FeedSchedule: '*/15 * * * * *'
   FuncSync__OutboxSweepSchedule: '0 * * * * *'
   Reconciliation__Schedule: '0 30 3 * * *'
   MappingAudit__Schedule: '0 0 4 * * *'
@@ -232,20 +267,15 @@ module vault 'modules/keyvault.bicep' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(timerSchedules, squareSettings, {
+  properties: union(timerSchedules, squareSettings, ebaySettings, amazonSettings, wooCommerceSettings, vaultReferences, {
     AzureWebJobsStorage__accountName: storageName
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
     FuncSync__Shop: shop
     Shopify__ShopDomain: shopifyShopDomain
     Shopify__AdminApiBaseUrl: 'https://${shopifyShopDomain}/'
     Shopify__ApiVersion: shopifyApiVersion
-    Shopify__AccessToken: keyVaultReference('shopify-access-token')
-    Shopify__WebhookSecret: keyVaultReference('shopify-webhook-secret')
     Etsy__ApiBaseUrl: 'https://openapi.etsy.com/'
     Etsy__ShopId: etsyShopId
-    Etsy__Keystring: keyVaultReference('etsy-keystring')
-    Etsy__SharedSecret: keyVaultReference('etsy-shared-secret')
-    Etsy__AccessToken: keyVaultReference('etsy-access-token')
     // EtsyReceiptPoll's [TimerTrigger("%Etsy:PollSchedule%")]; the host reads it from this setting.
     Etsy__PollSchedule: etsyPollSchedule
     // The key ring in storage is wrapped with versions of this secret, read by the app's identity (Key Vault
@@ -258,7 +288,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   ]
 }
 
-// Square's settings, only when it is turned on (the app validates them at start once Square__ApiBaseUrl is set).
+// Square's plain settings, only when it is turned on (the app validates them at start once Square__ApiBaseUrl is set);
+// its secrets are in appVaultSecrets.
 var squareSettings = empty(squareLocationIds)
   ? {}
   : union(
@@ -268,13 +299,55 @@ var squareSettings = empty(squareLocationIds)
         Square__NotificationUrl: empty(squareNotificationUrl)
           ? 'https://${app.properties.defaultHostName}/api/webhooks/square'
           : squareNotificationUrl
-        Square__AccessToken: keyVaultReference('square-access-token')
-        Square__WebhookSignatureKey: keyVaultReference('square-webhook-signature-key')
       },
       empty(squareSellFromLocationId) ? {} : { Square__SellFromLocationId: squareSellFromLocationId },
       empty(squareMerchantId) ? {} : { Square__MerchantId: squareMerchantId },
       empty(squareApplicationId) ? {} : { Square__ApplicationId: squareApplicationId }
     )
+
+
+// Which channel secrets are read, hence referenced: see infra/modules/channelsecrets.bicep.
+var appVaultSecrets = channelVaultSecrets({
+  shopifyRotatingWebhookSecret: shopifyRotatingWebhookSecret
+  etsyWebhooks: etsyWebhooks
+  square: !empty(squareLocationIds)
+  squareUsesOAuth: squareUsesOAuth
+  ebay: !empty(ebayMarketplaceId)
+  amazon: !empty(amazonSellerId)
+  amazonNotifications: !empty(amazonNotificationQueueUrl)
+  wooCommerce: !empty(wooCommerceStoreUrl)
+})
+var vaultReferences = toObject(items(appVaultSecrets), secret => secret.key, secret => keyVaultReference(secret.value))
+
+// eBay's, Amazon's and WooCommerce's plain settings, each only when it is on; their secrets are in appVaultSecrets.
+var ebaySettings = empty(ebayMarketplaceId)
+  ? {}
+  : {
+      Ebay__ApiBaseUrl: 'https://api.ebay.com/'
+      Ebay__MarketplaceId: ebayMarketplaceId
+      Ebay__NotificationUrl: 'https://${app.properties.defaultHostName}/api/webhooks/ebay'
+    }
+var amazonSettings = empty(amazonSellerId)
+  ? {}
+  : union(
+      {
+        Amazon__ApiBaseUrl: amazonApiBaseUrl
+        Amazon__SellerId: amazonSellerId
+        Amazon__MarketplaceId: amazonMarketplaceId
+      },
+      empty(amazonNotificationQueueUrl)
+        ? {}
+        : {
+            Amazon__NotificationQueueUrl: amazonNotificationQueueUrl
+            Amazon__AwsRegion: amazonAwsRegion
+          }
+    )
+var wooCommerceSettings = empty(wooCommerceStoreUrl)
+  ? {}
+  : {
+      WooCommerce__StoreUrl: wooCommerceStoreUrl
+      WooCommerce__WebhookUrl: 'https://${app.properties.defaultHostName}/api/webhooks/woocommerce'
+    }
 
 func keyVaultReference(secretName string) string => '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
 

@@ -32,6 +32,7 @@ internal static class AmazonBench
         settings["Amazon:ConfirmWithin"] = "00:00:02";
         settings["Amazon:ConfirmPollInterval"] = "00:00:00.250";
         settings["Amazon:ConfirmRetry"] = "00:00:02";
+        settings["Amazon:FeedSchedule"] = "*/2 * * * * *";
         var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
         await using var running = app;
         rig.Shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
@@ -111,13 +112,18 @@ internal static class AmazonBench
         var throttledBefore = amazon.Throttled;
         var patchesBefore = amazon.Requests(AmazonRateLimit.PatchListingsItem);
         var feedsBefore = amazon.FeedsCreated;
+        var readsBefore = amazon.Requests(AmazonRateLimit.GetListingsItem);
         var clock = Stopwatch.StartNew();
         var report = await app.Services.GetRequiredService<Reconciler>().RunAsync(fix: true, null, 0, CancellationToken.None);
         var fixedAll = await ChannelBenchRig.WaitAsync(() => Task.FromResult(drifted.All(i => amazon.GetQuantity(i.Sku) == 8)), TimeSpan.FromMinutes(15));
         Console.WriteLine();
-        Console.WriteLine("| reconciliation fix | SKUs drifted on Amazon | fixed | seconds | feeds | patches | 429s answered |\n|---|---|---|---|---|---|---|");
+        var fixedAfter = clock.Elapsed;
+        var confirmedAll = await ChannelBenchRig.WaitAsync(
+            async () => (await Task.WhenAll(drifted.Select(i => pushes.GetAsync(i.Sku, Channel.Amazon, CancellationToken.None)))).All(r => r is { Shown: 8, WritingId: null }),
+            TimeSpan.FromMinutes(10));
+        Console.WriteLine("| reconciliation fix | SKUs drifted on Amazon | fixed | seconds to all shown | seconds to all confirmed | feeds | patches | getListingsItem | 429s answered |\n|---|---|---|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| Amazon {fixSkus} SKUs | {report.Discrepancies.Count} | {drifted.Count(i => amazon.GetQuantity(i.Sku) == 8)}{(fixedAll ? string.Empty : " (timed out)")} | {clock.Elapsed.TotalSeconds:F1} | {amazon.FeedsCreated - feedsBefore} | {amazon.Requests(AmazonRateLimit.PatchListingsItem) - patchesBefore} | {amazon.Throttled - throttledBefore} |"));
+            $"| Amazon {fixSkus} SKUs | {report.Discrepancies.Count} | {drifted.Count(i => amazon.GetQuantity(i.Sku) == 8)}{(fixedAll ? string.Empty : " (timed out)")} | {fixedAfter.TotalSeconds:F1} | {clock.Elapsed.TotalSeconds:F1}{(confirmedAll ? string.Empty : " (timed out)")} | {amazon.FeedsCreated - feedsBefore} | {amazon.Requests(AmazonRateLimit.PatchListingsItem) - patchesBefore} | {amazon.Requests(AmazonRateLimit.GetListingsItem) - readsBefore} | {amazon.Throttled - throttledBefore} |"));
         await app.StopAsync();
     }
 }

@@ -144,6 +144,32 @@ public sealed class AmazonApi(HttpClient http, IOptions<AmazonOptions> options, 
         return (string?)feed["feedId"] ?? throw new ChannelRequestException("Amazon created a feed without an id.");
     }
 
+    /// <summary><c>getFeed</c>: the feed's processing status (<c>IN_QUEUE</c>, <c>IN_PROGRESS</c>, <c>DONE</c>,
+    /// <c>CANCELLED</c>, <c>FATAL</c>) and, once processed, the id of its processing report.</summary>
+    public async Task<(string Status, string? ResultDocumentId)> GetFeedAsync(string feedId, CancellationToken cancellationToken)
+    {
+        var feed = await SendAsync(AmazonOperations.GetFeed, HttpMethod.Get, "feeds/2021-06-30/feeds/" + Uri.EscapeDataString(feedId), null, cancellationToken);
+        return ((string?)feed["processingStatus"] ?? string.Empty, (string?)feed["resultFeedDocumentId"]);
+    }
+
+    /// <summary><c>getFeedDocument</c>, then the document itself from the pre-signed URL it names (gunzipped when Amazon
+    /// says it is compressed).</summary>
+    public async Task<string> DownloadFeedDocumentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        var document = await SendAsync(AmazonOperations.GetFeedDocument, HttpMethod.Get, "feeds/2021-06-30/documents/" + Uri.EscapeDataString(documentId), null, cancellationToken);
+        var url = (string?)document["url"] ?? throw new ChannelRequestException($"Amazon's feed document {documentId} has no download URL.");
+        using var response = await http.GetAsync(new Uri(url), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"Downloading feed document {documentId} answered {(int)response.StatusCode}.", null, response.StatusCode);
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using var content = (string?)document["compressionAlgorithm"] == "GZIP" ? new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress) : body;
+        using var reader = new StreamReader(content, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
     private string ItemPath(string sku)
     {
         var a = options.Value;

@@ -7,14 +7,16 @@ namespace FuncSync.Amazon;
 
 /// <summary>The push's read and write of Amazon. What Amazon shows for a SKU is its merchant-fulfilled
 /// (<c>DEFAULT</c>) quantity; FBA stock is Amazon's own and never written. A write is <c>patchListingsItem</c> with
-/// <c>merge</c> (lead time and restock date kept; many at once go as one listings feed, see
-/// <see cref="AmazonWriteBatcher"/>), which Amazon only accepts: it is done when <c>getListingsItem</c>
+/// <c>merge</c> (lead time and restock date kept), which Amazon only accepts: it is done when <c>getListingsItem</c>
 /// shows the new quantity, which can take minutes. So a write waits here up to <see cref="AmazonOptions.ConfirmWithin"/>
 /// for its read-back; not shown by then, it stays pending (<see cref="AmazonPendingWrites"/>) and the push is handed
 /// back as throttled, to return after <see cref="AmazonOptions.ConfirmRetry"/>: its record keeps what Amazon showed
 /// before, so the allocation counts Amazon at the old number until the write is seen, and the returning push checks
-/// again without patching again. Amazon has no compare-and-set: the push serialises, reads before and reads back.</summary>
-public sealed class AmazonInventory(AmazonApi amazon, AmazonWriteBatcher writes, AmazonPendingWrites pending, IOptions<AmazonOptions> options, TimeProvider time, ILogger<AmazonInventory> logger) : IChannelInventory
+/// again without patching again. During many-SKU work (<see cref="AmazonWriteLoad"/>) a write is staged instead, for
+/// the next <c>JSON_LISTINGS_FEED</c> (<see cref="AmazonFeeds"/>), and the push comes back when that feed is processed,
+/// to confirm it by the same read-back. Amazon has no compare-and-set: the push serialises, reads before and reads
+/// back.</summary>
+public sealed class AmazonInventory(AmazonApi amazon, AmazonWriteLoad load, AmazonPendingWrites pending, IOptions<AmazonOptions> options, TimeProvider time, ILogger<AmazonInventory> logger) : IChannelInventory
 {
     public Channel Channel => Channel.Amazon;
 
@@ -42,13 +44,31 @@ public sealed class AmazonInventory(AmazonApi amazon, AmazonWriteBatcher writes,
             throw new ChannelRequestException($"Amazon listing {sku} has no merchant-fulfilled (DEFAULT) stock{(state.HasFbaStock ? "; its stock is FBA, which FuncSync never writes" : string.Empty)}.");
         }
 
+        var settings = options.Value;
         var now = time.GetUtcNow();
         var write = await pending.GetAsync(sku, cancellationToken);
+        var lost = write is not null && now - write.AcceptedAt > settings.PatchLostAfter;
+        if (write is { AwaitsFeed: true } && write.Quantity == quantity && !lost)
+        {
+            // Staged or in a feed Amazon has not finished: the feeds timer wakes this push when it has. Reading back
+            // before then would only spend getListingsItem's rate.
+            throw WaitingForFeed(sku, write);
+        }
+
         // The same quantity accepted a moment ago, with Amazon still showing what it showed before it: that patch is on its
         // way, so wait for it instead of sending another.
-        if (write is null || write.Quantity != quantity || write.Before != current.Quantity || now - write.AcceptedAt > options.Value.PatchLostAfter)
+        if (write is null || write.Quantity != quantity || write.Before != current.Quantity || lost || write.IsRejected)
         {
-            var submission = await writes.SubmitAsync(amazon, sku, state.ProductType ?? "PRODUCT", quantity, cancellationToken);
+            // A SKU whose feed message was refused goes as a patch, whose refusal names the problem to the push.
+            if (load.CountIsBulk() && write is not { IsRejected: true })
+            {
+                write = new AmazonPendingWrite(quantity, current.Quantity, AmazonPendingWrite.Staged, now, state.ProductType ?? AmazonFeeds.DefaultProductType, mapping.Sku);
+                await pending.RecordAsync(sku, write, cancellationToken);
+                logger.LogDebug("Amazon write of {Quantity} for {Sku} staged for the next listings feed", quantity, sku);
+                throw WaitingForFeed(sku, write);
+            }
+
+            var submission = await amazon.PatchQuantityAsync(sku, state.ProductType ?? AmazonFeeds.DefaultProductType, quantity, cancellationToken);
             write = new AmazonPendingWrite(quantity, current.Quantity, submission, time.GetUtcNow());
             await pending.RecordAsync(sku, write, cancellationToken);
             logger.LogInformation("Amazon accepted {Quantity} for {Sku} (submission {Submission}); waiting to see it", quantity, sku, submission);
@@ -64,6 +84,11 @@ public sealed class AmazonInventory(AmazonApi amazon, AmazonWriteBatcher writes,
             System.Net.HttpStatusCode.Accepted,
             options.Value.ConfirmRetry);
     }
+
+    private ChannelThrottledException WaitingForFeed(string sku, AmazonPendingWrite write) => new(
+        $"Amazon's write of {write.Quantity} for {sku} waits for a listings feed ({write.Submission}); looking again when the feed is processed.",
+        System.Net.HttpStatusCode.Accepted,
+        options.Value.FeedRetry);
 
     /// <summary>Reads the listing back until it shows the pending quantity or <see cref="AmazonOptions.ConfirmWithin"/>
     /// has passed.</summary>

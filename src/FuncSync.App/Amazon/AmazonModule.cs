@@ -35,6 +35,7 @@ public sealed class AmazonModule : IChannelModule
     {
         [AmazonOrderPollFunction.ScheduleSetting] = new AmazonOptions().OrderPollSchedule,
         [AmazonNotificationFunction.ScheduleSetting] = new AmazonOptions().NotificationSchedule,
+        [AmazonFeedFunction.ScheduleSetting] = new AmazonOptions().FeedSchedule,
     };
 
     public void AddServices(ChannelBuilder channel)
@@ -50,7 +51,8 @@ public sealed class AmazonModule : IChannelModule
         channel.OAuth<AmazonTokenRefresher>(_ => AmazonOptions.TokenSettings());
         services.AddSingleton<AmazonAccessTokens>();
         services.AddSingleton<AmazonRateLimits>();
-        services.AddSingleton<AmazonWriteBatcher>();
+        services.AddSingleton<AmazonWriteLoad>();
+        services.AddTransient<AmazonFeeds>();
         services.AddSingleton(sp => AmazonNotificationReceiver.CreateClient(sp.GetRequiredService<IOptions<AmazonOptions>>().Value));
         services.AddTransient<AmazonNotificationReceiver>();
         services.AddTransient<AmazonOrderIntake>();

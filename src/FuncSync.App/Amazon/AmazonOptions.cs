@@ -95,10 +95,25 @@ public sealed class AmazonOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PatchLostAfter { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>At least this many writes waiting at once (a reconciliation fix, a catalog import) go as one
-    /// <c>JSON_LISTINGS_FEED</c> instead of patches.</summary>
+    /// <summary>Many-SKU work (a reconciliation fix, a catalog import, a first sync): once an instance has made this many
+    /// quantity writes within <see cref="FeedWindow"/>, further writes are staged for the next <c>JSON_LISTINGS_FEED</c>
+    /// instead of patched one by one. Pushes arrive one per queue message, so the load is judged over a window, not by
+    /// what waits at one instant.</summary>
     [Range(1, 25000)]
     public int FeedThreshold { get; set; } = 20;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan FeedWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Six-field NCRONTAB for the feeds timer: it sends what is staged as one feed (createFeed allows one every two
+    /// minutes after a burst of 15), follows the feeds Amazon has not finished (getFeed), reads their processing reports
+    /// and wakes the pushes of the SKUs they carried.</summary>
+    [Required]
+    public string FeedSchedule { get; set; } = "*/15 * * * * *";
+
+    /// <summary>When a push whose write waits for a feed looks again, if the feeds timer has not woken it first.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan FeedRetry { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The requests per second every instance shares (the fastest listings operations' rate).</summary>
     [Range(1, 100)]

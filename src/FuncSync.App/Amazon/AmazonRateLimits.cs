@@ -18,6 +18,8 @@ public sealed class AmazonRateLimits(TimeProvider time)
         [AmazonOperations.GetOrderItems] = (0.5, 30),
         [AmazonOperations.CreateFeedDocument] = (0.5, 15),
         [AmazonOperations.CreateFeed] = (0.0083, 15),
+        [AmazonOperations.GetFeed] = (2, 15),
+        [AmazonOperations.GetFeedDocument] = (0.0222, 10),
     };
 
     private readonly Lock _gate = new();
@@ -136,4 +138,6 @@ public static class AmazonOperations
     public const string GetOrderItems = "getOrderItems";
     public const string CreateFeedDocument = "createFeedDocument";
     public const string CreateFeed = "createFeed";
+    public const string GetFeed = "getFeed";
+    public const string GetFeedDocument = "getFeedDocument";
 }

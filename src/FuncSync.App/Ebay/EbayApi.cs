@@ -104,7 +104,18 @@ public sealed class EbayApi(HttpClient http, EbayUserTokens userTokens, EbayAppT
                 request.Content = JsonContent.Create(body);
             }
 
-            using var response = await http.SendAsync(request, cancellationToken);
+            HttpResponseMessage sent;
+            try
+            {
+                sent = await http.SendAsync(request, cancellationToken);
+            }
+            catch (EbayQuotaSpentException ex)
+            {
+                var now = time.GetUtcNow();
+                throw new ChannelThrottledException($"eBay's {options.Value.DailyCallQuota} calls of today are used by this app's instances; asking again when eBay's day turns.", HttpStatusCode.TooManyRequests, options.Value.NextDay(now) - now, ex);
+            }
+
+            using var response = sent;
             if (response.IsSuccessStatusCode)
             {
                 return await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken);
@@ -145,7 +156,7 @@ public sealed class EbayApi(HttpClient http, EbayUserTokens userTokens, EbayAppT
             var quotaSpent = EbayErrors.Ids(answer?["errors"] as JsonArray).Contains(2001);
             if (quotaSpent)
             {
-                quota.Exhausted();
+                await quota.ExhaustedAsync(cancellationToken);
             }
 
             var retryAfter = quotaSpent ? options.Value.NextDay(time.GetUtcNow()) - time.GetUtcNow() : ChannelThrottledException.RetryAfterOf(response, time);

@@ -10,12 +10,12 @@ namespace FuncSync.Ebay;
 /// API calls used today against the daily quota.</summary>
 public sealed class EbayConnectionStatus(IOptions<EbayOptions> options, EbayCallQuota quota) : IChannelConnection
 {
-    public Task<ChannelConnection> ReadAsync(CancellationToken cancellationToken)
+    public async Task<ChannelConnection> ReadAsync(CancellationToken cancellationToken)
     {
         var s = options.Value;
-        var (used, remaining, _) = quota.Today();
+        var (_, used, remaining, _, _) = await quota.ReadAsync(cancellationToken);
         static string Configured(string secret) => secret.Length > 0 ? "configured" : "missing";
-        return Task.FromResult(new ChannelConnection(
+        return new ChannelConnection(
             Channel.Ebay,
             s.ClientId.Length > 0 && s.ClientSecret.Length > 0 && s.RefreshToken.Length > 0,
             [
@@ -27,6 +27,6 @@ public sealed class EbayConnectionStatus(IOptions<EbayOptions> options, EbayCall
                 new("Verification token", Configured(s.VerificationToken)),
                 new("Revisions per listing per day", string.Create(CultureInfo.InvariantCulture, $"{s.RevisionsPerListingPerDay} ({s.RevisionsReservedForDecreases} kept for decreases)")),
                 new("API calls today", string.Create(CultureInfo.InvariantCulture, $"{used} of {s.DailyCallQuota} ({remaining} left)")),
-            ]));
+            ]);
     }
 }

@@ -16,19 +16,20 @@ public sealed class SquareOAuthClient(HttpClient http, IOptions<SquareOptions> o
 {
     /// <returns>Null when Square refused the refresh token or the application's credentials (revoked, or the seller
     /// disconnected FuncSync): only a new consent helps.</returns>
-    public async Task<OAuthTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    public Task<OAuthTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
+        ObtainAsync(new JsonObject { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }, refreshToken, cancellationToken);
+
+    /// <summary>The connect flow's <c>authorization_code</c> grant: the seller's consent for tokens.</summary>
+    /// <returns>Null when Square refused the code (used, expired: it lives five minutes) or the application's credentials.</returns>
+    public Task<OAuthTokens?> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken) =>
+        ObtainAsync(new JsonObject { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri.ToString() }, null, cancellationToken);
+
+    private async Task<OAuthTokens?> ObtainAsync(JsonObject grant, string? refreshToken, CancellationToken cancellationToken)
     {
         var s = options.Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(s.ApiBaseUrl!, "oauth2/token"))
-        {
-            Content = JsonContent.Create(new JsonObject
-            {
-                ["client_id"] = s.ApplicationId,
-                ["client_secret"] = s.ApplicationSecret,
-                ["grant_type"] = "refresh_token",
-                ["refresh_token"] = refreshToken,
-            }),
-        };
+        grant["client_id"] = s.ApplicationId;
+        grant["client_secret"] = s.ApplicationSecret;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(s.ApiBaseUrl!, "oauth2/token")) { Content = JsonContent.Create(grant) };
         request.Headers.Add("Square-Version", s.ApiVersion);
         using var response = await http.SendAsync(request, cancellationToken);
         JsonNode? body = null;
@@ -51,7 +52,8 @@ public sealed class SquareOAuthClient(HttpClient http, IOptions<SquareOptions> o
 
         var token = (string?)body?["access_token"] ?? throw new ChannelRequestException("Square's token endpoint answered no access token.");
         var expiresAt = DateTimeOffset.TryParse((string?)body?["expires_at"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : time.GetUtcNow().AddDays(30);
-        return new OAuthTokens(token, (string?)body?["refresh_token"] ?? refreshToken, (long)Math.Max(0, (expiresAt - time.GetUtcNow()).TotalSeconds));
+        var refresh = (string?)body?["refresh_token"] ?? refreshToken ?? throw new ChannelRequestException("Square's token endpoint answered no refresh token.");
+        return new OAuthTokens(token, refresh, (long)Math.Max(0, (expiresAt - time.GetUtcNow()).TotalSeconds));
     }
 }
 
@@ -77,7 +79,7 @@ public sealed class SquareAccessTokens(
     private volatile bool _seeded;
 
     public static OAuthTokenSettings TokenSettings() =>
-        new(string.Empty, RenewWhenLeft, "set Square:RefreshToken to the refresh token of the seller's OAuth consent");
+        new(string.Empty, RenewWhenLeft, "connect Square at /api/square/oauth/start, or set Square:RefreshToken to the refresh token of the seller's OAuth consent");
 
     public async Task<string> GetAsync(CancellationToken cancellationToken)
     {
@@ -87,7 +89,9 @@ public sealed class SquareAccessTokens(
             return s.AccessToken;
         }
 
-        if (!_seeded)
+        // A refresh token in the settings is a consent given outside FuncSync; without one, the consent comes from the
+        // connect flow (SquareConnectFunctions), which stores it in the token store itself.
+        if (!_seeded && s.RefreshToken.Length > 0)
         {
             var stored = await store.GetAsync(cancellationToken);
             if (stored is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(stored.RefreshToken), Encoding.UTF8.GetBytes(s.RefreshToken)))

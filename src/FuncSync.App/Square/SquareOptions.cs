@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace FuncSync.Square;
 
 /// <summary>The connected Square seller. Secrets come from configuration only and never appear in logs. The seller
-/// connects either through OAuth (<see cref="RefreshToken"/> with the application's id and secret) or with a personal
-/// access token (<see cref="AccessToken"/>): a refresh token set decides for OAuth.</summary>
+/// connects either through OAuth (the application's id and secret, and the seller's consent: given once at
+/// <c>/api/square/oauth/start</c>, or as <see cref="RefreshToken"/>) or with a personal access token
+/// (<see cref="AccessToken"/>).</summary>
 public sealed class SquareOptions : IValidatableObject
 {
     public const string Section = "Square";
@@ -27,8 +28,13 @@ public sealed class SquareOptions : IValidatableObject
     /// <summary>FuncSync's application secret (the OAuth client secret), sent with every refresh.</summary>
     public string ApplicationSecret { get; set; } = string.Empty;
 
-    /// <summary>Connected through OAuth rather than a personal access token.</summary>
-    public bool UsesOAuth => RefreshToken.Length > 0;
+    /// <summary>Connected through OAuth rather than a personal access token: a refresh token is set, or the application's
+    /// secret without a personal access token (the seller connects through the connect flow).</summary>
+    public bool UsesOAuth => RefreshToken.Length > 0 || (AccessToken.Length == 0 && ApplicationSecret.Length > 0);
+
+    /// <summary>The connect flow's redirect URL, exactly as registered on the application's OAuth page; null: this app's
+    /// <c>/api/square/oauth/callback</c> on the host the flow was started from.</summary>
+    public Uri? OAuthRedirectUri { get; set; }
 
     /// <summary>The locations whose counts make up what Square shows for a SKU, comma-separated (a shop and a market
     /// stall): their sum is what the channel sells from, and what FuncSync writes.</summary>
@@ -67,11 +73,11 @@ public sealed class SquareOptions : IValidatableObject
     {
         if (UsesOAuth && (string.IsNullOrEmpty(ApplicationId) || ApplicationSecret.Length == 0))
         {
-            yield return new ValidationResult("Square OAuth needs Square:ApplicationId and Square:ApplicationSecret beside Square:RefreshToken.", [nameof(ApplicationId), nameof(ApplicationSecret)]);
+            yield return new ValidationResult("Square OAuth needs Square:ApplicationId and Square:ApplicationSecret (with Square:RefreshToken, or a connection made at /api/square/oauth/start).", [nameof(ApplicationId), nameof(ApplicationSecret)]);
         }
         else if (!UsesOAuth && AccessToken.Length == 0)
         {
-            yield return new ValidationResult("Square needs Square:AccessToken (a personal access token) or Square:RefreshToken (OAuth).", [nameof(AccessToken), nameof(RefreshToken)]);
+            yield return new ValidationResult("Square needs Square:AccessToken (a personal access token) or OAuth (Square:ApplicationId and Square:ApplicationSecret).", [nameof(AccessToken), nameof(RefreshToken)]);
         }
     }
 

@@ -26,6 +26,12 @@ public sealed partial class SquareSimulator
             return;
         }
 
+        if (request.Method == "GET" && request.Path == "/oauth2/authorize")
+        {
+            await AuthorizeAsync(context);
+            return;
+        }
+
         if (Refusal(request) is { } refusal)
         {
             await ErrorAsync(context, 401, "AUTHENTICATION_ERROR", refusal, refusal == "ACCESS_TOKEN_EXPIRED" ? "The access token has expired." : "This request could not be authorized.");

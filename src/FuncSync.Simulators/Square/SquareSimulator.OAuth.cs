@@ -7,12 +7,19 @@ using Microsoft.AspNetCore.Http;
 
 namespace FuncSync.Simulators.Square;
 
-/// <summary>Square's OAuth token endpoint for the code flow's refresh (<c>POST /oauth2/token</c>, JSON, the application id
-/// and secret in the body, the same refresh token answered back) and the access tokens it issues: accepted for
-/// <see cref="SquareSimulatorOptions.AccessTokenLifetime"/>, then refused with 401 <c>ACCESS_TOKEN_EXPIRED</c>.</summary>
+/// <summary>Square's OAuth code flow: the authorization page (<c>GET /oauth2/authorize</c>, where the simulated seller
+/// approves at once, or denies when told to) redirecting to the app's redirect URL with a one-time code that lives five
+/// minutes; the token endpoint (<c>POST /oauth2/token</c>, JSON, the application id and secret in the body) for the
+/// <c>authorization_code</c> grant and the refresh (the same refresh token answered back); and the access tokens it
+/// issues: accepted for <see cref="SquareSimulatorOptions.AccessTokenLifetime"/>, then refused with 401
+/// <c>ACCESS_TOKEN_EXPIRED</c>.</summary>
 public sealed partial class SquareSimulator
 {
+    /// <summary>Square's authorization codes expire five minutes after they are issued.</summary>
+    public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromMinutes(5);
+
     private readonly Dictionary<string, DateTimeOffset> _oauthTokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _codes = new(StringComparer.Ordinal);
     private int _tokenRefreshes;
 
     /// <summary>Refresh-token grants answered with a new access token.</summary>
@@ -54,6 +61,49 @@ public sealed partial class SquareSimulator
         }
     }
 
+    /// <summary>The seller denies the next authorizations (Square redirects with <c>error=access_denied</c>).</summary>
+    public bool DenyAuthorization { get; set; }
+
+    /// <summary>The authorization page: the simulated seller decides at once, and Square redirects to the redirect URL
+    /// with the state it was given and either a code or the error.</summary>
+    private async Task AuthorizeAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var redirect = query["redirect_uri"].ToString();
+        if (!Same(query["client_id"].ToString(), Options.ApplicationId) || !Uri.TryCreate(redirect, UriKind.Absolute, out var target))
+        {
+            await ErrorAsync(context, 400, "INVALID_REQUEST_ERROR", "INVALID_VALUE", "client_id must be the application's id and redirect_uri an absolute URL.");
+            return;
+        }
+
+        var answer = new Dictionary<string, string?> { ["state"] = query["state"].ToString() };
+        if (DenyAuthorization)
+        {
+            (answer["error"], answer["error_description"]) = ("access_denied", "user_denied");
+        }
+        else
+        {
+            var code = "sq0cgp-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            lock (_codes)
+            {
+                _codes[code] = _time.GetUtcNow() + AuthorizationCodeLifetime;
+            }
+
+            (answer["code"], answer["response_type"]) = (code, "code");
+        }
+
+        context.Response.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(target.ToString(), answer));
+    }
+
+    /// <summary>Takes a code once, if it is live.</summary>
+    private bool TakeCode(string code)
+    {
+        lock (_codes)
+        {
+            return _codes.Remove(code, out var expires) && expires > _time.GetUtcNow();
+        }
+    }
+
     private async Task ObtainTokenAsync(HttpContext context)
     {
         JsonNode? body;
@@ -74,9 +124,9 @@ public sealed partial class SquareSimulator
             return;
         }
 
-        if (grant != "refresh_token")
+        if (grant is not ("refresh_token" or "authorization_code"))
         {
-            await ErrorAsync(context, 400, "INVALID_REQUEST_ERROR", "INVALID_VALUE", $"The simulator answers the refresh_token grant, not {grant}.");
+            await ErrorAsync(context, 400, "INVALID_REQUEST_ERROR", "INVALID_VALUE", $"The simulator answers the authorization_code and refresh_token grants, not {grant}.");
             return;
         }
 
@@ -86,7 +136,18 @@ public sealed partial class SquareSimulator
             return;
         }
 
-        if (refresh is null || !Same(refresh, Options.RefreshToken))
+        if (grant == "authorization_code")
+        {
+            // The seller's consent: a code issued by the authorization page, once; the answer carries the consent's refresh token.
+            if ((string?)body?["code"] is not { } code || !TakeCode(code))
+            {
+                await ErrorAsync(context, 401, "AUTHENTICATION_ERROR", "UNAUTHORIZED", "The authorization code is invalid, used or expired.");
+                return;
+            }
+
+            refresh = Options.RefreshToken;
+        }
+        else if (refresh is null || !Same(refresh, Options.RefreshToken))
         {
             await ErrorAsync(context, 401, "AUTHENTICATION_ERROR", "UNAUTHORIZED", "The refresh token is invalid or was revoked.");
             return;
@@ -99,7 +160,10 @@ public sealed partial class SquareSimulator
             _oauthTokens[token] = expires;
         }
 
-        Interlocked.Increment(ref _tokenRefreshes);
+        if (grant == "refresh_token")
+        {
+            Interlocked.Increment(ref _tokenRefreshes);
+        }
         await SimulatorJson.WriteAsync(context, 200, new JsonObject
         {
             ["access_token"] = token,

@@ -192,9 +192,17 @@ public sealed class AmazonFlowTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ReconciliationFix_ManySkus_OneListingsFeedNothingThrottled()
+    public async Task ReconciliationFix_ManySkus_GoesAsListingsFeedsConfirmedByReadBackNothingThrottled()
     {
-        await using var test = await AmazonTestApp.StartAsync(azurite, settings: new Dictionary<string, string?> { ["Amazon:FeedThreshold"] = "5" });
+        // Amazon applies a feed 2 s after createFeed; the pushes look again by themselves only after 10 minutes, so every
+        // SKU confirmed sooner was woken by the feeds timer when Amazon had processed its feed.
+        var amazonOptions = new AmazonSimulatorOptions { PatchDelay = TimeSpan.Zero, OrderVisibilityDelay = TimeSpan.Zero, FeedProcessingDelay = TimeSpan.FromSeconds(2) };
+        await using var test = await AmazonTestApp.StartAsync(azurite, amazonOptions, settings: new Dictionary<string, string?>
+        {
+            ["Amazon:FeedThreshold"] = "5",
+            ["Amazon:FeedSchedule"] = "*/1 * * * * *",
+            ["Amazon:FeedRetry"] = "00:10:00",
+        });
         var items = Enumerable.Range(0, 30).Select(i => new Infrastructure.TestItem($"AMZ-FEED-{i:D2}", 8, 9200 + i) { OnAmazon = true }).ToArray();
         await test.App.LoadAsync(items);
         await test.SettledAsync();
@@ -205,12 +213,25 @@ public sealed class AmazonFlowTests(AzuriteFixture azurite)
 
         await test.App.App.Services.GetRequiredService<FuncSync.Reconciliation.Reconciler>().RunAsync(fix: true, null, 0, CancellationToken.None);
 
+        var pushes = test.App.App.Services.GetRequiredService<PushStore>();
+        var pending = test.App.App.Services.GetRequiredService<AmazonPendingWrites>();
         await Eventually.WaitAsync(
             () => Task.FromResult(items.All(i => test.Amazon.GetQuantity(i.AmazonSellerSku) == 8)),
-            Deadline,
+            TimeSpan.FromSeconds(60),
             "the fix brought every Amazon listing back to 8");
-        Assert.True(test.Amazon.FeedsCreated >= 1, "many writes at once went as a listings feed");
-        Assert.True(test.Amazon.Requests(AmazonRateLimit.PatchListingsItem) < items.Length, "fewer patches than SKUs");
+        await Eventually.WaitAsync(
+            async () => (await Task.WhenAll(items.Select(i => pushes.GetAsync(i.Sku, Channel.Amazon, CancellationToken.None)))).All(r => r is { Shown: 8, WritingId: null }),
+            TimeSpan.FromSeconds(60),
+            "every push recorded 8 once it read its write back");
+        await Eventually.WaitAsync(async () => (await pending.ListAsync(CancellationToken.None)).Count == 0, Deadline, "no write is left pending");
+        Assert.True(test.Amazon.FeedsCreated >= 1, "the bulk went as listings feeds");
+        Assert.True(test.Amazon.Requests(AmazonRateLimit.PatchListingsItem) < 5, "only the writes before the bulk was seen went as patches");
+        Assert.True(test.Amazon.Requests(AmazonRateLimit.GetFeed) >= test.Amazon.FeedsCreated, "every feed was followed");
+        Assert.True(test.Amazon.Requests(AmazonRateLimit.GetFeedDocument) >= test.Amazon.FeedsCreated, "every processing report was read");
+        await Eventually.WaitAsync(
+            async () => await test.App.App.Services.GetRequiredService<AmazonFeeds>().OpenAsync(CancellationToken.None) == 0,
+            Deadline,
+            "no feed is left open");
         Assert.Equal(0, test.Amazon.Throttled);
     }
 

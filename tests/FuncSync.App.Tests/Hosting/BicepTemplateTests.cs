@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace FuncSync.App.Tests.Hosting;
 
@@ -55,6 +56,59 @@ public sealed class BicepTemplateTests
         var template = JsonNode.Parse((string)compiled["templateJson"]!)!["parameters"]!.AsObject();
         var required = template.Where(p => p.Value!["defaultValue"] is null).Select(p => p.Key);
         Assert.All(required, name => Assert.True(parameters.ContainsKey(name), $"main.bicepparam does not set required parameter '{name}'"));
+    }
+
+    /// <summary>Every secret a channel reads, as an app setting: the string options named like a credential in the
+    /// options classes with a <c>Section</c> (Shopify, Etsy, Square, eBay, Amazon, WooCommerce...).</summary>
+    public static TheoryData<string> SecretSettings() => [.. SecretSettingNames()];
+
+    private static List<string> SecretSettingNames()
+    {
+        var credential = new Regex("(Secret|Token|Keystring|ConsumerKey|SignatureKey|AccessKey|AccessKeyId|ClientId)$", RegexOptions.CultureInvariant);
+        var data = new List<string>();
+        var options = typeof(FuncSync.Square.SquareOptions).Assembly.GetTypes()
+            .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal) && t.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true });
+        foreach (var type in options.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            var section = (string)type.GetField("Section")!.GetRawConstantValue()!;
+            foreach (var property in type.GetProperties().Where(p => p.PropertyType == typeof(string) && credential.IsMatch(p.Name)))
+            {
+                data.Add(section + "__" + property.Name);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void SecretSettings_ChannelsRead_IncludeEveryChannelsCredentials()
+    {
+        var settings = SecretSettingNames();
+
+        // A check that the reflection above still finds what it is meant to (a rename would empty it silently).
+        Assert.Contains("Square__RefreshToken", settings);
+        Assert.Contains("Square__ApplicationSecret", settings);
+        Assert.Contains("Ebay__ClientSecret", settings);
+        Assert.Contains("Amazon__AwsSecretAccessKey", settings);
+        Assert.Contains("WooCommerce__WebhookSecret", settings);
+    }
+
+    [Theory]
+    [MemberData(nameof(SecretSettings))]
+    public void HostingTemplates_SecretSetting_OnlyEverAKeyVaultReference(string setting)
+    {
+        var secrets = File.ReadAllText(Path.Combine(RepoRoot(), "infra", "modules", "channelsecrets.bicep"));
+        Assert.Matches(new Regex($@"^\s*{Regex.Escape(setting)}: '[a-z0-9-]+'\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant), secrets);
+        foreach (var template in new[] { "main.bicep", "containerapp.bicep" })
+        {
+            var text = File.ReadAllText(Path.Combine(RepoRoot(), "infra", template));
+
+            // Each hosting template takes its secret settings from the shared map (main.bicep as Key Vault references,
+            // the container app as secrets read from the vault), and never sets one any other way.
+            Assert.Contains("import { channelVaultSecrets } from 'modules/channelsecrets.bicep'", text, StringComparison.Ordinal);
+            Assert.Contains("channelVaultSecrets({", text, StringComparison.Ordinal);
+            Assert.DoesNotMatch(new Regex($@"\b{Regex.Escape(setting)}\b", RegexOptions.CultureInvariant), text);
+        }
     }
 
     private static async Task<(int ExitCode, string Output, string Diagnostics)> RunBicepAsync(params string[] arguments)

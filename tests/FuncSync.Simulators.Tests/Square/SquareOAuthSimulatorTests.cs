@@ -52,6 +52,46 @@ public sealed class SquareOAuthSimulatorTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, _square.TokenRefreshes);
     }
 
+    [Fact]
+    public async Task CodeGrant_CodeOnceAndWithinFiveMinutes_AnswersTheConsentsTokens()
+    {
+        var code = await AuthorizeAsync();
+        var (status, answer) = await CodeAsync(code);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(_square.Options.RefreshToken, (string?)answer["refresh_token"]);
+        Assert.Equal(HttpStatusCode.OK, (await ListAsync((string)answer["access_token"]!)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(code)).Status); // Used.
+
+        var late = await AuthorizeAsync();
+        _time.Advance(SquareSimulator.AuthorizationCodeLifetime + TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(late)).Status); // Expired.
+        Assert.Equal(0, _square.TokenRefreshes);
+    }
+
+    /// <summary>The authorization page, approved at once: the code from the redirect, with the state passed through.</summary>
+    private async Task<string> AuthorizeAsync()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _square.BaseUrl };
+        using var response = await browser.GetAsync(new Uri($"oauth2/authorize?client_id={_square.Options.ApplicationId}&scope=INVENTORY_READ&session=false&state=st4te&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(response.Headers.Location!.Query);
+        Assert.StartsWith("https://app.example/callback?", response.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("st4te", query["state"].ToString());
+        return query["code"].ToString();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> CodeAsync(string code)
+    {
+        using var response = await _http.PostAsJsonAsync(new Uri("oauth2/token", UriKind.Relative), new JsonObject
+        {
+            ["client_id"] = _square.Options.ApplicationId,
+            ["client_secret"] = _square.Options.ApplicationSecret,
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+        });
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonNode>())!);
+    }
+
     private async Task<(HttpStatusCode Status, JsonNode Body)> TokenAsync(string secret, string refreshToken)
     {
         using var response = await _http.PostAsJsonAsync(new Uri("oauth2/token", UriKind.Relative), new JsonObject

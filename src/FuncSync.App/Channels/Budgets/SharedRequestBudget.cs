@@ -45,8 +45,13 @@ public sealed class SharedRequestBudget : IDisposable
         // A slice per claim: small enough that an idle instance strands little, large enough that a busy one does
         // not pay a storage round trip per request at high limits.
         SliceSize = Math.Max(1, perSecond / 20);
-        _partition = channel.ToString().ToLowerInvariant() + "-app-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(appKey)))[..16];
+        _partition = Partition(channel, appKey);
     }
+
+    /// <summary>The partition of a channel app's budget rows (its per-second row, its daily quota row): only a hash of
+    /// the app's key is stored.</summary>
+    internal static string Partition(Channel channel, string appKey) =>
+        channel.ToString().ToLowerInvariant() + "-app-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(appKey)))[..16];
 
     public int PerSecond { get; }
 
