@@ -13,6 +13,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --amazon [sales] [patch delay s] [SKUs to fix]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --storage-ops [orders]   (storage requests per one-line order, by kind)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --woocommerce [sales] [poll every s] [orders with the webhook disabled] [batch writes]
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --grid [SKUs]   (the stock grid's page and polls: bytes, storage requests, time)
 if (args is ["--ledger", ..])
 {
     await LedgerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
@@ -107,6 +108,13 @@ if (args is ["--import", ..])
     // Usage: -- --import [SKUs] [seconds to wait for every channel in sync after the import]
     var values = args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     await ImportBench.RunAsync(values.Length > 0 ? values[0] : 10_000, TimeSpan.FromSeconds(values.Length > 1 ? values[1] : 600));
+    return;
+}
+
+if (args is ["--grid", ..])
+{
+    // Usage: -- --grid [SKUs]
+    await GridBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
     return;
 }
 

@@ -46,7 +46,8 @@ public static class FuncSyncServices
         services.AddHostedService<StorageBootstrap>();
 
         AddStore(services, names.LedgerTable, (table, sp) => new LedgerStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ForecastingOptions>>().Value.Decay));
-        AddStore(services, names.SkuMapTable, (table, sp) => new SkuMapStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<ChannelRegistry>()));
+        AddStore(services, names.LedgerTable, (table, sp) => new GridChangeMarker(table, sp.GetRequiredService<ShopPartition>()));
+        AddStore(services, names.SkuMapTable, (table, sp) => new SkuMapStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<ChannelRegistry>(), sp.GetRequiredService<GridChangeMarker>()));
         AddStore(services, names.PushesTable, (table, sp) => new PushStore(table, sp.GetRequiredService<ShopPartition>()));
         AddStore(services, names.WatermarksTable, (table, sp) => new WatermarkStore(table, sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OrderPollWindows>();
@@ -68,6 +69,9 @@ public static class FuncSyncServices
         services.AddSingleton<WriteUnitLocks>();
         services.AddTransient<ChannelLevelCheck>();
         services.AddSingleton<SkuStatusFunction>();
+        services.AddSingleton<SkuChangeFeed>();
+        services.AddSingleton<SkuGrid>();
+        services.AddSingleton<SkuListFunction>();
         services.AddSingleton<StockAdminFunctions>();
 
         services.AddSingleton<AdminKeyFilter>();

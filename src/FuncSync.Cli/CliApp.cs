@@ -335,15 +335,16 @@ public sealed class CliApp
             return ExitCodes.Ok;
         }));
 
-        var skus = new Option<string[]>("--sku") { Description = "A SKU to pause; repeat for each. With neither --sku nor --sku-prefix: the whole shop.", AllowMultipleArgumentsPerToken = true };
+        var skus = new Option<string[]>("--sku") { Description = "A SKU to pause; repeat for each. With no --sku, --sku-prefix or --tag: the whole shop.", AllowMultipleArgumentsPerToken = true };
         var prefix = new Option<string?>("--sku-prefix") { Description = "Every SKU whose name starts with this." };
+        var tag = new Option<string?>("--tag") { Description = "Every SKU carrying this tag (case does not matter), tagged now or later." };
         var channels = new Option<string[]>("--channel") { Description = "A channel to pause on; repeat for each.", Required = true, AllowMultipleArgumentsPerToken = true };
         var reason = new Option<string>("--reason") { Description = "Why (holiday, market day, ...).", Required = true };
         var by = new Option<string>("--by") { Description = "Who pauses.", Required = true };
-        var add = new Command("add", "Pause SKUs on channels: they show 0 there until resumed.") { skus, prefix, channels, reason, by };
+        var add = new Command("add", "Pause SKUs on channels: they show 0 there until resumed.") { skus, prefix, tag, channels, reason, by };
         add.SetAction((parse, ct) => CallAsync(parse, async api =>
         {
-            var body = JsonSerializer.Serialize(new PauseBody(parse.GetValue(skus) ?? [], parse.GetValue(prefix), parse.GetValue(channels) ?? [], parse.GetValue(by)!, parse.GetValue(reason)!), CliJson.Default.PauseBody);
+            var body = JsonSerializer.Serialize(new PauseBody(parse.GetValue(skus) ?? [], parse.GetValue(prefix), parse.GetValue(tag), parse.GetValue(channels) ?? [], parse.GetValue(by)!, parse.GetValue(reason)!), CliJson.Default.PauseBody);
             var answer = await api.SendJsonAsync(HttpMethod.Post, "api/pauses", body, ct);
             if (!answer.IsSuccess)
             {
@@ -372,13 +373,30 @@ public sealed class CliApp
             return ExitCodes.Ok;
         }));
 
-        return new Command("pause", "Pause SKUs (or the whole shop) on chosen channels, and resume them.") { list, add, resume };
+        return new Command("pause", "Pause SKUs (a list, a prefix, a tag, or the whole shop) on chosen channels, and resume them.") { list, add, resume };
 
         static string Scope(JsonElement pause)
         {
             var named = pause.GetProperty("skus").EnumerateArray().Select(s => s.GetString()).ToList();
             var prefix = pause.TryGetProperty("skuPrefix", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-            var what = named.Count > 0 ? string.Join(" ", named) : prefix is not null ? $"SKUs starting {prefix}" : "the whole shop";
+            var tagged = pause.TryGetProperty("tag", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var parts = new List<string>();
+            if (named.Count > 0)
+            {
+                parts.Add(string.Join(" ", named));
+            }
+
+            if (prefix is not null)
+            {
+                parts.Add($"SKUs starting {prefix}");
+            }
+
+            if (tagged is not null)
+            {
+                parts.Add($"SKUs tagged {tagged}");
+            }
+
+            var what = parts.Count > 0 ? string.Join(" and ", parts) : "the whole shop";
             return $"{what} on {string.Join(", ", pause.GetProperty("channels").EnumerateArray().Select(c => c.GetString()))}";
         }
     }

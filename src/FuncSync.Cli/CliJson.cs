@@ -9,7 +9,7 @@ internal sealed record AdjustBody(int Delta, string Reason, string? Note);
 
 internal sealed record LaunchBody(string Name, IReadOnlyList<string> Skus, string? SkuPrefix, string? Tag, DateTimeOffset? Start, int DurationMinutes);
 
-internal sealed record PauseBody(IReadOnlyList<string> Skus, string? SkuPrefix, IReadOnlyList<string> Channels, string By, string Reason);
+internal sealed record PauseBody(IReadOnlyList<string> Skus, string? SkuPrefix, string? Tag, IReadOnlyList<string> Channels, string By, string Reason);
 
 internal sealed record ResumeBody(string By, string? Reason);
 

@@ -280,6 +280,51 @@ public sealed class CliTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task PauseAddByTag_TaggedSkuShowsZeroOnThatChannelOnlyThenItsShareAgain()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var tagged = new TestItem("CLI-TAG-STALL", 3, 506);
+        var other = new TestItem("CLI-TAG-OTHER", 5, 507);
+        app.List(tagged.Mapping, 3);
+        app.List(other.Mapping, 5);
+        await app.ImportAsync(new SkuMapRow(tagged.Mapping with { Tags = ["market-day", "mugs"] }, 3), new SkuMapRow(other.Mapping with { Tags = ["mugs"] }, 5));
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+        int ShopifyShows(TestItem item) => app.Shopify.GetAvailable(item.ShopifyInventoryItemId, TestItem.LocationId);
+
+        var add = await RunAsync(app, "pause", "add", "--tag", "Market-Day", "--channel", "Shopify", "--reason", "the stall has the stock on Saturday", "--by", "Maya", "--json");
+
+        Assert.Equal((ExitCodes.Ok, string.Empty), (add.Exit, add.Err));
+        var id = System.Text.Json.JsonDocument.Parse(add.Out).RootElement.GetProperty("id").GetString()!;
+        await Eventually.WaitAsync(() => ShopifyShows(tagged) == 0, TimeSpan.FromSeconds(30), "Shopify shows 0 for the tagged SKU while paused");
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+        Assert.Equal(5, ShopifyShows(other));
+        Assert.Equal(3, app.Etsy.GetQuantity(tagged.EtsyListingId, tagged.Sku));
+        var list = await RunAsync(app, "pause", "list");
+        Assert.Contains("SKUs tagged Market-Day on Shopify: the stall has the stock on Saturday (Maya", list.Out, StringComparison.Ordinal);
+
+        var resume = await RunAsync(app, "pause", "resume", id, "--by", "Maya", "--reason", "market over");
+
+        Assert.Equal(ExitCodes.Ok, resume.Exit);
+        await Eventually.WaitAsync(() => ShopifyShows(tagged) == 3, TimeSpan.FromSeconds(30), "Shopify shows the allocation again");
+        var history = System.Text.Json.JsonDocument.Parse((await RunAsync(app, "pause", "list", "--json")).Out).RootElement.GetProperty("history");
+        Assert.Equal(["resumed", "paused"], history.EnumerateArray().Select(e => e.GetProperty("event").GetString()));
+        Assert.Equal("Market-Day", history[1].GetProperty("pause").GetProperty("tag").GetString());
+        Assert.Equal("Maya", history[1].GetProperty("pause").GetProperty("by").GetString());
+    }
+
+    [Fact]
+    public async Task PauseAdd_TagNoSkuCarries_RefusedSayingNothingIsCovered()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("CLI-TAG-NONE", 1, 508));
+
+        var (exit, _, err) = await RunAsync(app, "pause", "add", "--tag", "no-such-tag", "--channel", "Etsy", "--reason", "x", "--by", "Maya");
+
+        Assert.Equal(ExitCodes.Refused, exit);
+        Assert.Contains("No SKU in the SKU map is covered", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PauseAdd_UnknownChannel_RefusedNamingTheKnownOnes()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);

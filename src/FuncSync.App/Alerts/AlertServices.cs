@@ -14,7 +14,7 @@ public static class AlertServices
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section)
             .Validate(o => o.IsValid(), "Alerts: SuppressionWindow must not be negative, RetryDelay must be positive, and sink URLs must be absolute http(s) URLs.")
             .ValidateOnStart();
-        services.AddSingleton(sp => new AlertStore(sp.GetRequiredService<StorageClients>().Table(names.AlertsTable), sp.GetRequiredService<ShopPartition>()));
+        services.AddSingleton(sp => new AlertStore(sp.GetRequiredService<StorageClients>().Table(names.AlertsTable), sp.GetRequiredService<ShopPartition>(), sp.GetRequiredService<GridChangeMarker>()));
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<PushFailureAlerts>();
         services.AddSingleton<AlertApiFunctions>();

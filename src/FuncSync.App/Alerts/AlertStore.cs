@@ -11,8 +11,9 @@ namespace FuncSync.Alerts;
 /// <summary>The Alerts table, one shop partition: a row per alert (kind + key), a dedupe row per
 /// applied notice, and a delivery row per notice the sinks still owe. A notice's three rows commit in
 /// one entity-group transaction, so a redelivered queue message neither counts twice nor delivers
-/// twice, and a delivery a crash interrupted is still on record for the sweeper.</summary>
-public sealed class AlertStore(TableClient table, ShopPartition shop)
+/// twice, and a delivery a crash interrupted is still on record for the sweeper.
+/// A change of an alert's status touches the stock grid's change marker once it has committed: the grid counts open alerts.</summary>
+public sealed class AlertStore(TableClient table, ShopPartition shop, GridChangeMarker? changes = null)
 {
     private const string AlertPrefix = "alert";
     private const string NoticePrefix = "notice";
@@ -89,6 +90,7 @@ public sealed class AlertStore(TableClient table, ShopPartition shop)
             try
             {
                 var responses = await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
+                await TouchAsync(cancellationToken);
                 delivery = delivery is null ? null : delivery with { ETag = responses.Value[2].Headers.ETag ?? default };
                 return new NoticeOutcome(NoticeResult.Applied, transition.State, delivery);
             }
@@ -129,6 +131,7 @@ public sealed class AlertStore(TableClient table, ShopPartition shop)
             try
             {
                 await table.UpdateEntityAsync(ToEntity(acknowledged), row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                await TouchAsync(cancellationToken);
                 return acknowledged.View;
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
@@ -244,6 +247,22 @@ public sealed class AlertStore(TableClient table, ShopPartition shop)
 
         return skus;
     }
+
+    /// <summary>The SKU each open alert names (null for an alert about no SKU: a channel's lag, a poison queue), in one
+    /// query that reads only that column.</summary>
+    public async Task<IReadOnlyList<string?>> OpenAlertSkusAsync(CancellationToken cancellationToken)
+    {
+        var skus = new List<string?>();
+        await foreach (var row in table.QueryAsync<TableEntity>(PrefixFilter(AlertPrefix) + " and Status eq 'open'", select: ["Sku"], cancellationToken: cancellationToken))
+        {
+            skus.Add(row.GetString("Sku"));
+        }
+
+        return skus;
+    }
+
+    private Task TouchAsync(CancellationToken cancellationToken) =>
+        changes?.TouchAsync(cancellationToken) ?? Task.CompletedTask;
 
     private static string AlertKey(string id) => TableKeys.Join(AlertPrefix, id);
 

@@ -10,8 +10,9 @@ namespace FuncSync.Catalog;
 /// listing so a sale on a channel finds its SKU with one point read. Each listing's fields are stored under its
 /// channel schema's property names. A mapping read here carries the enabled channels' listings only, so a channel
 /// the seller turned off is neither written nor counted in a share; its listing stays in the row for when it is
-/// turned on again.</summary>
-public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRegistry channels)
+/// turned on again. Every write touches the stock grid's change marker once it has committed, so an open grid
+/// picks the new or changed rows up.</summary>
+public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRegistry channels, GridChangeMarker? changes = null)
 {
     private const string SkuPrefix = "sku";
     private const string ListingPrefix = "listing";
@@ -23,6 +24,7 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
             try
             {
                 await TryUpsertAsync(mapping, cancellationToken);
+                await TouchAsync(cancellationToken);
                 return;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
@@ -60,7 +62,14 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         {
             try
             {
-                return mappings.Count == 0 ? new Dictionary<string, IReadOnlyList<string>>() : await TryUpsertBatchAsync(mappings, claimed, cancellationToken);
+                if (mappings.Count == 0)
+                {
+                    return new Dictionary<string, IReadOnlyList<string>>();
+                }
+
+                var usedBy = await TryUpsertBatchAsync(mappings, claimed, cancellationToken);
+                await TouchAsync(cancellationToken);
+                return usedBy;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
             {
@@ -172,6 +181,24 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         return actions;
     }
 
+    /// <summary>The SKUs whose mapping rows the service wrote at or after <paramref name="since"/> (its own clock), in
+    /// one query that reads only the SKU column.</summary>
+    public async Task<IReadOnlyList<string>> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var from = SkuPrefix + TableKeys.Separator;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(from)} and Timestamp ge {since}");
+        var skus = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["Sku"], cancellationToken: cancellationToken))
+        {
+            skus.Add(row.GetString("Sku"));
+        }
+
+        return skus;
+    }
+
+    private Task TouchAsync(CancellationToken cancellationToken) =>
+        changes?.TouchAsync(cancellationToken) ?? Task.CompletedTask;
+
     private async Task<TableEntity?> ReadAsync(string sku, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, SkuKey(sku), cancellationToken: cancellationToken);
@@ -189,11 +216,16 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         return row.HasValue ? row.Value!.GetString("Sku") : null;
     }
 
-    public async IAsyncEnumerable<SkuMapping> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<SkuMapping> ListAsync(CancellationToken cancellationToken) => ListAsync(null, cancellationToken);
+
+    /// <summary>Every mapped SKU in key order.</summary>
+    /// <param name="maxPerPage">Rows per storage request: a reader that wants the first few asks for a page that size
+    /// instead of the service's 1,000.</param>
+    public async IAsyncEnumerable<SkuMapping> ListAsync(int? maxPerPage, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var from = SkuPrefix + TableKeys.Separator;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(from)}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage, cancellationToken: cancellationToken))
         {
             if (row.GetBoolean("Mapped") != false)
             {

@@ -10,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace FuncSync.Pausing;
 
 /// <summary><c>GET/POST /api/pauses</c> and <c>POST /api/pauses/{id}/resume</c>: the seller pauses SKUs (a list, a
-/// SKU prefix, or the whole shop) on chosen channels, saying who and why. The channels then show 0; on resume
+/// SKU prefix, a tag, or the whole shop) on chosen channels, saying who and why. The channels then show 0; on resume
 /// they show what the allocation gives them. Either way every listing covered is pushed again at once, and once
 /// more when every instance's list of pauses has caught up.</summary>
 public sealed class PauseFunctions(PauseStore pauses, RulesInForce rules, SkuMapStore map, PushRechecks rechecks, TimeProvider time)
@@ -41,9 +41,15 @@ public sealed class PauseFunctions(PauseStore pauses, RulesInForce rules, SkuMap
         var (by, byError) = AdminRequests.Text(body, "by", required: true, maxLength: 100);
         var (reason, reasonError) = AdminRequests.Text(body, "reason", required: true, maxLength: 500);
         var (prefix, prefixError) = AdminRequests.Text(body, "skuPrefix", maxLength: 100);
+        var (tag, tagError) = AdminRequests.Text(body, "tag", maxLength: SkuTags.MaxLength);
         var (skus, skusError) = Strings(body, "skus");
         var (channels, channelsError) = Strings(body, "channels");
-        error = byError ?? reasonError ?? prefixError ?? skusError ?? channelsError;
+        error = byError ?? reasonError ?? prefixError ?? tagError ?? skusError ?? channelsError;
+        if (error is null && tag?.Trim() is { Length: > 0 } oneTag && (oneTag.Contains(';', StringComparison.Ordinal) || SkuTags.Problem([oneTag]) is not null))
+        {
+            error = "tag must be one tag, without ';' or control characters.";
+        }
+
         if (error is null && channels.Count == 0)
         {
             error = "channels must name at least one channel to pause on.";
@@ -60,11 +66,14 @@ public sealed class PauseFunctions(PauseStore pauses, RulesInForce rules, SkuMap
         }
 
         var named = channels.Select(c => ChannelNames.First(n => string.Equals(n, c, StringComparison.OrdinalIgnoreCase))).Distinct().ToList();
-        var pause = new ChannelPause(Guid.NewGuid().ToString("N"), skus, string.IsNullOrEmpty(prefix) ? null : prefix, named, by!, reason!, time.GetUtcNow());
+        var pause = new ChannelPause(Guid.NewGuid().ToString("N"), skus, string.IsNullOrEmpty(prefix) ? null : prefix, named, by!, reason!, time.GetUtcNow())
+        {
+            Tag = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim(),
+        };
         var covered = await CoveredAsync(pause, cancellationToken);
         if (covered.Count == 0)
         {
-            return Problem(StatusCodes.Status400BadRequest, "No SKU in the SKU map is covered: check the SKUs or the prefix.");
+            return Problem(StatusCodes.Status400BadRequest, "No SKU in the SKU map is covered: check the SKUs, the prefix or the tag.");
         }
 
         await pauses.AddAsync(pause, cancellationToken);
@@ -119,7 +128,7 @@ public sealed class PauseFunctions(PauseStore pauses, RulesInForce rules, SkuMap
         var covered = new List<SkuMapping>();
         await foreach (var mapping in map.ListAsync(cancellationToken))
         {
-            if (pause.Covers(mapping.Sku))
+            if (pause.Covers(mapping.Sku, mapping.Tags))
             {
                 covered.Add(mapping);
             }

@@ -92,6 +92,7 @@ public sealed class PauseStore(TableClient table, ShopPartition shop)
         ["Id"] = pause.Id,
         ["Skus"] = JsonSerializer.Serialize(pause.Skus.ToArray(), FuncSyncJson.Default.StringArray),
         ["SkuPrefix"] = pause.SkuPrefix,
+        ["Tag"] = pause.Tag,
         ["Channels"] = JsonSerializer.Serialize(pause.Channels.ToArray(), FuncSyncJson.Default.StringArray),
         ["By"] = pause.By,
         ["Reason"] = pause.Reason,
@@ -105,7 +106,10 @@ public sealed class PauseStore(TableClient table, ShopPartition shop)
         JsonSerializer.Deserialize(row.GetString("Channels") ?? "[]", FuncSyncJson.Default.StringArray) ?? [],
         row.GetString("By") ?? string.Empty,
         row.GetString("Reason") ?? string.Empty,
-        row.GetDateTimeOffset("At") ?? default);
+        row.GetDateTimeOffset("At") ?? default)
+    {
+        Tag = row.GetString("Tag"),
+    };
 }
 
 /// <param name="Event"><c>paused</c> or <c>resumed</c>; for a resume, By, Reason and At are the resume's.</param>

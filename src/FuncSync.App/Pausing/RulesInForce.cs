@@ -22,7 +22,7 @@ public sealed class RulesInForce(IOptions<AllocationOptions> options, PauseStore
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var pauses = await PausesAsync(cancellationToken);
-        return options.Value.RulesFor(mapping.Channels, pauses.Count == 0 ? null : ChannelPause.PausedChannels(pauses, mapping.Sku));
+        return options.Value.RulesFor(mapping.Channels, pauses.Count == 0 ? null : ChannelPause.PausedChannels(pauses, mapping.Sku, mapping.Tags));
     }
 
     /// <summary>Drops the reused list: the next push reads the pauses again.</summary>

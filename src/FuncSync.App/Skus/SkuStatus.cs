@@ -49,8 +49,8 @@ public enum SyncState
     Oversold,
 }
 
-/// <summary>The HTTP functions behind <c>GET /api/skus/{sku}</c> and <c>GET /api/skus</c>: both build a SKU's
-/// status the same way, one from point reads, the list from one query per table.</summary>
+/// <summary>The HTTP function behind <c>GET /api/skus/{sku}</c>, and the whole list <see cref="SkuListFunction"/> answers
+/// with: both build a SKU's status the same way, one from point reads, the list from one query per table.</summary>
 public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushStore pushes, AlertStore alerts)
 {
     public const string Name = "GetSku";
@@ -63,10 +63,6 @@ public sealed class SkuStatusFunction(SkuMapStore map, LedgerStore ledger, PushS
         await GetAsync(sku, cancellationToken) is { } status
             ? Results.Json(status, FuncSyncJson.Default.SkuStatus)
             : Results.Json(new ProblemBody($"No SKU {sku} is in the SKU map."), FuncSyncJson.Default.ProblemBody, statusCode: StatusCodes.Status404NotFound);
-
-    [Function(ListName)]
-    public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = ListRoute)] HttpRequest request, CancellationToken cancellationToken) =>
-        Results.Json(await ListAsync(cancellationToken), FuncSyncJson.Default.SkuList);
 
     public async Task<SkuStatus?> GetAsync(string sku, CancellationToken cancellationToken)
     {

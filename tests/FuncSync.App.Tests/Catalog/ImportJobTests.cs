@@ -112,7 +112,7 @@ public sealed class ImportJobTests(AzuriteFixture azurite)
 
         await importer.ApplyBatchAsync(batch, claimed, "twice", "test", CancellationToken.None);
 
-        Assert.Equal(100, ledger.Count(r => r.StartsWith("stock", StringComparison.Ordinal)));
+        Assert.Equal(100, ledger.Count(r => r.StartsWith("stock|", StringComparison.Ordinal)));
         Assert.Equal(ledger, await RowsAsync(app, app.Names.LedgerTable));
         Assert.Equal(map, await RowsAsync(app, app.Names.SkuMapTable));
         Assert.Equal(0, (await app.Storage.Queue(app.Names.ChannelPushQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount);

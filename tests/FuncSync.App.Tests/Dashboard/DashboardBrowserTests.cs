@@ -54,6 +54,42 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
     }
 
     [Fact]
+    public async Task Grid_CountOfOneSku_ArrivesAsADeltaOfThatRowWithoutReadingTheCatalogue()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await app.LoadAsync(new TestItem("DELTA-01", 5, 421), new TestItem("DELTA-02", 6, 422));
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+        await Assertions.Expect(page.Locator("tr[data-sku='DELTA-01'] .available")).ToHaveTextAsync("5");
+        await Assertions.Expect(page.Locator("#grid-summary")).ToContainTextAsync("1–2 of 2 SKUs shown");
+        var asked = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var deltas = new System.Collections.Concurrent.ConcurrentQueue<IResponse>();
+        page.Response += (_, response) =>
+        {
+            var url = new Uri(response.Url);
+            if (url.AbsolutePath == "/api/skus")
+            {
+                asked.Enqueue(url.Query);
+                deltas.Enqueue(response);
+            }
+        };
+        async Task<List<string>> BodiesAsync() => [.. await Task.WhenAll(deltas.Select(r => r.TextAsync()))];
+
+        // Rows changed shortly before a token come again in the next answers; once those have passed, a poll answers none.
+        await Eventually.WaitAsync(async () => (await BodiesAsync()).Any(b => b.Contains("\"skus\":[]", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "a poll of the unchanged shop answers no rows");
+        var quiet = deltas.Count;
+        var quietAsked = asked.Count;
+        (await app.CountAsync("DELTA-01", """{"quantity": 2}""")).EnsureSuccessStatusCode();
+
+        await Assertions.Expect(page.Locator("tr[data-sku='DELTA-01'] .available")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("tr[data-sku='DELTA-02'] .available")).ToHaveTextAsync("6");
+        // Changes only (and the counts again if an alert moved meanwhile): never a page or the whole list.
+        Assert.All(asked.Skip(quietAsked), query => Assert.True(query.StartsWith("?since=", StringComparison.Ordinal) || query == "?summary=true", query));
+        var after = (await BodiesAsync()).Skip(quiet).ToList();
+        Assert.Contains(after, body => body.Contains("\"sku\":\"DELTA-01\"", StringComparison.Ordinal) && body.Contains("\"available\":2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Mappings_CsvWithOneBadRow_ShowsTheRowAndImportsNothing()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);

@@ -12,7 +12,7 @@ public sealed class ChannelPauseTests
     {
         var pause = new ChannelPause("p", [], null, ["Etsy"], "Maya", "holiday", At);
 
-        Assert.True(pause.Covers("ANY-SKU"));
+        Assert.True(pause.Covers("ANY-SKU", []));
     }
 
     [Fact]
@@ -20,9 +20,22 @@ public sealed class ChannelPauseTests
     {
         var pause = new ChannelPause("p", ["RING-7"], "NECK-", ["Etsy"], "Maya", "market day", At);
 
-        Assert.True(pause.Covers("RING-7"));
-        Assert.True(pause.Covers("NECK-MOON-01"));
-        Assert.False(pause.Covers("RING-8"));
+        Assert.True(pause.Covers("RING-7", []));
+        Assert.True(pause.Covers("NECK-MOON-01", []));
+        Assert.False(pause.Covers("RING-8", []));
+    }
+
+    [Fact]
+    public void Covers_Tag_EverySkuCarryingItWhateverItsCase()
+    {
+        var pause = new ChannelPause("p", [], null, ["Etsy"], "Maya", "the spring drop waits for the shoot", At) { Tag = "Spring-drop" };
+
+        Assert.False(pause.IsWholeShop);
+        Assert.True(pause.Covers("VASE-1", ["blue", "spring-drop"]));
+        Assert.False(pause.Covers("VASE-2", ["blue"]));
+        Assert.False(pause.Covers("VASE-3", []));
+        Assert.Equal(["Etsy"], ChannelPause.PausedChannels([pause], "VASE-1", ["SPRING-DROP"]));
+        Assert.Empty(ChannelPause.PausedChannels([pause], "VASE-2", ["blue"]));
     }
 
     [Fact]

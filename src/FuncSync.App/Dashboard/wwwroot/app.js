@@ -48,7 +48,7 @@ async function route() {
     if (link.getAttribute('href') === (location.hash || '#/')) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  refreshAlertCount();
+  if (!onGrid()) refreshAlertCount();
   const hash = location.hash || '#/';
   const [, render] = routes.find(([pattern]) => pattern.test(hash)) ?? [null, null];
   if (!render) {
@@ -76,22 +76,27 @@ document.getElementById('sign-in-form').addEventListener('submit', event => {
 
 signOutButton.addEventListener('click', () => { signOut(); route(); });
 
-// The navigation shows how many alerts are open, refreshed with the grid's rhythm and after an acknowledgement.
+// The navigation shows how many alerts are open, refreshed every few seconds and after an acknowledgement; on the stock
+// grid it takes the count from the grid's own polls instead of asking again.
 const alertCount = document.getElementById('nav-alert-count');
 const alertLink = document.getElementById('nav-alerts');
+const onGrid = () => /^#?\/?$/.test(location.hash);
+function showAlertCount(open) {
+  alertCount.textContent = String(open);
+  alertCount.hidden = open === 0;
+  alertLink.setAttribute('aria-label', open === 0 ? 'Alerts, none open' : `Alerts, ${open} open`);
+}
 async function refreshAlertCount() {
   if (!adminKey()) { alertCount.hidden = true; return; }
   try {
-    const open = (await api('/api/alerts?status=open')).alerts.length;
-    alertCount.textContent = String(open);
-    alertCount.hidden = open === 0;
-    alertLink.setAttribute('aria-label', open === 0 ? 'Alerts, none open' : `Alerts, ${open} open`);
+    showAlertCount((await api('/api/alerts?status=open')).alerts.length);
   } catch {
     // A failed count leaves the last one; the page itself reports errors.
   }
 }
 window.addEventListener('funcsync:alerts-changed', refreshAlertCount);
-setInterval(refreshAlertCount, 5000);
+window.addEventListener('funcsync:open-alerts', event => showAlertCount(event.detail));
+setInterval(() => { if (!onGrid()) refreshAlertCount(); }, 5000);
 
 window.addEventListener('funcsync:signed-out', () => {
   route();

@@ -3,7 +3,7 @@ import { h, replace, when, notify, unavailable, scrollBox } from './dom.js';
 
 const whoKey = 'funcsync.pausedBy';
 
-/** Pauses: take SKUs (a list, a prefix or the whole shop) off chosen channels until resumed, saying who and why.
+/** Pauses: take SKUs (a list, a prefix, a tag or the whole shop) off chosen channels until resumed, saying who and why.
  * The channel names come from the API. */
 export async function pausesView(container) {
   const answer = await optional('/api/pauses');
@@ -14,8 +14,9 @@ export async function pausesView(container) {
   const error = h('p', { class: 'error', role: 'alert', id: 'pause-error' });
   const by = localStorage.getItem(whoKey) ?? '';
   const form = h('form', { id: 'pause-form', class: 'action' },
-    h('label', { for: 'pause-skus' }, 'SKUs (space or comma separated; empty with no prefix: the whole shop)'), h('input', { id: 'pause-skus', name: 'skus' }),
+    h('label', { for: 'pause-skus' }, 'SKUs (space or comma separated; empty with no prefix and no tag: the whole shop)'), h('input', { id: 'pause-skus', name: 'skus' }),
     h('label', { for: 'pause-prefix' }, 'or every SKU starting with'), h('input', { id: 'pause-prefix', name: 'skuPrefix' }),
+    h('label', { for: 'pause-tag' }, 'or every SKU tagged'), h('input', { id: 'pause-tag', name: 'tag', maxlength: 50 }),
     h('fieldset', {}, h('legend', {}, 'Pause on'),
       answer.channels.map(c => h('span', { class: 'check' },
         h('input', { id: `pause-channel-${c}`, type: 'checkbox', name: 'channels', value: c }), h('label', { for: `pause-channel-${c}` }, c)))),
@@ -28,7 +29,7 @@ export async function pausesView(container) {
     const skus = String(f.get('skus') ?? '').split(/[\s,]+/).filter(Boolean);
     localStorage.setItem(whoKey, String(f.get('by')));
     try {
-      const pause = await api('/api/pauses', { method: 'POST', json: { skus, skuPrefix: f.get('skuPrefix') || null, channels: f.getAll('channels'), reason: f.get('reason'), by: f.get('by') } });
+      const pause = await api('/api/pauses', { method: 'POST', json: { skus, skuPrefix: f.get('skuPrefix') || null, tag: f.get('tag') || null, channels: f.getAll('channels'), reason: f.get('reason'), by: f.get('by') } });
       notify(`Paused ${scope(pause)} on ${pause.channels.join(', ')}: those channels show 0 until you resume.`);
       await pausesView(container);
     } catch (e) {
@@ -64,7 +65,9 @@ export async function pausesView(container) {
 }
 
 function scope(pause) {
-  if (pause.skus.length) return pause.skus.join(' ');
-  if (pause.skuPrefix) return `every SKU starting ${pause.skuPrefix}`;
-  return 'the whole shop';
+  const parts = [];
+  if (pause.skus.length) parts.push(pause.skus.join(' '));
+  if (pause.skuPrefix) parts.push(`every SKU starting ${pause.skuPrefix}`);
+  if (pause.tag) parts.push(`every SKU tagged ${pause.tag}`);
+  return parts.length ? parts.join(' and ') : 'the whole shop';
 }
