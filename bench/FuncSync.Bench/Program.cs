@@ -12,6 +12,7 @@ using FuncSync.Bench;
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --square [sales] [level check delay s] [SKUs under 429s] [429 share]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --amazon [sales] [patch delay s] [SKUs to fix]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --storage-ops [orders]   (storage requests per one-line order, by kind)
+//        dotnet run -c Release --project bench/FuncSync.Bench -- --idle [minutes] [Setting=value ...]   (storage requests and timer runs of an idle app)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --woocommerce [sales] [poll every s] [orders with the webhook disabled] [batch writes]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --grid [SKUs]   (the stock grid's page and polls: bytes, storage requests, time)
 if (args is ["--ledger", ..])
@@ -100,6 +101,15 @@ if (args is ["--storage-ops", ..])
     var orders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40;
     await using var counting = await BenchHarness.StartAsync(BenchOptions.Parse([]));
     Console.WriteLine((await counting.CountStorageOperationsAsync(orders, TimeSpan.FromSeconds(30))).Report());
+    return;
+}
+
+if (args is ["--idle", ..])
+{
+    // Usage: -- --idle [minutes] [Setting=value ...], e.g. Etsy:PollSchedule="0 */5 * * * *"
+    var minutes = args.Length > 1 && double.TryParse(args[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : 5;
+    var overrides = args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => (string?)p[1], StringComparer.OrdinalIgnoreCase);
+    await IdleBench.RunAsync(TimeSpan.FromMinutes(minutes), TimeSpan.FromSeconds(75), overrides);
     return;
 }
 

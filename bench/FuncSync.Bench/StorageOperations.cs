@@ -14,8 +14,12 @@ internal sealed partial class StorageOperations : IDisposable
     private readonly Dictionary<int, string> _services;
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
-    public StorageOperations(int blobPort, int queuePort, int tablePort)
+    private readonly bool _blobNames;
+
+    /// <param name="blobNames">Name each blob (e.g. a timer's lock or status blob) instead of only its container.</param>
+    public StorageOperations(int blobPort, int queuePort, int tablePort, bool blobNames = false)
     {
+        _blobNames = blobNames;
         _services = new() { [blobPort] = "blob", [queuePort] = "queue", [tablePort] = "table" };
         _listener = new ActivityListener
         {
@@ -52,11 +56,12 @@ internal sealed partial class StorageOperations : IDisposable
         }
 
         var method = activity.GetTagItem("http.request.method") as string ?? "?";
-        _counts.AddOrUpdate(Kind(service, method, uri), 1, static (_, n) => n + 1);
+        _counts.AddOrUpdate(Kind(service, method, uri, _blobNames), 1, static (_, n) => n + 1);
     }
 
-    // "queue POST inventory-events/messages", "table GET Ledger(PK,RK)", "table POST $batch".
-    private static string Kind(string service, string method, Uri uri)
+    // "queue POST inventory-events/messages", "table GET Ledger(PK,RK)", "table POST $batch"; with blob names,
+    // "blob PUT funcsync-hosts/locks/{host}/OutboxSweeper.Listener?comp=lease".
+    private static string Kind(string service, string method, Uri uri, bool blobNames)
     {
         var path = Uri.UnescapeDataString(uri.AbsolutePath);
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
@@ -65,6 +70,7 @@ internal sealed partial class StorageOperations : IDisposable
             "queue" => parts.Length > 2 ? $"{parts[0]}/{parts[1]}/{{id}}" : string.Join('/', parts),
             // A point read or write addresses Table(PartitionKey='…',RowKey='…'); a query, Table().
             "table" => KeyPart().Replace(parts.FirstOrDefault() ?? "", m => m.Groups[1].Value + (m.Groups[2].Value.Length == 0 ? " query" : "(key)")),
+            _ when blobNames => string.Join('/', parts) + (CompPart().Match(uri.Query) is { Success: true } comp ? "?" + comp.Value : ""),
             _ => parts.FirstOrDefault() ?? "",
         };
         return string.Create(CultureInfo.InvariantCulture, $"{service} {method} {target}");
@@ -72,4 +78,7 @@ internal sealed partial class StorageOperations : IDisposable
 
     [GeneratedRegex(@"^([^(]+)\((.*)\)$")]
     private static partial Regex KeyPart();
+
+    [GeneratedRegex(@"comp=[a-z]+")]
+    private static partial Regex CompPart();
 }

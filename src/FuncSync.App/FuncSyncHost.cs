@@ -1,4 +1,4 @@
-using FuncSync.Demo;
+using FuncSync.Channels;
 using FuncSync.Hosting;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
@@ -25,14 +25,33 @@ public static class FuncSyncHost
             return;
         }
 
+        await RunLocalAsync(args, companion: null);
+    }
+
+    /// <summary>Local mode, with an optional <paramref name="companion"/> started beside the app (the demo, from its own
+    /// project, so that the app does not carry the simulators).</summary>
+    public static async Task RunLocalAsync(string[] args, PrepareLocalCompanion? companion)
+    {
         var builder = CreateBuilder(args);
         using var startupLogs = LoggerFactory.Create(logging => logging.AddFuncSyncConsole());
-        startupLogs.CreateLogger("FuncSync").LogInformation(
+        var logger = startupLogs.CreateLogger("FuncSync");
+        logger.LogInformation(
             "FuncSync starting in local mode: no Functions host started this process, so FuncSync's own runtime serves the functions");
-        await using var demo = await DemoEnvironment.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("FuncSync.Demo"), CancellationToken.None);
+        await using var storage = await LocalStorage.PrepareAsync(builder.Configuration, logger, CancellationToken.None);
+        await using var beside = companion is null ? null : await companion(builder.Configuration, logger, CancellationToken.None);
         await using var app = Build(builder);
+        if (beside is null && app.Services.GetRequiredService<ChannelRegistry>().Enabled.Count == 0)
+        {
+            logger.LogWarning(
+                "No channel is configured: set a channel's settings (local.settings.json, environment, or --Shopify:ShopDomain=...), or run the demo with simulated channels: dotnet run --project src/FuncSync.Demo");
+        }
+
         await app.StartAsync();
-        await demo.StartAsync(app, app.Lifetime.ApplicationStopping);
+        if (beside is not null)
+        {
+            await beside.StartAsync(app, app.Lifetime.ApplicationStopping);
+        }
+
         await app.WaitForShutdownAsync();
     }
 

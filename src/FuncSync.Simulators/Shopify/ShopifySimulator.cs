@@ -20,7 +20,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
 
     private readonly Lock _gate = new();
     private readonly WebApplication _app;
-    private readonly HttpClient _webhookClient;
+    private readonly WebhookSender _webhooks;
     private readonly ShopifyInventoryStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -30,34 +30,20 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private readonly HashSet<string> _lostTopics = new(StringComparer.Ordinal);
     private readonly List<(string EventId, string Topic)> _lost = [];
     private readonly List<GraphQlFault> _graphQlFaults = [];
-    private readonly List<Task> _background = [];
-    private readonly List<ShopifyWebhookDelivery> _deliveries = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _operations = new(StringComparer.Ordinal);
     private readonly ShopifyWebhookSubscriptionStore _subscriptions;
-    private readonly CancellationTokenSource _stopping = new();
-
-    // Delivery faults (duplicates, reordering) draw from their own seeded sequence, so turning them on does not
-    // change the ids of the payloads.
-    private readonly Random _faults;
-
-    // Delivery ids come from their own sequence too: retries and duplicates run in the background, and drawing
-    // them from the payload sequence would make order and event ids depend on timing.
-    private readonly SeededIds _deliveryIds;
     private long _nextRefundId = 900_000_001;
     private long _nextFulfillmentId = 700_000_001;
     private long _nextOrderId;
     private long _nextLineItemId;
     private int _nextOrderNumber = 1001;
     private int _throttleViolations;
-    private int _scheduledRetries;
 
     private ShopifySimulator(
         ShopifySimulatorOptions options, TimeProvider timeProvider, ILogger logger, ShopifyInventoryStore store,
         ShopifyWebhookSubscriptionStore subscriptions, WebApplication app, Uri baseUrl)
     {
         _subscriptions = subscriptions;
-        _faults = new Random(options.Seed ^ 0x5EED);
-        _deliveryIds = new SeededIds(options.Seed ^ 0xD311);
         Options = options;
         BaseUrl = baseUrl;
         _timeProvider = timeProvider;
@@ -68,7 +54,11 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         // Order ids in the real service are large and increasing; the seed picks where they start.
         _nextOrderId = _ids.NextStart(5_000_000_000_000, 1_000_000_000);
         _nextLineItemId = _ids.NextStart(13_000_000_000_000, 1_000_000_000);
-        _webhookClient = new HttpClient { Timeout = options.WebhookTimeout };
+        // Delivery faults and Webhook-Ids draw from the sender's own seeded sequences: retries and duplicates run in the
+        // background, and drawing them from the payload sequence would make order and event ids depend on timing.
+        _webhooks = new WebhookSender(
+            timeProvider, options.WebhookTimeout, () => Options.WebhookRetryDelays, logger, options.Seed,
+            () => new WebhookFaults(Options.WebhookDuplicateRate, Options.WebhookReorderRate, Options.WebhookReorderMaxDelay));
     }
 
     public Uri BaseUrl { get; }
@@ -84,45 +74,19 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     /// <summary>The shop's webhook subscriptions, as the Admin API created them.</summary>
     public IReadOnlyList<ShopifyWebhookSubscription> WebhookSubscriptions => _subscriptions.All;
 
-    /// <summary>Every delivery attempt so far (first tries, retries, duplicates), in the order they were answered.</summary>
-    public IReadOnlyList<ShopifyWebhookDelivery> Deliveries
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _deliveries];
-            }
-        }
-    }
+    /// <summary>Every delivery attempt so far (first tries, retries, duplicates), in the order they were answered; each
+    /// carries its <c>Webhook-Id</c> as <see cref="WebhookAttempt.DeliveryId"/>.</summary>
+    public IReadOnlyList<WebhookAttempt> Deliveries => _webhooks.Attempts;
 
     /// <summary>Retries scheduled so far (each waits on the simulator's clock).</summary>
-    public int ScheduledRetries => Volatile.Read(ref _scheduledRetries);
+    public int ScheduledRetries => _webhooks.ScheduledRetries;
 
     /// <summary>Adds a subscription as an earlier install would have left it (e.g. pointing at an old address).</summary>
     public ShopifyWebhookSubscription AddWebhookSubscription(string topic, Uri uri) =>
         _subscriptions.Add(ShopifyWebhookSubscription.TopicEnum(topic), uri);
 
     /// <summary>Waits until no delivery is pending: retries scheduled, held-back or duplicate deliveries all done.</summary>
-    public async Task WhenDeliveriesSettledAsync()
-    {
-        while (true)
-        {
-            Task[] pending;
-            lock (_gate)
-            {
-                _background.RemoveAll(t => t.IsCompleted);
-                pending = [.. _background];
-            }
-
-            if (pending.Length == 0)
-            {
-                return;
-            }
-
-            await Task.WhenAll(pending);
-        }
-    }
+    public Task WhenDeliveriesSettledAsync() => _webhooks.WhenSettledAsync();
 
     /// <summary>Raised after each successful inventorySetQuantities, once per quantity set (for latency measurement).</summary>
     public event Action<ShopifyInventoryChanged>? InventoryChanged;
@@ -217,8 +181,8 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         var status = (HttpStatusCode)0;
         for (var i = 0; i < webhookEvent.Addresses.Count; i++)
         {
-            var (_, answered) = await DeliverOnceAsync(webhookEvent, webhookEvent.Addresses[i], 0, ct);
-            status = i == 0 ? answered : status;
+            var answered = await _webhooks.SendOnceAsync(Outgoing(webhookEvent, webhookEvent.Addresses[i]), ct);
+            status = i == 0 ? answered.Status : status;
         }
 
         return status;
@@ -545,23 +509,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Pending retries (hours apart in Shopify's schedule) and held-back deliveries end with the simulator.
-        await _stopping.CancelAsync();
-        Task[] background;
-        lock (_gate)
-        {
-            background = [.. _background];
-        }
-
-        try
-        {
-            await Task.WhenAll(background);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _webhookClient.Dispose();
-        _stopping.Dispose();
+        await _webhooks.DisposeAsync();
         await _app.DisposeAsync();
     }
 
@@ -592,159 +540,34 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
 
         for (var i = 0; i < webhookEvent.Addresses.Count; i++)
         {
-            var address = webhookEvent.Addresses[i];
-            bool holdBack;
-            TimeSpan hold;
-            lock (_gate)
+            var first = await _webhooks.DeliverAsync(Outgoing(webhookEvent, webhookEvent.Addresses[i]), ct);
+            if (i == 0 && first is not null)
             {
-                holdBack = Options.WebhookReorderRate > 0 && _faults.NextDouble() < Options.WebhookReorderRate;
-                hold = Options.WebhookReorderMaxDelay * _faults.NextDouble();
-            }
-
-            if (holdBack)
-            {
-                Background(async stop =>
-                {
-                    await Task.Delay(hold, _timeProvider, stop);
-                    await DeliverWithRetriesAsync(webhookEvent, address, stop);
-                });
-                continue;
-            }
-
-            var (webhookId, status) = await DeliverOnceAsync(webhookEvent, address, 0, ct);
-            if (i == 0)
-            {
-                result = (webhookId, status);
-            }
-
-            if (!IsSuccess(status))
-            {
-                Background(stop => RetryAsync(webhookEvent, address, stop));
-            }
-            else if (IsDuplicateDrawn())
-            {
-                Background(stop => DeliverOnceAsync(webhookEvent, address, 0, stop));
+                result = (first.DeliveryId!, first.Status);
             }
         }
 
         return result;
     }
 
-    private async Task DeliverWithRetriesAsync(WebhookEvent webhookEvent, Uri address, CancellationToken stop)
+    /// <summary>The event as Shopify sends it to one address: the same body, Event-Id and Triggered-At on every attempt,
+    /// a new Webhook-Id each time.</summary>
+    private OutgoingWebhook Outgoing(WebhookEvent webhookEvent, Uri address)
     {
-        var (_, status) = await DeliverOnceAsync(webhookEvent, address, 0, stop);
-        if (!IsSuccess(status))
-        {
-            await RetryAsync(webhookEvent, address, stop);
-        }
-        else if (IsDuplicateDrawn())
-        {
-            await DeliverOnceAsync(webhookEvent, address, 0, stop);
-        }
-    }
-
-    private async Task RetryAsync(WebhookEvent webhookEvent, Uri address, CancellationToken stop)
-    {
-        var delays = Options.WebhookRetryDelays;
-        for (var retry = 1; retry <= delays.Count; retry++)
-        {
-            // The timer exists before the retry counts as scheduled, so a test that advances a fake clock on seeing
-            // it cannot miss it.
-            var wait = Task.Delay(delays[retry - 1], _timeProvider, stop);
-            Interlocked.Increment(ref _scheduledRetries);
-            await wait;
-            var (_, status) = await DeliverOnceAsync(webhookEvent, address, retry, stop);
-            if (IsSuccess(status))
-            {
-                return;
-            }
-        }
-
-        _logger.LogWarning("Webhook {EventId} ({Topic}) to {Address} failed {Count} retries; Shopify gives up on it", webhookEvent.EventId, webhookEvent.Topic, address, delays.Count);
-    }
-
-    private bool IsDuplicateDrawn()
-    {
-        lock (_gate)
-        {
-            return Options.WebhookDuplicateRate > 0 && _faults.NextDouble() < Options.WebhookDuplicateRate;
-        }
-    }
-
-    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
-
-    private void Background(Func<CancellationToken, Task> work)
-    {
-        lock (_gate)
-        {
-            _background.RemoveAll(t => t.IsCompleted);
-            _background.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    await work(_stopping.Token);
-                }
-                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-                {
-                }
-            }));
-        }
-    }
-
-    private async Task<(string WebhookId, HttpStatusCode Status)> DeliverOnceAsync(WebhookEvent webhookEvent, Uri address, int attempt, CancellationToken ct)
-    {
-        // The attempt's time is when it was sent: the answer may come back after a test has moved the clock on.
-        var sentAt = _timeProvider.GetUtcNow();
-        var (webhookId, status) = await SendOnceAsync(webhookEvent, address, ct);
-        lock (_gate)
-        {
-            _deliveries.Add(new ShopifyWebhookDelivery(webhookEvent.EventId, webhookId, webhookEvent.Topic, address, attempt, status, sentAt));
-        }
-
-        return (webhookId, status);
-    }
-
-    private async Task<(string WebhookId, HttpStatusCode Status)> SendOnceAsync(WebhookEvent webhookEvent, Uri address, CancellationToken ct)
-    {
-        string webhookId;
-        lock (_gate)
-        {
-            webhookId = _deliveryIds.NextGuid().ToString();
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, address)
-        {
-            Content = new ByteArrayContent(webhookEvent.Body),
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        var headers = request.Headers;
         // HTTP/2 lowercases header names and newer deliveries drop the X- prefix; receivers must accept both.
         var prefix = Options.UnprefixedHeaders ? "shopify-" : "X-Shopify-";
-        headers.Add(prefix + "Topic", webhookEvent.Topic);
-        headers.Add(prefix + "Hmac-Sha256", Sign(webhookEvent.Body));
-        headers.Add(prefix + "Shop-Domain", Options.ShopDomain);
-        headers.Add(prefix + "API-Version", Options.ApiVersion);
-        headers.Add(prefix + "Webhook-Id", webhookId);
-        headers.Add(prefix + "Event-Id", webhookEvent.EventId);
-        headers.Add(prefix + "Triggered-At",
-            webhookEvent.TriggeredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-
-        try
-        {
-            using var response = await _webhookClient.SendAsync(request, ct);
-            return (webhookId, response.StatusCode);
-        }
-        catch (HttpRequestException ex)
-        {
-            _logger.LogWarning(ex, "Webhook {EventId} to {Address} was not answered", webhookEvent.EventId, address);
-            return (webhookId, 0);
-        }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            // HttpClient reports its own timeout as a cancellation; Shopify counts it as a failed delivery.
-            _logger.LogWarning(ex, "Webhook {EventId} to {Address} timed out", webhookEvent.EventId, address);
-            return (webhookId, 0);
-        }
+        var signature = Sign(webhookEvent.Body);
+        var triggeredAt = webhookEvent.TriggeredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        KeyValuePair<string, string>[] headers =
+        [
+            new(prefix + "Topic", webhookEvent.Topic),
+            new(prefix + "Hmac-Sha256", signature),
+            new(prefix + "Shop-Domain", Options.ShopDomain),
+            new(prefix + "API-Version", Options.ApiVersion),
+            new(prefix + "Event-Id", webhookEvent.EventId),
+            new(prefix + "Triggered-At", triggeredAt),
+        ];
+        return new OutgoingWebhook(webhookEvent.EventId, webhookEvent.Topic, address, webhookEvent.Body, _ => headers, prefix + "Webhook-Id");
     }
 
     private async Task<HttpStatusCode> SendRefundAsync(long orderId, IReadOnlyList<(long LineItemId, int Quantity)> lines, string restockType, CancellationToken ct)
@@ -824,7 +647,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         if (Options.SendInventoryLevelWebhooks && CanDeliver)
         {
             // Shopify reports the connector's own writes too; sent after the mutation's answer, not inside it.
-            Background(async stop =>
+            _webhooks.Run(async stop =>
             {
                 foreach (var change in changed)
                 {

@@ -63,7 +63,7 @@ public sealed class ShopifySimulatorDeliveryTests : IAsyncLifetime
         var attempts = _simulator.Deliveries;
         Assert.Equal(Enumerable.Range(0, 9), attempts.Select(a => a.Attempt));
         Assert.All(attempts, a => Assert.Equal(order.EventId, a.EventId));
-        Assert.Equal(9, attempts.Select(a => a.WebhookId).Distinct().Count());
+        Assert.Equal(9, attempts.Select(a => a.DeliveryId).Distinct().Count());
         Assert.Equal(TimeSpan.FromHours(4), TimeSpan.FromSeconds(Math.Round((attempts[^1].At - start).TotalSeconds)));
         Assert.Single(_receiver.Received.Select(r => r.Headers["X-Shopify-Triggered-At"]).Distinct());
     }

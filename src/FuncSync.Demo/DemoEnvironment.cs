@@ -1,8 +1,6 @@
 using System.Globalization;
 using FuncSync.Catalog;
 using FuncSync.Hosting;
-using FuncSync.Hosting.Azurite;
-using FuncSync.Hosting.Storage;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Amazon;
@@ -15,14 +13,13 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FuncSync.Demo;
 
-/// <summary>What FuncSync runs when nothing is configured: Azurite for storage and, with no channel
-/// configured, the Shopify and Etsy simulators with a demo shop and simulated buyers, and a Square market stall.</summary>
-public sealed class DemoEnvironment : IAsyncDisposable
+/// <summary>The demo beside FuncSync in local mode (Azurite is the app's own when no storage is configured): with no
+/// channel configured, every channel's simulator, a demo shop and simulated buyers, and a Square market stall.</summary>
+public sealed class DemoEnvironment : ILocalCompanion
 {
     public const string DemoAdminKey = "demo-admin-key";
 
     private readonly ILogger _logger;
-    private AzuriteServer? _azurite;
     private ShopifySimulator? _shopify;
     private EtsySimulator? _etsy;
     private SquareSimulator? _square;
@@ -37,20 +34,11 @@ public sealed class DemoEnvironment : IAsyncDisposable
 
     private DemoEnvironment(ILogger logger) => _logger = logger;
 
-    public static async Task<DemoEnvironment> PrepareAsync(ConfigurationManager configuration, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<ILocalCompanion> PrepareAsync(ConfigurationManager configuration, ILogger logger, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         var demo = new DemoEnvironment(logger);
         var overrides = new Dictionary<string, string?>();
-        // A connection string or an identity-based connection (AzureWebJobsStorage__accountName) both count.
-        if (!StorageConnection.IsConfigured(configuration, FunctionsHostingExtensions.StorageConnectionKey))
-        {
-            var dataDirectory = Path.Combine(Environment.CurrentDirectory, ".azurite");
-            logger.LogInformation("No AzureWebJobsStorage configured: starting Azurite (local Azure Storage), data in {DataDirectory}", dataDirectory);
-            demo._azurite = await AzuriteServer.StartAsync(dataDirectory, logger, cancellationToken);
-            overrides["AzureWebJobsStorage"] = demo._azurite.ConnectionString;
-            logger.LogInformation("Azurite is up; stopped last when FuncSync stops");
-        }
-
         if (string.IsNullOrWhiteSpace(configuration["Shopify:AdminApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Etsy:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Square:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["WooCommerce:StoreUrl"])
             && string.IsNullOrWhiteSpace(configuration["Ebay:ApiBaseUrl"]) && string.IsNullOrWhiteSpace(configuration["Amazon:ApiBaseUrl"]))
         {
@@ -123,7 +111,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
             _woo.Options.DeliveryUrl = new Uri(root, "api/webhooks/woocommerce");
         }
 
-        var catalog = DemoCatalog.Load(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-catalog.csv"));
+        var catalog = DemoCatalog.Load(Path.Combine(AppContext.BaseDirectory, "demo-catalog.csv"));
         catalog.Stock(_shopify, _etsy, _square, _amazon);
         foreach (var row in _woo is null ? [] : catalog.Rows.Where(r => r.Mapping.WooCommerce is not null))
         {
@@ -193,11 +181,6 @@ public sealed class DemoEnvironment : IAsyncDisposable
         if (_ebay is not null)
         {
             await _ebay.DisposeAsync();
-        }
-
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
         }
     }
 }

@@ -1,0 +1,1 @@
+await FuncSync.FuncSyncHost.RunLocalAsync(args, FuncSync.Demo.DemoEnvironment.PrepareAsync);
