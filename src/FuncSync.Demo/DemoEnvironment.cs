@@ -1,6 +1,7 @@
 using System.Globalization;
 using FuncSync.Catalog;
 using FuncSync.Hosting;
+using FuncSync.Ledger;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using FuncSync.Simulators.Amazon;
@@ -128,7 +129,7 @@ public sealed class DemoEnvironment : ILocalCompanion
         await importer.ImportAsync(catalog.Rows, $"demo-{runId}", "demo", stopping);
         _logger.LogInformation("Demo shop loaded: {Count} SKUs. Try: curl -H 'x-functions-key: {Key}' {Address}/api/skus/NECK-MOON-01", catalog.Rows.Count, DemoAdminKey, address.TrimEnd('/'));
 
-        var buyers = new DemoBuyers(_shopify, _etsy, catalog, importer, time, _logger);
+        var buyers = new DemoBuyers(_shopify, _etsy, catalog, app.Services.GetRequiredService<InventoryEventSender>(), time, _logger);
         _buyers = buyers.RunAsync(stopping);
         _stall = new DemoStall(_square, catalog, time, _logger).RunAsync(stopping);
         if (_woo is not null)
