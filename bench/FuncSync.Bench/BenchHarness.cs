@@ -24,6 +24,7 @@ internal sealed class BenchHarness : IAsyncDisposable
     private const int StartQuantity = 999;
 
     private readonly AzuriteServer _azurite;
+    private readonly string _dataDirectory;
     private readonly ShopifySimulator _shopify;
     private readonly EtsySimulator _etsy;
     private readonly WebApplication _app;
@@ -32,9 +33,10 @@ internal sealed class BenchHarness : IAsyncDisposable
     private readonly ConcurrentBag<double> _latencies = [];
     private int _nextItem;
 
-    private BenchHarness(AzuriteServer azurite, ShopifySimulator shopify, EtsySimulator etsy, WebApplication app, BenchOptions options)
+    private BenchHarness(AzuriteServer azurite, string dataDirectory, ShopifySimulator shopify, EtsySimulator etsy, WebApplication app, BenchOptions options)
     {
         _azurite = azurite;
+        _dataDirectory = dataDirectory;
         _shopify = shopify;
         _etsy = etsy;
         _app = app;
@@ -44,7 +46,12 @@ internal sealed class BenchHarness : IAsyncDisposable
 
     public static async Task<BenchHarness> StartAsync(BenchOptions options)
     {
-        var azurite = await AzuriteServer.StartAsync(null, NullLogger.Instance, CancellationToken.None);
+        // On disk, as `dotnet run` runs it locally: in memory, Azurite keeps each queue message in an extent of its own,
+        // and its queue GC (every 60 s) removes them one by one, each removal updating an index of all of them; once a
+        // few thousand messages have come and gone that freezes every Azurite service for about 10 s, which no Azure
+        // Storage account and no Azurite on disk (many messages to an extent) does.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "funcsync-bench-" + Guid.NewGuid().ToString("N"));
+        var azurite = await AzuriteServer.StartAsync(dataDirectory, NullLogger.Instance, CancellationToken.None);
         var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = options.EtsyQueriesPerSecond, QueriesPerDay = 10_000_000 }, TimeProvider.System);
         var settings = SimulatedChannels.Settings(shopify, etsy);
@@ -53,7 +60,7 @@ internal sealed class BenchHarness : IAsyncDisposable
         settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
         var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
         shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
-        return new BenchHarness(azurite, shopify, etsy, app, options);
+        return new BenchHarness(azurite, dataDirectory, shopify, etsy, app, options);
     }
 
     public async Task<BenchResult> RunAsync(int rate)
@@ -205,5 +212,6 @@ internal sealed class BenchHarness : IAsyncDisposable
         await _shopify.DisposeAsync();
         await _etsy.DisposeAsync();
         await _azurite.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 }
