@@ -106,7 +106,10 @@ public sealed class AlertStore(TableClient table, ShopPartition shop, GridChange
                     throw;
                 }
 
-                // The same alert changed meanwhile (another notice, an acknowledgement): decide again.
+                // The same alert changed meanwhile (another notice, an acknowledgement): decide again, after a short
+                // random pause. Many notices of one alert at once (a poison alert raised by every poisoned message of a
+                // queue) otherwise keep colliding and all but one use up their attempts.
+                await ContentionPause(attempt, cancellationToken);
             }
         }
     }
@@ -260,6 +263,11 @@ public sealed class AlertStore(TableClient table, ShopPartition shop, GridChange
 
         return skus;
     }
+
+    // Real time, not the injected clock: the pause spaces real requests of competing writers, and a test's frozen clock
+    // would stall it. Jitter needs no reproducibility: it only spreads the writers.
+    private static Task ContentionPause(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 << Math.Min(attempt, 5))), TimeProvider.System, cancellationToken);
 
     private Task TouchAsync(CancellationToken cancellationToken) =>
         changes?.TouchAsync(cancellationToken) ?? Task.CompletedTask;

@@ -8,11 +8,13 @@ namespace FuncSync.Square;
 
 /// <summary>Square's REST API at the pinned version: the Inventory API's batch-create and batch-retrieve, the catalog's
 /// variations and the Orders API's retrieve. A 429 RATE_LIMITED or a 5xx is retried by this client's pipeline with
-/// exponential backoff and jitter (Square publishes no limits and asks for exactly that); what is still refused after
-/// it is an <see cref="HttpRequestException"/> the queue retries later, and a refusal no retry can fix is a
-/// <see cref="ChannelRequestException"/>. An OAuth access token refused with 401 is refreshed once, then the call is
-/// repeated.</summary>
-public sealed class SquareApi(HttpClient http, SquareAccessTokens tokens, IOptions<SquareOptions> options)
+/// exponential backoff and jitter (Square publishes no limits and asks for exactly that). A 429 or 503 still refused
+/// after it, or a request the open circuit breaker did not send, is a <see cref="ChannelThrottledException"/>: no
+/// verdict, so the push or the webhook comes back later without counting towards the poison queue (under sustained
+/// 429s across many SKUs, counting them poisoned most pushes). Another 5xx is an <see cref="HttpRequestException"/> the
+/// queue retries, and a refusal no retry can fix is a <see cref="ChannelRequestException"/>. An OAuth access token
+/// refused with 401 is refreshed once, then the call is repeated.</summary>
+public sealed class SquareApi(HttpClient http, SquareAccessTokens tokens, IOptions<SquareOptions> options, TimeProvider time)
 {
     /// <summary>Square's limit on changes per BatchChangeInventory call.</summary>
     public const int MaxChangesPerBatch = 100;
@@ -129,7 +131,7 @@ public sealed class SquareApi(HttpClient http, SquareAccessTokens tokens, IOptio
 
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await tokens.GetAsync(cancellationToken));
             request.Headers.Add("Square-Version", square.ApiVersion);
-            using var response = await http.SendAsync(request, cancellationToken);
+            using var response = await SendOnceAsync(request, cancellationToken);
             var json = await ReadAsync(response, cancellationToken);
 
             // ACCESS_TOKEN_EXPIRED or _REVOKED: the stored token may still look fresh (its 30 days not over), so a
@@ -143,7 +145,19 @@ public sealed class SquareApi(HttpClient http, SquareAccessTokens tokens, IOptio
         }
     }
 
-    private static JsonNode Result(HttpMethod method, string path, HttpResponseMessage response, JsonNode? json)
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
+        {
+            throw ChannelThrottledException.CircuitOpen("Square", ex);
+        }
+    }
+
+    private JsonNode Result(HttpMethod method, string path, HttpResponseMessage response, JsonNode? json)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -156,7 +170,8 @@ public sealed class SquareApi(HttpClient http, SquareAccessTokens tokens, IOptio
         throw response.StatusCode switch
         {
             HttpStatusCode.NotFound => new SquareNotFoundException(message),
-            HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => new HttpRequestException(message, null, response.StatusCode),
+            _ when ChannelThrottledException.IsThrottle(response.StatusCode) => new ChannelThrottledException(message, response.StatusCode, ChannelThrottledException.RetryAfterOf(response, time)),
+            >= HttpStatusCode.InternalServerError => new HttpRequestException(message, null, response.StatusCode),
             _ => new ChannelRequestException(message),
         };
     }

@@ -1,7 +1,6 @@
 using FuncSync.Channels;
 using FuncSync.Channels.Auth;
 using FuncSync.Domain;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Square;
@@ -33,7 +32,7 @@ public sealed class SquareModule : IChannelModule
         channel.Options<SquareOptions>();
         var services = channel.Services;
         services.AddHttpClient<SquareApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<SquareOptions>>().Value.ApiBaseUrl)
-            .AddStandardResilienceHandler(ConfigureResilience);
+            .AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
         services.AddHttpClient<SquareOAuthClient>()
             .AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
         services.AddSingleton<SquareAccessTokens>();
@@ -51,17 +50,5 @@ public sealed class SquareModule : IChannelModule
             .CatalogReader<SquareCatalogReader>()
             .Webhook<SquareWebhook>()
             .Connection<SquareConnectionStatus>();
-    }
-
-    /// <summary>Square publishes no rate limits and asks for exponential backoff with jitter on 429 RATE_LIMITED: more
-    /// patient retries than the channels' default (the standard pipeline's retry is exponential with jitter, and a
-    /// batch-create carries its idempotency key into every retry).</summary>
-    private static void ConfigureResilience(HttpStandardResilienceOptions options)
-    {
-        ChannelHttp.ConfigureResilience(options);
-        options.Retry.MaxRetryAttempts = 6;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(250);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(8);
-        options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(60);
     }
 }

@@ -51,7 +51,7 @@ internal sealed class SquareTestApp : IAsyncDisposable
         return item.Mapping;
     }
     /// <summary>Every channel shows <paramref name="quantity"/> and the ledger holds it.</summary>
-    public async Task WaitUntilEverywhereAsync(SkuMapping mapping, int quantity, string because)
+    public async Task WaitUntilEverywhereAsync(SkuMapping mapping, int quantity, string because, TimeSpan? within = null)
     {
         var shopify = mapping.Shopify!;
         var etsy = mapping.Etsy!;
@@ -60,7 +60,7 @@ internal sealed class SquareTestApp : IAsyncDisposable
                 && App.Shopify.GetAvailable(shopify.InventoryItemId, shopify.LocationId) == quantity
                 && App.Etsy.GetQuantity(etsy.ListingId, etsy.Sku) == quantity
                 && SquareCount(mapping) == quantity,
-            TimeSpan.FromSeconds(30),
+            within ?? TimeSpan.FromSeconds(30),
             because);
     }
 

@@ -7,6 +7,7 @@ namespace FuncSync.Channels.Webhooks;
 /// names where the inbox stored it.</summary>
 /// <param name="OccurredAt">The channel's time of the event, when it gave one (unverified).</param>
 /// <param name="ReceivedAt">When the intake received the delivery.</param>
+/// <param name="Throttled">How many times in a row its channel asked to come back later while it was handled.</param>
 public sealed record AcceptedWebhook(
     Channel Channel,
     string Topic,
@@ -14,7 +15,8 @@ public sealed record AcceptedWebhook(
     DateTimeOffset? OccurredAt,
     DateTimeOffset ReceivedAt,
     string? Body,
-    string? BodyBlob)
+    string? BodyBlob,
+    int Throttled = 0)
 {
     /// <summary>Event ids travel in queue messages and blob names; channels' ids (GUIDs, numbers) are far shorter.</summary>
     public const int MaxEventIdLength = 200;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FuncSync.Json;
+using FuncSync.Push;
 using FuncSync.Storage;
 using Microsoft.Azure.Functions.Worker;
 
@@ -7,7 +8,10 @@ namespace FuncSync.Channels.Webhooks;
 
 /// <summary>Queue function on <c>channel-webhooks</c>: hands each accepted webhook to its channel's
 /// <see cref="IChannelWebhook.HandleAsync"/>, whose events are applied to the ledger and pushed in this invocation. A failure throws, so the message is retried and, after the last try,
-/// poisoned and alerted like every queue's; a stored body is removed only after the channel handled it whole.</summary>
+/// poisoned and alerted like every queue's; a stored body is removed only after the channel handled it whole. A channel
+/// that asks to come back later (a read it needs answered 429, or its circuit is open) is no failure: the same webhook
+/// goes back on the queue, delayed by the channel's Retry-After or a backoff, and what it applied before stays applied
+/// (its events are deduplicated on the second run).</summary>
 public sealed class ChannelWebhookDispatchFunction(IServiceProvider services, WebhookInbox inbox, ILogger<ChannelWebhookDispatchFunction> logger)
 {
     public const string Name = "ChannelWebhookDispatch";
@@ -27,9 +31,22 @@ public sealed class ChannelWebhookDispatchFunction(IServiceProvider services, We
         var webhook = services.GetRequiredKeyedService<IChannelWebhook>(accepted.Channel);
 
         // This message carries the webhook's events durably until it is deleted, so they go straight into the ledger.
-        using (Ledger.InventoryEventSender.ApplyAtOnce())
+        try
         {
-            await webhook.HandleAsync(accepted, body, cancellationToken);
+            using (Ledger.InventoryEventSender.ApplyAtOnce())
+            {
+                await webhook.HandleAsync(accepted, body, cancellationToken);
+            }
+        }
+        catch (ChannelThrottledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Jitter needs no reproducibility: it only spreads the retries.
+            var delay = ThrottleBackoff.Delay(accepted.Throttled, ex.RetryAfter, Random.Shared.NextDouble());
+            logger.LogWarning(
+                "{Channel} asked to come back later ({Status}) while {Topic} ({EventId}) was handled; handling it again in {Delay} (throttled {Times} times in a row)",
+                accepted.Channel, (int?)ex.StatusCode, accepted.Topic, accepted.EventId, delay, accepted.Throttled + 1);
+            await inbox.RetryLaterAsync(accepted with { Throttled = accepted.Throttled + 1 }, delay, cancellationToken);
+            return;
         }
 
         await inbox.DoneAsync(accepted, cancellationToken);

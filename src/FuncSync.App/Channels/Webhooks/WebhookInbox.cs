@@ -34,6 +34,12 @@ public sealed class WebhookInbox(IQueueSender queues, StorageClients storage, St
         await queues.SendAsync(names.ChannelWebhooksQueue, JsonSerializer.Serialize(accepted, FuncSyncJson.Default.AcceptedWebhook), cancellationToken);
     }
 
+    /// <summary>The same webhook again after <paramref name="delay"/>, as an invisible message (its stored body, if any,
+    /// stays): its channel asked to come back later, which says nothing about the webhook.</summary>
+    public async Task RetryLaterAsync(AcceptedWebhook accepted, TimeSpan delay, CancellationToken cancellationToken) =>
+        await storage.Queue(names.ChannelWebhooksQueue).SendMessageAsync(
+            JsonSerializer.Serialize(accepted, FuncSyncJson.Default.AcceptedWebhook), visibilityTimeout: delay, cancellationToken: cancellationToken);
+
     /// <returns>The body, or null when a stored body is gone: removed after an earlier run handled it whole.</returns>
     public async Task<byte[]?> OpenAsync(AcceptedWebhook accepted, CancellationToken cancellationToken)
     {
