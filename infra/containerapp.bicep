@@ -7,6 +7,7 @@
 targetScope = 'resourceGroup'
 
 import { channelVaultSecrets } from 'modules/channelsecrets.bicep'
+import { disabledChannelFunctions } from 'modules/channelfunctions.bicep'
 
 @description('Base name for the resources.')
 @minLength(3)
@@ -155,6 +156,14 @@ var appVaultSecrets = channelVaultSecrets({
   amazon: !empty(amazonSellerId)
   amazonNotifications: !empty(amazonNotificationQueueUrl)
   wooCommerce: !empty(wooCommerceStoreUrl)
+})
+
+// A channel that is off runs none of its functions (see infra/modules/channelfunctions.bicep).
+var channelFunctionSwitches = disabledChannelFunctions({
+  square: !empty(squareLocationIds)
+  wooCommerce: !empty(wooCommerceStoreUrl)
+  ebay: !empty(ebayMarketplaceId)
+  amazon: !empty(amazonSellerId)
 })
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -367,6 +376,10 @@ resource containerApp 'Microsoft.App/containerApps@2025-01-01' = {
             map(items(timerSchedules), schedule => {
               name: schedule.key
               value: schedule.value
+            }),
+            map(items(channelFunctionSwitches), setting => {
+              name: setting.key
+              value: setting.value
             })
           )
           probes: [

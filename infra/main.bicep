@@ -6,6 +6,7 @@
 targetScope = 'resourceGroup'
 
 import { channelVaultSecrets } from 'modules/channelsecrets.bicep'
+import { disabledChannelFunctions } from 'modules/channelfunctions.bicep'
 
 @description('Base name for the resources; the function app is reachable at https://<appName>.azurewebsites.net.')
 @minLength(3)
@@ -267,7 +268,7 @@ module vault 'modules/keyvault.bicep' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(timerSchedules, squareSettings, ebaySettings, amazonSettings, wooCommerceSettings, vaultReferences, {
+  properties: union(timerSchedules, channelFunctionSwitches, squareSettings, ebaySettings, amazonSettings, wooCommerceSettings, vaultReferences, {
     AzureWebJobsStorage__accountName: storageName
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
     FuncSync__Shop: shop
@@ -316,6 +317,14 @@ var appVaultSecrets = channelVaultSecrets({
   amazon: !empty(amazonSellerId)
   amazonNotifications: !empty(amazonNotificationQueueUrl)
   wooCommerce: !empty(wooCommerceStoreUrl)
+})
+
+// A channel that is off runs none of its functions (see infra/modules/channelfunctions.bicep).
+var channelFunctionSwitches = disabledChannelFunctions({
+  square: !empty(squareLocationIds)
+  wooCommerce: !empty(wooCommerceStoreUrl)
+  ebay: !empty(ebayMarketplaceId)
+  amazon: !empty(amazonSellerId)
 })
 var vaultReferences = toObject(items(appVaultSecrets), secret => secret.key, secret => keyVaultReference(secret.value))
 

@@ -1,5 +1,6 @@
 using FuncSync.Channels;
 using FuncSync.Hosting;
+using FuncSync.Hosting.Functions;
 using FuncSync.Storage;
 using FuncSync.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -99,7 +100,11 @@ public static class FuncSyncHost
     {
         builder.Services.AddFuncSync(builder.Configuration);
         var names = new StorageNames(builder.Configuration["FuncSync:StoragePrefix"] ?? string.Empty);
-        builder.Services.AddLocalFunctions(builder.Configuration, typeof(FuncSyncHost).Assembly, names.Queue);
+        var functions = FunctionIndex.Read(typeof(FuncSyncHost).Assembly);
+
+        // Just above the defaults: a setting given anywhere else still decides (AzureWebJobs.<name>.Disabled = false).
+        builder.Configuration.Sources.Insert(1, new MemoryConfigurationSource { InitialData = ChannelFunctionSwitches.For(builder.Configuration, functions) });
+        builder.Services.AddLocalFunctions(builder.Configuration, functions, names.Queue);
         var app = builder.Build();
         app.MapFuncSync();
         return app;

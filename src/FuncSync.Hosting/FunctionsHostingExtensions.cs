@@ -35,7 +35,8 @@ public static class FunctionsHostingExtensions
 
     /// <summary>Local mode: reads the <c>[Function]</c> methods of <paramref name="functions"/> and starts a queue
     /// listener per queue trigger and a timer per timer trigger, with host.json's queue settings. HTTP functions
-    /// are mapped by <see cref="HttpFunctionEndpoints.MapHttpFunctions"/>.</summary>
+    /// are mapped by <see cref="HttpFunctionEndpoints.MapHttpFunctions"/>. A function turned off by
+    /// <see cref="FunctionSwitches"/> is left out of all three.</summary>
     /// <param name="queueName">Maps a trigger's queue name to the queue this instance uses (e.g. adds a prefix).</param>
     public static IServiceCollection AddLocalFunctions(this IServiceCollection services, IConfiguration configuration, Assembly functions, Func<string, string> queueName)
     {
@@ -55,6 +56,7 @@ public static class FunctionsHostingExtensions
         }
 
         services.AddFunctionsStorage(configuration);
+        functions = [.. functions.Where(f => !FunctionSwitches.IsDisabled(f.Name, configuration))];
         services.AddSingleton<IFunctionCatalog>(new FunctionCatalog(functions));
         services.TryAddSingleton(_ => QueueListenerOptions.FromConfiguration(configuration));
         services.TryAddSingleton<QueueFailureLog>();

@@ -111,6 +111,38 @@ public sealed class BicepTemplateTests
         }
     }
 
+    [Fact]
+    public void ChannelFunctions_EveryOptionalChannelsFunction_SwitchedOffByTheTemplatesWithItsChannel()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoRoot(), "infra", "modules", "channelfunctions.bicep"));
+        var functions = FuncSync.Hosting.Functions.FunctionIndex.Read(typeof(FuncSyncHost).Assembly);
+        foreach (var module in FuncSync.Channels.ChannelModules.All)
+        {
+            var declared = FuncSync.Channels.ChannelFunctionSwitches.FunctionsOf(module, functions).Order(StringComparer.Ordinal).ToList();
+            Assert.NotEmpty(declared);
+
+            // The templates always turn Shopify and Etsy on; every other channel's list is exactly what its folder declares.
+            var key = char.ToLowerInvariant(module.Section[0]) + module.Section[1..];
+            var listed = Regex.Match(text, $@"^\s*{Regex.Escape(key)}: \[(?<names>[^\]]*)\]", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+            if (module.Channel is FuncSync.Domain.Channel.Shopify or FuncSync.Domain.Channel.Etsy)
+            {
+                Assert.False(listed.Success, $"{module.Section} is always on in the templates");
+                continue;
+            }
+
+            Assert.True(listed.Success, $"infra/modules/channelfunctions.bicep lists {module.Section}'s functions");
+            var names = Regex.Matches(listed.Groups["names"].Value, "'(?<name>[A-Za-z0-9]+)'").Select(m => m.Groups["name"].Value).Order(StringComparer.Ordinal);
+            Assert.Equal(declared, names);
+        }
+
+        foreach (var template in new[] { "main.bicep", "containerapp.bicep" })
+        {
+            var hosting = File.ReadAllText(Path.Combine(RepoRoot(), "infra", template));
+            Assert.Contains("import { disabledChannelFunctions } from 'modules/channelfunctions.bicep'", hosting, StringComparison.Ordinal);
+            Assert.Contains("disabledChannelFunctions({", hosting, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<(int ExitCode, string Output, string Diagnostics)> RunBicepAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo(BicepCli())
