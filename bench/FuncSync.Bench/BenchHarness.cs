@@ -50,7 +50,7 @@ internal sealed class BenchHarness : IAsyncDisposable
         // and its queue GC (every 60 s) removes them one by one, each removal updating an index of all of them; once a
         // few thousand messages have come and gone that freezes every Azurite service for about 10 s, which no Azure
         // Storage account and no Azurite on disk (many messages to an extent) does.
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "funcsync-bench-" + Guid.NewGuid().ToString("N"));
+        var dataDirectory = Directory.CreateTempSubdirectory("funcsync-bench-").FullName;
         var azurite = await AzuriteServer.StartAsync(dataDirectory, NullLogger.Instance, CancellationToken.None);
         var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = options.EtsyQueriesPerSecond, QueriesPerDay = 10_000_000 }, TimeProvider.System);
