@@ -96,6 +96,7 @@ public static class FuncSyncServices
         services.AddStanding(names);
         services.AddPausing(names);
         services.AddCounting(names);
+        services.AddSingleton<Margins.MarginFunctions>();
         return services;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using FuncSync.Catalog;
@@ -157,7 +156,7 @@ public sealed class CountFunctions(CountStore store, SkuMapStore map, LedgerStor
         var counts = (await RecentAsync(months, cancellationToken)).Where(c => !review || c.AwaitingReview).Reverse().ToList();
         if (string.Equals(request.Query["format"].ToString(), "csv", StringComparison.OrdinalIgnoreCase))
         {
-            return Csv("counts.csv", csv => WriteCounts(csv, counts));
+            return CsvReport.File("counts.csv", CountColumns, csv => WriteCounts(csv, counts));
         }
 
         return Results.Json(new CountRecordList(counts, CountReasons.All), FuncSyncJson.Default.CountRecordList);
@@ -218,14 +217,8 @@ public sealed class CountFunctions(CountStore store, SkuMapStore map, LedgerStor
         }
 
         var report = ShrinkageReport.Monthly((await RecentAsync(months, cancellationToken)).Select(c => c.ForReport()));
-        return Csv("shrinkage.csv", csv =>
+        return CsvReport.File("shrinkage.csv", ShrinkageColumns, csv =>
         {
-            foreach (var column in ShrinkageColumns)
-            {
-                csv.WriteField(column);
-            }
-
-            csv.NextRecord();
             foreach (var month in report)
             {
                 csv.WriteField(month.Month);
@@ -299,43 +292,22 @@ public sealed class CountFunctions(CountStore store, SkuMapStore map, LedgerStor
 
     private static void WriteCounts(CsvWriter csv, IReadOnlyList<CountRecord> counts)
     {
-        foreach (var column in CountColumns)
-        {
-            csv.WriteField(column);
-        }
-
-        csv.NextRecord();
         foreach (var c in counts)
         {
             csv.WriteField(c.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            csv.WriteField(Cell(c.Sku));
+            csv.WriteField(CsvReport.Cell(c.Sku));
             csv.WriteField(c.Expected);
             csv.WriteField(c.Counted);
             csv.WriteField(c.Variance);
             csv.WriteField(c.VariancePercent is { } p ? (p * 100).ToString("0.##", CultureInfo.InvariantCulture) : string.Empty);
             csv.WriteField(c.NeedsReview ? "yes" : "no");
             csv.WriteField(c.Reason ?? string.Empty);
-            csv.WriteField(Cell(c.ReviewNote));
-            csv.WriteField(Cell(c.ReviewedBy));
+            csv.WriteField(CsvReport.Cell(c.ReviewNote));
+            csv.WriteField(CsvReport.Cell(c.ReviewedBy));
             csv.WriteField(c.UnitCost?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
             csv.WriteField(c.Round ?? string.Empty);
             csv.NextRecord();
         }
-    }
-
-    /// <summary>A seller's text in a report a spreadsheet opens: a leading =, +, - or @ would be read as a formula.</summary>
-    private static string Cell(string? text) =>
-        text is { Length: > 0 } && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text ?? string.Empty;
-
-    private static IResult Csv(string name, Action<CsvWriter> write)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture, leaveOpen: true))
-        {
-            write(csv);
-        }
-
-        return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", name);
     }
 
     private static (IReadOnlyList<string> Values, string? Error) Strings(JsonElement body, string field)

@@ -26,6 +26,7 @@ namespace FuncSync.Json;
 [JsonSerializable(typeof(FuncSync.Counting.CountRoundList))]
 [JsonSerializable(typeof(FuncSync.Counting.CountRecordList))]
 [JsonSerializable(typeof(FuncSync.Counting.ShrinkageList))]
+[JsonSerializable(typeof(FuncSync.Margins.MarginList))]
 [JsonSerializable(typeof(FuncSync.Domain.Oversells.OversellAdvice))]
 [JsonSerializable(typeof(SkuStatus))]
 [JsonSerializable(typeof(ProblemBody))]

@@ -72,7 +72,7 @@ public sealed class InventoryEventApplier(
 
         var moves = mapping.IsComposed ? Composition.Consumption(mapping.Parts, received.Quantity) : [(sku, received.Quantity)];
         var (targets, mappings) = await PushTargetsAsync(mapping, moves, cancellationToken);
-        var result = await ledger.ApplyAsync(received, moves, returns.Value.For(received.Listing?.Channel), targets, cancellationToken);
+        var result = await ledger.ApplyAsync(received, moves, returns.Value.For(received.Listing?.Channel), targets, cancellationToken, oversellable: !mapping.IsUnlimited);
         if (result.Outcome == LedgerApplyOutcome.Duplicate)
         {
             logger.LogInformation("Event {EventId} for {Sku} was applied before; nothing to do", received.EventId, sku);

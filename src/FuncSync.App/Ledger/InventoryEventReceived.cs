@@ -1,4 +1,5 @@
 using FuncSync.Domain;
+using FuncSync.Domain.Costing;
 using FuncSync.Domain.Ledger;
 
 namespace FuncSync.Ledger;
@@ -19,6 +20,8 @@ namespace FuncSync.Ledger;
 /// <param name="SkipIfUnmapped">The channel does not count this listing's stock itself (a Shopify line whose stock
 /// a fulfilment service or nobody manages): mapped, it moves the ledger like any sale; unmapped, it is dropped, not
 /// parked, since nobody meant to sync it.</param>
+/// <param name="LineTotal">For a sale reported by a channel: what the buyer paid for these units, before tax and shipping
+/// and after the line's own discounts, as the channel reports it; null when it gives none. The margin report's revenue.</param>
 public sealed record InventoryEventReceived(
     string EventId,
     InventoryEventKind Kind,
@@ -32,7 +35,8 @@ public sealed record InventoryEventReceived(
     string? Reason = null,
     DateTimeOffset? SoldAt = null,
     string? RestockOf = null,
-    bool SkipIfUnmapped = false);
+    bool SkipIfUnmapped = false,
+    Money? LineTotal = null);
 
 /// <summary>A listing on a channel, by the key that channel reports sales with.</summary>
 public sealed record ListingRef(Channel Channel, string Key);

@@ -29,7 +29,6 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
     private const string OutboxPrefix = "outbox";
     private const string AuditPrefix = "audit";
     private const string SoldPrefix = "sold";
-    private const string OrderPrefix = "order";
 
     private const string UnitsColumn = "Units";
     private const string RestockedColumn = "Restocked";
@@ -41,7 +40,8 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
         IReadOnlyList<(string Sku, int Units)> moves,
         ReturnDisposition returns,
         IReadOnlyCollection<PushTarget> pushTo,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool oversellable = true)
     {
         var dedupeKey = TableKeys.Join(EventPrefix, received.EventId);
         for (var attempt = 1; ; attempt++)
@@ -73,8 +73,14 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
             {
                 // The channel's order for its monthly figures, counted by the transaction that applies it: once, and
                 // with no storage operation of its own.
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(shop.Key, OrderKey(OrderMonth(now), soldOn.Channel, received.EventId))));
+                var oversold = oversellable ? OrderLines.Oversold(received.Quantity, changes.Select((c, i) => (moves[i].Units, c.Change))) : 0;
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, OrderLines.Order(shop.Key, now, soldOn.Channel, received, oversold)));
             }
+            else if (claim is { Sale: { } sale } && received.Listing is { } restockedOn)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, OrderLines.Restock(shop.Key, now, restockedOn.Channel, received, granted, sale, sale.GetInt32(UnitsColumn) ?? received.Quantity)));
+            }
+
             var sold = SoldCounters.Sale(received);
             foreach (var change in changes)
             {
@@ -298,15 +304,12 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
         return sales;
     }
 
-    /// <summary>The calendar month (UTC) an order counts in: the month the ledger applied it.</summary>
-    public static string OrderMonth(DateTimeOffset appliedAt) => appliedAt.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>Channel sales the ledger applied per month and channel, from <paramref name="fromMonth"/> on: one range
     /// query of the order rows, keys only.</summary>
     public async Task<IReadOnlyDictionary<(string Month, Channel Channel), long>> CountOrdersAsync(string fromMonth, CancellationToken cancellationToken)
     {
-        var from = TableKeys.Join(OrderPrefix, fromMonth);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(OrderPrefix + TableKeys.Separator)}");
+        var from = TableKeys.Join(OrderLines.OrderPrefix, fromMonth);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shop.Key} and RowKey ge {from} and RowKey lt {TableKeys.PrefixEnd(OrderLines.OrderPrefix + TableKeys.Separator)}");
         var counts = new Dictionary<(string, Channel), long>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
@@ -319,8 +322,6 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
 
         return counts;
     }
-
-    private static string OrderKey(string month, Channel channel, string eventId) => TableKeys.Join(OrderPrefix, month, channel.ToString(), eventId);
 
     /// <summary>Outbox rows older than <paramref name="olderThan"/>: pushes whose enqueue a crash may have lost.</summary>
     public async Task<IReadOnlyList<OutboxEntry>> ListOutboxAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
@@ -434,13 +435,14 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
     }
 
     // The dedupe row only has to exist; what the event did is in the audit rows. A sale's also keeps its
-    // units, the most its cancellations and returns may give back.
+    // units, the most its cancellations and returns may give back, and what the buyer paid for them.
     private TableEntity DedupeRow(string key, InventoryEventReceived received, DateTimeOffset now)
     {
         var row = new TableEntity(shop.Key, key) { ["AppliedAt"] = now };
         if (received.Kind == InventoryEventKind.Sale)
         {
             row[UnitsColumn] = received.Quantity;
+            OrderLines.WritePrice(row, received.LineTotal);
         }
 
         return row;

@@ -26,7 +26,7 @@ public sealed class ChannelStandingStore(TableClient table, ShopPartition shop, 
     /// <summary>Months the figures go back, this one included.</summary>
     public const int MonthsShown = 13;
 
-    public static string Month(DateTimeOffset when) => LedgerStore.OrderMonth(when);
+    public static string Month(DateTimeOffset when) => OrderLines.Month(when);
 
     public Task<ChannelMonth> CountCancellationAsync(string channel, DateTimeOffset when, CancellationToken cancellationToken) =>
         AddAsync(channel, Month(when), orders: 0, cancellations: 1, cancellationToken);

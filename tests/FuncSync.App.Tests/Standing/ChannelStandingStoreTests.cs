@@ -35,6 +35,6 @@ public sealed class ChannelStandingStoreTests(AzuriteFixture azurite)
         Assert.Equal(300, outcomes.Count(o => o == ApplyOutcome.Applied));
         Assert.Equal((300L, 1L), (month.Orders, month.Cancellations));
         var listed = Assert.Single(await store.ListAsync(CancellationToken.None));
-        Assert.Equal(("Etsy", LedgerStore.OrderMonth(now), 300L, 1L), (listed.Channel, listed.Month, listed.Orders, listed.Cancellations));
+        Assert.Equal(("Etsy", OrderLines.Month(now), 300L, 1L), (listed.Channel, listed.Month, listed.Orders, listed.Cancellations));
     }
 }
