@@ -118,6 +118,7 @@ public static class MarginReport
             })
             .OrderByDescending(r => r.Month, StringComparer.Ordinal)
             .ThenBy(r => r.Sku, StringComparer.Ordinal)
+            .ThenBy(r => r.Currency is null)
             .ThenBy(r => r.Currency, StringComparer.Ordinal)];
     }
 

@@ -4,6 +4,11 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
+using FuncSync.Domain.Costing;
+using FuncSync.Domain.Ledger;
+using FuncSync.Etsy;
+using FuncSync.Ledger;
+using FuncSync.Shopify;
 using FuncSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -171,7 +176,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         (string Hash, string Ready)[] pages =
         [
             ("#/", "#stock-grid"), ("#/sku/AXE-01", "#history"), ("#/mappings", "#mappings"),
-            ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"), ("#/launches", "#launch-form"), ("#/settings", "#settings-form"), ("#/pauses", "#pause-form"), ("#/standing", "#view h2"), ("#/counts", "#round-form"),
+            ("#/channels", "#etsy-title"), ("#/calculator", "#calculator-form"), ("#/alerts", "#view h2"), ("#/launches", "#launch-form"), ("#/settings", "#settings-form"), ("#/pauses", "#pause-form"), ("#/standing", "#view h2"), ("#/counts", "#round-form"), ("#/margins", "#margins-form"),
         ];
         var violations = new List<string>();
 
@@ -352,5 +357,42 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
         await Assertions.Expect(month).ToContainTextAsync("damaged 2");
         await Assertions.Expect(page.Locator("#awaiting-review")).ToHaveCountAsync(0);
         await Chromium.ScreenshotAsync(page, "counts");
+    }
+
+    [Fact]
+    public async Task Margins_PricedSalesAndAnOversell_RevenueCostAndMarginThenExported()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("MARGIN-UI-01", 1, 413);
+        app.List(item.Mapping, item.Quantity);
+        await app.ImportAsync(new SkuMapRow(item.Mapping with { UnitCost = 10m }, item.Quantity));
+        var now = TimeProvider.System.GetUtcNow();
+        await app.SendEventAsync(new InventoryEventReceived("margin-ui-1", InventoryEventKind.Sale, "etsy", item.Mapping.Etsy!.Ref, null, 1, now, now, "Etsy receipt 1", LineTotal: new Money(40m, "GBP")));
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 0, TimeSpan.FromSeconds(30), "the Etsy sale is applied");
+        await app.SendEventAsync(new InventoryEventReceived("margin-ui-2", InventoryEventKind.Sale, "shopify", item.Mapping.Shopify!.Ref, null, 1, now, now, "#1001", LineTotal: new Money(38m, "GBP")));
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == -1, TimeSpan.FromSeconds(30), "the Shopify sale is applied, oversold");
+        var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Margins" }).ClickAsync();
+
+        var row = page.Locator($"#margins tr[data-sku='{item.Sku}']");
+        await Assertions.Expect(row.Locator("td.revenue")).ToContainTextAsync("78.00");
+        await Assertions.Expect(row.Locator("td.cogs")).ToContainTextAsync("20.00");
+        await Assertions.Expect(row.Locator("td.oversell-cost")).ToContainTextAsync("24.02");
+        await Assertions.Expect(row.Locator("td.margin")).ToContainTextAsync("33.98");
+        var axe = await page.RunAxe(WcagAa);
+        Assert.True(axe.Violations.Length == 0, string.Join(Environment.NewLine, axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+        await Chromium.ScreenshotAsync(page, "margins");
+
+        // The seller's own figures for an oversell: no time, no reputation, all fees back.
+        await page.GetByLabel("Minutes spent on each oversold order").FillAsync("0");
+        await page.GetByLabel("Reputation cost per cancelled order").FillAsync("0");
+        await page.GetByLabel("Fees you do not get back on a refund, % of the order").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Update" }).ClickAsync();
+        await Assertions.Expect(row.Locator("td.margin")).ToContainTextAsync("58.00");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export margins (CSV)" }).ClickAsync());
+        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Contains($",{item.Sku},{item.Sku},GBP,2,0,2,78.00,0.00,78.00,10.00,20.00,1,0.00,58.00,", csv, StringComparison.Ordinal);
     }
 }

@@ -11,6 +11,7 @@ import { settingsView } from './settings.js';
 import { pausesView } from './pauses.js';
 import { standingView } from './standing.js';
 import { countsView, countRoundView } from './counts.js';
+import { marginsView } from './margins.js';
 
 const view = document.getElementById('view');
 const signInSection = document.getElementById('sign-in');
@@ -29,6 +30,7 @@ const routes = [
   [/^#\/pauses$/, () => pausesView(view)],
   [/^#\/standing$/, () => standingView(view)],
   [/^#\/counts$/, () => countsView(view)],
+  [/^#\/margins$/, () => marginsView(view)],
   [/^#\/counts\/(.+)$/, match => countRoundView(view, decodeURIComponent(match[1]))],
 ];
 

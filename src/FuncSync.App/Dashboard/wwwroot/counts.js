@@ -1,5 +1,6 @@
 import { api, optional, ApiError } from './api.js';
 import { h, replace, when, notify, unavailable, scrollBox, money } from './dom.js';
+import { download } from './download.js';
 
 const whoKey = 'funcsync.countedBy';
 const percent = value => value === null || value === undefined ? '—' : new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 }).format(value);
@@ -131,17 +132,4 @@ function shrinkageTable(report) {
         h('td', { class: 'num' }, m.shrinkage), h('td', { class: 'num' }, percent(m.percent)),
         h('td', { class: 'num' }, m.value === null ? '—' : money(m.value)),
         h('td', {}, Object.entries(m.byReason).map(([r, n]) => `${r} ${n}`).join(', ') || '—')))))));
-}
-
-function download(path, name, label) {
-  return h('button', { type: 'button', onclick: async () => {
-    try {
-      const csv = await api(path);
-      const link = h('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv' })), download: name });
-      link.click();
-      URL.revokeObjectURL(link.href);
-    } catch (e) {
-      notify(e instanceof ApiError ? e.message : String(e), true);
-    }
-  } }, label);
 }

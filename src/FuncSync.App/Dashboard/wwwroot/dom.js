@@ -57,9 +57,9 @@ export function timeOfDay(date, withDate = false) {
   return new Intl.DateTimeFormat(locale, withDate ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone } : { hour: '2-digit', minute: '2-digit', timeZone }).format(date);
 }
 
-export function money(value) {
-  const { locale, currency } = settings();
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(Number(value));
+/** An amount in the seller's currency, or in the one a channel's order was paid in. */
+export function money(value, currency = settings().currency) {
+  return new Intl.NumberFormat(settings().locale, { style: 'currency', currency }).format(Number(value));
 }
 
 export function ago(value, now = Date.now()) {
