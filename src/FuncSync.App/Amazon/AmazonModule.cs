@@ -45,9 +45,9 @@ public sealed class AmazonModule : IChannelModule
         static RequestBudgetSettings Budget(IServiceProvider sp) => sp.GetRequiredService<IOptions<AmazonOptions>>().Value.RequestBudget();
         var http = services.AddHttpClient<AmazonApi>((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptions<AmazonOptions>>().Value.ApiBaseUrl);
         http.AddRequestBudget(Channel.Amazon, Budget);
-        http.AddStandardResilienceHandler(ConfigureResilience);
+        http.AddChannelResilience(Channel.Amazon, ConfigureResilience);
         http.AddSharedRequestBudget(Channel.Amazon, Budget);
-        services.AddHttpClient<AmazonTokenRefresher>().AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+        services.AddHttpClient<AmazonTokenRefresher>().AddChannelResilience(Channel.Amazon);
         channel.OAuth<AmazonTokenRefresher>(_ => AmazonOptions.TokenSettings());
         services.AddSingleton<AmazonAccessTokens>();
         services.AddSingleton<AmazonRateLimits>();

@@ -38,12 +38,12 @@ public sealed class EbayModule : IChannelModule
         services.AddSingleton<EbayCallQuota>();
         services.AddTransient<EbayCallCountingHandler>();
         var api = services.AddHttpClient<EbayApi>();
-        api.AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+        api.AddChannelResilience(Channel.Ebay);
 
         // Inside the retry pipeline: every attempt is a call against eBay's daily quota.
         api.AddHttpMessageHandler<EbayCallCountingHandler>();
         services.AddHttpClient<EbayOAuthClient>()
-            .AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+            .AddChannelResilience(Channel.Ebay);
         services.AddSingleton<EbayUserTokens>();
         services.AddSingleton<EbayAppToken>();
         services.AddSingleton<EbayPublicKeys>();

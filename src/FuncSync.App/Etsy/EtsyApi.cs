@@ -149,14 +149,7 @@ public sealed partial class EtsyApi(HttpClient http, IOptions<EtsyOptions> optio
             _ => throw new ArgumentException("An Etsy request body is JSON or a form.", nameof(body)),
         };
 
-        try
-        {
-            return await http.SendAsync(request, cancellationToken);
-        }
-        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
-        {
-            throw ChannelThrottledException.CircuitOpen("Etsy", ex);
-        }
+        return await http.SendAsync(request, cancellationToken);
     }
 
     private static int? Header(HttpResponseMessage response, string name) =>

@@ -15,7 +15,7 @@ public static class EtsyServices
         static RequestBudgetSettings Budget(IServiceProvider sp) => sp.GetRequiredService<IOptions<EtsyOptions>>().Value.RequestBudget();
         var etsyHttp = services.AddHttpClient<EtsyApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<EtsyOptions>>().Value.ApiBaseUrl);
         etsyHttp.AddRequestBudget(Channel.Etsy, Budget);
-        etsyHttp.AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+        etsyHttp.AddChannelResilience(Channel.Etsy);
         etsyHttp.AddSharedRequestBudget(Channel.Etsy, Budget);
         services.AddTransient<EtsyInventory>();
         services.AddTransient<EtsyShopListings>();
@@ -29,7 +29,7 @@ public static class EtsyServices
 
         // After the storage bootstrap (hosted services start in registration order): rows of Etsy's own tables move over once.
         services.AddHostedService<EtsyLegacyStateImport>();
-        services.AddHttpClient<EtsyOAuthClient>().AddStandardResilienceHandler(options =>
+        services.AddHttpClient<EtsyOAuthClient>().AddChannelResilience(Channel.Etsy, options =>
         {
             // A refresh must not be retried blindly: the first attempt may have rotated the token already.
             options.Retry.ShouldHandle = _ => ValueTask.FromResult(false);

@@ -97,11 +97,11 @@ public sealed class ChannelThrottledException : HttpRequestException
     public bool Refused { get; private init; }
 
     /// <summary>The client's circuit breaker is open after the channel kept failing or throttling: the request was not
-    /// sent, and the circuit says when it lets one through again.</summary>
-    public static ChannelThrottledException CircuitOpen(string channel, Polly.CircuitBreaker.BrokenCircuitException open)
+    /// sent, and the circuit lets one through again after <paramref name="retryAfter"/>.</summary>
+    public static ChannelThrottledException CircuitOpen(Channel channel, TimeSpan retryAfter, Polly.CircuitBreaker.BrokenCircuitException open)
     {
         ArgumentNullException.ThrowIfNull(open);
-        return new ChannelThrottledException($"{channel} kept failing or throttling, so requests to it pause for a while: {open.Message}", System.Net.HttpStatusCode.ServiceUnavailable, open.RetryAfter, open)
+        return new ChannelThrottledException($"{channel} kept failing or throttling, so requests to it pause for {retryAfter}: {open.Message}", System.Net.HttpStatusCode.ServiceUnavailable, retryAfter, open)
         {
             Refused = true,
         };

@@ -59,7 +59,7 @@ public sealed class ShopifyAdminApi(HttpClient http, IOptions<ShopifyOptions> op
         };
         request.Options.Set(CostKey, cost);
         request.Headers.Add("X-Shopify-Access-Token", shopify.AccessToken);
-        using var response = await SendOnceAsync(request, cancellationToken);
+        using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             // 401/403/404 will not heal by retrying the message; 5xx and 429 were already retried by the pipeline.
@@ -75,17 +75,5 @@ public sealed class ShopifyAdminApi(HttpClient http, IOptions<ShopifyOptions> op
 
         return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken)
             ?? throw new ChannelRequestException("Shopify returned an empty body.");
-    }
-
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await http.SendAsync(request, cancellationToken);
-        }
-        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
-        {
-            throw ChannelThrottledException.CircuitOpen("Shopify", ex);
-        }
     }
 }

@@ -1,3 +1,5 @@
+using FuncSync.Channels;
+using FuncSync.Domain;
 using FuncSync.Json;
 using FuncSync.Push;
 using Microsoft.Azure.Functions.Worker;
@@ -28,7 +30,7 @@ public static class ShopifyServices
                     args.Context.CancellationToken),
             });
         });
-        http.AddStandardResilienceHandler(resilience);
+        http.AddChannelResilience(Channel.Shopify, resilience);
         services.AddTransient<ShopifyInventory>();
         services.AddTransient<ShopifyWebhookSubscriptions>();
         services.AddTransient<ShopifyStockGuards>();

@@ -131,7 +131,7 @@ public sealed class SquareApi(HttpClient http, SquareAccessTokens tokens, IOptio
 
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await tokens.GetAsync(cancellationToken));
             request.Headers.Add("Square-Version", square.ApiVersion);
-            using var response = await SendOnceAsync(request, cancellationToken);
+            using var response = await http.SendAsync(request, cancellationToken);
             var json = await ReadAsync(response, cancellationToken);
 
             // ACCESS_TOKEN_EXPIRED or _REVOKED: the stored token may still look fresh (its 30 days not over), so a
@@ -142,18 +142,6 @@ public sealed class SquareApi(HttpClient http, SquareAccessTokens tokens, IOptio
             }
 
             return Result(method, path, response, json);
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await http.SendAsync(request, cancellationToken);
-        }
-        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
-        {
-            throw ChannelThrottledException.CircuitOpen("Square", ex);
         }
     }
 

@@ -32,9 +32,9 @@ public sealed class SquareModule : IChannelModule
         channel.Options<SquareOptions>();
         var services = channel.Services;
         services.AddHttpClient<SquareApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<SquareOptions>>().Value.ApiBaseUrl)
-            .AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+            .AddChannelResilience(Channel.Square);
         services.AddHttpClient<SquareOAuthClient>()
-            .AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+            .AddChannelResilience(Channel.Square);
         services.AddSingleton<SquareAccessTokens>();
         channel.OAuth<SquareTokenRefresher>(_ => SquareAccessTokens.TokenSettings());
         services.AddTransient<SquareInventory>();

@@ -37,7 +37,7 @@ public sealed class WooCommerceModule : IChannelModule
         channel.Options<WooCommerceOptions>();
         var services = channel.Services;
         services.AddHttpClient<WooCommerceApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<WooCommerceOptions>>().Value.StoreUrl)
-            .AddStandardResilienceHandler(ChannelHttp.ConfigureResilience);
+            .AddChannelResilience(Channel.WooCommerce);
         services.AddTransient<WooCommerceInventory>();
         services.AddTransient<WooCommerceQuantityReader>();
         services.AddTransient<WooCommerceCatalogReader>();
