@@ -1,3 +1,6 @@
+using FuncSync.Alerts;
+using FuncSync.Channels.Webhooks;
+using FuncSync.Domain;
 using FuncSync.Shopify;
 using FuncSync.Square;
 using FuncSync.Testing;
@@ -35,6 +38,16 @@ public sealed class SquareThrottleTests(AzuriteFixture azurite)
         await app.WaitUntilEverywhereAsync(mapping, 4, "the register's sale reaches every channel once Square lets reads through", Deadline);
         Assert.True(app.Square.RateLimited - before >= refused);
         await AssertNothingPoisonedAsync(app);
+
+        // Refused past the alert's count, the seller heard of it; handled, the alert resolved itself.
+        var alerts = app.App.App.Services.GetRequiredService<AlertStore>();
+        AlertView? alert = null;
+        await Eventually.WaitAsync(
+            async () => (alert = (await alerts.GetAsync(AlertStore.IdFor(AlertKind.ChannelLimit, ChannelWebhookDispatchFunction.AlertKey(Channel.Square)), CancellationToken.None))?.View)?.Status == AlertStatus.Resolved,
+            TimeSpan.FromSeconds(30),
+            "the throttled notification's alert is resolved");
+        Assert.Equal("Square", alert!.Channel);
+        Assert.Contains("refused FuncSync's reads", alert!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

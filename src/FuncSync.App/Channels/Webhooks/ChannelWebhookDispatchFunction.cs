@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FuncSync.Alerts;
 using FuncSync.Json;
 using FuncSync.Push;
 using FuncSync.Storage;
@@ -11,10 +12,16 @@ namespace FuncSync.Channels.Webhooks;
 /// poisoned and alerted like every queue's; a stored body is removed only after the channel handled it whole. A channel
 /// that asks to come back later (a read it needs answered 429, or its circuit is open) is no failure: the same webhook
 /// goes back on the queue, delayed by the channel's Retry-After or a backoff, and what it applied before stays applied
-/// (its events are deduplicated on the second run).</summary>
-public sealed class ChannelWebhookDispatchFunction(IServiceProvider services, WebhookInbox inbox, ILogger<ChannelWebhookDispatchFunction> logger)
+/// (its events are deduplicated on the second run). Throttled <see cref="ThrottledTimesBeforeAlert"/> times in a row,
+/// the channel's sales are waiting on it: the seller is alerted until the webhook is handled.</summary>
+public sealed class ChannelWebhookDispatchFunction(IServiceProvider services, WebhookInbox inbox, AlertSender alerts, ILogger<ChannelWebhookDispatchFunction> logger)
 {
     public const string Name = "ChannelWebhookDispatch";
+
+    /// <summary>About 15 s of backoff: longer than a channel's usual pacing, as for a throttled push.</summary>
+    public const int ThrottledTimesBeforeAlert = 4;
+
+    public static string AlertKey(Domain.Channel channel) => "webhook-throttled:" + channel;
 
     [Function(Name)]
     public async Task RunAsync([QueueTrigger(StorageNames.ChannelWebhooks, Connection = StorageNames.Connection)] string message, CancellationToken cancellationToken)
@@ -46,9 +53,24 @@ public sealed class ChannelWebhookDispatchFunction(IServiceProvider services, We
                 "{Channel} asked to come back later ({Status}) while {Topic} ({EventId}) was handled; handling it again in {Delay} (throttled {Times} times in a row)",
                 accepted.Channel, (int?)ex.StatusCode, accepted.Topic, accepted.EventId, delay, accepted.Throttled + 1);
             await inbox.RetryLaterAsync(accepted with { Throttled = accepted.Throttled + 1 }, delay, cancellationToken);
+            if (accepted.Throttled + 1 >= ThrottledTimesBeforeAlert)
+            {
+                await alerts.RaiseAsync(
+                    AlertKind.ChannelLimit,
+                    AlertKey(accepted.Channel),
+                    $"{accepted.Channel} has refused FuncSync's reads {accepted.Throttled + 1} times in a row ({(int?)ex.StatusCode}) while handling its notification {accepted.Topic}: the sales it reports wait until {accepted.Channel} answers again.",
+                    null,
+                    new AlertAdvice(accepted.Channel.ToString(), $"Nothing is lost: FuncSync keeps asking and clears this alert once {accepted.Channel} answers. If it lasts, check {accepted.Channel}'s status page and whether another app on the same account uses up its rate limit; until then pause risky one-offs on other channels."),
+                    cancellationToken);
+            }
+
             return;
         }
 
         await inbox.DoneAsync(accepted, cancellationToken);
+        if (accepted.Throttled >= ThrottledTimesBeforeAlert)
+        {
+            await alerts.ClearAsync(AlertKind.ChannelLimit, AlertKey(accepted.Channel), cancellationToken);
+        }
     }
 }
