@@ -57,7 +57,7 @@ public sealed class CliApp
 
     private RootCommand Build()
     {
-        var root = new RootCommand("FuncSync from the command line: mappings, stock, reconcile, alerts, status, launches, pauses, cycle counts, and the flash-sale simulator.");
+        var root = new RootCommand("FuncSync from the command line: mappings, stock, reconcile, alerts, status, launches, pauses, cycle counts, margins, and the flash-sale simulator.");
         root.Options.Add(_url);
         root.Options.Add(_key);
         root.Options.Add(_json);
@@ -70,6 +70,7 @@ public sealed class CliApp
         root.Subcommands.Add(Launches());
         root.Subcommands.Add(Pauses());
         root.Subcommands.Add(Counts());
+        root.Subcommands.Add(Margins());
         root.Subcommands.Add(new SimulateCommand(_json, _out, _err).Build());
         return root;
     }
@@ -497,6 +498,46 @@ public sealed class CliApp
         }));
 
         return new Command("count", "Cycle counts: rounds of SKUs to count, counts flagged for review, shrinkage.") { round, enter, review, shrinkage };
+    }
+
+    private Command Margins()
+    {
+        var months = new Option<int?>("--months") { Description = "Months to report, this one included (12 when not given)." };
+        var csv = new Option<FileInfo?>("--csv") { Description = "Write the report to this CSV file instead." };
+        var margins = new Command("margins", "Cost and margin per product and month: units sold and given back, net revenue, cost of goods, oversells and what they cost.") { months, csv };
+        margins.SetAction((parse, ct) => CallAsync(parse, async api =>
+        {
+            var query = parse.GetValue(months) is { } m ? string.Create(CultureInfo.InvariantCulture, $"?months={m}") : string.Empty;
+            if (parse.GetValue(csv) is { } file)
+            {
+                var report = await api.GetAsync("api/margins.csv" + query, ct);
+                if (!report.IsSuccess)
+                {
+                    return await FailAsync(report);
+                }
+
+                await File.WriteAllTextAsync(file.FullName, report.Body, ct);
+                await _out.WriteLineAsync($"Wrote {file.FullName}.");
+                return ExitCodes.Ok;
+            }
+
+            var answer = await api.GetAsync("api/margins" + query, ct);
+            if (!answer.IsSuccess)
+            {
+                return await FailAsync(answer);
+            }
+
+            static string Amount(JsonElement row, string name) =>
+                row.GetProperty(name).ValueKind == JsonValueKind.Number ? row.GetProperty(name).GetDecimal().ToString("0.00", CultureInfo.InvariantCulture) : "—";
+            var rows = answer.Json().GetProperty("rows").EnumerateArray().ToList();
+            var lines = new List<string> { rows.Count == 0 ? "No orders yet." : "month    sku                   sold  back  currency  net revenue  cost of goods  oversold  oversell cost  margin" };
+            lines.AddRange(rows.Select(r => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Text(r, "month"),-8} {Text(r, "sku"),-20} {Text(r, "unitsSold"),5} {Text(r, "unitsBack"),5}  {(r.GetProperty("currency").ValueKind == JsonValueKind.String ? Text(r, "currency") : "no price"),-8} {(r.GetProperty("currency").ValueKind == JsonValueKind.String ? Amount(r, "netRevenue") : "—"),12} {Amount(r, "costOfGoods"),14} {Text(r, "oversold"),9} {Amount(r, "oversellLoss"),14} {Amount(r, "margin"),7}")));
+            await WriteAsync(parse, answer.Body, string.Join(Environment.NewLine, lines));
+            return ExitCodes.Ok;
+        }));
+        return margins;
     }
 
     private async Task<int> StockChangedAsync(ParseResult parse, ApiAnswer answer)

@@ -1,5 +1,9 @@
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
+using FuncSync.Domain.Costing;
+using FuncSync.Domain.Ledger;
+using FuncSync.Etsy;
+using FuncSync.Ledger;
 using FuncSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -359,5 +363,37 @@ public sealed class CliTests(AzuriteFixture azurite)
         var outside = await RunAsync(app, "count", "round", "--sku", "NOT-A-SKU", "--by", "Maya");
         Assert.Equal(ExitCodes.Refused, outside.Exit);
         Assert.Contains("NOT-A-SKU is not a SKU", outside.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Margins_PricedSale_ReportedAndWrittenAsCsv()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("CLI-MARGIN", 3, 506);
+        app.List(item.Mapping, item.Quantity);
+        await app.ImportAsync(new SkuMapRow(item.Mapping with { UnitCost = 12.5m }, item.Quantity));
+        var now = TimeProvider.System.GetUtcNow();
+        await app.SendEventAsync(new InventoryEventReceived("cli-margin-1", InventoryEventKind.Sale, "etsy", item.Mapping.Etsy!.Ref, null, 2, now, now, "receipt 1", LineTotal: new Money(60m, "USD")));
+        await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 1, TimeSpan.FromSeconds(30), "the sale is applied");
+
+        var report = await RunAsync(app, "margins");
+        var file = Path.Combine(Path.GetTempPath(), $"funcsync-margins-{Guid.NewGuid():N}.csv");
+        var csv = await RunAsync(app, "margins", "--months", "1", "--csv", file);
+
+        Assert.Equal((ExitCodes.Ok, string.Empty), (report.Exit, report.Err));
+        Assert.Matches("\\d{4}-\\d{2} +CLI-MARGIN +2 +0 +USD +60\\.00 +25\\.00 +0 +0\\.00 +35\\.00", report.Out);
+        Assert.Equal(ExitCodes.Ok, csv.Exit);
+        try
+        {
+            Assert.Contains(",CLI-MARGIN,CLI-MARGIN,USD,2,0,2,60.00,0.00,60.00,12.50,25.00,0,0.00,35.00,58.3", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var refused = await RunAsync(app, "margins", "--months", "0");
+        Assert.Equal(ExitCodes.Refused, refused.Exit);
+        Assert.Contains("months must be between 1 and 120", refused.Err, StringComparison.Ordinal);
     }
 }
