@@ -25,13 +25,16 @@ public sealed record DemoCatalog(IReadOnlyList<SkuMapRow> Rows, IReadOnlyDiction
         return new DemoCatalog(rows, prices);
     }
 
+    /// <summary>The SKU's listed price, or null to leave the channel its default.</summary>
+    public decimal? PriceOf(string sku) => Prices.TryGetValue(sku, out var price) ? price : null;
+
     /// <summary>Lists every item on the simulated channels with the catalog's starting quantities (on Square, all of
     /// them at the market stall).</summary>
     public void Stock(ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square = null, AmazonSimulator? amazon = null)
     {
         foreach (var row in amazon is null ? [] : Rows.Where(r => r.Mapping.Amazon is not null))
         {
-            amazon!.AddListing(row.Mapping.Amazon!.SellerSku, row.Quantity ?? 0, leadTimeToShipMaxDays: 3, title: row.Mapping.Title);
+            amazon!.AddListing(row.Mapping.Amazon!.SellerSku, row.Quantity ?? 0, leadTimeToShipMaxDays: 3, title: row.Mapping.Title, price: PriceOf(row.Mapping.Sku));
         }
 
         foreach (var row in square is null ? [] : Rows.Where(r => r.Mapping.Square is not null))

@@ -16,7 +16,7 @@ internal sealed class DemoEbayBuyers(EbaySimulator ebay, DemoCatalog catalog, Ti
         var listing = 110_000_000_001L;
         foreach (var row in catalog.Rows.Where(r => r.Mapping.Ebay is not null))
         {
-            ebay.AddItem(row.Mapping.Ebay!.Sku, (listing++).ToString(System.Globalization.CultureInfo.InvariantCulture), row.Quantity ?? 0, row.Mapping.Title);
+            ebay.AddItem(row.Mapping.Ebay!.Sku, (listing++).ToString(System.Globalization.CultureInfo.InvariantCulture), row.Quantity ?? 0, row.Mapping.Title, catalog.PriceOf(row.Mapping.Sku));
         }
     }
 

@@ -116,7 +116,7 @@ public sealed class DemoEnvironment : ILocalCompanion
         catalog.Stock(_shopify, _etsy, _square, _amazon);
         foreach (var row in _woo is null ? [] : catalog.Rows.Where(r => r.Mapping.WooCommerce is not null))
         {
-            _woo!.AddProduct(row.Mapping.Sku, row.Quantity ?? 0, row.Mapping.WooCommerce!.ProductId, row.Mapping.Title);
+            _woo!.AddProduct(row.Mapping.Sku, row.Quantity ?? 0, row.Mapping.WooCommerce!.ProductId, row.Mapping.Title, catalog.PriceOf(row.Mapping.Sku));
         }
 
         _ebay.Options.DeliverTo = new Uri(root, "api/webhooks/ebay");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FuncSync.Alerts;
 using FuncSync.Domain;
+using FuncSync.Domain.Costing;
 using FuncSync.Domain.Ledger;
 using FuncSync.Ledger;
 using FuncSync.Webhooks;
@@ -53,7 +54,33 @@ public sealed record AmazonOrderView(string OrderId, string Status, string Fulfi
                 Text(i["OrderItemId"])!,
                 Text(i["SellerSKU"])!,
                 TryInt(i["QuantityOrdered"], out var q) ? q : 0,
-                Flag(i[nameof(BuyerRequestedCancel)]?["IsBuyerRequestedCancel"]) || Flag(order["IsBuyerRequestedCancel"])))]);
+                Flag(i[nameof(BuyerRequestedCancel)]?["IsBuyerRequestedCancel"]) || Flag(order["IsBuyerRequestedCancel"]))
+            {
+                Paid = LineTotal(i),
+            })]);
+
+    /// <summary>What the buyer paid for an order item before tax and shipping: <c>ItemPrice</c> (the unit price times the
+    /// quantity, without shipping or gift wrap) less <c>PromotionDiscount</c> (the item's promotions, given apart). Null
+    /// when <c>ItemPrice</c> is missing or does not read (Amazon leaves it out of some pending orders); a missing or
+    /// unreadable discount, or one in another currency, counts as none.</summary>
+    public static Money? LineTotal(JsonNode item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (Amount(item["ItemPrice"]) is not { } price)
+        {
+            return null;
+        }
+
+        var discount = Amount(item["PromotionDiscount"]) is { } off && off.Currency == price.Currency ? off.Amount : 0m;
+        return Money.Of(price.Amount - discount, price.Currency);
+    }
+
+    // The Orders API's Money: {CurrencyCode: "USD", Amount: "12.50"}, the amount a decimal string.
+    private static Money? Amount(JsonNode? money) =>
+        money is JsonObject value
+            && decimal.TryParse(Text(value["Amount"]), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount)
+                ? Money.Of(amount, Text(value["CurrencyCode"]))
+                : null;
 
     internal static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;
@@ -72,7 +99,12 @@ public sealed record AmazonOrderView(string OrderId, string Status, string Fulfi
         DateTimeOffset.TryParse(Text(node), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }
 
-public sealed record AmazonOrderLineView(string OrderItemId, string SellerSku, int Quantity, bool BuyerRequestedCancel);
+public sealed record AmazonOrderLineView(string OrderItemId, string SellerSku, int Quantity, bool BuyerRequestedCancel)
+{
+    /// <summary>What the buyer paid for the line (<see cref="AmazonOrderView.LineTotal"/>): only the Orders API gives it;
+    /// an <c>ORDER_CHANGE</c> summary carries no prices.</summary>
+    public Money? Paid { get; init; }
+}
 
 /// <summary>Applies an Amazon order to the ledger, whichever path brought it, and says when it is applied (a
 /// notification is deleted from its queue only then). Only merchant-fulfilled orders move FuncSync's stock: an FBA
@@ -103,7 +135,7 @@ public sealed class AmazonOrderIntake(InventoryEventApplier applier, LedgerStore
         {
             var listing = new ListingRef(Channel.Amazon, line.SellerSku);
             var saleId = $"amazon:sale:{order.OrderId}:{line.OrderItemId}";
-            sales.Add(new InventoryEventReceived(saleId, InventoryEventKind.Sale, Source, listing, null, line.Quantity, occurredAt, receivedAt, reference));
+            sales.Add(new InventoryEventReceived(saleId, InventoryEventKind.Sale, Source, listing, null, line.Quantity, occurredAt, receivedAt, reference, LineTotal: line.Paid));
             if (order.Status == "Canceled")
             {
                 after.Add(new InventoryEventReceived($"amazon:cancel:{order.OrderId}:{line.OrderItemId}", InventoryEventKind.Cancellation, Source, listing, null, line.Quantity, receivedAt, receivedAt, reference, SoldAt: order.PurchasedAt, RestockOf: saleId));

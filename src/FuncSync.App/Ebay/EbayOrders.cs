@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FuncSync.Domain;
+using FuncSync.Domain.Costing;
 using FuncSync.Domain.Ledger;
 using FuncSync.Ledger;
 using FuncSync.Webhooks;
@@ -43,7 +44,7 @@ public static class EbayOrders
 
             var listing = new ListingRef(Channel.Ebay, sku);
             var saleId = SaleId(orderId, lineId);
-            sales.Add(new InventoryEventReceived(saleId, InventoryEventKind.Sale, Source, listing, null, quantity, soldAt, receivedAt, reference));
+            sales.Add(new InventoryEventReceived(saleId, InventoryEventKind.Sale, Source, listing, null, quantity, soldAt, receivedAt, reference, LineTotal: LineTotal(line!)));
             if (cancelled)
             {
                 restocks.Add(new InventoryEventReceived($"ebay:cancel:{orderId}:{lineId}", InventoryEventKind.Cancellation, Source, listing, null, quantity, cancelledAt, receivedAt, reference, SoldAt: createdAt, RestockOf: saleId));
@@ -53,6 +54,23 @@ public static class EbayOrders
         // Sales first: a restock that overtakes its sale still waits for it in the ledger.
         return [.. sales, .. restocks];
     }
+
+    /// <summary>What the buyer paid for the line before delivery and tax: <c>discountedLineItemCost</c> (returned only
+    /// when a promotion discounted the line), else <c>lineItemCost</c> (unit price × quantity). Not the line's
+    /// <c>total</c>, which adds delivery and taxes. Null when neither reads as a price.</summary>
+    public static Money? LineTotal(JsonNode line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return Amount(line["discountedLineItemCost"]) ?? Amount(line["lineItemCost"]);
+    }
+
+    // eBay's Amount: {value: "12.50", currency: "USD"}, the value a decimal string.
+    private static Money? Amount(JsonNode? amount) =>
+        amount is JsonObject money && money["value"] is JsonValue value && value.TryGetValue<string>(out var text)
+            && decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            && money["currency"] is JsonValue currency && currency.TryGetValue<string>(out var code)
+                ? Money.Of(number, code)
+                : null;
 
     public static string SaleId(string orderId, string lineItemId) => $"ebay:sale:{orderId}:{lineItemId}";
 

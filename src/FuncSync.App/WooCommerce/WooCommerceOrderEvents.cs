@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FuncSync.Domain.Costing;
 using FuncSync.Domain.Ledger;
 using FuncSync.Ledger;
 using FuncSync.Webhooks;
@@ -47,6 +48,7 @@ public static class WooCommerceOrderEvents
         var changedAt = EventTimes.FirstPlausible(receivedAt, modified);
         var reference = "WooCommerce order #" + (Text(order["number"]) ?? orderId.ToString(CultureInfo.InvariantCulture));
         var sold = Paid.Contains(status) || (status == "cancelled" && paidAt is not null);
+        var currency = Text(order["currency"]);
         var events = new List<OrderEvent>();
         var after = new List<OrderEvent>();
         foreach (var line in lines)
@@ -62,7 +64,7 @@ public static class WooCommerceOrderEvents
             var saleId = SaleId(orderId, lineId);
             if (sold)
             {
-                events.Add(new(new InventoryEventReceived(saleId, InventoryEventKind.Sale, Source, listing, null, quantity, soldAt, receivedAt, reference), false));
+                events.Add(new(new InventoryEventReceived(saleId, InventoryEventKind.Sale, Source, listing, null, quantity, soldAt, receivedAt, reference, LineTotal: LineTotal(line, currency)), false));
             }
 
             if (status == "cancelled")
@@ -81,6 +83,17 @@ public static class WooCommerceOrderEvents
         }
 
         return [.. events, .. after];
+    }
+
+    /// <summary>What the buyer paid for the line: its <c>total</c> (after coupons, before tax; WooCommerce keeps line
+    /// totals without tax even where prices are entered with it), not its <c>subtotal</c> (before coupons), in the
+    /// order's <c>currency</c>. Null when either is missing or not a price: the sale still counts.</summary>
+    public static Money? LineTotal(JsonNode line, string? currency)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return decimal.TryParse(Text(line["total"]), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var total)
+            ? Money.Of(total, currency)
+            : null;
     }
 
     /// <summary>The line's <c>_restock_refunded_items</c> meta (WooCommerce keeps item meta as strings).</summary>

@@ -17,6 +17,9 @@ internal sealed class AmazonListing(string sku, string asin, string productType,
 
     public List<AmazonAvailability> Availability { get; set; } = [];
 
+    /// <summary>The offer's unit price (the listing's <c>purchasable_offer</c> our_price).</summary>
+    public decimal Price { get; set; }
+
     public int DefaultQuantity => Availability.FirstOrDefault(a => a.ChannelCode == AmazonSimulator.MerchantChannel)?.Quantity ?? 0;
 
     public void MoveDefault(int delta)
@@ -37,6 +40,12 @@ internal sealed record AmazonPatchOperation(string Op, IReadOnlyList<AmazonAvail
 /// <summary>An order line.</summary>
 public sealed record AmazonOrderLine(string OrderItemId, string Sku, string Asin, int Quantity)
 {
+    /// <summary>The offer's unit price when the order was placed.</summary>
+    public decimal UnitPrice { get; init; }
+
+    /// <summary>Promotions' amount off the line (getOrderItems' <c>PromotionDiscount</c>), 0 without one.</summary>
+    public decimal PromotionDiscount { get; init; }
+
     public int QuantityShipped { get; set; }
 
     public bool BuyerRequestedCancel { get; set; }

@@ -393,6 +393,7 @@ public sealed partial class AmazonSimulator
                     ["MarketplaceId"] = Options.MarketplaceId,
                     ["IsBuyerRequestedCancel"] = x.View.Value.BuyerRequestedCancel,
                     ["NumberOfItemsUnshipped"] = x.Order.Lines.Sum(l => l.Quantity - l.QuantityShipped),
+                    ["OrderTotal"] = Money(x.Order.Lines.Sum(l => (l.UnitPrice * l.Quantity) - l.PromotionDiscount)),
                 })),
                 ["LastUpdatedBefore"] = Iso(now - Options.OrderVisibilityDelay),
             };
@@ -404,6 +405,13 @@ public sealed partial class AmazonSimulator
 
         await SimulatorJson.WriteAsync(context, 200, new JsonObject { ["payload"] = payload });
     }
+
+    /// <summary>The Orders API's Money: a currency code and the amount as a decimal string.</summary>
+    private JsonObject Money(decimal amount) => new()
+    {
+        ["CurrencyCode"] = Options.Currency,
+        ["Amount"] = decimal.Round(amount, 2).ToString("0.00", CultureInfo.InvariantCulture),
+    };
 
     private async Task GetOrderItemsAsync(HttpContext context, string path)
     {
@@ -424,6 +432,12 @@ public sealed partial class AmazonSimulator
                         ["Title"] = _listings.TryGetValue(l.Sku, out var listing) ? listing.Title : l.Sku,
                         ["QuantityOrdered"] = l.Quantity,
                         ["QuantityShipped"] = l.QuantityShipped,
+                        // ItemPrice is the unit price times the quantity; promotions are given apart, not taken off it.
+                        ["ItemPrice"] = Money(l.UnitPrice * l.Quantity),
+                        ["ItemTax"] = Money(0),
+                        ["PromotionDiscount"] = Money(l.PromotionDiscount),
+                        ["PromotionDiscountTax"] = Money(0),
+                        ["ShippingPrice"] = Money(0),
                         ["BuyerRequestedCancel"] = new JsonObject
                         {
                             ["IsBuyerRequestedCancel"] = view.BuyerRequestedCancel ? "true" : "false",

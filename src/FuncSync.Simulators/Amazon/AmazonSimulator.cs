@@ -26,6 +26,7 @@ public sealed partial class AmazonSimulator : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SeededIds _ids;
     private readonly Dictionary<string, AmazonListing> _listings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _promotions = new(StringComparer.Ordinal);
     private readonly List<AmazonPendingPatch> _pending = [];
     private readonly Dictionary<string, AmazonOrder> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AmazonTokenBucket> _buckets = new(StringComparer.Ordinal);
@@ -112,11 +113,13 @@ public sealed partial class AmazonSimulator : IAsyncDisposable
 
     /// <summary>Lists a SKU with <paramref name="quantity"/> merchant-fulfilled units and a handling time; with
     /// <paramref name="fbaQuantity"/> the same SKU also has FBA stock under <c>AMAZON_NA</c>.</summary>
-    public void AddListing(string sku, int quantity, int leadTimeToShipMaxDays = 2, int? fbaQuantity = null, string productType = "PRODUCT", string? title = null)
+    /// <param name="price">The offer's unit price in <see cref="AmazonSimulatorOptions.Currency"/>; unset,
+    /// <see cref="AmazonSimulatorOptions.DefaultPrice"/>.</param>
+    public void AddListing(string sku, int quantity, int leadTimeToShipMaxDays = 2, int? fbaQuantity = null, string productType = "PRODUCT", string? title = null, decimal? price = null)
     {
         lock (_gate)
         {
-            var listing = new AmazonListing(sku, "B0" + _ids.NextStart(10_000_000, 89_999_999).ToString(CultureInfo.InvariantCulture), productType, title ?? sku);
+            var listing = new AmazonListing(sku, "B0" + _ids.NextStart(10_000_000, 89_999_999).ToString(CultureInfo.InvariantCulture), productType, title ?? sku) { Price = price ?? Options.DefaultPrice };
             listing.Availability.Add(new AmazonAvailability(MerchantChannel, quantity, leadTimeToShipMaxDays));
             if (fbaQuantity is { } fba)
             {
@@ -124,6 +127,25 @@ public sealed partial class AmazonSimulator : IAsyncDisposable
             }
 
             _listings[sku] = listing;
+        }
+    }
+
+    /// <summary>The seller changes the offer's price: orders placed from now on carry it.</summary>
+    public void SetPrice(string sku, decimal price)
+    {
+        lock (_gate)
+        {
+            Listing(sku).Price = price;
+        }
+    }
+
+    /// <summary>A promotion on the SKU: <paramref name="percent"/> off the item price of the next orders' lines
+    /// (getOrderItems' <c>PromotionDiscount</c>); 0 ends it.</summary>
+    public void SetPromotionPercent(string sku, decimal percent)
+    {
+        lock (_gate)
+        {
+            _promotions[sku] = percent;
         }
     }
 
@@ -163,7 +185,11 @@ public sealed partial class AmazonSimulator : IAsyncDisposable
             var now = _time.GetUtcNow();
             var id = string.Create(CultureInfo.InvariantCulture, $"113-{_nextOrder++:D7}-{_ids.NextStart(1_000_000, 8_999_999):D7}");
             var orderLines = lines.Select((l, i) => new AmazonOrderLine(
-                string.Create(CultureInfo.InvariantCulture, $"{_ids.NextStart(10_000_000_000_000, 89_999_999_999_999):D14}"), l.Sku, Listing(l.Sku).Asin, l.Quantity)).ToList();
+                string.Create(CultureInfo.InvariantCulture, $"{_ids.NextStart(10_000_000_000_000, 89_999_999_999_999):D14}"), l.Sku, Listing(l.Sku).Asin, l.Quantity)
+            {
+                UnitPrice = Listing(l.Sku).Price,
+                PromotionDiscount = decimal.Round(Listing(l.Sku).Price * l.Quantity * _promotions.GetValueOrDefault(l.Sku) / 100, 2),
+            }).ToList();
             foreach (var line in orderLines)
             {
                 MoveStock(line.Sku, fulfillmentChannel, -line.Quantity);

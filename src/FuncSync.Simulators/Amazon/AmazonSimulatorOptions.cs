@@ -42,6 +42,12 @@ public sealed record AmazonSimulatorOptions
     /// <summary>The queue's default visibility timeout.</summary>
     public TimeSpan QueueVisibilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The marketplace's currency (US dollars on Amazon.com).</summary>
+    public string Currency { get; init; } = "USD";
+
+    /// <summary>The offer price of a listing added without one.</summary>
+    public decimal DefaultPrice { get; init; } = 22.00m;
+
     /// <summary>Seeds order, submission and message ids, so two runs with the same seed produce the same payloads.</summary>
     public int Seed { get; init; } = 1;
 }

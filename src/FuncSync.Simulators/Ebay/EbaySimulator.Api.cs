@@ -412,17 +412,52 @@ public sealed partial class EbaySimulator
                     ? new JsonArray(new JsonObject { ["cancelRequestState"] = "COMPLETED", ["cancelCompletedDate"] = Time(order.CancelledAt!.Value), ["cancelInitiator"] = "SELLER" })
                     : new JsonArray(),
             },
-            ["lineItems"] = SimulatorJson.Array(order.Lines.Select(l => (JsonNode)new JsonObject
+            ["pricingSummary"] = new JsonObject
             {
-                ["lineItemId"] = l.LineItemId,
-                ["legacyItemId"] = l.ListingId,
-                ["sku"] = l.Sku,
-                ["title"] = l.Title,
-                ["quantity"] = l.Quantity,
-                ["lineItemFulfillmentStatus"] = "NOT_STARTED",
-            })),
+                ["priceSubtotal"] = Amount(order.Lines.Sum(l => l.Cost)),
+                ["priceDiscount"] = Amount(-order.Lines.Sum(l => l.Discount)),
+                ["deliveryCost"] = Amount(0),
+                ["total"] = Amount(order.Lines.Sum(l => l.Cost - l.Discount)),
+            },
+            ["lineItems"] = SimulatorJson.Array(order.Lines.Select(LineItemJson)),
         };
     }
+
+    /// <summary>A line's prices as the Fulfillment API gives them: <c>lineItemCost</c> is unit price × quantity before
+    /// discounts; <c>discountedLineItemCost</c> and <c>appliedPromotions</c> only when a promotion took something off;
+    /// <c>total</c> is what the buyer pays for the line with delivery and taxes (none here).</summary>
+    private JsonNode LineItemJson(EbayLine line)
+    {
+        var json = new JsonObject
+        {
+            ["lineItemId"] = line.LineItemId,
+            ["legacyItemId"] = line.ListingId,
+            ["sku"] = line.Sku,
+            ["title"] = line.Title,
+            ["quantity"] = line.Quantity,
+            ["lineItemCost"] = Amount(line.Cost),
+            ["appliedPromotions"] = line.Discount > 0
+                ? new JsonArray(new JsonObject { ["description"] = "Markdown sale", ["discountAmount"] = Amount(line.Discount), ["promotionId"] = "5000000001" })
+                : new JsonArray(),
+            ["deliveryCost"] = new JsonObject { ["shippingCost"] = Amount(0) },
+            ["taxes"] = new JsonArray(),
+            ["total"] = Amount(line.Cost - line.Discount),
+            ["lineItemFulfillmentStatus"] = "NOT_STARTED",
+        };
+        if (line.Discount > 0)
+        {
+            json["discountedLineItemCost"] = Amount(line.Cost - line.Discount);
+        }
+
+        return json;
+    }
+
+    /// <summary>eBay's Amount: the value as a decimal string, and its currency.</summary>
+    private JsonObject Amount(decimal value) => new()
+    {
+        ["value"] = decimal.Round(value, 2).ToString("0.00", CultureInfo.InvariantCulture),
+        ["currency"] = Options.Currency,
+    };
 
     private static JsonObject ItemError(string sku, string? offerId, int status, int errorId, string message)
     {

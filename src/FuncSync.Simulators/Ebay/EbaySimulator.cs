@@ -88,11 +88,32 @@ public sealed partial class EbaySimulator : IAsyncDisposable
 
     /// <summary>Lists a SKU as a published fixed-price offer on <paramref name="listingId"/>; several SKUs on one listing
     /// make a multi-variation listing, which shares one day's revisions.</summary>
-    public void AddItem(string sku, string listingId, int quantity, string? title = null)
+    /// <param name="price">The offer's unit price in <see cref="EbaySimulatorOptions.Currency"/>; unset,
+    /// <see cref="EbaySimulatorOptions.DefaultPrice"/>.</param>
+    public void AddItem(string sku, string listingId, int quantity, string? title = null, decimal? price = null)
     {
         lock (_gate)
         {
-            _items[sku] = new EbayItem(sku, title ?? sku, listingId, (_nextOffer++).ToString(CultureInfo.InvariantCulture)) { ShipTo = quantity, Available = quantity };
+            _items[sku] = new EbayItem(sku, title ?? sku, listingId, (_nextOffer++).ToString(CultureInfo.InvariantCulture)) { ShipTo = quantity, Available = quantity, Price = price ?? Options.DefaultPrice };
+        }
+    }
+
+    /// <summary>The seller revises the offer's price: orders placed from now on carry it.</summary>
+    public void SetPrice(string sku, decimal price)
+    {
+        lock (_gate)
+        {
+            Item(sku).Price = price;
+        }
+    }
+
+    /// <summary>A markdown sale on the SKU's listing: <paramref name="percent"/> off its line items' cost from now on
+    /// (eBay shows it in <c>appliedPromotions</c> and <c>discountedLineItemCost</c>); 0 ends it.</summary>
+    public void SetMarkdown(string sku, decimal percent)
+    {
+        lock (_gate)
+        {
+            Item(sku).MarkdownPercent = percent;
         }
     }
 
@@ -182,7 +203,8 @@ public sealed partial class EbaySimulator : IAsyncDisposable
                 item.ShipTo -= quantity;
                 item.Available -= quantity;
                 RemoveIfSoldOut(item);
-                order.Lines.Add(new EbayLine((_nextLine++).ToString(CultureInfo.InvariantCulture), sku, item.ListingId, quantity, item.Title));
+                var cost = item.Price * quantity;
+                order.Lines.Add(new EbayLine((_nextLine++).ToString(CultureInfo.InvariantCulture), sku, item.ListingId, quantity, item.Title, cost, decimal.Round(cost * item.MarkdownPercent / 100, 2)));
             }
 
             _orders[order.OrderId] = order;
@@ -367,6 +389,10 @@ public sealed partial class EbaySimulator : IAsyncDisposable
 
         public bool Removed { get; set; }
 
+        public decimal Price { get; set; }
+
+        public decimal MarkdownPercent { get; set; }
+
         public int Shown => Removed ? 0 : Math.Max(0, Math.Min(ShipTo, Available));
     }
 
@@ -385,7 +411,9 @@ public sealed partial class EbaySimulator : IAsyncDisposable
         public List<EbayLine> Lines { get; } = [];
     }
 
-    private sealed record EbayLine(string LineItemId, string Sku, string ListingId, int Quantity, string Title);
+    /// <param name="Cost">Unit price × quantity, before discounts (<c>lineItemCost</c>).</param>
+    /// <param name="Discount">The markdown promotion's amount off the line, 0 without one.</param>
+    private sealed record EbayLine(string LineItemId, string Sku, string ListingId, int Quantity, string Title, decimal Cost, decimal Discount);
 }
 
 /// <summary>What becomes of one line item's ORDER_CONFIRMATION.</summary>

@@ -19,6 +19,12 @@ public sealed record EbaySimulatorOptions
     /// <summary>The marketplace every offer is published on.</summary>
     public string MarketplaceId { get; init; } = "EBAY_US";
 
+    /// <summary>The marketplace's currency, in which every offer is priced.</summary>
+    public string Currency { get; init; } = "USD";
+
+    /// <summary>The unit price of an item listed without one.</summary>
+    public decimal DefaultPrice { get; init; } = 25.00m;
+
     /// <summary>Each listing can be revised at most this many times per calendar day; the next revision is refused.</summary>
     public int RevisionsPerListingPerDay { get; set; } = 250;
 

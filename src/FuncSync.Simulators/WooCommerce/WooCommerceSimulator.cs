@@ -39,6 +39,7 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
     private readonly SemaphoreSlim _delivering = new(1, 1);
     private long _nextPostId;
     private long _nextLineId;
+    private decimal _couponPercent;
     private int _lost;
     private int _batchCalls;
     private int _batchItems;
@@ -107,12 +108,13 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
         return Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
     }
 
-    /// <summary>Adds a simple product with stock managed at <paramref name="stock"/>; its id is given or drawn.</summary>
-    public long AddProduct(string sku, int stock, long? id = null, string? name = null)
+    /// <summary>Adds a simple product with stock managed at <paramref name="stock"/>; its id is given or drawn, its price
+    /// given or <see cref="WooCommerceSimulatorOptions.DefaultPrice"/>.</summary>
+    public long AddProduct(string sku, int stock, long? id = null, string? name = null, decimal? price = null)
     {
         lock (_gate)
         {
-            var product = new WooStockHolder(id ?? NextPostId(), null, name ?? sku, sku) { StockQuantity = stock, Modified = Now() };
+            var product = new WooStockHolder(id ?? NextPostId(), null, name ?? sku, sku) { StockQuantity = stock, Modified = Now(), Price = price ?? Options.DefaultPrice };
             _holders.Add(product.Id, product);
             return product.Id;
         }
@@ -124,12 +126,12 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(variations);
         lock (_gate)
         {
-            var product = new WooStockHolder(productId ?? NextPostId(), null, name, string.Empty) { IsVariable = true, ManageStock = false, Modified = Now() };
+            var product = new WooStockHolder(productId ?? NextPostId(), null, name, string.Empty) { IsVariable = true, ManageStock = false, Modified = Now(), Price = Options.DefaultPrice };
             _holders.Add(product.Id, product);
             var ids = new List<long>();
             foreach (var (sku, stock) in variations)
             {
-                var variation = new WooStockHolder(NextPostId(), product.Id, name + " - " + sku, sku) { StockQuantity = stock, Modified = Now() };
+                var variation = new WooStockHolder(NextPostId(), product.Id, name + " - " + sku, sku) { StockQuantity = stock, Modified = Now(), Price = Options.DefaultPrice };
                 _holders.Add(variation.Id, variation);
                 ids.Add(variation.Id);
             }
@@ -143,6 +145,27 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
         lock (_gate)
         {
             return Holder(id).StockQuantity;
+        }
+    }
+
+    /// <summary>The seller changes a product's or variation's price: orders placed from now on carry it.</summary>
+    public void SetPrice(long id, decimal price)
+    {
+        lock (_gate)
+        {
+            var holder = Holder(id);
+            holder.Price = price;
+            holder.Modified = Now();
+        }
+    }
+
+    /// <summary>A coupon for the next checkouts: <paramref name="percent"/> off each line's subtotal (a "Percentage
+    /// discount" coupon), until set back to 0.</summary>
+    public void SetCouponPercent(decimal percent)
+    {
+        lock (_gate)
+        {
+            _couponPercent = percent;
         }
     }
 
@@ -397,7 +420,11 @@ public sealed partial class WooCommerceSimulator : IAsyncDisposable
         }
 
         var now = Now();
-        var order = new WooOrder(NextPostId(), now, [.. holders.Select(h => new WooLine(_nextLineId++, h.Holder, h.Quantity))]);
+        var order = new WooOrder(
+            NextPostId(),
+            now,
+            [.. holders.Select(h => new WooLine(_nextLineId++, h.Holder, h.Quantity, decimal.Round(h.Holder.Price * h.Quantity * _couponPercent / 100, 2)))],
+            Options.Currency);
         _orders.Add(order.Id, order);
         return order;
     }

@@ -39,6 +39,12 @@ public sealed record WooCommerceSimulatorOptions
     /// <summary>The <c>woocommerce_rest_batch_items_limit</c> filter's default: create + update + delete per batch call.</summary>
     public int BatchLimit { get; init; } = 100;
 
+    /// <summary>The store's currency (WooCommerce → Settings → General), which every order records.</summary>
+    public string Currency { get; init; } = "GBP";
+
+    /// <summary>The price a product or variation added without one sells at.</summary>
+    public decimal DefaultPrice { get; init; } = 18.00m;
+
     /// <summary>Seeds ids and lost deliveries, so two runs with the same seed behave the same.</summary>
     public int Seed { get; init; } = 1;
 }

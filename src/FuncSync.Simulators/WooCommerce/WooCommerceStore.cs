@@ -27,6 +27,9 @@ internal sealed class WooStockHolder(long id, long? parentId, string name, strin
 
     public DateTimeOffset Modified { get; set; }
 
+    /// <summary>The active price (WooCommerce's <c>price</c>, a decimal string in the store's currency).</summary>
+    public decimal Price { get; set; }
+
     public string StockStatus => !ManageStock ? "instock" : StockQuantity > 0 ? "instock" : Backorders == "no" ? "outofstock" : "onbackorder";
 
     public JsonObject ToJson() => new()
@@ -36,6 +39,8 @@ internal sealed class WooStockHolder(long id, long? parentId, string name, strin
         ["type"] = ParentId is not null ? "variation" : IsVariable ? "variable" : "simple",
         ["parent_id"] = ParentId ?? 0,
         ["sku"] = Sku,
+        ["price"] = WooMoney.Format(Price),
+        ["regular_price"] = WooMoney.Format(Price),
         ["manage_stock"] = ManageStock,
         ["stock_quantity"] = ManageStock ? StockQuantity : null,
         ["stock_status"] = StockStatus,
@@ -46,13 +51,22 @@ internal sealed class WooStockHolder(long id, long? parentId, string name, strin
     };
 }
 
-internal sealed class WooLine(long id, WooStockHolder holder, int quantity)
+internal sealed class WooLine(long id, WooStockHolder holder, int quantity, decimal discount)
 {
     public long Id { get; } = id;
 
     public WooStockHolder Holder { get; } = holder;
 
     public int Quantity { get; } = quantity;
+
+    /// <summary>The unit price when the order was placed: a later price change does not touch the order.</summary>
+    public decimal UnitPrice { get; } = holder.Price;
+
+    /// <summary>Before coupons (WooCommerce's line <c>subtotal</c>).</summary>
+    public decimal Subtotal => UnitPrice * Quantity;
+
+    /// <summary>After coupons, before tax (the line <c>total</c>); the simulated store charges no tax.</summary>
+    public decimal Total => Math.Max(0, Subtotal - discount);
 
     /// <summary>The <c>_reduced_stock</c> item meta: what the shop took off stock for this line; removed when it is
     /// given back on cancellation.</summary>
@@ -83,7 +97,15 @@ internal sealed class WooLine(long id, WooStockHolder holder, int quantity)
             ["product_id"] = Holder.ParentId ?? Holder.Id,
             ["variation_id"] = Holder.ParentId is null ? 0 : Holder.Id,
             ["quantity"] = Quantity,
+            ["tax_class"] = string.Empty,
+            ["subtotal"] = WooMoney.Format(Subtotal),
+            ["subtotal_tax"] = WooMoney.Format(0),
+            ["total"] = WooMoney.Format(Total),
+            ["total_tax"] = WooMoney.Format(0),
+            ["taxes"] = new JsonArray(),
             ["sku"] = Holder.Sku,
+            // The unit price after discounts: a number, not a string, in the REST resource.
+            ["price"] = Quantity > 0 ? decimal.Round(Total / Quantity, 4) : 0m,
             ["meta_data"] = meta,
         };
     }
@@ -104,9 +126,12 @@ internal sealed class WooRefund(long id, DateTimeOffset created, IReadOnlyList<(
     public bool Restocked { get; } = restocked;
 }
 
-internal sealed class WooOrder(long id, DateTimeOffset created, IReadOnlyList<WooLine> lines)
+internal sealed class WooOrder(long id, DateTimeOffset created, IReadOnlyList<WooLine> lines, string currency)
 {
     public long Id { get; } = id;
+
+    /// <summary>The store's currency when the order was placed (ISO 4217).</summary>
+    public string Currency { get; } = currency;
 
     /// <summary><c>pending</c>, <c>processing</c>, <c>on-hold</c>, <c>completed</c>, <c>cancelled</c>, <c>refunded</c>.</summary>
     public string Status { get; set; } = "pending";
@@ -126,6 +151,15 @@ internal sealed class WooOrder(long id, DateTimeOffset created, IReadOnlyList<Wo
         ["id"] = Id,
         ["number"] = Id.ToString(CultureInfo.InvariantCulture),
         ["status"] = Status,
+        ["currency"] = Currency,
+        ["prices_include_tax"] = false,
+        ["discount_total"] = WooMoney.Format(Lines.Sum(l => l.Subtotal - l.Total)),
+        ["discount_tax"] = WooMoney.Format(0),
+        ["shipping_total"] = WooMoney.Format(0),
+        ["shipping_tax"] = WooMoney.Format(0),
+        ["cart_tax"] = WooMoney.Format(0),
+        ["total"] = WooMoney.Format(Lines.Sum(l => l.Total)),
+        ["total_tax"] = WooMoney.Format(0),
         ["date_created"] = WooTime.Format(Created),
         ["date_created_gmt"] = WooTime.Format(Created),
         ["date_modified"] = WooTime.Format(Modified),
@@ -135,6 +169,12 @@ internal sealed class WooOrder(long id, DateTimeOffset created, IReadOnlyList<Wo
         ["line_items"] = new JsonArray([.. Lines.Select(l => (JsonNode)l.ToJson())]),
         ["refunds"] = new JsonArray([.. Refunds.Select(r => (JsonNode)new JsonObject { ["id"] = r.Id, ["reason"] = string.Empty, ["total"] = "-0.00" })]),
     };
+}
+
+/// <summary>WooCommerce's REST amounts: decimal strings with the store's two decimals (<c>wc_format_decimal</c>).</summary>
+internal static class WooMoney
+{
+    public static string Format(decimal amount) => decimal.Round(amount, 2).ToString("0.00", CultureInfo.InvariantCulture);
 }
 
 /// <summary>WooCommerce's REST dates: ISO 8601 without an offset, to the second (the <c>_gmt</c> fields in UTC; the

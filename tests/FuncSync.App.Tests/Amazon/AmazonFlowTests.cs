@@ -3,6 +3,7 @@ using FuncSync.Alerts;
 using FuncSync.Amazon;
 using FuncSync.Catalog;
 using FuncSync.Domain;
+using FuncSync.Domain.Costing;
 using FuncSync.Push;
 using FuncSync.Shopify;
 using FuncSync.Simulators.Amazon;
@@ -48,6 +49,33 @@ public sealed class AmazonFlowTests(AzuriteFixture azurite)
             Deadline,
             "the orders poll found the sale");
         await test.WaitUntilEverywhereAsync(mapping, 5, "the polled sale reached every channel");
+    }
+
+    [Fact]
+    public async Task MerchantSale_PollOnly_LedgerKeepsItemPriceLessPromotion()
+    {
+        await using var test = await AmazonTestApp.StartAsync(azurite, notifications: false);
+        var mapping = await test.LoadAsync("AMZ-PRICE-1", 8, 9103);
+        var sellerSku = mapping.Amazon!.SellerSku;
+        test.Amazon.SetPrice(sellerSku, 16.00m);
+        test.Amazon.SetPromotionPercent(sellerSku, 10);
+        await test.PollAsync(); // The first pass starts the watermark at now.
+
+        test.Amazon.PlaceOrder([(sellerSku, 2)], notify: false);
+
+        // ItemPrice 32.00 for the two units, PromotionDiscount 3.20.
+        SoldLine? sold = null;
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                await test.PollAsync();
+                sold = (await test.App.Ledger.ListOrderLinesAsync("2000-01", CancellationToken.None)).Sold.FirstOrDefault(l => l.Sku == mapping.Sku);
+                return sold is not null;
+            },
+            Deadline,
+            "the orders poll brought the sale to the ledger's order lines");
+        Assert.Equal(2, sold!.Units);
+        Assert.Equal(new Money(28.80m, "USD"), sold.Paid);
     }
 
     [Fact]

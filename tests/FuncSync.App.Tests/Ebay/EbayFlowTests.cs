@@ -1,3 +1,4 @@
+using FuncSync.App.Tests.Infrastructure;
 using System.Net;
 using FuncSync.Simulators.Ebay;
 using FuncSync.Testing;
@@ -21,6 +22,43 @@ public sealed class EbayFlowTests(AzuriteFixture azurite)
         await app.WaitUntilEverywhereAsync(item, 8, "the eBay sale shows on every channel");
         await app.SettledAsync();
         Assert.Equal(8, await app.App.AvailableAsync(item.Sku));
+    }
+
+    [Fact]
+    public async Task Sale_NotificationPath_LedgerKeepsTheLineCost()
+    {
+        await using var app = await EbayTestApp.StartAsync(azurite);
+        var item = await app.LoadAsync("EBAY-PRICE-01", 10, 403);
+        app.Ebay.SetPrice(item.EbaySku, 14.25m);
+
+        await app.Ebay.PlaceOrderAsync([(item.EbaySku, 2)], NotificationFate.Delivered);
+
+        var sold = await app.App.SoldLineEventuallyAsync(item.Sku, "the eBay sale is in the ledger's order lines");
+        Assert.Equal(2, sold.Units);
+        Assert.Equal(new Domain.Costing.Money(28.50m, "USD"), sold.Paid);
+    }
+
+    [Fact]
+    public async Task Sale_MarkdownPromotion_PollKeepsTheDiscountedLineCost()
+    {
+        await using var app = await EbayTestApp.StartAsync(azurite);
+        var item = await app.LoadAsync("EBAY-PRICE-02", 10, 404);
+        app.Ebay.SetPrice(item.EbaySku, 20.00m);
+        app.Ebay.SetMarkdown(item.EbaySku, 25);
+
+        await app.Ebay.PlaceOrderAsync([(item.EbaySku, 2)], NotificationFate.Lost);
+
+        // lineItemCost 40.00; discountedLineItemCost 30.00 after the 25 % markdown.
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                await app.PollAsync();
+                return await app.App.AvailableAsync(item.Sku) == 8;
+            },
+            TimeSpan.FromSeconds(30),
+            "the orders poll found the sale");
+        var sold = await app.App.SoldLineEventuallyAsync(item.Sku, "the polled eBay sale is in the ledger's order lines");
+        Assert.Equal(new Domain.Costing.Money(30.00m, "USD"), sold.Paid);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FuncSync.App.Tests.Infrastructure;
 using System.Net;
 using FuncSync.Monitoring;
 using FuncSync.Simulators.WooCommerce;
@@ -23,6 +24,22 @@ public sealed class WooCommerceFlowTests(AzuriteFixture azurite)
         await app.SettledAsync();
         Assert.Equal(3, await app.App.AvailableAsync(mapping.Sku));
         Assert.Contains(app.Woo.Deliveries, d => d.Topic == WooCommerceSimulator.OrderCreated && d.Status == HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task WebsiteSale_WithACoupon_LedgerKeepsTheLineTotalAfterTheCoupon()
+    {
+        await using var app = await WooCommerceTestApp.StartAsync(azurite);
+        var mapping = await app.LoadAsync("WOO-PRICE-01", 5, 403);
+        app.Woo.SetPrice(WooCommerceTestApp.StockId(mapping), 12.50m);
+        app.Woo.SetCouponPercent(10);
+
+        await app.Woo.CheckoutAsync([(WooCommerceTestApp.StockId(mapping), 2)]);
+
+        // 2 × 12.50 = 25.00 before the coupon (the line's subtotal); 22.50 after it (its total).
+        var sold = await app.App.SoldLineEventuallyAsync(mapping.Sku, "the website's sale is in the ledger's order lines");
+        Assert.Equal(2, sold.Units);
+        Assert.Equal(new Domain.Costing.Money(22.50m, "GBP"), sold.Paid);
     }
 
     [Fact]
