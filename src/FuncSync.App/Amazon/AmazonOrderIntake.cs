@@ -176,7 +176,8 @@ public sealed class AmazonOrderIntake(InventoryEventApplier applier, LedgerStore
         var applied = 0;
         foreach (var received in Events(order, receivedAt))
         {
-            if (skipApplied && await ledger.IsAppliedEventAsync(received.EventId, cancellationToken))
+            // A sale its notification brought has no price (ORDER_CHANGE carries none): the poll's copy adds it.
+            if (skipApplied && await ledger.IsAppliedAsync(received, cancellationToken))
             {
                 continue;
             }

@@ -32,6 +32,47 @@ public sealed partial class LedgerStore
         return (sold, restocked);
     }
 
+    /// <summary>Whether the ledger has applied <paramref name="received"/>; and when it is a channel's sale that was applied
+    /// without a price (it first came by a path that carries none, such as Amazon's notifications) and now comes with
+    /// one, the price is added to its order line and its dedupe row (so its restocks give back their share). One read of
+    /// the dedupe row, as <see cref="IsAppliedEventAsync"/>; one transaction only when a price is added.</summary>
+    public async Task<bool> IsAppliedAsync(InventoryEventReceived received, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        if (received is not { Kind: Domain.Ledger.InventoryEventKind.Sale, LineTotal: { } paid, Listing: { } listing })
+        {
+            return await IsAppliedEventAsync(received.EventId, cancellationToken);
+        }
+
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, TableKeys.Join(EventPrefix, received.EventId), cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            return false;
+        }
+
+        var sale = found.Value!;
+        if (OrderLines.ReadPrice(sale) is null && sale.GetDateTimeOffset("AppliedAt") is { } appliedAt)
+        {
+            var priced = new TableEntity(shop.Key, sale.RowKey);
+            OrderLines.WritePrice(priced, paid);
+            var line = new TableEntity(shop.Key, OrderLines.OrderKey(OrderLines.Month(appliedAt), listing.Channel, received.EventId));
+            OrderLines.WritePrice(line, paid);
+            try
+            {
+                // Guarded by the sale's ETag and the line's existence: a restock claiming units meanwhile, or a line
+                // never written (a sale applied before lines were kept), leaves it unpriced rather than half-priced.
+                await table.SubmitTransactionAsync(
+                    [new TableTransactionAction(TableTransactionActionType.UpdateMerge, priced, sale.ETag), new TableTransactionAction(TableTransactionActionType.UpdateMerge, line, Azure.ETag.All)],
+                    cancellationToken);
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+            }
+        }
+
+        return true;
+    }
+
     private async IAsyncEnumerable<(string Month, string Channel, TableEntity Row)> RangeAsync(string prefix, string fromMonth, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var from = TableKeys.Join(prefix, fromMonth);

@@ -83,6 +83,7 @@ public sealed class AmazonFlowTests(AzuriteFixture azurite)
     {
         await using var test = await AmazonTestApp.StartAsync(azurite, notifications: false);
         var mapping = await test.LoadAsync("AMZ-BOTH-1", 8, 9103);
+        test.Amazon.SetPrice(mapping.Amazon!.SellerSku, 16.00m);
         await test.PollAsync();
         test.Amazon.PlaceOrder([(mapping.Amazon!.SellerSku, 2)]);
 
@@ -103,6 +104,10 @@ public sealed class AmazonFlowTests(AzuriteFixture azurite)
         Assert.Equal(6, await test.App.AvailableAsync(mapping.Sku));
         Assert.Equal(1, test.Amazon.Deleted);
         await test.WaitUntilEverywhereAsync(mapping, 6, "one sale, counted once");
+
+        // The notification carries no price; the poll's copy of the order gave the sale its line's.
+        var sold = Assert.Single((await test.App.Ledger.ListOrderLinesAsync("2000-01", CancellationToken.None)).Sold, l => l.Sku == mapping.Sku);
+        Assert.Equal((2, new Money(32.00m, "USD")), (sold.Units, sold.Paid));
     }
 
     [Fact]
