@@ -26,7 +26,8 @@ namespace FuncSync.Bench;
 /// <summary>The stock grid's polls at N SKUs listed on Shopify and Etsy: the bytes, storage requests and time of the
 /// whole list (what the grid polled before), the first page, a poll of the unchanged shop, and a poll after one count.
 /// Storage requests are those of the request itself: the bench starts a trace per request, the app's storage calls
-/// carry it, and a listener counts the storage calls of that trace only (timers and queues running meanwhile are not).</summary>
+/// carry it, and a listener counts the storage calls of that trace only (timers and queues running meanwhile are not).
+/// Then the dashboard itself in headless Chromium (<see cref="GridRenderBench"/>).</summary>
 internal static class GridBench
 {
     private const long LocationId = 6_500_000_001;
@@ -99,6 +100,7 @@ internal static class GridBench
         }
 
         results.Add(("poll after one count (its stock row and two push records changed)", afterChange));
+        var renders = await GridRenderBench.RunAsync(baseUrl, "bench-admin-key", 5);
         var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[0] : "?";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{skus} SKUs on Shopify and Etsy; medians of the runs; load average {load}"));
         Console.WriteLine("| request | runs | bytes | storage requests | time ms (median) | time ms (max) |");
@@ -109,6 +111,10 @@ internal static class GridBench
                 CultureInfo.InvariantCulture,
                 $"| {what} | {runs.Count} | {Median(runs.Select(r => (double)r.Bytes)):N0} | {Median(runs.Select(r => (double)r.StorageRequests)):F0} | {Median(runs.Select(r => r.Milliseconds)):F1} | {runs.Max(r => r.Milliseconds):F1} |"));
         }
+
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"| the dashboard opened in Chromium: navigation to the grid's first row, the page's weight as transferred ({Median(renders.Select(r => (double)r.Requests)):F0} requests) | {renders.Count} | {Median(renders.Select(r => (double)r.Bytes)):N0} | | {Median(renders.Select(r => r.Milliseconds)):F1} | {renders.Max(r => r.Milliseconds):F1} |"));
 
         await app.StopAsync();
     }
