@@ -29,7 +29,7 @@ public sealed record DemoCatalog(IReadOnlyList<SkuMapRow> Rows, IReadOnlyDiction
     public decimal? PriceOf(string sku) => Prices.TryGetValue(sku, out var price) ? price : null;
 
     /// <summary>Lists every item on the simulated channels with the catalog's starting quantities (on Square, all of
-    /// them at the market stall).</summary>
+    /// them at the market stall) and its price, so the orders carry what the margin report counts as revenue.</summary>
     public void Stock(ShopifySimulator shopify, EtsySimulator etsy, SquareSimulator? square = null, AmazonSimulator? amazon = null)
     {
         foreach (var row in amazon is null ? [] : Rows.Where(r => r.Mapping.Amazon is not null))
@@ -39,13 +39,13 @@ public sealed record DemoCatalog(IReadOnlyList<SkuMapRow> Rows, IReadOnlyDiction
 
         foreach (var row in square is null ? [] : Rows.Where(r => r.Mapping.Square is not null))
         {
-            square!.AddVariation(row.Mapping.Square!.VariationId, row.Mapping.Sku, row.Mapping.Title, new Dictionary<string, int> { [DemoStall.Location] = row.Quantity ?? 0 });
+            square!.AddVariation(row.Mapping.Square!.VariationId, row.Mapping.Sku, row.Mapping.Title, new Dictionary<string, int> { [DemoStall.Location] = row.Quantity ?? 0 }, price: Prices[row.Mapping.Sku]);
         }
 
         foreach (var row in Rows)
         {
             var s = row.Mapping.Shopify!;
-            shopify.AddVariant(s.ProductId ?? s.VariantId, s.VariantId, s.InventoryItemId, s.LocationId, row.Mapping.Sku, row.Quantity ?? 0, row.Mapping.Title);
+            shopify.AddVariant(s.ProductId ?? s.VariantId, s.VariantId, s.InventoryItemId, s.LocationId, row.Mapping.Sku, row.Quantity ?? 0, row.Mapping.Title, Prices[row.Mapping.Sku]);
         }
 
         foreach (var listing in Rows.GroupBy(r => r.Mapping.Etsy!.ListingId))

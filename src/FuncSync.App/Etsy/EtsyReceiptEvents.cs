@@ -15,7 +15,7 @@ public sealed class EtsyReceiptEvents(InventoryEventSender inventoryEvents)
     /// <summary>Every transaction of the receipts is a sale, canceled or not: the units did leave Etsy's count
     /// when the order was paid, and the cancellation gives them back as its own event.</summary>
     public static IEnumerable<InventoryEventReceived> Sales(IEnumerable<EtsyReceipt> receipts, DateTimeOffset now) =>
-        receipts.SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, SaleId(t.TransactionId), InventoryEventKind.Sale, now)));
+        receipts.SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, SaleId(t.TransactionId), InventoryEventKind.Sale, now) with { LineTotal = t.LineTotal() }));
 
     public static IEnumerable<InventoryEventReceived> Cancellations(IEnumerable<EtsyReceipt> receipts, DateTimeOffset now) =>
         receipts.Where(IsCanceled).SelectMany(r => r.Transactions.Select(t => ToEvent(r, t, CancellationId(t.TransactionId), InventoryEventKind.Cancellation, now) with

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using FuncSync.Domain.Costing;
 
 namespace FuncSync.Etsy;
 
@@ -57,7 +59,30 @@ public sealed record EtsyTransaction(
     [property: JsonPropertyName("transaction_id")] long TransactionId,
     [property: JsonPropertyName("listing_id")] long ListingId,
     [property: JsonPropertyName("sku")] string? Sku,
-    [property: JsonPropertyName("quantity")] int Quantity);
+    [property: JsonPropertyName("quantity")] int Quantity)
+{
+    /// <summary>The unit price, a Money object (<c>amount</c>, <c>divisor</c>, <c>currency_code</c>). Kept raw: a price that
+    /// does not read costs the margin report its revenue, never the receipt its sale.</summary>
+    [JsonPropertyName("price")]
+    public JsonElement? Price { get; init; }
+
+    /// <summary>What the buyer paid for the transaction's units before shipping and tax: the unit <see cref="Price"/> times
+    /// the quantity, in the shop's currency; null when the price is missing or does not read. Shop and buyer coupons
+    /// are a receipt's (<c>discount_amt</c>), not the line's own, so they stay in.</summary>
+    public Money? LineTotal()
+    {
+        if (Price is not { ValueKind: JsonValueKind.Object } price || Quantity <= 0
+            || !price.TryGetProperty("amount", out var amount) || amount.ValueKind != JsonValueKind.Number || !amount.TryGetInt64(out var minor)
+            || !price.TryGetProperty("divisor", out var divisorValue) || divisorValue.ValueKind != JsonValueKind.Number
+            || !divisorValue.TryGetInt32(out var divisor) || divisor <= 0
+            || !price.TryGetProperty("currency_code", out var currency) || currency.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        return Money.Of((decimal)minor / divisor * Quantity, currency.GetString());
+    }
+}
 
 [JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(EtsyReceiptPage))]

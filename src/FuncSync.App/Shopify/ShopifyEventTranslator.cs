@@ -27,7 +27,7 @@ public static class ShopifyEventTranslator
                 continue;
             }
 
-            events.Add(Event(SaleId(order.Id, line.Id), InventoryEventKind.Sale, line.VariantId!.Value, line.Quantity, occurredAt, receivedAt, Reference(order)) with { SkipIfUnmapped = !IsShopifyManaged(line) });
+            events.Add(Event(SaleId(order.Id, line.Id), InventoryEventKind.Sale, line.VariantId!.Value, line.Quantity, occurredAt, receivedAt, Reference(order)) with { SkipIfUnmapped = !IsShopifyManaged(line), LineTotal = ShopifyLinePrice.Of(order, line) });
         }
 
         return events;

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using FuncSync.Domain.Costing;
 
 namespace FuncSync.Shopify;
 
@@ -14,6 +16,16 @@ public sealed record ShopifyOrder(
 
     [JsonPropertyName("fulfillments")]
     public IReadOnlyList<ShopifyFulfillment>? Fulfillments { get; init; }
+
+    /// <summary>The shop's currency, which <c>price</c> and the discount allocations' <c>amount</c> are in.</summary>
+    [JsonPropertyName("currency")]
+    [JsonConverter(typeof(ShopifyLenientTextConverter))]
+    public string? Currency { get; init; }
+
+    /// <summary>The order's discount applications, which a line's <c>discount_allocations</c> point into by index. Kept raw:
+    /// only the price reads them, and a shape it does not expect must cost the price, not the sale.</summary>
+    [JsonPropertyName("discount_applications")]
+    public JsonElement? DiscountApplications { get; init; }
 }
 
 /// <param name="VariantId">Null for custom line items, which have no stock to move.</param>
@@ -28,6 +40,22 @@ public sealed record ShopifyLineItem(
     /// <summary>null (nothing shipped), <c>partial</c> or <c>fulfilled</c>.</summary>
     [JsonPropertyName("fulfillment_status")]
     public string? FulfillmentStatus { get; init; }
+
+    /// <summary>The unit price before discounts, in the shop's currency (a string such as "199.00"); null when missing or
+    /// not a number.</summary>
+    [JsonPropertyName("price")]
+    [JsonConverter(typeof(ShopifyLenientAmountConverter))]
+    public decimal? Price { get; init; }
+
+    /// <summary>What each discount application took off this line (<c>amount</c>, <c>discount_application_index</c>).
+    /// Kept raw, like the applications.</summary>
+    [JsonPropertyName("discount_allocations")]
+    public JsonElement? DiscountAllocations { get; init; }
+
+    /// <summary>The line's total after its own discounts as the GraphQL orders poll reads it (<c>discountedTotalSet</c>);
+    /// the webhook's lines compute it from <see cref="Price"/> and <see cref="DiscountAllocations"/> instead.</summary>
+    [JsonIgnore]
+    public Money? DiscountedTotal { get; init; }
 }
 
 /// <param name="Status"><c>pending</c>, <c>open</c>, <c>success</c>, <c>cancelled</c>, <c>error</c> or <c>failure</c>.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FuncSync.Domain.Costing;
 using FuncSync.Push;
 
 namespace FuncSync.Shopify;
@@ -17,16 +18,17 @@ public sealed record ShopifyPolledOrder(ShopifyOrder Order, DateTimeOffset Updat
 /// room for their lines and refunds; a quiet shop's few minutes fit in one page, and the cost limiter paces the rest.</summary>
 public sealed class ShopifyOrderFeed(ShopifyAdminApi api)
 {
-    /// <summary>Lines read per order: a line costs 3 (the line, its variant, its inventory item).</summary>
-    public const int LinesPerOrder = 50;
+    /// <summary>Lines read per order: a line costs 5 (the line, its variant, its inventory item, and its discounted total's
+    /// MoneyBag and shop money). Forty keeps three orders a page; a longer order's other lines are left to its webhook.</summary>
+    public const int LinesPerOrder = 40;
 
     /// <summary>Refunds read per order, each with up to <see cref="LinesPerRefund"/> lines (2 each: the refund line and its line item).</summary>
     public const int RefundsPerOrder = 3;
 
     public const int LinesPerRefund = 20;
 
-    /// <summary>One order's worst case: 1 + (2 + 50 × 3) + 3 × (1 + 2 + 20 × 2) = 282 points.</summary>
-    public const int OrderCost = 1 + (2 + (LinesPerOrder * 3)) + (RefundsPerOrder * (1 + 2 + (LinesPerRefund * 2)));
+    /// <summary>One order's worst case: 1 + (2 + 40 × 5) + 3 × (1 + 2 + 20 × 2) = 332 points.</summary>
+    public const int OrderCost = 1 + (2 + (LinesPerOrder * 5)) + (RefundsPerOrder * (1 + 2 + (LinesPerRefund * 2)));
 
     /// <summary>As many orders as fit under Shopify's single-query limit of 1,000 points.</summary>
     public const int PageSize = (1000 - 2) / OrderCost;
@@ -39,7 +41,7 @@ public sealed class ShopifyOrderFeed(ShopifyAdminApi api)
             pageInfo { hasNextPage endCursor }
             nodes {
               id name createdAt updatedAt cancelledAt displayFinancialStatus
-              lineItems(first: {{LinesPerOrder}}) { pageInfo { hasNextPage } nodes { id quantity unfulfilledQuantity sku variant { id inventoryItem { tracked } } } }
+              lineItems(first: {{LinesPerOrder}}) { pageInfo { hasNextPage } nodes { id quantity unfulfilledQuantity sku variant { id inventoryItem { tracked } } discountedTotalSet { shopMoney { amount currencyCode } } } }
               refunds(first: {{RefundsPerOrder}}) { id createdAt refundLineItems(first: {{LinesPerRefund}}) { pageInfo { hasNextPage } nodes { id quantity restockType lineItem { id } } } }
             }
           }
@@ -82,7 +84,10 @@ public sealed class ShopifyOrderFeed(ShopifyAdminApi api)
                 (string?)line!["sku"],
                 quantity,
                 // The webhook's variant_inventory_management: "shopify" while Shopify tracks the stock.
-                (bool?)variant?["inventoryItem"]?["tracked"] == true ? "shopify" : null));
+                (bool?)variant?["inventoryItem"]?["tracked"] == true ? "shopify" : null)
+            {
+                DiscountedTotal = Price(line["discountedTotalSet"]?["shopMoney"]),
+            });
 
             // What shipped, as one live fulfilment per line: the cancellation restocks only what had not.
             if ((int?)line["unfulfilledQuantity"] is { } unfulfilled && quantity - unfulfilled > 0)
@@ -129,6 +134,14 @@ public sealed class ShopifyOrderFeed(ShopifyAdminApi api)
 
         return new ShopifyPolledOrder(order, Time(node["updatedAt"]) ?? throw new ChannelRequestException($"Shopify order {orderId} has no updatedAt."), (string?)node["displayFinancialStatus"], refunds, truncated);
     }
+
+    /// <summary>A MoneyV2 (<c>amount</c> a decimal string, <c>currencyCode</c>); null when it does not read, so the sale
+    /// still counts without its price.</summary>
+    private static Money? Price(JsonNode? money) =>
+        money is JsonObject value && value["amount"] is JsonValue amount && value["currencyCode"] is JsonValue currency
+        && amount.TryGetValue<string>(out var text) && currency.TryGetValue<string>(out var code)
+            ? Money.Of(ShopifyLinePrice.Parse(text), code)
+            : null;
 
     private static bool HasNextPage(JsonNode? connection) => connection?["pageInfo"]?["hasNextPage"]?.GetValue<bool>() == true;
 

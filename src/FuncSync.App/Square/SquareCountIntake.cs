@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FuncSync.Catalog;
 using FuncSync.Channels.Webhooks;
 using FuncSync.Domain.Ledger;
@@ -63,6 +64,7 @@ public sealed class SquareCountIntake(
         var unexplained = new HashSet<string>(mapped.Keys, StringComparer.Ordinal);
         var toCheck = new HashSet<string>(StringComparer.Ordinal);
         var sales = 0;
+        var registerOrders = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var change in changes.Where(c => mapped.ContainsKey(c.VariationId)))
         {
             switch (SquareChangeClassifier.Classify(change, s.ApplicationId))
@@ -71,7 +73,7 @@ public sealed class SquareCountIntake(
                     unexplained.Remove(change.VariationId);
                     break;
                 case SquareChangeKind.RegisterSale:
-                    await SellAsync(change, accepted, cancellationToken);
+                    await SellAsync(change, accepted, registerOrders, cancellationToken);
                     unexplained.Remove(change.VariationId);
                     sales++;
                     break;
@@ -104,12 +106,23 @@ public sealed class SquareCountIntake(
         logger.LogInformation("Square count change {EventId}: {Changes} changes read, {Sales} register sales, {Checks} level checks queued", accepted.EventId, changes.Count, sales, toCheck.Count);
     }
 
-    private async Task SellAsync(SquareInventoryChange change, AcceptedWebhook accepted, CancellationToken cancellationToken)
+    /// <param name="registerOrders">The register's orders this notification already read, by id: an order of several
+    /// lines moves several counts, and is read once.</param>
+    private async Task SellAsync(SquareInventoryChange change, AcceptedWebhook accepted, Dictionary<string, JsonNode?> registerOrders, CancellationToken cancellationToken)
     {
         var key = "adjustment:" + change.Id;
         if (seen.Contains(key))
         {
             return;
+        }
+
+        // The price is on the register's order, which the adjustment names as its transaction; no order (not readable,
+        // or none named) is no price, never a lost sale.
+        JsonNode? order = null;
+        if (change.TransactionId is { } orderId && !registerOrders.TryGetValue(orderId, out order))
+        {
+            order = await square.RetrieveOrderAsync(orderId, cancellationToken);
+            registerOrders[orderId] = order;
         }
 
         // An offline sale keeps the time it was rung up, however late it was uploaded.
@@ -122,7 +135,8 @@ public sealed class SquareCountIntake(
             change.Quantity,
             EventTimes.FirstPlausible(accepted.ReceivedAt, change.OccurredAt, change.CreatedAt, accepted.OccurredAt),
             accepted.ReceivedAt,
-            "Square register sale " + (change.TransactionId ?? change.Id));
+            "Square register sale " + (change.TransactionId ?? change.Id),
+            LineTotal: SquareLinePrice.ForUnits(order, change.VariationId, change.Quantity));
         await inventoryEvents.SendAsync(sale, cancellationToken);
         seen.Add(key);
     }

@@ -54,7 +54,7 @@ public sealed class SquareOrderImport(SquareApi square, InventoryEventSender inv
 
             var listing = new ListingRef(Domain.Channel.Square, variation);
             var saleId = $"square:sale:{orderId}:{uid}";
-            events.Add(new InventoryEventReceived(saleId, InventoryEventKind.Sale, SquareWebhook.Source, listing, null, quantity, occurredAt, receivedAt, reference));
+            events.Add(new InventoryEventReceived(saleId, InventoryEventKind.Sale, SquareWebhook.Source, listing, null, quantity, occurredAt, receivedAt, reference, LineTotal: SquareLinePrice.Of(line)));
             if (state == "CANCELED")
             {
                 events.Add(new InventoryEventReceived($"square:cancel:{orderId}:{uid}", InventoryEventKind.Cancellation, SquareWebhook.Source, listing, null, quantity, occurredAt, receivedAt, reference, SoldAt: createdAt, RestockOf: saleId));

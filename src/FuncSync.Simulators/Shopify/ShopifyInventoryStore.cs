@@ -11,6 +11,15 @@ internal sealed record ShopifyVariant(long ProductId, long VariantId, long Inven
 
     /// <summary><c>DENY</c>, or <c>CONTINUE</c> ("Continue selling when out of stock").</summary>
     public string InventoryPolicy { get; init; } = "DENY";
+
+    /// <summary>The variant's price in the shop's currency: what an order line charges per unit.</summary>
+    public decimal Price { get; init; } = ShopifyVariantDefaults.Price;
+}
+
+internal static class ShopifyVariantDefaults
+{
+    /// <summary>A variant's price until a test or the demo sets one.</summary>
+    public const decimal Price = 25.00m;
 }
 
 internal sealed record ShopifyQuantityInput(long InventoryItemId, long LocationId, int Quantity, int? ChangeFromQuantity);
@@ -200,6 +209,14 @@ internal sealed partial class ShopifyInventoryStore
         {
             var variant = _variants[variantId];
             _variants[variantId] = variant with { Tracked = tracked ?? variant.Tracked, InventoryPolicy = inventoryPolicy ?? variant.InventoryPolicy };
+        }
+    }
+
+    public void SetPrice(long variantId, decimal price)
+    {
+        lock (_gate)
+        {
+            _variants[variantId] = _variants[variantId] with { Price = price };
         }
     }
 

@@ -9,7 +9,7 @@ namespace FuncSync.Simulators.Shopify;
 /// <summary>
 /// <c>orders(first:, after:, sortKey: UPDATED_AT, query: "updated_at:&gt;='…' updated_at:&lt;='…'")</c> in the GraphQL
 /// shape, built from the simulator's REST orders: <c>pageInfo { hasNextPage endCursor }</c> and per node the order's
-/// times, <c>displayFinancialStatus</c>, <c>lineItems(first:)</c> (with the variant and whether its stock is tracked)
+/// times, <c>displayFinancialStatus</c>, <c>lineItems(first:)</c> (with the variant, whether its stock is tracked, and <c>discountedTotalSet</c> when asked)
 /// and <c>refunds(first:)</c> with their <c>refundLineItems(first:)</c>. Sorted by <c>updated_at</c>, then id, with
 /// opaque cursors. Priced as Shopify's calculated cost does: a connection 2 plus <c>first</c> times its node, an
 /// object 1; the actual cost counts what came back.
@@ -22,7 +22,7 @@ internal static partial class ShopifyOrderQueries
     public static int RequestedCost(string query, JsonObject variables)
     {
         var (first, lines, refunds, refundLines) = Sizes(query, variables);
-        return 2 + (first * OrderCost(lines, refunds, refundLines));
+        return 2 + (first * OrderCost(lines, LineCost(query), refunds, refundLines));
     }
 
     public static (JsonObject Data, int Actual) Execute(string query, JsonObject variables, IReadOnlyList<JsonObject> orders)
@@ -50,7 +50,7 @@ internal static partial class ShopifyOrderQueries
         var nodes = new JsonArray();
         foreach (var (order, _, _) in page)
         {
-            var (node, cost) = Node(order, lineLimit, refundLimit, refundLineLimit);
+            var (node, cost) = Node(order, lineLimit, LineCost(query), refundLimit, refundLineLimit);
             nodes.Add(node);
             actual += cost;
         }
@@ -69,13 +69,16 @@ internal static partial class ShopifyOrderQueries
         }, actual);
     }
 
-    // An order, its line connection (each line with its variant and inventory item), its refunds, each with its
-    // refund-line connection (each refund line with its line item).
-    private static int OrderCost(int lines, int refunds, int refundLines) =>
-        1 + (2 + (lines * 3)) + (refunds * (1 + 2 + (refundLines * 2)));
+    // An order, its line connection (each line with its variant and inventory item, and its discounted total's MoneyBag
+    // and MoneyV2 when asked), its refunds, each with its refund-line connection (each refund line with its line item).
+    private static int OrderCost(int lines, int lineCost, int refunds, int refundLines) =>
+        1 + (2 + (lines * lineCost)) + (refunds * (1 + 2 + (refundLines * 2)));
 
-    private static (JsonObject Node, int Cost) Node(JsonObject order, int lineLimit, int refundLimit, int refundLineLimit)
+    private static int LineCost(string query) => DiscountedTotal().IsMatch(query) ? 5 : 3;
+
+    private static (JsonObject Node, int Cost) Node(JsonObject order, int lineLimit, int lineCost, int refundLimit, int refundLineLimit)
     {
+        var currency = (string?)order["currency"];
         var allLines = order["line_items"]!.AsArray();
         var shipped = new Dictionary<long, int>();
         foreach (var fulfillment in order["fulfillments"]?.AsArray() ?? [])
@@ -105,10 +108,11 @@ internal static partial class ShopifyOrderQueries
                         ["inventoryItem"] = new JsonObject { ["tracked"] = string.Equals((string?)line["variant_inventory_management"], "shopify", StringComparison.Ordinal) },
                     }
                     : null,
+                ["discountedTotalSet"] = DiscountedTotalSet(line, currency),
             });
         }
 
-        var cost = 1 + 2 + (lines.Count * 3);
+        var cost = 1 + 2 + (lines.Count * lineCost);
         var refunds = new JsonArray();
         foreach (var refund in (order["refunds"]?.AsArray() ?? []).Take(refundLimit))
         {
@@ -153,6 +157,19 @@ internal static partial class ShopifyOrderQueries
             },
             ["refunds"] = refunds,
         }, cost);
+    }
+
+    /// <summary>LineItem.discountedTotalSet, the line's total after its own discounts (order-level ones left out), in
+    /// shop and presentment money (one currency here). The simulator's orders carry no discounts: price times quantity.</summary>
+    private static JsonObject DiscountedTotalSet(JsonNode line, string? currency)
+    {
+        var total = decimal.Parse((string)line["price"]!, CultureInfo.InvariantCulture) * (int)line["quantity"]!;
+        var amount = total.ToString("0.00", CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["shopMoney"] = new JsonObject { ["amount"] = amount, ["currencyCode"] = currency },
+            ["presentmentMoney"] = new JsonObject { ["amount"] = amount, ["currencyCode"] = currency },
+        };
     }
 
     /// <summary>The page sizes the document asks for: the orders' <c>first</c>, and the literal <c>first</c> of each
@@ -264,6 +281,9 @@ internal static partial class ShopifyOrderQueries
 
     [GeneratedRegex("""\borders\s*\((?<args>[^)]*)\)""")]
     private static partial Regex OrdersField();
+
+    [GeneratedRegex("""\bdiscountedTotalSet\b""")]
+    private static partial Regex DiscountedTotal();
 
     [GeneratedRegex("""\bsortKey\s*:\s*(?<key>\w+)""")]
     private static partial Regex SortKey();

@@ -115,11 +115,12 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         return simulator;
     }
 
-    public void AddVariant(long productId, long variantId, long inventoryItemId, long locationId, string sku, int available, string title = "")
+    /// <param name="price">The variant's price in the shop's currency (25.00 when not given).</param>
+    public void AddVariant(long productId, long variantId, long inventoryItemId, long locationId, string sku, int available, string title = "", decimal? price = null)
     {
         ArgumentNullException.ThrowIfNull(sku);
         ArgumentNullException.ThrowIfNull(title);
-        _store.AddVariant(new ShopifyVariant(productId, variantId, inventoryItemId, locationId, sku, title), available);
+        _store.AddVariant(new ShopifyVariant(productId, variantId, inventoryItemId, locationId, sku, title) { Price = price ?? ShopifyVariantDefaults.Price }, available);
     }
 
     public int GetAvailable(long inventoryItemId, long locationId) => _store.GetAvailable(inventoryItemId, locationId);
@@ -476,6 +477,14 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     /// until the product is saved: send <see cref="UpdateProductAsync"/> for that).</summary>
     public void SetVariantStockSettings(long variantId, bool tracked, string inventoryPolicy) => _store.SetStockSettings(variantId, tracked, inventoryPolicy);
 
+    /// <summary>The variant's price (shop currency, <see cref="ShopifySimulatorOptions.Currency"/>): what the next order
+    /// lines of it charge per unit. Until set, 25.00.</summary>
+    public void SetVariantPrice(long variantId, decimal price)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(price);
+        _store.SetPrice(variantId, price);
+    }
+
     /// <summary>A variant's "Track quantity" and out-of-stock policy (<c>DENY</c> or <c>CONTINUE</c>).</summary>
     public (bool Tracked, string InventoryPolicy) GetVariantStockSettings(long variantId)
     {
@@ -671,13 +680,14 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     // Caller holds _gate (ids come from the shared seeded sequence).
     private JsonObject BuildOrderPayload(long orderId, int orderNumber, IReadOnlyList<(ShopifyVariant Variant, int Quantity)> sold, DateTimeOffset now)
     {
-        const decimal unitPrice = 25.00m;
+        var currency = Options.Currency;
         var timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
         var lineItems = new JsonArray();
         var total = 0m;
         foreach (var (variant, quantity) in sold)
         {
             var lineItemId = _nextLineItemId++;
+            var unitPrice = variant.Price;
             total += unitPrice * quantity;
             lineItems.Add(new JsonObject
             {
@@ -697,6 +707,10 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
                 ["requires_shipping"] = true,
                 ["variant_inventory_management"] = "shopify",
                 ["price"] = Money(unitPrice),
+                ["price_set"] = MoneySet(unitPrice, currency),
+                ["total_discount"] = Money(0m),
+                ["total_discount_set"] = MoneySet(0m, currency),
+                ["discount_allocations"] = new JsonArray(),
                 ["grams"] = 0,
                 ["taxable"] = true,
                 ["gift_card"] = false,
@@ -717,9 +731,13 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             ["closed_at"] = null,
             ["financial_status"] = "paid",
             ["fulfillment_status"] = null,
-            ["currency"] = "USD",
+            ["currency"] = currency,
+            ["presentment_currency"] = currency,
             ["subtotal_price"] = Money(total),
             ["total_price"] = Money(total),
+            ["total_discounts"] = Money(0m),
+            ["total_tax"] = Money(0m),
+            ["discount_applications"] = new JsonArray(),
             ["test"] = false,
             ["source_name"] = "web",
             ["location_id"] = null,
@@ -731,6 +749,13 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     }
 
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+
+    // A REST MoneyBag: the amount in the shop's currency and in the buyer's (the same here: no multi-currency).
+    private static JsonObject MoneySet(decimal amount, string currency) => new()
+    {
+        ["shop_money"] = new JsonObject { ["amount"] = Money(amount), ["currency_code"] = currency },
+        ["presentment_money"] = new JsonObject { ["amount"] = Money(amount), ["currency_code"] = currency },
+    };
 
     private sealed record GraphQlFault(string Operation, Func<JsonObject, bool> Match, ShopifyInjectedFault Answer)
     {

@@ -50,4 +50,7 @@ public sealed record ShopifySimulatorOptions
 
     /// <summary>Seeds order, line-item, event and delivery ids, so runs with the same seed send the same payloads.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>The shop's currency: orders' <c>currency</c>, and the currency of their prices.</summary>
+    public string Currency { get; init; } = "USD";
 }

@@ -439,7 +439,7 @@ public sealed partial class SquareSimulator
             ["name"] = v.Name,
             ["ordinal"] = 1,
             ["pricing_type"] = "FIXED_PRICING",
-            ["price_money"] = new JsonObject { ["amount"] = 2400, ["currency"] = "USD" },
+            ["price_money"] = Money(v.PriceMinor),
             ["track_inventory"] = v.TrackInventory,
         };
         if (!string.IsNullOrEmpty(v.Sku))
@@ -477,7 +477,7 @@ public sealed partial class SquareSimulator
                     {
                         ["id"] = order.Id,
                         ["location_id"] = order.LocationId,
-                        ["source"] = new JsonObject { ["name"] = "Square Online" },
+                        ["source"] = new JsonObject { ["name"] = order.SourceName },
                         ["line_items"] = SimulatorJson.Array(order.Lines.Select(l => (JsonNode)new JsonObject
                         {
                             ["uid"] = l.Uid,
@@ -486,7 +486,17 @@ public sealed partial class SquareSimulator
                             ["name"] = l.Name,
                             ["variation_name"] = "Regular",
                             ["item_type"] = "ITEM",
+                            // No taxes, discounts or modifiers in the simulator: gross sales and total are base price times quantity.
+                            ["base_price_money"] = Money(l.BasePriceMinor),
+                            ["variation_total_price_money"] = Money(l.BasePriceMinor * l.Quantity),
+                            ["gross_sales_money"] = Money(l.BasePriceMinor * l.Quantity),
+                            ["total_tax_money"] = Money(0),
+                            ["total_discount_money"] = Money(0),
+                            ["total_money"] = Money(l.BasePriceMinor * l.Quantity),
                         })),
+                        ["total_money"] = Money(order.Lines.Sum(l => l.BasePriceMinor * l.Quantity)),
+                        ["total_tax_money"] = Money(0),
+                        ["total_discount_money"] = Money(0),
                         ["state"] = order.State,
                         ["version"] = order.Version,
                         ["created_at"] = Time(order.CreatedAt),
@@ -504,6 +514,9 @@ public sealed partial class SquareSimulator
 
         await SimulatorJson.WriteAsync(context, 200, result);
     }
+
+    /// <summary>Square's Money: the amount in the currency's smallest unit (cents), and the currency.</summary>
+    private JsonObject Money(long minor) => new() { ["amount"] = minor, ["currency"] = Options.Currency };
 
     private static Task ErrorAsync(HttpContext context, int status, string category, string code, string detail, string? field = null) =>
         WriteAsync(context, status, ErrorJson(category, code, detail, field));

@@ -88,17 +88,31 @@ public sealed partial class SquareSimulator : IAsyncDisposable
 
     /// <summary>Adds an item with one variation, counted at <paramref name="counts"/> per location (a physical count
     /// made an hour ago, so that anything done now comes after it).</summary>
-    public void AddVariation(string variationId, string sku, string name, IReadOnlyDictionary<string, int> counts, bool trackInventory = true)
+    /// <param name="price">The variation's price in <see cref="SquareSimulatorOptions.Currency"/> (24.00 when not given).</param>
+    public void AddVariation(string variationId, string sku, string name, IReadOnlyDictionary<string, int> counts, bool trackInventory = true, decimal? price = null)
     {
         ArgumentNullException.ThrowIfNull(counts);
         lock (_gate)
         {
-            _store.Add(new SquareVariation(variationId, "I" + variationId, name, "Regular", sku, trackInventory));
+            _store.Add(new SquareVariation(variationId, "I" + variationId, name, "Regular", sku, trackInventory)
+            {
+                PriceMinor = price is { } p ? ToMinor(p) : SquareVariationDefaults.PriceMinor,
+            });
             var countedAt = _time.GetUtcNow().AddHours(-1);
             foreach (var (location, quantity) in counts)
             {
                 _store.Record(variationId, RequireLocation(location), countedAt, isCount: true, quantity, SquareChangeOrigin.Counted(Dashboard, "Square Dashboard"), NewId(26), countedAt);
             }
+        }
+    }
+
+    /// <summary>The variation's price from now on (orders already made keep theirs).</summary>
+    public void SetVariationPrice(string variationId, decimal price)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(price);
+        lock (_gate)
+        {
+            Variation(variationId).PriceMinor = ToMinor(price);
         }
     }
 
@@ -156,7 +170,7 @@ public sealed partial class SquareSimulator : IAsyncDisposable
         {
             Variation(variationId);
             var now = _time.GetUtcNow();
-            _store.Record(variationId, RequireLocation(locationId), now, isCount: false, -quantity, RegisterSale(), NewId(26), now);
+            _store.Record(variationId, RequireLocation(locationId), now, isCount: false, -quantity, RegisterSale(variationId, locationId, quantity, now), NewId(26), now);
         }
 
         return SendCountUpdatedAsync([(variationId, locationId)], ct);
@@ -183,7 +197,7 @@ public sealed partial class SquareSimulator : IAsyncDisposable
             var now = _time.GetUtcNow();
             foreach (var (variation, location, quantity, soldAt) in _offline)
             {
-                _store.Record(variation, location, soldAt, isCount: false, -quantity, RegisterSale(), NewId(26), now);
+                _store.Record(variation, location, soldAt, isCount: false, -quantity, RegisterSale(variation, location, quantity, soldAt), NewId(26), now);
             }
 
             moved = [.. _offline.Select(s => (s.Variation, s.Location)).Distinct()];
@@ -285,7 +299,7 @@ public sealed partial class SquareSimulator : IAsyncDisposable
         {
             var location = RequireLocation(locationId ?? Options.LocationIds[0]);
             var now = _time.GetUtcNow();
-            var orderLines = lines.Select(l => new SquareOrderLine(NewId(22), l.VariationId, l.Quantity, Variation(l.VariationId).ItemName)).ToList();
+            var orderLines = lines.Select(l => new SquareOrderLine(NewId(22), l.VariationId, l.Quantity, Variation(l.VariationId).ItemName, Variation(l.VariationId).PriceMinor)).ToList();
             var order = new SquareOrder(NewId(27), location, now, orderLines) { State = draft ? "DRAFT" : "OPEN" };
             _store.AddOrder(order);
             if (!draft)
@@ -308,9 +322,21 @@ public sealed partial class SquareSimulator : IAsyncDisposable
     }
 
     /// <summary>A sale rung up in the Point of Sale app: to SOLD, from the POS product, with the POS's own order id (an
-    /// order no order notification announces). Callers hold the lock.</summary>
-    private SquareChangeOrigin RegisterSale() =>
-        new(PointOfSale, PointOfSaleName, null, "IN_STOCK", "SOLD") { TransactionId = NewId(27) };
+    /// order no order notification announces, completed at the register, readable in the Orders API). Callers hold the
+    /// lock.</summary>
+    private SquareChangeOrigin RegisterSale(string variationId, string locationId, int quantity, DateTimeOffset soldAt)
+    {
+        var variation = Variation(variationId);
+        var order = new SquareOrder(NewId(27), locationId, soldAt, [new SquareOrderLine(NewId(22), variationId, quantity, variation.ItemName, variation.PriceMinor)])
+        {
+            State = "COMPLETED",
+            SourceName = PointOfSaleName,
+        };
+        _store.AddOrder(order);
+        return new(PointOfSale, PointOfSaleName, null, "IN_STOCK", "SOLD") { TransactionId = order.Id };
+    }
+
+    private static long ToMinor(decimal price) => (long)Math.Round(price * 100m, MidpointRounding.AwayFromZero);
 
     private SquareVariation Variation(string id) => _store.Find(id) ?? throw new ArgumentException($"No item variation {id}.", nameof(id));
 

@@ -54,4 +54,7 @@ public sealed record SquareSimulatorOptions
 
     /// <summary>Seeds catalog, order and event ids, so two runs with the same seed send the same payloads.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>The seller's currency: catalog prices and order money are in it.</summary>
+    public string Currency { get; init; } = "USD";
 }

@@ -17,6 +17,9 @@ internal sealed class SquareVariation(string id, string itemId, string itemName,
 
     public long Version { get; set; } = 1;
 
+    /// <summary>The variation's price in the currency's smallest unit (cents): what an order line charges per unit.</summary>
+    public long PriceMinor { get; set; } = SquareVariationDefaults.PriceMinor;
+
     /// <summary>Per location: inventory tracking overridden there (null = the variation's), and sold out by hand.</summary>
     public Dictionary<string, (bool? TrackInventory, bool SoldOutByHand)> Overrides { get; } = new(StringComparer.Ordinal);
 
@@ -134,6 +137,16 @@ internal sealed class SquareOrder(string id, string locationId, DateTimeOffset c
     public string State { get; set; } = "OPEN";
 
     public int Version { get; set; } = 1;
+
+    /// <summary>The product that made it (<c>source.name</c>): Square Online, or the Point of Sale app for a register sale.</summary>
+    public string SourceName { get; init; } = "Square Online";
 }
 
-internal sealed record SquareOrderLine(string Uid, string CatalogObjectId, int Quantity, string Name);
+/// <param name="BasePriceMinor">The unit price when the order was made, in the currency's smallest unit.</param>
+internal sealed record SquareOrderLine(string Uid, string CatalogObjectId, int Quantity, string Name, long BasePriceMinor);
+
+internal static class SquareVariationDefaults
+{
+    /// <summary>24.00 in cents: a variation's price until a test or the demo sets one.</summary>
+    public const long PriceMinor = 2400;
+}

@@ -202,6 +202,27 @@ public sealed class ShopifySimulatorTests : IAsyncLifetime
         Assert.Equal("MUG-BLUE", (string?)line["sku"]);
         Assert.Equal(2, (int)line["quantity"]!);
         Assert.Equal("shopify", (string?)line["variant_inventory_management"]);
+        Assert.Equal("USD", (string?)order["currency"]);
+        Assert.Equal("25.00", (string?)line["price"]);
+        Assert.Equal("0.00", (string?)line["total_discount"]);
+        Assert.Empty(line["discount_allocations"]!.AsArray());
+        Assert.Equal("50.00", (string?)order["subtotal_price"]);
+    }
+
+    [Fact]
+    public async Task PlaceOrder_VariantPriceSet_LinesChargeIt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        _simulator.Options.WebhookUrl = receiver.Url;
+        _simulator.SetVariantPrice(VariantId, 12.5m);
+
+        await _simulator.PlaceOrderAsync([(VariantId, 2)]);
+
+        var order = JsonNode.Parse(Assert.Single(receiver.Received).Body)!;
+        var line = order["line_items"]![0]!;
+        Assert.Equal("12.50", (string?)line["price"]);
+        Assert.Equal("12.50", (string?)line["price_set"]!["shop_money"]!["amount"]);
+        Assert.Equal("25.00", (string?)order["total_price"]);
     }
 
     [Fact]

@@ -183,6 +183,21 @@ public sealed class SquareSimulatorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task OnlineOrder_VariationPriceSet_LinesCarryItsMoney()
+    {
+        _square.SetVariationPrice(Variation, 13.25m);
+
+        var placed = await _square.PlaceOnlineOrderAsync([(Variation, 2)]);
+
+        var line = JsonNode.Parse(await _http.GetStringAsync($"v2/orders/{placed.OrderId}"))!["order"]!["line_items"]![0]!;
+        Assert.Equal(1325, (long)line["base_price_money"]!["amount"]!);
+        Assert.Equal("USD", (string?)line["base_price_money"]!["currency"]);
+        Assert.Equal(2650, (long)line["gross_sales_money"]!["amount"]!);
+        Assert.Equal(0, (long)line["total_discount_money"]!["amount"]!);
+        Assert.Equal(2650, (long)line["total_money"]!["amount"]!);
+    }
+
+    [Fact]
     public async Task Delivery_ReceiverKeepsFailing_RetriedOnSquaresScheduleOnTheClock()
     {
         _receiver.StatusCode = 500;
