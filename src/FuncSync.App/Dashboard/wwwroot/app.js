@@ -1,17 +1,22 @@
 import { api, adminKey, signIn, signOut, ApiError } from './api.js';
 import { h, replace, notify } from './dom.js';
 import { gridView } from './grid.js';
-import { skuView } from './sku.js';
-import { alertsView } from './alerts.js';
-import { channelsView } from './channels.js';
-import { mappingsView } from './mappings.js';
-import { calculatorView } from './calculator.js';
-import { launchesView } from './launches.js';
-import { settingsView } from './settings.js';
-import { pausesView } from './pauses.js';
-import { standingView } from './standing.js';
-import { countsView, countRoundView } from './counts.js';
-import { marginsView } from './margins.js';
+
+// The stock grid is the first page; every other page's module loads when it is first opened, so a seller's first view
+// waits for the grid's few modules instead of the whole dashboard's.
+const page = (module, name) => async (...args) => (await import(module))[name](...args);
+const skuView = page('./sku.js', 'skuView');
+const alertsView = page('./alerts.js', 'alertsView');
+const channelsView = page('./channels.js', 'channelsView');
+const mappingsView = page('./mappings.js', 'mappingsView');
+const calculatorView = page('./calculator.js', 'calculatorView');
+const launchesView = page('./launches.js', 'launchesView');
+const settingsView = page('./settings.js', 'settingsView');
+const pausesView = page('./pauses.js', 'pausesView');
+const standingView = page('./standing.js', 'standingView');
+const countsView = page('./counts.js', 'countsView');
+const countRoundView = page('./counts.js', 'countRoundView');
+const marginsView = page('./margins.js', 'marginsView');
 
 const view = document.getElementById('view');
 const signInSection = document.getElementById('sign-in');
