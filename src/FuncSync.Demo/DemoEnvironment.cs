@@ -52,7 +52,7 @@ public sealed class DemoEnvironment : ILocalCompanion
             // delivered to wherever the app listens once it does.
             demo._square = await SquareSimulator.StartAsync(
                 new SquareSimulatorOptions { Seed = seed, NotificationUrl = new Uri("https://stall.funcsync.example/api/webhooks/square") }, TimeProvider.System, null, cancellationToken);
-            demo._woo = await WooCommerceSimulator.StartAsync(new WooCommerceSimulatorOptions { Seed = seed, LostShare = 0.2 }, TimeProvider.System, null, cancellationToken);
+            demo._woo = await WooCommerceSimulator.StartAsync(new WooCommerceSimulatorOptions { Seed = seed, LostShare = 0.2, Currency = "USD" }, TimeProvider.System, null, cancellationToken);
             foreach (var (key, value) in SimulatedChannels.Settings(demo._shopify, demo._etsy, demo._square).Concat(SimulatedChannels.Settings(demo._woo)))
             {
                 overrides[key] = value;
