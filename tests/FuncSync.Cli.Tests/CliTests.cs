@@ -1,9 +1,7 @@
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
 using FuncSync.Domain.Costing;
-using FuncSync.Domain.Ledger;
 using FuncSync.Etsy;
-using FuncSync.Ledger;
 using FuncSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -370,10 +368,8 @@ public sealed class CliTests(AzuriteFixture azurite)
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         var item = new TestItem("CLI-MARGIN", 3, 506);
-        app.List(item.Mapping, item.Quantity);
-        await app.ImportAsync(new SkuMapRow(item.Mapping with { UnitCost = 12.5m }, item.Quantity));
-        var now = TimeProvider.System.GetUtcNow();
-        await app.SendEventAsync(new InventoryEventReceived("cli-margin-1", InventoryEventKind.Sale, "etsy", item.Mapping.Etsy!.Ref, null, 2, now, now, "receipt 1", LineTotal: new Money(60m, "USD")));
+        await app.LoadAtCostAsync(item, 12.5m);
+        await app.SendSaleAsync("cli-margin-1", item.Mapping.Etsy!.Ref, 2, new Money(60m, "USD"));
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 1, TimeSpan.FromSeconds(30), "the sale is applied");
 
         var report = await RunAsync(app, "margins");

@@ -77,10 +77,7 @@ public sealed record AmazonOrderView(string OrderId, string Status, string Fulfi
 
     // The Orders API's Money: {CurrencyCode: "USD", Amount: "12.50"}, the amount a decimal string.
     private static Money? Amount(JsonNode? money) =>
-        money is JsonObject value
-            && decimal.TryParse(Text(value["Amount"]), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount)
-                ? Money.Of(amount, Text(value["CurrencyCode"]))
-                : null;
+        money is JsonObject value ? Money.Parse(Text(value["Amount"]), Text(value["CurrencyCode"])) : null;
 
     internal static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;

@@ -67,9 +67,8 @@ public static class EbayOrders
     // eBay's Amount: {value: "12.50", currency: "USD"}, the value a decimal string.
     private static Money? Amount(JsonNode? amount) =>
         amount is JsonObject money && money["value"] is JsonValue value && value.TryGetValue<string>(out var text)
-            && decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
             && money["currency"] is JsonValue currency && currency.TryGetValue<string>(out var code)
-                ? Money.Of(number, code)
+                ? Money.Parse(text, code)
                 : null;
 
     public static string SaleId(string orderId, string lineItemId) => $"ebay:sale:{orderId}:{lineItemId}";

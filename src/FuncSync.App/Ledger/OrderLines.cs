@@ -70,9 +70,7 @@ public static class OrderLines
     public static Money? ReadPrice(TableEntity row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return decimal.TryParse(row.GetString(AmountColumn), NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)
-            ? Money.Of(amount, row.GetString(CurrencyColumn))
-            : null;
+        return Money.Parse(row.GetString(AmountColumn), row.GetString(CurrencyColumn));
     }
 
     /// <summary>Units of a sale the stock could not cover: for a SKU with stock of its own, what it took below zero; for a

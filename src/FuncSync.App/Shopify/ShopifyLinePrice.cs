@@ -90,13 +90,10 @@ public static class ShopifyLinePrice
     /// <summary>Shopify writes amounts as strings ("9.99"); a number is read too.</summary>
     internal static decimal? Amount(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => Parse(value.GetString()),
+        JsonValueKind.String => Money.ParseAmount(value.GetString()),
         JsonValueKind.Number when value.TryGetDecimal(out var number) => number,
         _ => null,
     };
-
-    internal static decimal? Parse(string? text) =>
-        decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount) ? amount : null;
 }
 
 /// <summary>Reads an amount Shopify writes as a string ("199.00"), or a number; anything else is no amount rather than
@@ -110,7 +107,7 @@ internal sealed class ShopifyLenientAmountConverter : JsonConverter<decimal?>
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return ShopifyLinePrice.Parse(reader.GetString());
+                return Money.ParseAmount(reader.GetString());
             case JsonTokenType.Number:
                 return reader.TryGetDecimal(out var number) ? number : null;
             default:

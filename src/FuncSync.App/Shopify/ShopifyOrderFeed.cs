@@ -140,7 +140,7 @@ public sealed class ShopifyOrderFeed(ShopifyAdminApi api)
     private static Money? Price(JsonNode? money) =>
         money is JsonObject value && value["amount"] is JsonValue amount && value["currencyCode"] is JsonValue currency
         && amount.TryGetValue<string>(out var text) && currency.TryGetValue<string>(out var code)
-            ? Money.Of(ShopifyLinePrice.Parse(text), code)
+            ? Money.Parse(text, code)
             : null;
 
     private static bool HasNextPage(JsonNode? connection) => connection?["pageInfo"]?["hasNextPage"]?.GetValue<bool>() == true;

@@ -91,9 +91,7 @@ public static class WooCommerceOrderEvents
     public static Money? LineTotal(JsonNode line, string? currency)
     {
         ArgumentNullException.ThrowIfNull(line);
-        return decimal.TryParse(Text(line["total"]), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var total)
-            ? Money.Of(total, currency)
-            : null;
+        return Money.Parse(Text(line["total"]), currency);
     }
 
     /// <summary>The line's <c>_restock_refunded_items</c> meta (WooCommerce keeps item meta as strings).</summary>

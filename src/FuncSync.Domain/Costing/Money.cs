@@ -14,4 +14,14 @@ public sealed record Money(decimal Amount, string Currency)
         amount is { } value and >= 0 and <= Max && currency is { Length: 3 } code && code.All(char.IsAsciiLetter)
             ? new Money(decimal.Round(value, 4), code.ToUpperInvariant())
             : null;
+
+    /// <summary>A channel's amount written as a decimal string ("12.50", with a point, as every channel's JSON writes it),
+    /// in <paramref name="currency"/>; null when either does not read as a price (<see cref="Of"/>).</summary>
+    public static Money? Parse(string? amount, string? currency) => ParseAmount(amount) is { } value ? Of(value, currency) : null;
+
+    /// <summary>A decimal string with a point and an optional sign, whatever the machine's culture; null when it is not one.</summary>
+    public static decimal? ParseAmount(string? amount) =>
+        decimal.TryParse(amount, System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 }

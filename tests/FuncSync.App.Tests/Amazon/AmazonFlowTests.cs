@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using FuncSync.Alerts;
+using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Amazon;
 using FuncSync.Catalog;
 using FuncSync.Domain;
@@ -69,7 +70,7 @@ public sealed class AmazonFlowTests(AzuriteFixture azurite)
             async () =>
             {
                 await test.PollAsync();
-                sold = (await test.App.Ledger.ListOrderLinesAsync("2000-01", CancellationToken.None)).Sold.FirstOrDefault(l => l.Sku == mapping.Sku);
+                sold = (await test.App.SoldLinesAsync()).FirstOrDefault(l => l.Sku == mapping.Sku);
                 return sold is not null;
             },
             Deadline,
@@ -106,7 +107,7 @@ public sealed class AmazonFlowTests(AzuriteFixture azurite)
         await test.WaitUntilEverywhereAsync(mapping, 6, "one sale, counted once");
 
         // The notification carries no price; the poll's copy of the order gave the sale its line's.
-        var sold = Assert.Single((await test.App.Ledger.ListOrderLinesAsync("2000-01", CancellationToken.None)).Sold, l => l.Sku == mapping.Sku);
+        var sold = Assert.Single(await test.App.SoldLinesAsync(), l => l.Sku == mapping.Sku);
         Assert.Equal((2, new Money(32.00m, "USD")), (sold.Units, sold.Paid));
     }
 

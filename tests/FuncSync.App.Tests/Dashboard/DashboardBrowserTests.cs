@@ -5,9 +5,7 @@ using Deque.AxeCore.Playwright;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
 using FuncSync.Domain.Costing;
-using FuncSync.Domain.Ledger;
 using FuncSync.Etsy;
-using FuncSync.Ledger;
 using FuncSync.Shopify;
 using FuncSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -364,12 +362,10 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, Chromium chrom
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         var item = new TestItem("MARGIN-UI-01", 1, 413);
-        app.List(item.Mapping, item.Quantity);
-        await app.ImportAsync(new SkuMapRow(item.Mapping with { UnitCost = 10m }, item.Quantity));
-        var now = TimeProvider.System.GetUtcNow();
-        await app.SendEventAsync(new InventoryEventReceived("margin-ui-1", InventoryEventKind.Sale, "etsy", item.Mapping.Etsy!.Ref, null, 1, now, now, "Etsy receipt 1", LineTotal: new Money(40m, "GBP")));
+        await app.LoadAtCostAsync(item, 10m);
+        await app.SendSaleAsync("margin-ui-1", item.Mapping.Etsy!.Ref, 1, new Money(40m, "GBP"));
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 0, TimeSpan.FromSeconds(30), "the Etsy sale is applied");
-        await app.SendEventAsync(new InventoryEventReceived("margin-ui-2", InventoryEventKind.Sale, "shopify", item.Mapping.Shopify!.Ref, null, 1, now, now, "#1001", LineTotal: new Money(38m, "GBP")));
+        await app.SendSaleAsync("margin-ui-2", item.Mapping.Shopify!.Ref, 1, new Money(38m, "GBP"));
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == -1, TimeSpan.FromSeconds(30), "the Shopify sale is applied, oversold");
         var page = await chromium.OpenDashboardAsync(app.BaseUrl, FuncSyncTestApp.AdminKey);
 

@@ -33,7 +33,7 @@ public sealed class EbayFlowTests(AzuriteFixture azurite)
 
         await app.Ebay.PlaceOrderAsync([(item.EbaySku, 2)], NotificationFate.Delivered);
 
-        var sold = await app.App.SoldLineEventuallyAsync(item.Sku, "the eBay sale is in the ledger's order lines");
+        var sold = await app.App.SoldLineAsync(item.Sku, FuncSync.Domain.Channel.Ebay);
         Assert.Equal(2, sold.Units);
         Assert.Equal(new Domain.Costing.Money(28.50m, "USD"), sold.Paid);
     }
@@ -57,7 +57,7 @@ public sealed class EbayFlowTests(AzuriteFixture azurite)
             },
             TimeSpan.FromSeconds(30),
             "the orders poll found the sale");
-        var sold = await app.App.SoldLineEventuallyAsync(item.Sku, "the polled eBay sale is in the ledger's order lines");
+        var sold = await app.App.SoldLineAsync(item.Sku, FuncSync.Domain.Channel.Ebay);
         Assert.Equal(new Domain.Costing.Money(30.00m, "USD"), sold.Paid);
     }
 

@@ -229,23 +229,6 @@ internal sealed class FuncSyncTestApp : IAsyncDisposable
 
     public async Task<int> AvailableAsync(string sku) => (await Ledger.GetStockAsync(sku, CancellationToken.None)).Level.Available;
 
-    /// <summary>The order line the ledger kept for the margin report of <paramref name="sku"/>'s sale on
-    /// <paramref name="channel"/>, once it is there (one sale per SKU and channel expected).</summary>
-    public async Task<FuncSync.Domain.Costing.SoldLine> SoldLineAsync(string sku, FuncSync.Domain.Channel channel)
-    {
-        FuncSync.Domain.Costing.SoldLine? found = null;
-        await Eventually.WaitAsync(
-            async () =>
-            {
-                var (sold, _) = await Ledger.ListOrderLinesAsync("2000-01", CancellationToken.None);
-                found = sold.SingleOrDefault(l => l.Sku == sku && l.Channel == channel.ToString());
-                return found is not null;
-            },
-            TimeSpan.FromSeconds(30),
-            $"the ledger keeps the {channel} order line of {sku}");
-        return found!;
-    }
-
     /// <summary>Runs a timer function now, in-process, as its schedule would (nothing outside the process can), and
     /// answers the invocation's outcome as a status: 200 when it ran, 500 with the error when it threw.</summary>
     public async Task<HttpResponseMessage> RunTimerAsync(string functionName)

@@ -1,4 +1,7 @@
+using FuncSync.Catalog;
 using FuncSync.Domain.Costing;
+using FuncSync.Domain.Ledger;
+using FuncSync.Ledger;
 using FuncSync.Testing;
 
 namespace FuncSync.App.Tests.Infrastructure;
@@ -9,18 +12,34 @@ internal static class OrderLineCalls
     // Every month the test's ledger can hold: each test has a fresh shop.
     private const string AllMonths = "2000-01";
 
-    /// <summary>Waits until the ledger keeps a sold line of <paramref name="sku"/>, and answers it.</summary>
-    public static async Task<SoldLine> SoldLineEventuallyAsync(this FuncSyncTestApp app, string sku, string because)
+    /// <summary>Lists the item on the simulators and imports it with <paramref name="unitCost"/>, waiting until it is counted.</summary>
+    public static async Task LoadAtCostAsync(this FuncSyncTestApp app, TestItem item, decimal unitCost)
+    {
+        app.List(item.Mapping, item.Quantity);
+        await app.ImportAsync(new SkuMapRow(item.Mapping with { UnitCost = unitCost }, item.Quantity));
+    }
+
+    /// <summary>Puts a channel's sale of <paramref name="units"/> paid <paramref name="paid"/> on the inventory-events queue, as
+    /// an intake would.</summary>
+    public static Task SendSaleAsync(this FuncSyncTestApp app, string eventId, ListingRef listing, int units, Money paid)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        return app.SendEventAsync(new InventoryEventReceived(eventId, InventoryEventKind.Sale, listing.Channel.ToString().ToLowerInvariant(), listing, null, units, now, now, eventId, LineTotal: paid));
+    }
+
+    /// <summary>The sold lines the ledger keeps now.</summary>
+    public static async Task<IReadOnlyList<SoldLine>> SoldLinesAsync(this FuncSyncTestApp app) =>
+        (await app.Ledger.ListOrderLinesAsync(AllMonths, CancellationToken.None)).Sold;
+
+    /// <summary>The order line the ledger kept of <paramref name="sku"/>'s sale on <paramref name="channel"/>, once it is
+    /// there (one sale per SKU and channel expected).</summary>
+    public static async Task<SoldLine> SoldLineAsync(this FuncSyncTestApp app, string sku, Domain.Channel channel)
     {
         SoldLine? found = null;
         await Eventually.WaitAsync(
-            async () =>
-            {
-                found = (await app.Ledger.ListOrderLinesAsync(AllMonths, CancellationToken.None)).Sold.FirstOrDefault(l => l.Sku == sku);
-                return found is not null;
-            },
+            async () => (found = (await app.SoldLinesAsync()).SingleOrDefault(l => l.Sku == sku && l.Channel == channel.ToString())) is not null,
             TimeSpan.FromSeconds(30),
-            because);
+            $"the ledger keeps the {channel} order line of {sku}");
         return found!;
     }
 }

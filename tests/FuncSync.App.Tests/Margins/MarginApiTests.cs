@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using FuncSync.App.Tests.Infrastructure;
-using FuncSync.Catalog;
 using FuncSync.Domain.Costing;
 using FuncSync.Domain.Ledger;
 using FuncSync.Etsy;
@@ -20,14 +19,13 @@ public sealed class MarginApiTests(AzuriteFixture azurite)
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         var item = new TestItem("MARGIN-01", 1, 701);
-        app.List(item.Mapping, item.Quantity);
-        await app.ImportAsync(new SkuMapRow(item.Mapping with { UnitCost = 10m }, item.Quantity));
+        await app.LoadAtCostAsync(item, 10m);
         var now = TimeProvider.System.GetUtcNow();
 
         // The Etsy buyer takes the last unit; a Shopify order for it arrives before the push and is cancelled.
-        await app.SendEventAsync(Sale("etsy:margin-1", item.Mapping.Etsy!.Ref, 40m, now));
+        await app.SendSaleAsync("etsy:margin-1", item.Mapping.Etsy!.Ref, 1, Gbp(40m));
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 0, TimeSpan.FromSeconds(30), "the Etsy sale is applied");
-        await app.SendEventAsync(Sale("shopify:margin-2", item.Mapping.Shopify!.Ref, 38m, now));
+        await app.SendSaleAsync("shopify:margin-2", item.Mapping.Shopify!.Ref, 1, Gbp(38m));
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == -1, TimeSpan.FromSeconds(30), "the Shopify sale is applied");
         await app.SendEventAsync(new InventoryEventReceived("shopify:margin-2:cancel", InventoryEventKind.Cancellation, "shopify", item.Mapping.Shopify!.Ref, null, 1, now, now, "#1002", SoldAt: now, RestockOf: "shopify:margin-2"));
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 0, TimeSpan.FromSeconds(30), "the cancellation is applied");
@@ -58,11 +56,9 @@ public sealed class MarginApiTests(AzuriteFixture azurite)
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
         var item = new TestItem("MARGIN-02", 5, 702);
         await app.LoadAsync(item);
-        var now = TimeProvider.System.GetUtcNow();
-        var sale = Sale("etsy:margin-twice", item.Mapping.Etsy!.Ref, 25m, now);
 
-        await app.SendEventAsync(sale);
-        await app.SendEventAsync(sale);
+        await app.SendSaleAsync("etsy:margin-twice", item.Mapping.Etsy!.Ref, 1, Gbp(25m));
+        await app.SendSaleAsync("etsy:margin-twice", item.Mapping.Etsy!.Ref, 1, Gbp(25m));
         await Eventually.WaitAsync(async () => await app.AvailableAsync(item.Sku) == 4, TimeSpan.FromSeconds(30), "the sale is applied");
         await app.DrainedAsync(app.Names.InventoryEventsQueue);
 
@@ -86,6 +82,5 @@ public sealed class MarginApiTests(AzuriteFixture azurite)
         Assert.Contains(query.Split('=')[0], (await response.Content.ReadFromJsonAsync(FuncSyncJson.Default.ProblemBody))!.Error, StringComparison.Ordinal);
     }
 
-    private static InventoryEventReceived Sale(string id, ListingRef listing, decimal paid, DateTimeOffset at) =>
-        new(id, InventoryEventKind.Sale, listing.Channel.ToString().ToLowerInvariant(), listing, null, 1, at, at, id, LineTotal: new Money(paid, "GBP"));
+    private static Money Gbp(decimal amount) => new(amount, "GBP");
 }

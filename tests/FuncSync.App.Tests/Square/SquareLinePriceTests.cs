@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FuncSync.Testing;
+using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Domain;
 using FuncSync.Domain.Costing;
 using FuncSync.Square;

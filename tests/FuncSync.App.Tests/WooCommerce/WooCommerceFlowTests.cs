@@ -37,7 +37,7 @@ public sealed class WooCommerceFlowTests(AzuriteFixture azurite)
         await app.Woo.CheckoutAsync([(WooCommerceTestApp.StockId(mapping), 2)]);
 
         // 2 × 12.50 = 25.00 before the coupon (the line's subtotal); 22.50 after it (its total).
-        var sold = await app.App.SoldLineEventuallyAsync(mapping.Sku, "the website's sale is in the ledger's order lines");
+        var sold = await app.App.SoldLineAsync(mapping.Sku, FuncSync.Domain.Channel.WooCommerce);
         Assert.Equal(2, sold.Units);
         Assert.Equal(new Domain.Costing.Money(22.50m, "GBP"), sold.Paid);
     }

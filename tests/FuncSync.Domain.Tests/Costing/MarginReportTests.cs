@@ -98,6 +98,16 @@ public sealed class MarginReportTests
     }
 
     [Theory]
+    [InlineData("12.50", "USD", "12.50")]
+    [InlineData("-3.20", "USD", null)]
+    [InlineData("1,250.00", "USD", null)]
+    [InlineData("12,50", "EUR", null)]
+    [InlineData("", "USD", null)]
+    [InlineData(null, "USD", null)]
+    public void MoneyParse_ChannelsDecimalStringsOnly(string? amount, string currency, string? expected) =>
+        Assert.Equal(expected is null ? null : new Money(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), currency), Money.Parse(amount, currency));
+
+    [Theory]
     [InlineData(-1, 0, 0, 0)]
     [InlineData(0, 601, 0, 0)]
     [InlineData(0, 0, 10_001, 0)]
