@@ -27,6 +27,7 @@ public sealed class ObservedChannelInventory(
     private static readonly TimeSpan FirstPushLookback = TimeSpan.FromHours(1);
 
     private PushRecord? _previous;
+    private SkuAvailability? _stock;
     private bool _observed;
     private bool _seenNoted;
 
@@ -34,9 +35,10 @@ public sealed class ObservedChannelInventory(
 
     public string? WriteUnit(SkuMapping mapping) => inner.WriteUnit(mapping);
 
-    public void Observe(PushRecord? last)
+    public void Observe(PushRecord? last, SkuAvailability stock)
     {
         _previous = last;
+        _stock = stock;
         _observed = true;
     }
 
@@ -46,6 +48,7 @@ public sealed class ObservedChannelInventory(
         if (!_observed)
         {
             _previous = await pushes.GetAsync(mapping.Sku, Channel, cancellationToken);
+            _stock = null;
         }
 
         _observed = false;
@@ -106,6 +109,13 @@ public sealed class ObservedChannelInventory(
     /// the channel, newest first. Those from other channels are the lag samples.</summary>
     private async Task<List<HistoryEntry>> ChangesSinceLastPushAsync(SkuMapping mapping, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (_stock is { LastChange: { } committed } && _previous is { } previous && previous.LedgerVersion + 1 == _stock.Version)
+        {
+            // The push starts from the ledger's own commit, one version past the previous push: that commit is the
+            // only change since, and the ledger handed it over instead of the history being read for it.
+            return [committed];
+        }
+
         var since = _previous?.CheckedAt ?? now - FirstPushLookback;
         var changes = new List<HistoryEntry>();
         foreach (var sku in mapping.IsComposed ? mapping.Parts.Select(p => p.Sku).Distinct(StringComparer.Ordinal) : [mapping.Sku])

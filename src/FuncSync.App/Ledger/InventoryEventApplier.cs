@@ -84,8 +84,8 @@ public sealed class InventoryEventApplier(
 
         if (result.Outcome == LedgerApplyOutcome.SaleNotApplied)
         {
-            await AwaitSaleAsync(received, cancellationToken);
-            return ApplyOutcome.Parked;
+            // The sale may land between the ledger's look and the mark: then the restock applies now.
+            return await AwaitSaleAsync(received, cancellationToken) ? ApplyOutcome.Parked : await ApplyOnceAsync(received, cancellationToken);
         }
 
         if (result.Refused > 0)
@@ -104,8 +104,11 @@ public sealed class InventoryEventApplier(
                 received.Kind, received.EventId, received.Source, change.Sku, change.Change.Before.Available, change.Change.After.Available);
         }
 
-        await outbox.PushNowAsync(result.Outbox, mappings, cancellationToken);
-        await ReplayRestocksAwaitingAsync(received, cancellationToken);
+        await outbox.PushNowAsync(result.Outbox, mappings, result.Stock, cancellationToken);
+        if (result.RestocksAwait)
+        {
+            await ReplayHeldAsync(received.EventId, cancellationToken);
+        }
 
         // A made-to-order piece without materials is made when sold: its own row going below zero is the order book.
         foreach (var oversold in result.Changes.Where(c => c.Change.IsOversell && !(mapping.IsUnlimited && string.Equals(c.Sku, mapping.Sku, StringComparison.Ordinal))))
@@ -189,10 +192,17 @@ public sealed class InventoryEventApplier(
     }
 
     /// <summary>A cancellation or return came before the sale it undoes (or for a sale FuncSync never saw): it is held,
-    /// not lost, and alerted, and its sale queues it again when it lands. Held first and looked for the sale second,
-    /// so a sale that committed meanwhile, whose own look may have missed the hold, is caught here.</summary>
-    private async Task AwaitSaleAsync(InventoryEventReceived received, CancellationToken cancellationToken)
+    /// not lost, and alerted, and its sale queues it again when it lands. The sale is marked as awaited first (its own
+    /// transaction then fails on the mark and replays the holds), held second and looked for third, so a sale that
+    /// committed after the mark but before the hold, whose replay found nothing, is caught here.</summary>
+    /// <returns>False when the sale is in the ledger already and the restock can be applied now.</returns>
+    private async Task<bool> AwaitSaleAsync(InventoryEventReceived received, CancellationToken cancellationToken)
     {
+        if (!await ledger.MarkSaleAwaitedAsync(received.RestockOf!, cancellationToken))
+        {
+            return false;
+        }
+
         await awaitingSale.HoldAsync(received, cancellationToken);
         logger.LogWarning("{Kind} {EventId} of {Sku} came before its sale {Sale}; held until the sale is applied", received.Kind, received.EventId, received.Sku, received.RestockOf);
         await alerts.RaiseAsync(
@@ -208,6 +218,8 @@ public sealed class InventoryEventApplier(
             // Raised above, perhaps after the sale's replay cleared it: cleared again.
             await alerts.ClearAsync(AlertKind.UnmatchedRestock, AwaitingAlertKey(received.EventId), cancellationToken);
         }
+
+        return true;
     }
 
     /// <summary>After a sale is in the ledger: the cancellations and returns that came before it go back on the queue,

@@ -45,7 +45,7 @@ public sealed partial class LedgerStore
         }
 
         var found = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, TableKeys.Join(EventPrefix, received.EventId), cancellationToken: cancellationToken);
-        if (!found.HasValue)
+        if (!found.HasValue || IsAwaitedMark(found.Value!))
         {
             return false;
         }

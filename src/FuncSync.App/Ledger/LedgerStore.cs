@@ -44,6 +44,9 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
         bool oversellable = true)
     {
         var dedupeKey = TableKeys.Join(EventPrefix, received.EventId);
+
+        // Set when a restock that came first marked this sale as awaited: the sale replaces that row.
+        var awaited = default(ETag);
         for (var attempt = 1; ; attempt++)
         {
             // No read of the dedupe row up front: the transaction adds it, so a replay fails the whole
@@ -62,7 +65,9 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
             var changes = moves.Select((m, i) => new RowChange(rows[i], StockRules.Apply(rows[i].Level, received.Kind, Scaled(m.Units, granted, received.Quantity), returns, received.OccurredAt, received.SoldAt), SalesAfter(rows[i].Sales, received, Scaled(m.Units, granted, received.Quantity)))).ToList();
             var actions = new List<TableTransactionAction>(3 + (2 * changes.Count) + pushTo.Count)
             {
-                new(TableTransactionActionType.Add, DedupeRow(dedupeKey, received, now)),
+                awaited == default
+                    ? new(TableTransactionActionType.Add, DedupeRow(dedupeKey, received, now))
+                    : new(TableTransactionActionType.UpdateReplace, DedupeRow(dedupeKey, received, now), awaited),
             };
             if (claim is not null)
             {
@@ -82,11 +87,15 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
             }
 
             var sold = SoldCounters.Sale(received);
+            var written = new List<(int Action, TableEntity Row, HistoryEntry Entry)>(changes.Count);
             foreach (var change in changes)
             {
                 var counted = sold is { } s && string.Equals(s.Sku, change.Row.Sku, StringComparison.Ordinal) ? s : null;
-                actions.Add(StockAction(change, counted, received.EventId, now));
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AuditRow(change, received, now)));
+                var stock = StockEntity(change, counted, received.EventId, now);
+                var entry = Entry(change, received, now);
+                written.Add((actions.Count, stock, entry));
+                actions.Add(StockAction(change.Row, stock));
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AuditRow(change.Row.Sku, entry, received.EventId, now)));
             }
 
             if (sold is { } bundleSale && !changes.Any(c => string.Equals(c.Row.Sku, bundleSale.Sku, StringComparison.Ordinal)))
@@ -106,13 +115,25 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
                 return new LedgerApplyResult(LedgerApplyOutcome.Applied, changes.Select(c => new AppliedChange(c.Row.Sku, c.Change) { Sales = c.Sales }).ToList(), committed)
                 {
                     Refused = received.Quantity - granted,
+                    RestocksAwait = awaited != default,
+
+                    // The rows as stored, so the pushes that follow need not read them again.
+                    Stock = written.Select(w => ToStockRow(w.Row.GetString("Sku"), w.Row) with { ETag = responses.Value[w.Action].Headers.ETag ?? default, LastChange = w.Entry }).ToList(),
                 };
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                if (await IsAppliedAsync(dedupeKey, cancellationToken))
+                var dedupe = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["RowKey", AwaitedColumn], cancellationToken);
+                if (dedupe.HasValue && !IsAwaitedMark(dedupe.Value!))
                 {
                     return LedgerApplyResult.Duplicate;
+                }
+
+                if (dedupe.HasValue && awaited == default)
+                {
+                    // A restock of this sale came first and waits for it: replace its mark, then replay the restock.
+                    awaited = dedupe.Value!.ETag;
+                    continue;
                 }
 
                 if (attempt >= MaxAttempts)
@@ -133,7 +154,8 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
         IsAppliedAsync(TableKeys.Join(EventPrefix, eventId), cancellationToken);
 
     private async Task<bool> IsAppliedAsync(string dedupeKey, CancellationToken cancellationToken) =>
-        (await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["RowKey"], cancellationToken)).HasValue;
+        await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["RowKey", AwaitedColumn], cancellationToken) is { HasValue: true } row
+        && !IsAwaitedMark(row.Value!);
 
     /// <summary>How many of <paramref name="requested"/> units a restock may give back: what the sale took less
     /// what earlier cancellations and returns of it gave back. The sale's dedupe row keeps both figures, and the
@@ -142,7 +164,7 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
     private async Task<RestockClaim> RestockClaimAsync(string saleEventId, int requested, CancellationToken cancellationToken)
     {
         var sale = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, TableKeys.Join(EventPrefix, saleEventId), cancellationToken: cancellationToken);
-        if (!sale.HasValue)
+        if (!sale.HasValue || IsAwaitedMark(sale.Value!))
         {
             return new RestockClaim(null, 0, 0);
         }
@@ -227,7 +249,7 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
         {
             // Made to order with no materials listed: the seller's chosen figure, whatever has sold.
             var row = stockOf(mapping.Sku);
-            return new SkuAvailability(mapping.MadeToOrder ?? row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold, OnHand = row.Level.OnHand, Committed = row.Level.Committed };
+            return new SkuAvailability(mapping.MadeToOrder ?? row.Level.Available, row.Version, row.UpdatedAt) { Sold = row.Sold, OnHand = row.Level.OnHand, Committed = row.Level.Committed, LastChange = row.LastChange };
         }
 
         // A composed SKU's sold counters sit on a row of their own, which GetAvailabilityAsync reads;
@@ -393,7 +415,16 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
         JsonSerializer.Deserialize(row.GetString("Entry"), FuncSyncJson.Default.HistoryEntry)
             ?? throw new InvalidDataException($"Audit row {row.RowKey} has no entry.");
 
-    private TableTransactionAction StockAction(RowChange change, ChannelSale? sold, string eventId, DateTimeOffset now)
+    private TableTransactionAction StockAction(RowChange change, ChannelSale? sold, string eventId, DateTimeOffset now) =>
+        StockAction(change.Row, StockEntity(change, sold, eventId, now));
+
+    // A new SKU is an Add, so two first events race on a 409 instead of one overwriting the other.
+    private static TableTransactionAction StockAction(StockRow before, TableEntity row) =>
+        before.ETag == default
+            ? new TableTransactionAction(TableTransactionActionType.Add, row)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, before.ETag);
+
+    private TableEntity StockEntity(RowChange change, ChannelSale? sold, string eventId, DateTimeOffset now)
     {
         var row = new TableEntity(shop.Key, StockKey(change.Row.Sku))
         {
@@ -415,11 +446,7 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
             ["SalesSince"] = change.Sales.Since,
         };
         SoldCounters.Write(row, change.Row.Sold, sold);
-
-        // A new SKU is an Add, so two first events race on a 409 instead of one overwriting the other.
-        return change.Row.ETag == default
-            ? new TableTransactionAction(TableTransactionActionType.Add, row)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, change.Row.ETag);
+        return row;
     }
 
     /// <summary>The sold SKU's counter row, ETag-guarded like a stock row so two sales never count once.</summary>
@@ -455,13 +482,11 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
         ["CreatedAt"] = now,
     };
 
-    private TableEntity AuditRow(RowChange change, InventoryEventReceived received, DateTimeOffset now)
-    {
-        // Inverted ticks sort the newest change first within the SKU's history. The entry is one JSON
-        // property: history is only ever read whole, by key range, and one property is cheaper to
-        // write than sixteen.
-        var inverted = (DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
-        var entry = new HistoryEntry(
+    private TableEntity AuditRow(RowChange change, InventoryEventReceived received, DateTimeOffset now) =>
+        AuditRow(change.Row.Sku, Entry(change, received, now), received.EventId, now);
+
+    private static HistoryEntry Entry(RowChange change, InventoryEventReceived received, DateTimeOffset now) =>
+        new(
             now,
             received.EventId,
             received.Kind,
@@ -481,7 +506,14 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
             OnHand = change.Change.After.OnHand,
             Committed = change.Change.After.Committed,
         };
-        return new TableEntity(shop.Key, TableKeys.Join(AuditPrefix, change.Row.Sku, inverted, received.EventId))
+
+    private TableEntity AuditRow(string sku, HistoryEntry entry, string eventId, DateTimeOffset now)
+    {
+        // Inverted ticks sort the newest change first within the SKU's history. The entry is one JSON
+        // property: history is only ever read whole, by key range, and one property is cheaper to
+        // write than sixteen.
+        var inverted = (DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+        return new TableEntity(shop.Key, TableKeys.Join(AuditPrefix, sku, inverted, eventId))
         {
             ["Entry"] = JsonSerializer.Serialize(entry, FuncSyncJson.Default.HistoryEntry),
         };
@@ -528,6 +560,13 @@ public sealed record LedgerApplyResult(LedgerApplyOutcome Outcome, IReadOnlyList
     public static LedgerApplyResult SaleNotApplied { get; } = new(LedgerApplyOutcome.SaleNotApplied, [], []);
 
     public static LedgerApplyResult NothingToRestock(int requested) => new(LedgerApplyOutcome.NothingToRestock, [], []) { Refused = requested };
+
+    /// <summary>A cancellation or return of this sale came first and is held until it lands
+    /// (<see cref="LedgerStore.MarkSaleAwaitedAsync"/>): replay the holds now.</summary>
+    public bool RestocksAwait { get; init; }
+
+    /// <summary>Each stock row the event moved, as committed (its new version, counters and ETag).</summary>
+    public IReadOnlyList<StockRow> Stock { get; init; } = [];
 }
 
 public sealed record AppliedChange(string Sku, StockChange Change)
@@ -546,6 +585,10 @@ public sealed record StockRow(string Sku, StockLevel Level, long Version, DateTi
 
     /// <summary>Per channel, the units of this SKU sold through its listing there that the ledger has applied.</summary>
     public IReadOnlyDictionary<Channel, long> Sold { get; init; } = SoldCounters.None;
+
+    /// <summary>The change that brought the row to <see cref="Version"/>, when this process committed it just now;
+    /// null for a row read from storage.</summary>
+    public HistoryEntry? LastChange { get; init; }
 }
 
 /// <param name="Available">What the SKU can sell now.</param>
@@ -562,6 +605,10 @@ public sealed record SkuAvailability(int Available, long Version, DateTimeOffset
     public IReadOnlyDictionary<Channel, long> Sold { get; init; } = SoldCounters.None;
 
     public long SoldOn(Channel channel) => Sold.GetValueOrDefault(channel);
+
+    /// <summary>The change that brought a plain SKU's row to <see cref="Version"/>, when the ledger just committed it
+    /// in this process (<see cref="StockRow.LastChange"/>); otherwise null.</summary>
+    public HistoryEntry? LastChange { get; init; }
 }
 
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Entries, string? Continuation);

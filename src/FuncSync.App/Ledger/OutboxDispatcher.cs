@@ -8,7 +8,7 @@ namespace FuncSync.Ledger;
 
 /// <summary>Turns committed outbox rows into pushes, then clears the rows: at once in this invocation after one
 /// event's commit, or as <c>channel-push</c> messages for many rows (a batch of an import, what the sweeper finds).</summary>
-public sealed class OutboxDispatcher(LedgerStore ledger, ChannelPushSender pushQueue, ListingPusher pusher, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(LedgerStore ledger, PushStore pushes, ChannelPushSender pushQueue, ListingPusher pusher, ILogger<OutboxDispatcher> logger)
 {
     // One event's pushes run side by side: a SKU feeds a handful of listings, a bundle's parts a few more.
     private const int PushConcurrency = 8;
@@ -18,10 +18,12 @@ public sealed class OutboxDispatcher(LedgerStore ledger, ChannelPushSender pushQ
     /// the queue, where it is retried and, after the last try, poisoned like any other; the rows are removed only after
     /// every push ran or was queued, so a crash part-way leaves them for the sweeper.</summary>
     /// <param name="mappings">Mappings the caller has just read, by SKU; a push of another SKU reads its own.</param>
-    public async Task PushNowAsync(IReadOnlyList<OutboxEntry> entries, IReadOnlyDictionary<string, SkuMapping> mappings, CancellationToken cancellationToken)
+    /// <param name="committed">The stock rows the caller's transaction just committed.</param>
+    public async Task PushNowAsync(IReadOnlyList<OutboxEntry> entries, IReadOnlyDictionary<string, SkuMapping> mappings, IReadOnlyList<StockRow> committed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(mappings);
+        ArgumentNullException.ThrowIfNull(committed);
 
         // A channel that applies writes late waits for each read-back: queued, so it holds up nothing else.
         foreach (var entry in entries.Where(e => ChannelModules.Of(e.Channel).Capabilities.WritesApplyLate))
@@ -29,8 +31,10 @@ public sealed class OutboxDispatcher(LedgerStore ledger, ChannelPushSender pushQ
             await pushQueue.SendAsync(new SyncListing(entry.Sku, entry.Channel), cancellationToken);
         }
 
+        var now = entries.Where(e => !ChannelModules.Of(e.Channel).Capabilities.WritesApplyLate).ToList();
+        var starts = Starts(now, mappings, committed, cancellationToken);
         await Parallel.ForEachAsync(
-            entries.Where(e => !ChannelModules.Of(e.Channel).Capabilities.WritesApplyLate),
+            now,
             new ParallelOptions { MaxDegreeOfParallelism = PushConcurrency, CancellationToken = cancellationToken },
             async (entry, ct) =>
             {
@@ -39,7 +43,7 @@ public sealed class OutboxDispatcher(LedgerStore ledger, ChannelPushSender pushQ
                 span?.SetTag("faas.name", PushChannelFunction.Name);
                 try
                 {
-                    await pusher.RunAsync(command, mappings.GetValueOrDefault(entry.Sku), ct);
+                    await pusher.RunAsync(command, await starts[entry.Sku], ct);
                 }
                 catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
@@ -50,6 +54,45 @@ public sealed class OutboxDispatcher(LedgerStore ledger, ChannelPushSender pushQ
             });
 
         await ledger.CompleteOutboxAsync(entries, cancellationToken);
+    }
+
+    /// <summary>Per SKU, what its pushes start from: the mapping the caller read and, for a plain SKU whose stock row the
+    /// caller just committed, that row and every channel's push record of it, read once for all its channels (a query
+    /// and a point read fewer per channel than each push reading its own).</summary>
+    private Dictionary<string, Task<PushStart?>> Starts(
+        IEnumerable<OutboxEntry> entries, IReadOnlyDictionary<string, SkuMapping> mappings, IReadOnlyList<StockRow> committed, CancellationToken cancellationToken)
+    {
+        var starts = new Dictionary<string, Task<PushStart?>>(StringComparer.Ordinal);
+        foreach (var sku in entries.Select(e => e.Sku).Distinct(StringComparer.Ordinal))
+        {
+            starts[sku] = StartAsync(sku);
+        }
+
+        return starts;
+
+        async Task<PushStart?> StartAsync(string sku)
+        {
+            if (mappings.GetValueOrDefault(sku) is not { } mapping)
+            {
+                return null;
+            }
+
+            if (mapping.IsComposed || committed.FirstOrDefault(r => string.Equals(r.Sku, sku, StringComparison.Ordinal)) is not { } row)
+            {
+                return new PushStart(mapping);
+            }
+
+            try
+            {
+                return new PushStart(mapping, await pushes.GetAllAsync(sku, cancellationToken), LedgerStore.Availability(mapping, _ => row));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Each push reads for itself, and fails or queues itself as it always has.
+                logger.LogDebug(ex, "Reading the push records of {Sku} failed; each push reads its own", sku);
+                return new PushStart(mapping);
+            }
+        }
     }
 
     /// <summary>Queues a push for every row, then removes the rows together.</summary>

@@ -83,7 +83,7 @@ public sealed class ChannelLevelCheck(
 
         // What looked like unseen sales was this change: nothing is left unseen.
         var seen = last with { Shown = now, SoldSeen = sold, Unseen = 0, CheckedAt = time.GetUtcNow() };
-        if (!await pushes.TryRecordAsync(seen, last.ETag, cancellationToken))
+        if (await pushes.TryRecordAsync(seen, last.ETag, cancellationToken) is null)
         {
             // A push recorded meanwhile; the retry compares the channel with that newer record.
             throw new InvalidOperationException($"The push record of {mapping.Sku} on {channel} changed during the level check; retrying.");

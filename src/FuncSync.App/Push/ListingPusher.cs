@@ -52,8 +52,8 @@ public sealed class ListingPusher(
     /// <summary>A third of an announcement's lifetime: at most three returns before it is recorded or lapses.</summary>
     private static readonly TimeSpan BusyRetryDelay = AnnouncedWriteLifetime / 3;
 
-    /// <param name="mapping">The SKU's mapping when the caller has just read it (the ledger's apply), or null to read it.</param>
-    public async Task RunAsync(SyncListing command, SkuMapping? mapping, CancellationToken cancellationToken)
+    /// <param name="known">What the caller has just read or committed (the ledger's apply), or null to read it all.</param>
+    public async Task RunAsync(SyncListing command, PushStart? known, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
 
@@ -63,7 +63,7 @@ public sealed class ListingPusher(
         bool mayHaveFailed;
         try
         {
-            mayHaveFailed = await PushAsync(command, mapping, cancellationToken);
+            mayHaveFailed = await PushAsync(command, known, cancellationToken);
         }
         catch (ChannelThrottledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -116,9 +116,9 @@ public sealed class ListingPusher(
 
     /// <returns>Whether a push of this listing may have failed and raised an alert that this success clears: the
     /// listing had no record yet, or a record read on the way was marked <see cref="PushRecord.Failing"/>.</returns>
-    private async Task<bool> PushAsync(SyncListing command, SkuMapping? known, CancellationToken cancellationToken)
+    private async Task<bool> PushAsync(SyncListing command, PushStart? known, CancellationToken cancellationToken)
     {
-        var mapping = known ?? await map.GetAsync(command.Sku, cancellationToken);
+        var mapping = known?.Mapping ?? await map.GetAsync(command.Sku, cancellationToken);
         if (mapping is null || !mapping.Channels.Contains(command.Channel))
         {
             logger.LogWarning("{Sku} is no longer mapped on {Channel}; push skipped", command.Sku, command.Channel);
@@ -129,7 +129,7 @@ public sealed class ListingPusher(
 
         // A write that replaces other SKUs' quantities too waits for every other push of its unit, from read to record.
         await using var unit = connector.WriteUnit(mapping) is { } key ? await writeUnits.AcquireAsync(key, cancellationToken) : null;
-        var (records, stock) = await LoadAsync(mapping, cancellationToken);
+        var (records, stock) = known?.Usable ?? await LoadAsync(mapping, cancellationToken);
         var mayHaveFailed = false;
         var last = Seen(records.GetValueOrDefault(command.Channel));
         mayHaveFailed |= last is null;
@@ -187,7 +187,7 @@ public sealed class ListingPusher(
             // The ledger (quantity and sold counters) was read before the channel: a sale counted in
             // between shows as unseen for a moment, never a sale as seen that the channel has not made.
             var views = Views(mapping, command.Channel, last, records);
-            (connector as IPushRecordObserver)?.Observe(last);
+            (connector as IPushRecordObserver)?.Observe(last, stock);
             var current = await connector.ReadAsync(mapping, cancellationToken);
             var own = abandoned ? new ChannelView(current.Quantity, stock.SoldOn(command.Channel))
                 : ownWrite is not null && ownWrite.Shown == current.Quantity ? ownWrite
@@ -288,7 +288,8 @@ public sealed class ListingPusher(
                 RecheckAt = recheckDue,
             };
             var heldBefore = heldBeforeWrite ?? Math.Max(current.Quantity, last?.View.AtMost ?? 0);
-            if (!await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken))
+            var stored = await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken);
+            if (stored is null)
             {
                 // Another push of this listing ran alongside. If this one wrote, one of the two writes may have landed
                 // last with an older ledger state: look at the channel again. If it did not, the other one's record
@@ -318,8 +319,14 @@ public sealed class ListingPusher(
                 // else means the write did not stick, and the decision writes again.
                 logger.LogInformation("Push {Sku} to {Channel}: wrote {Target}; reading it back", command.Sku, command.Channel, decision.Target);
                 heldBeforeWrite = heldBefore;
-                (records, stock) = await LoadAsync(mapping, cancellationToken);
-                last = Seen(records.GetValueOrDefault(command.Channel));
+
+                // Decided from what this write was decided on, with this listing's record as just stored: the ledger is
+                // still read before the channel and no record is newer than it, so a sale the ledger applied since
+                // shows as unseen for a moment, as after any read, and the next push of the SKU (queued by that sale,
+                // waiting for this lease) sees it. Another push of this listing recording meanwhile fails the record's
+                // compare-and-set as it would have.
+                records = new Dictionary<Channel, PushRecord>(records) { [command.Channel] = stored };
+                last = stored;
                 continue;
             }
 

@@ -17,6 +17,6 @@ public sealed class PushChannelFunction(ListingPusher pusher)
     {
         var command = JsonSerializer.Deserialize(message, FuncSyncJson.Default.SyncListing)
             ?? throw new InvalidDataException("The push message is empty.");
-        await pusher.RunAsync(command, mapping: null, cancellationToken);
+        await pusher.RunAsync(command, known: null, cancellationToken);
     }
 }

@@ -50,10 +50,10 @@ public sealed partial class PushStore(TableClient table, ShopPartition shop)
 
     /// <summary>Records a push, conditional on the record read before it (<see cref="PushRecord.ETag"/>;
     /// default for "there was none").</summary>
-    /// <returns>False when another push of the same listing recorded first: its write and ours raced,
-    /// so the caller must look at the channel again.</returns>
-    public async Task<bool> TryRecordAsync(PushRecord record, ETag readETag, CancellationToken cancellationToken) =>
-        await TryStoreAsync(record, readETag, cancellationToken) is not null;
+    /// <returns>The record as stored, with its new ETag; null when another push of the same listing recorded first:
+    /// its write and ours raced, so the caller must look at the channel again.</returns>
+    public async Task<PushRecord?> TryRecordAsync(PushRecord record, ETag readETag, CancellationToken cancellationToken) =>
+        await TryStoreAsync(record, readETag, cancellationToken) is { } etag ? record with { ETag = etag } : null;
 
     /// <summary>Announces a write before it is made (<see cref="PushRecord.WritingTo"/>): a push of
     /// another channel deciding meanwhile counts a rise as shown, and another push of this listing

@@ -45,7 +45,7 @@ public sealed class StaleCompareAndSetTests(AzuriteFixture azurite)
         var shopify = app.App.Services.GetServices<IChannelInventory>().Single(c => c.Channel == Channel.Shopify);
         var racing = new BuyerBetweenReadAndWrite(shopify, async () => order = await app.Shopify.PlaceOrderAsync([(item.ShopifyVariantId, 1)]));
 
-        await Push(app, racing).RunAsync(new SyncListing(item.Sku, Channel.Shopify), mapping: null, CancellationToken.None);
+        await Push(app, racing).RunAsync(new SyncListing(item.Sku, Channel.Shopify), known: null, CancellationToken.None);
 
         Assert.Equal(1, racing.Refused);
         Assert.NotNull(order);
