@@ -70,6 +70,7 @@ internal sealed class BenchHarness : IAsyncDisposable
         _latencies.Clear();
         var orders = rate * _options.Seconds;
         var failed = 0;
+        using var storage = _options.CountStorage ? new StorageOperations(_azurite.BlobPort, _azurite.QueuePort, _azurite.TablePort) : null;
         var tasks = new List<Task>(orders);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < orders; i++)
@@ -108,7 +109,16 @@ internal sealed class BenchHarness : IAsyncDisposable
 
         var lost = _pending.Values.Sum(p => p.Count);
         _pending.Clear();
-        return new BenchResult(rate, orders, achieved, [.. _latencies], lost, failed);
+
+        // What follows the last write to Etsy (the push record, the deletes) belongs to the orders too.
+        double? perOrder = null;
+        if (storage is not null)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System);
+            perOrder = (double)storage.Take().Values.Sum() / orders;
+        }
+
+        return new BenchResult(rate, orders, achieved, [.. _latencies], lost, failed, perOrder);
     }
 
     /// <summary>Storage requests per one-line Shopify order, one order at a time (each waits until Etsy shows it), with
