@@ -40,6 +40,15 @@ public sealed class EtsyInventory(EtsyApi api, EtsyDeactivations deactivations) 
     public string? WriteUnit(SkuMapping mapping) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"etsy-listing-{Listing(mapping).ListingId}");
 
+    /// <summary>A listing of one product (most of a maker's pieces) is its SKU's alone: its pushes take no lease.</summary>
+    public bool ReadShowsUnit => true;
+
+    public bool CarriesOthers(ChannelStock current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return current.Snapshot is not EtsySnapshot snapshot || Products(snapshot.Inventory).Skip(1).Any();
+    }
+
     public async Task WriteAsync(SkuMapping mapping, ChannelStock current, int quantity, CancellationToken cancellationToken)
     {
         var listing = Listing(mapping);

@@ -35,6 +35,10 @@ public sealed class ObservedChannelInventory(
 
     public string? WriteUnit(SkuMapping mapping) => inner.WriteUnit(mapping);
 
+    public bool ReadShowsUnit => inner.ReadShowsUnit;
+
+    public bool CarriesOthers(ChannelStock current) => inner.CarriesOthers(current);
+
     public void Observe(PushRecord? last, SkuAvailability stock)
     {
         _previous = last;

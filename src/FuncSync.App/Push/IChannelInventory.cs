@@ -21,6 +21,16 @@ public interface IChannelInventory
     /// PUT replaces every product of the listing): pushes of one unit run one at a time, so none sends back a copy of
     /// another's SKU older than that push's verified write. Null where a write touches only this SKU.</summary>
     string? WriteUnit(SkuMapping mapping) => null;
+
+    /// <summary>Whether a read shows if the write it leads to carries other SKUs' quantities (<see cref="CarriesOthers"/>):
+    /// then a push holds <see cref="WriteUnit"/> only when it does, and a unit that is this SKU's alone costs no lease
+    /// (the push record's compare-and-set keeps one SKU's pushes one at a time). Otherwise every push holds it from the
+    /// start.</summary>
+    bool ReadShowsUnit => false;
+
+    /// <summary>Whether the write that <paramref name="current"/> would lead to sends back other SKUs' quantities too (Etsy:
+    /// a listing with more products than this SKU's). Asked only where <see cref="ReadShowsUnit"/>.</summary>
+    bool CarriesOthers(ChannelStock current) => true;
 }
 
 /// <param name="Snapshot">Connector state from the read that the write reuses (e.g. Etsy's whole

@@ -128,7 +128,13 @@ public sealed class ListingPusher(
         var connector = connectors.Single(c => c.Channel == command.Channel);
 
         // A write that replaces other SKUs' quantities too waits for every other push of its unit, from read to record.
-        await using var unit = connector.WriteUnit(mapping) is { } key ? await writeUnits.AcquireAsync(key, cancellationToken) : null;
+        // Where the read shows whether it does, a unit not known to be shared is read first and held only if it is.
+        var unitKey = connector.WriteUnit(mapping);
+        await using var unit = new WriteUnitHold(writeUnits, unitKey);
+        if (unitKey is not null && !(connector.ReadShowsUnit && !writeUnits.IsKnownShared(unitKey)))
+        {
+            await unit.AcquireAsync(cancellationToken);
+        }
         var (records, stock) = known?.Usable ?? await LoadAsync(mapping, cancellationToken);
         var mayHaveFailed = false;
         var last = Seen(records.GetValueOrDefault(command.Channel));
@@ -189,6 +195,15 @@ public sealed class ListingPusher(
             var views = Views(mapping, command.Channel, last, records);
             (connector as IPushRecordObserver)?.Observe(last, stock);
             var current = await connector.ReadAsync(mapping, cancellationToken);
+            if (unitKey is not null && connector.ReadShowsUnit && writeUnits.Learn(unitKey, connector.CarriesOthers(current)) && !unit.Held)
+            {
+                // This write would carry other SKUs' quantities: it starts again under the unit's lease, from a fresh read.
+                await unit.AcquireAsync(cancellationToken);
+                (records, stock) = await LoadAsync(mapping, cancellationToken);
+                last = Seen(records.GetValueOrDefault(command.Channel));
+                attempt--;
+                continue;
+            }
             var own = abandoned ? new ChannelView(current.Quantity, stock.SoldOn(command.Channel))
                 : ownWrite is not null && ownWrite.Shown == current.Quantity ? ownWrite
                 : views[command.Channel];
@@ -310,7 +325,7 @@ public sealed class ListingPusher(
                 await rechecks.SendAsync(new SyncListing(command.Sku, command.Channel), allocation.Value.RecheckEvery, cancellationToken);
             }
 
-            if (status == PushStatus.Written && unit is not null && ++readBacks <= MaxReadBacks)
+            if (status == PushStatus.Written && unitKey is not null && ++readBacks <= MaxReadBacks)
             {
                 // A write that replaces a whole unit has no compare-and-set: it is recorded as Written (what we sent,
                 // with the sales seen so far), then read back under the same lease and decided again. Showing what we

@@ -2,13 +2,14 @@ using Azure;
 using Azure.Storage.Blobs.Specialized;
 using FuncSync.Hosting.Storage;
 using FuncSync.Storage;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace FuncSync.Push;
 
 /// <summary>One push at a time per channel write unit, across instances: a blob lease per unit. A push holds it from
 /// its read of the channel until its record, so a write that replaces several SKUs (Etsy's whole-inventory PUT)
 /// always starts from what the previous push wrote and verified.</summary>
-public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, TimeProvider time)
+public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, TimeProvider time) : IDisposable
 {
     // The shortest lease Blob Storage grants, renewed while the push runs: a holder that dies (a crash, a kill)
     // frees the unit within this, whatever the push's length.
@@ -21,7 +22,32 @@ public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, T
 
     private static readonly TimeSpan MaxStep = TimeSpan.FromMilliseconds(400);
 
+    // Units a read showed to carry more than one SKU, so their pushes hold the lease from the start instead of finding
+    // out from a read first (an extra channel read). Bounded: a forgotten unit costs its next push that read once.
+    private readonly MemoryCache _shared = new(new MemoryCacheOptions { SizeLimit = 50_000, CompactionPercentage = 0.2 });
+
     private int _containerReady;
+
+    /// <summary>Whether a read showed, last time, that a write of this unit carries more than one SKU.</summary>
+    public bool IsKnownShared(string unit) => _shared.TryGetValue(unit, out _);
+
+    /// <summary>Remembers what a read showed of the unit.</summary>
+    /// <returns><paramref name="shared"/>.</returns>
+    public bool Learn(string unit, bool shared)
+    {
+        if (shared)
+        {
+            _shared.Set(unit, true, new MemoryCacheEntryOptions { Size = 1 });
+        }
+        else
+        {
+            _shared.Remove(unit);
+        }
+
+        return shared;
+    }
+
+    public void Dispose() => _shared.Dispose();
 
     public async Task<IAsyncDisposable> AcquireAsync(string unit, CancellationToken cancellationToken)
     {

@@ -157,6 +157,34 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Push_ListingOfOneProduct_TakesNoLease_AListingOfSeveralDoes()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
+        var single = new TestItem("BOWL-LEASE-01", 4, 22);
+        await app.LoadAsync(single);
+        const long shared = 1_500_000_023;
+        app.Etsy.AddListing(shared, "Ring", [
+            new EtsySimProduct("RING-LEASE-6", 3, 42.00m, [new EtsySimPropertyValue(100, "Ring size", 1000, "6")]),
+            new EtsySimProduct("RING-LEASE-7", 4, 45.50m, [new EtsySimPropertyValue(100, "Ring size", 1001, "7")]),
+        ]);
+        await app.ImportAsync(
+            new SkuMapRow(new SkuMapping("RING-LEASE-6", "Ring 6", [new EtsyListing(shared, "RING-LEASE-6")]), 3),
+            new SkuMapRow(new SkuMapping("RING-LEASE-7", "Ring 7", [new EtsyListing(shared, "RING-LEASE-7")]), 4));
+
+        (await app.CountAsync(single.Sku, """{"quantity": 7}""")).EnsureSuccessStatusCode();
+        (await app.CountAsync("RING-LEASE-6", """{"quantity": 9}""")).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(() => app.Etsy.GetQuantity(single.EtsyListingId, single.Sku) == 7, TimeSpan.FromSeconds(20), "Etsy shows the one-product listing's count");
+        await Eventually.WaitAsync(() => app.Etsy.GetQuantity(shared, "RING-LEASE-6") == 9, TimeSpan.FromSeconds(20), "Etsy shows the ring's count");
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+
+        // A lease lives on a blob named after the listing, created by the first push that takes it.
+        var locks = app.Storage.Blobs.GetBlobContainerClient(app.Names.PushLocksContainer);
+        Assert.False((await locks.GetBlobClient($"etsy-listing-{single.EtsyListingId}").ExistsAsync()).Value);
+        Assert.True((await locks.GetBlobClient($"etsy-listing-{shared}").ExistsAsync()).Value);
+        Assert.Equal(4, app.Etsy.GetQuantity(shared, "RING-LEASE-7"));
+    }
+
+    [Fact]
     public async Task Push_ZeroThenRestock_ReactivatesOnlyWhatFuncSyncDeactivated()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
