@@ -31,6 +31,10 @@ internal sealed class BenchHarness : IAsyncDisposable
     private readonly BenchOptions _options;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<int, long>> _pending = new();
     private readonly ConcurrentBag<double> _latencies = [];
+
+    // Each delivered order's latency by when its webhook was accepted, for where in a run the slow ones fall.
+    private readonly ConcurrentBag<(long AcceptedAt, double Ms)> _timed = [];
+    private long _runStarted;
     private int _nextItem;
 
     private BenchHarness(AzuriteServer azurite, string dataDirectory, ShopifySimulator shopify, EtsySimulator etsy, WebApplication app, BenchOptions options)
@@ -68,9 +72,16 @@ internal sealed class BenchHarness : IAsyncDisposable
         var items = await StockAsync(_options.Skus);
         var quantities = items.ToDictionary(i => i.Mapping.Sku, _ => StartQuantity);
         _latencies.Clear();
+        _timed.Clear();
+        _runStarted = Stopwatch.GetTimestamp();
         var orders = rate * _options.Seconds;
         var failed = 0;
         using var storage = _options.CountStorage ? new StorageOperations(_azurite.BlobPort, _azurite.QueuePort, _azurite.TablePort) : null;
+
+        // Azurite's own latency beside the orders': a point read every 100 ms, so a slow stretch of orders can be told
+        // from a slow stretch of storage (its requests are taken off the count).
+        using var probing = new CancellationTokenSource();
+        var probe = ProbeStorageAsync(probing.Token);
         var tasks = new List<Task>(orders);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < orders; i++)
@@ -115,10 +126,25 @@ internal sealed class BenchHarness : IAsyncDisposable
         if (storage is not null)
         {
             await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System);
-            perOrder = (double)storage.Take().Values.Sum() / orders;
         }
 
-        return new BenchResult(rate, orders, achieved, [.. _latencies], lost, failed, perOrder);
+        await probing.CancelAsync();
+        var probes = await probe;
+        if (storage is not null)
+        {
+            // The probe's reads and its table's creation.
+            perOrder = (double)(storage.Take().Values.Sum() - probes.Count - 1) / orders;
+        }
+
+        var storageMax = probes.GroupBy(x => (int)(Stopwatch.GetElapsedTime(_runStarted, x.At).TotalSeconds / 10))
+            .OrderBy(g => g.Key)
+            .Select(g => g.Max(x => x.Ms));
+
+        // The 99th percentile of each 10 s of the run, by when the orders were accepted.
+        var windows = _timed.GroupBy(x => (int)(Stopwatch.GetElapsedTime(_runStarted, x.AcceptedAt).TotalSeconds / 10))
+            .OrderBy(g => g.Key)
+            .Select(g => BenchReport.Percentile([.. g.Select(x => x.Ms).Order()], 0.99));
+        return new BenchResult(rate, orders, achieved, [.. _latencies], lost, failed, perOrder) { P99By10s = [.. windows], StorageMaxBy10s = [.. storageMax] };
     }
 
     /// <summary>Storage requests per one-line Shopify order, one order at a time (each waits until Etsy shows it), with
@@ -160,6 +186,29 @@ internal sealed class BenchHarness : IAsyncDisposable
         return new StorageOperationsResult(orders, busySeconds, idleSeconds, busy, idle);
     }
 
+    private async Task<List<(long At, double Ms)>> ProbeStorageAsync(CancellationToken cancellationToken)
+    {
+        var table = new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "benchprobe");
+        await table.CreateIfNotExistsAsync(CancellationToken.None);
+        var probes = new List<(long, double)>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("probe", "probe", cancellationToken: CancellationToken.None);
+            probes.Add((started, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return probes;
+    }
+
     private void OnEtsyChanged(EtsyInventoryChanged change) => Settle(change.Sku, change.Quantity, Stopwatch.GetTimestamp());
 
     /// <summary>Every pending order of the SKU whose quantity Etsy now shows (or lower) is delivered.</summary>
@@ -175,7 +224,9 @@ internal sealed class BenchHarness : IAsyncDisposable
             if (quantity <= expected && pending.TryRemove(expected, out _))
             {
                 // An order whose quantity was already on Etsy by the time its webhook returned counts as zero.
-                _latencies.Add(at is { } t ? Math.Max(0, Stopwatch.GetElapsedTime(accepted, t).TotalMilliseconds) : 0);
+                var ms = at is { } t ? Math.Max(0, Stopwatch.GetElapsedTime(accepted, t).TotalMilliseconds) : 0;
+                _latencies.Add(ms);
+                _timed.Add((accepted, ms));
             }
         }
     }

@@ -4,7 +4,14 @@ namespace FuncSync.Bench;
 
 /// <param name="StoragePerOrder">Storage requests of the whole run (from the first order until every order was delivered,
 /// idle timers and polls included) per order; null when not counted.</param>
-internal sealed record BenchResult(int TargetRate, int Orders, double AchievedRate, IReadOnlyList<double> LatenciesMs, int Lost, int Failed, double? StoragePerOrder = null);
+internal sealed record BenchResult(int TargetRate, int Orders, double AchievedRate, IReadOnlyList<double> LatenciesMs, int Lost, int Failed, double? StoragePerOrder = null)
+{
+    /// <summary>The 99th percentile of the orders accepted in each 10 s of the run, in order.</summary>
+    public IReadOnlyList<double> P99By10s { get; init; } = [];
+
+    /// <summary>The slowest of Azurite's own point reads (one every 100 ms) in each 10 s of the run, in order.</summary>
+    public IReadOnlyList<double> StorageMaxBy10s { get; init; } = [];
+}
 
 internal static class BenchReport
 {

@@ -142,4 +142,5 @@ foreach (var rate in options.Rates)
 {
     var result = await harness.RunAsync(rate);
     Console.WriteLine(BenchReport.Row(result));
+    Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  by 10 s of the run at {rate}/s: orders' p99 ms {string.Join(", ", result.P99By10s.Select(p => p.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}; Azurite's slowest point read ms {string.Join(", ", result.StorageMaxBy10s.Select(p => p.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}"));
 }
