@@ -131,10 +131,12 @@ public sealed class ListingPusher(
         // Where the read shows whether it does, a unit not known to be shared is read first and held only if it is.
         var unitKey = connector.WriteUnit(mapping);
         await using var unit = new WriteUnitHold(writeUnits, unitKey);
-        if (unitKey is not null && !(connector.ReadShowsUnit && !writeUnits.IsKnownShared(unitKey)))
+        var holdFirst = unitKey is not null && (!connector.ReadShowsUnit || writeUnits.IsKnownShared(unitKey));
+        if (holdFirst)
         {
             await unit.AcquireAsync(cancellationToken);
         }
+
         var (records, stock) = known?.Usable ?? await LoadAsync(mapping, cancellationToken);
         var mayHaveFailed = false;
         var last = Seen(records.GetValueOrDefault(command.Channel));
@@ -197,13 +199,20 @@ public sealed class ListingPusher(
             var current = await connector.ReadAsync(mapping, cancellationToken);
             if (unitKey is not null && connector.ReadShowsUnit && writeUnits.Learn(unitKey, connector.CarriesOthers(current)) && !unit.Held)
             {
-                // This write would carry other SKUs' quantities: it starts again under the unit's lease, from a fresh read.
+                // This write would carry other SKUs' quantities: it starts again under the unit's lease, from a fresh read,
+                // unless a push that held it meanwhile brought this channel to this ledger state or a newer one.
                 await unit.AcquireAsync(cancellationToken);
                 (records, stock) = await LoadAsync(mapping, cancellationToken);
                 last = Seen(records.GetValueOrDefault(command.Channel));
+                if (ownWrite is null && IsCovered(command, last, stock))
+                {
+                    return mayHaveFailed;
+                }
+
                 attempt--;
                 continue;
             }
+
             var own = abandoned ? new ChannelView(current.Quantity, stock.SoldOn(command.Channel))
                 : ownWrite is not null && ownWrite.Shown == current.Quantity ? ownWrite
                 : views[command.Channel];
@@ -328,7 +337,7 @@ public sealed class ListingPusher(
             if (status == PushStatus.Written && unitKey is not null && ++readBacks <= MaxReadBacks)
             {
                 // A write that replaces a whole unit has no compare-and-set: it is recorded as Written (what we sent,
-                // with the sales seen so far), then read back under the same lease and decided again. Showing what we
+                // with the sales seen so far), then read back (under the unit's lease, if it holds one) and decided again. Showing what we
                 // wrote makes it InSync; showing less is our write followed by a buyer, whom the record's sold
                 // counters keep as unseen until the sale's own event arrives, never counted twice; showing anything
                 // else means the write did not stick, and the decision writes again.
@@ -337,8 +346,7 @@ public sealed class ListingPusher(
 
                 // Decided from what this write was decided on, with this listing's record as just stored: the ledger is
                 // still read before the channel and no record is newer than it, so a sale the ledger applied since
-                // shows as unseen for a moment, as after any read, and the next push of the SKU (queued by that sale,
-                // waiting for this lease) sees it. Another push of this listing recording meanwhile fails the record's
+                // shows as unseen for a moment, as after any read, and the next push of the SKU (that sale's own) sees it. Another push of this listing recording meanwhile fails the record's
                 // compare-and-set as it would have.
                 records = new Dictionary<Channel, PushRecord>(records) { [command.Channel] = stored };
                 last = stored;
