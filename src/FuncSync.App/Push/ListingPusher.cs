@@ -130,14 +130,16 @@ public sealed class ListingPusher(
         // A write that replaces other SKUs' quantities too waits for every other push of its unit, from read to record.
         // Where the read shows whether it does, a unit not known to be shared is read first and held only if it is.
         var unitKey = connector.WriteUnit(mapping);
-        await using var unit = new WriteUnitHold(writeUnits, unitKey);
+        await using var unit = await WriteUnitHold.EnterAsync(writeUnits, unitKey, cancellationToken);
         var holdFirst = unitKey is not null && (!connector.ReadShowsUnit || writeUnits.IsKnownShared(unitKey));
         if (holdFirst)
         {
             await unit.AcquireAsync(cancellationToken);
         }
 
-        var (records, stock) = known?.Usable ?? await LoadAsync(mapping, cancellationToken);
+        // Under the unit's lease, or after waiting for another push of the unit, the push reads afresh: what the caller
+        // read may be older than the last push's record.
+        var (records, stock) = (unit.Waited || unit.Held ? null : known?.Usable) ?? await LoadAsync(mapping, cancellationToken);
         var mayHaveFailed = false;
         var last = Seen(records.GetValueOrDefault(command.Channel));
         mayHaveFailed |= last is null;
@@ -229,6 +231,11 @@ public sealed class ListingPusher(
                     // Another push of this listing recorded first. Nothing was written yet, so if it brought the channel to
                     // this ledger state or a newer one, this push has nothing left to do: a flash sale's many pushes of
                     // one listing end here instead of racing each other to the queue's retry.
+                    if (readBacks > 0)
+                    {
+                        return TakenOver(command, mayHaveFailed);
+                    }
+
                     (records, stock) = await LoadAsync(mapping, cancellationToken);
                     last = Seen(records.GetValueOrDefault(command.Channel));
                     if (ownWrite is null && IsCovered(command, last, stock))
@@ -318,6 +325,11 @@ public sealed class ListingPusher(
                 // Another push of this listing ran alongside. If this one wrote, one of the two writes may have landed
                 // last with an older ledger state: look at the channel again. If it did not, the other one's record
                 // stands when it covers this ledger state.
+                if (readBacks > 0)
+                {
+                    return TakenOver(command, mayHaveFailed);
+                }
+
                 (records, stock) = await LoadAsync(mapping, cancellationToken);
                 last = Seen(records.GetValueOrDefault(command.Channel));
                 if (ownWrite is null && status != PushStatus.Written && IsCovered(command, last, stock))
@@ -415,6 +427,17 @@ public sealed class ListingPusher(
     /// <paramref name="own"/>, the others' from <paramref name="records"/>.</summary>
     private static Dictionary<Channel, ChannelView?> Views(SkuMapping mapping, Channel channel, PushRecord? own, IReadOnlyDictionary<Channel, PushRecord> records) =>
         mapping.Channels.ToDictionary(c => c, c => c == channel ? own?.View : records.GetValueOrDefault(c)?.View);
+
+    /// <summary>Between reading its write back and recording what it saw, another push of this listing recorded or
+    /// announced. That push read the records after this one's write was recorded as <see cref="PushStatus.Written"/>,
+    /// so it read the channel after the write landed, and what it decides carries on from there: this push is done,
+    /// instead of racing it to the queue's retry (a listing without a write lease, where nothing else holds the second
+    /// push back until the read-back is recorded).</summary>
+    private bool TakenOver(SyncListing command, bool mayHaveFailed)
+    {
+        logger.LogInformation("Push {Sku} to {Channel}: another push took over after this one's write", command.Sku, command.Channel);
+        return mayHaveFailed;
+    }
 
     /// <summary>Other pushes of this listing kept recording first: the listing is busy, not broken. This push comes back
     /// later (as when another push is still writing) instead of failing towards poison: in the demo, pushes of one

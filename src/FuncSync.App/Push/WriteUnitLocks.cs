@@ -8,7 +8,8 @@ namespace FuncSync.Push;
 
 /// <summary>One push at a time per channel write unit, across instances: a blob lease per unit. A push holds it from
 /// its read of the channel until its record, so a write that replaces several SKUs (Etsy's whole-inventory PUT)
-/// always starts from what the previous push wrote and verified.</summary>
+/// always starts from what the previous push wrote and verified. Within one process, pushes of a unit also wait for
+/// each other in memory, lease or not (<see cref="EnterAsync"/>).</summary>
 public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, TimeProvider time) : IDisposable
 {
     // The shortest lease Blob Storage grants, renewed while the push runs: a holder that dies (a crash, a kill)
@@ -26,7 +27,28 @@ public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, T
     // out from a read first (an extra channel read). Bounded: a forgotten unit costs its next push that read once.
     private readonly MemoryCache _shared = new(new MemoryCacheOptions { SizeLimit = 50_000, CompactionPercentage = 0.2 });
 
+    // Pushes of one unit in this process wait for each other here first, whether or not they take the blob lease: a burst
+    // of sales of one listing then collapses into one write (each later push finds the earlier one's record covers it)
+    // instead of every push reading the channel and racing the others to announce. Striped, so nothing needs removing; two
+    // units sharing a stripe only wait for each other.
+    private readonly SemaphoreSlim[] _local = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
+
     private int _containerReady;
+
+    /// <summary>Waits until no other push of the unit in this process is running.</summary>
+    /// <returns>The place, to give back when the push ends, and whether another push held it first (what was read before
+    /// then is stale).</returns>
+    public async Task<(IDisposable Place, bool Waited)> EnterAsync(string unit, CancellationToken cancellationToken)
+    {
+        var gate = _local[(uint)StringComparer.Ordinal.GetHashCode(unit) % (uint)_local.Length];
+        var waited = !gate.Wait(0, CancellationToken.None);
+        if (waited)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        return (new Place(gate), waited);
+    }
 
     /// <summary>Whether a read showed, last time, that a write of this unit carries more than one SKU.</summary>
     public bool IsKnownShared(string unit) => _shared.TryGetValue(unit, out _);
@@ -47,7 +69,14 @@ public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, T
         return shared;
     }
 
-    public void Dispose() => _shared.Dispose();
+    public void Dispose()
+    {
+        _shared.Dispose();
+        foreach (var gate in _local)
+        {
+            gate.Dispose();
+        }
+    }
 
     public async Task<IAsyncDisposable> AcquireAsync(string unit, CancellationToken cancellationToken)
     {
@@ -98,6 +127,19 @@ public sealed class WriteUnitLocks(StorageClients storage, StorageNames names, T
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             // Created by another push first (412 when it already holds the lease).
+        }
+    }
+
+    private sealed class Place(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
         }
     }
 
