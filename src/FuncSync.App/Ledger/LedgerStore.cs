@@ -123,7 +123,7 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                var dedupe = await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["RowKey", AwaitedColumn], cancellationToken);
+                var dedupe = await ReadDedupeAsync(dedupeKey, cancellationToken);
                 if (dedupe.HasValue && !IsAwaitedMark(dedupe.Value!))
                 {
                     return LedgerApplyResult.Duplicate;
@@ -154,8 +154,11 @@ public sealed partial class LedgerStore(TableClient table, ShopPartition shop, T
         IsAppliedAsync(TableKeys.Join(EventPrefix, eventId), cancellationToken);
 
     private async Task<bool> IsAppliedAsync(string dedupeKey, CancellationToken cancellationToken) =>
-        await table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["RowKey", AwaitedColumn], cancellationToken) is { HasValue: true } row
-        && !IsAwaitedMark(row.Value!);
+        await ReadDedupeAsync(dedupeKey, cancellationToken) is { HasValue: true } row && !IsAwaitedMark(row.Value!);
+
+    /// <summary>A dedupe row, with only what tells an applied event from a sale that restocks await.</summary>
+    private Task<NullableResponse<TableEntity>> ReadDedupeAsync(string dedupeKey, CancellationToken cancellationToken) =>
+        table.GetEntityIfExistsAsync<TableEntity>(shop.Key, dedupeKey, ["RowKey", AwaitedColumn], cancellationToken);
 
     /// <summary>How many of <paramref name="requested"/> units a restock may give back: what the sale took less
     /// what earlier cancellations and returns of it gave back. The sale's dedupe row keeps both figures, and the
