@@ -1,6 +1,7 @@
 using FuncSync.Catalog;
 using FuncSync.Domain;
 using FuncSync.Domain.Allocation;
+using FuncSync.Ledger;
 using FuncSync.Pausing;
 
 namespace FuncSync.Allocation;
@@ -28,6 +29,7 @@ public sealed record SkuAllocation(IReadOnlyList<ChannelRule<Channel>> Rules, Al
 /// <summary>Reads a SKU's <see cref="SkuAllocation"/>: the one way the push and reconciliation learn the rules.</summary>
 public sealed class AllocationInForce(RulesInForce rules, ThresholdInForce thresholds)
 {
-    public async ValueTask<SkuAllocation> ForAsync(SkuMapping mapping, CancellationToken cancellationToken) =>
-        new(await rules.ForAsync(mapping, cancellationToken), await thresholds.ForAsync(mapping, cancellationToken));
+    /// <param name="stock">The SKU's stock as the caller read or committed it, or null (<see cref="ISalesVelocity"/>).</param>
+    public async ValueTask<SkuAllocation> ForAsync(SkuMapping mapping, SkuAvailability? stock, CancellationToken cancellationToken) =>
+        new(await rules.ForAsync(mapping, cancellationToken), await thresholds.ForAsync(mapping, stock, cancellationToken));
 }

@@ -1,6 +1,7 @@
 using FuncSync.Catalog;
 using FuncSync.Domain.Allocation;
 using FuncSync.Launches;
+using FuncSync.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace FuncSync.Allocation;
@@ -16,7 +17,8 @@ public sealed class ThresholdInForce(IOptions<AllocationOptions> options, IDeriv
 
     private Listed? _listed;
 
-    public async ValueTask<AllocationThreshold> ForAsync(SkuMapping mapping, CancellationToken cancellationToken)
+    /// <param name="stock">The SKU's stock as the caller read or committed it, or null (<see cref="ISalesVelocity"/>).</param>
+    public async ValueTask<AllocationThreshold> ForAsync(SkuMapping mapping, SkuAvailability? stock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         if (mapping.IsUnlimited)
@@ -33,7 +35,7 @@ public sealed class ThresholdInForce(IOptions<AllocationOptions> options, IDeriv
 
         var policy = options.Value.Policy;
         return policy.UsesDerivedThreshold
-            ? new AllocationThreshold(policy.EffectiveThreshold(await derived.ForAsync(mapping, cancellationToken)), ThresholdSource.Derived)
+            ? new AllocationThreshold(policy.EffectiveThreshold(await derived.ForAsync(mapping, stock, cancellationToken)), ThresholdSource.Derived)
             : new AllocationThreshold(policy.EffectiveThreshold(), ThresholdSource.Seller);
     }
 

@@ -11,10 +11,8 @@ namespace FuncSync.Lag;
 /// protected zone, and the breach check that raises and clears <see cref="AlertKind.LagBreach"/>.</summary>
 public sealed class LagMeasurements(LagRecorder recorder, IOptions<LagOptions> options, ChannelRegistry channels, AlertSender alerts, TimeProvider time) : ILagMeasurements
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
-
     private readonly Lock _gate = new();
-    private readonly Dictionary<Channel, (TimeSpan? Worst, DateTimeOffset At)> _worst = [];
+    private readonly Dictionary<Channel, WorstLag> _worst = [];
     private readonly HashSet<Channel> _breached = [];
 
     /// <summary>Every enabled channel, whatever the order in which channels were registered.</summary>
@@ -25,32 +23,32 @@ public sealed class LagMeasurements(LagRecorder recorder, IOptions<LagOptions> o
             ? objective
             : channels.Enabled.FirstOrDefault(c => c.Channel == channel)?.LagObjective ?? ChannelModules.Of(channel).Capabilities.DefaultLagObjective;
 
+    /// <remarks>The allocation asks per push, for every channel of the SKU, so the figure is read once a minute per channel
+    /// whatever the traffic: the pushes that ask while it is read wait for that one read. A channel with no sale measured
+    /// (nothing sold there lately) is remembered as such too, until this instance records one, which counts at once.</remarks>
     public async ValueTask<TimeSpan?> WorstLagAsync(Channel channel, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var samples = recorder.SamplesFrom(channel);
+        WorstLag current;
         lock (_gate)
         {
-            if (_worst.TryGetValue(channel, out var cached) && now - cached.At < CacheFor)
+            if (!_worst.TryGetValue(channel, out current!) || !current.Holds(now, samples))
             {
-                return cached.Worst;
+                current = new WorstLag(new Lazy<Task<TimeSpan?>>(() => ReadWorstAsync(channel)), now, samples);
+                _worst[channel] = current;
             }
         }
 
-        var hour = (await recorder.WindowAsync(channel, LagWindow.LastHour, cancellationToken)).PercentileMilliseconds(95);
-        var day = (await recorder.WindowAsync(channel, LagWindow.LastDay, cancellationToken)).PercentileMilliseconds(95);
-        TimeSpan? worst = hour is null && day is null ? null : TimeSpan.FromMilliseconds(Math.Max(hour ?? 0, day ?? 0));
-        if (worst is null)
-        {
-            // Not cached: the allocation asks per push, and the first sample must count as soon as it is recorded.
-            return null;
-        }
+        return await current.Value.Value.WaitAsync(cancellationToken);
+    }
 
-        lock (_gate)
-        {
-            _worst[channel] = (worst, now);
-        }
-
-        return worst;
+    // Shared by every push that asks meanwhile, so no one caller's cancellation ends it.
+    private async Task<TimeSpan?> ReadWorstAsync(Channel channel)
+    {
+        var hour = (await recorder.WindowAsync(channel, LagWindow.LastHour, CancellationToken.None)).PercentileMilliseconds(95);
+        var day = (await recorder.WindowAsync(channel, LagWindow.LastDay, CancellationToken.None)).PercentileMilliseconds(95);
+        return hour is null && day is null ? null : TimeSpan.FromMilliseconds(Math.Max(hour ?? 0, day ?? 0));
     }
 
     public async Task<LagReport> ReportAsync(CancellationToken cancellationToken)
@@ -116,3 +114,22 @@ public sealed record LagReport(IReadOnlyList<ChannelLag> Channels);
 /// <param name="Channel">Where the sale happened; the lag runs from the sale to every other channel showing it.</param>
 /// <param name="Window"><c>1h</c> or <c>24h</c>, ending now.</param>
 public sealed record ChannelLag(Channel Channel, double? P50Ms, double? P95Ms, double ObjectiveMs, long Samples, string Window);
+
+/// <summary>One read of a channel's worst lag, in flight or done: <paramref name="Samples"/> is how many samples from the
+/// channel this instance had recorded when it started.</summary>
+internal sealed record WorstLag(Lazy<Task<TimeSpan?>> Value, DateTimeOffset At, long Samples)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+
+    /// <summary>Still the answer: under a minute old and not failed, and either a measured lag or "none yet" with no
+    /// sample recorded here since.</summary>
+    public bool Holds(DateTimeOffset now, long samples)
+    {
+        if (now - At >= CacheFor || Value is { IsValueCreated: true, Value: { IsFaulted: true } or { IsCanceled: true } })
+        {
+            return false;
+        }
+
+        return samples == Samples || Value is { IsValueCreated: true, Value: { IsCompletedSuccessfully: true, Result: not null } };
+    }
+}

@@ -25,6 +25,17 @@ public sealed class LagRecorder(TableClient table, ShopPartition shop, TimeProvi
     private readonly HashSet<BucketKey> _dirty = [];
     private readonly HashSet<(string, Channel)> _recent = [];
     private readonly Queue<(string, Channel)> _recentOrder = new();
+    private readonly Dictionary<Channel, long> _samplesFrom = [];
+
+    /// <summary>How many samples from <paramref name="source"/> this instance has recorded since it started: a figure
+    /// read before the first of them is stale as soon as this moves.</summary>
+    public long SamplesFrom(Channel source)
+    {
+        lock (_gate)
+        {
+            return _samplesFrom.GetValueOrDefault(source);
+        }
+    }
 
     /// <summary>Counts the lag of change <paramref name="eventId"/> from <paramref name="source"/> reaching
     /// <paramref name="target"/> once: two pushes racing to write the same change are one sample.</summary>
@@ -38,6 +49,7 @@ public sealed class LagRecorder(TableClient table, ShopPartition shop, TimeProvi
             }
 
             _recentOrder.Enqueue((eventId, target));
+            _samplesFrom[source] = _samplesFrom.GetValueOrDefault(source) + 1;
             if (_recentOrder.Count > MaxRecent)
             {
                 _recent.Remove(_recentOrder.Dequeue());

@@ -151,7 +151,7 @@ public sealed class ListingPusher(
             return mayHaveFailed;
         }
 
-        var skuAllocation = await allocations.ForAsync(mapping, cancellationToken);
+        var skuAllocation = await allocations.ForAsync(mapping, stock, cancellationToken);
         var rules = skuAllocation.Rules;
         var inForce = skuAllocation.Threshold;
         var threshold = inForce.Value;

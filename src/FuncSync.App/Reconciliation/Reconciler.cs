@@ -81,7 +81,7 @@ public sealed class Reconciler(
         await Parallel.ForEachAsync(mappings, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Concurrency), CancellationToken = cancellationToken }, async (mapping, ct) =>
         {
             var stock = ledgerState?.Availability(mapping) ?? await ledger.GetAvailabilityAsync(mapping, ct);
-            var shares = (await allocations.ForAsync(mapping, ct)).Shares(stock.Available);
+            var shares = (await allocations.ForAsync(mapping, stock, ct)).Shares(stock.Available);
             foreach (var channel in mapping.Channels)
             {
                 if (!shown.TryGetValue(channel, out var read) || !read.Shown.TryGetValue(mapping.Sku, out var actual))

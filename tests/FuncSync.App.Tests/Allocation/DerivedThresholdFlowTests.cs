@@ -29,7 +29,7 @@ public sealed class DerivedThresholdFlowTests(AzuriteFixture azurite)
         // between the sales.
         var services = app.App.Services;
         var threshold = await ActivatorUtilities.CreateInstance<MeasuredDerivedThreshold>(
-            services, ActivatorUtilities.CreateInstance<LedgerSalesVelocity>(services)).ForAsync(item.Mapping, CancellationToken.None);
+            services, ActivatorUtilities.CreateInstance<LedgerSalesVelocity>(services)).ForAsync(item.Mapping, null, CancellationToken.None);
 
         Assert.Equal(8, threshold);
     }
@@ -42,13 +42,45 @@ public sealed class DerivedThresholdFlowTests(AzuriteFixture azurite)
         await app.LoadAsync(item);
         await SellAsync(app, item, 2);
 
-        Assert.Null(await app.App.Services.GetRequiredService<IDerivedThreshold>().ForAsync(item.Mapping, CancellationToken.None));
+        Assert.Null(await app.App.Services.GetRequiredService<IDerivedThreshold>().ForAsync(item.Mapping, null, CancellationToken.None));
     }
 
-    private static async Task SellAsync(FuncSyncTestApp app, TestItem item, int sales)
+    [Fact]
+    public async Task Velocity_RemembersSalesByStockVersion_ReadsTheHistoryAgainOnlyForAChangeMadeElsewhere()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        var item = new TestItem("BOWL-DERIVED-03", 10, 63);
+        await app.LoadAsync(item);
+        await SellAsync(app, item, 2);
+        var velocity = ActivatorUtilities.CreateInstance<LedgerSalesVelocity>(app.App.Services);
+        var stock = await app.Ledger.GetAvailabilityAsync(item.Mapping, CancellationToken.None);
+        Assert.Equal(2, (await velocity.ForAsync(item.Mapping, stock, CancellationToken.None)).Sales);
+
+        // Another instance sells one: a push still holding the older stock has the sales as remembered; one that read the
+        // newer stock (no change handed over with it) reads the history again.
+        await SellAsync(app, item, 1, first: 2);
+        Assert.Equal(2, (await velocity.ForAsync(item.Mapping, stock, CancellationToken.None)).Sales);
+        var newer = await app.Ledger.GetAvailabilityAsync(item.Mapping, CancellationToken.None);
+        Assert.Equal(stock.Version + 1, newer.Version);
+        Assert.Equal(3, (await velocity.ForAsync(item.Mapping, newer, CancellationToken.None)).Sales);
+
+        // A sale this process just committed comes with its stock, one version on: counted without a read (this one was
+        // never written, so a read would not find it), and once however often its pushes ask.
+        var now = TimeProvider.System.GetUtcNow();
+        var handed = newer with
+        {
+            Version = newer.Version + 1,
+            LastChange = new HistoryEntry(now, "derived-handed-over", InventoryEventKind.Sale, "etsy", Channel.Etsy, item.Sku, null, null, null, -2, 7, 5, 0, now, now),
+        };
+        Assert.Equal(4, (await velocity.ForAsync(item.Mapping, handed, CancellationToken.None)).Sales);
+        Assert.Equal(4, (await velocity.ForAsync(item.Mapping, handed, CancellationToken.None)).Sales);
+        Assert.Equal(4, (await velocity.ForAsync(item.Mapping, handed, CancellationToken.None)).Sales);
+    }
+
+    private static async Task SellAsync(FuncSyncTestApp app, TestItem item, int sales, int first = 0)
     {
         var now = TimeProvider.System.GetUtcNow();
-        for (var i = 0; i < sales; i++)
+        for (var i = first; i < first + sales; i++)
         {
             var sale = new InventoryEventReceived(
                 string.Create(CultureInfo.InvariantCulture, $"derived-{item.Sku}-{i}"), InventoryEventKind.Sale, "etsy", new ListingRef(Channel.Etsy, item.Sku), item.Sku, 1, now, now, null);
