@@ -5,14 +5,12 @@ using System.Net;
 using FuncSync.Catalog;
 using FuncSync.Demo;
 using FuncSync.Etsy;
-using FuncSync.Hosting.Azurite;
 using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FuncSync.Bench;
 
@@ -23,8 +21,7 @@ internal sealed class BenchHarness : IAsyncDisposable
 {
     private const int StartQuantity = 999;
 
-    private readonly AzuriteServer _azurite;
-    private readonly string _dataDirectory;
+    private readonly BenchStorage _azurite;
     private readonly ShopifySimulator _shopify;
     private readonly EtsySimulator _etsy;
     private readonly WebApplication _app;
@@ -37,10 +34,9 @@ internal sealed class BenchHarness : IAsyncDisposable
     private long _runStarted;
     private int _nextItem;
 
-    private BenchHarness(AzuriteServer azurite, string dataDirectory, ShopifySimulator shopify, EtsySimulator etsy, WebApplication app, BenchOptions options)
+    private BenchHarness(BenchStorage azurite, ShopifySimulator shopify, EtsySimulator etsy, WebApplication app, BenchOptions options)
     {
         _azurite = azurite;
-        _dataDirectory = dataDirectory;
         _shopify = shopify;
         _etsy = etsy;
         _app = app;
@@ -50,12 +46,7 @@ internal sealed class BenchHarness : IAsyncDisposable
 
     public static async Task<BenchHarness> StartAsync(BenchOptions options)
     {
-        // On disk, as `dotnet run` runs it locally: in memory, Azurite keeps each queue message in an extent of its own,
-        // and its queue GC (every 60 s) removes them one by one, each removal updating an index of all of them; once a
-        // few thousand messages have come and gone that freezes every Azurite service for about 10 s, which no Azure
-        // Storage account and no Azurite on disk (many messages to an extent) does.
-        var dataDirectory = Directory.CreateTempSubdirectory("funcsync-bench-").FullName;
-        var azurite = await AzuriteServer.StartAsync(dataDirectory, NullLogger.Instance, CancellationToken.None);
+        var azurite = await BenchStorage.StartAsync(options.TablesInMemory);
         var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = options.EtsyQueriesPerSecond, QueriesPerDay = 10_000_000 }, TimeProvider.System);
         var settings = SimulatedChannels.Settings(shopify, etsy);
@@ -64,7 +55,7 @@ internal sealed class BenchHarness : IAsyncDisposable
         settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
         var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
         shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
-        return new BenchHarness(azurite, dataDirectory, shopify, etsy, app, options);
+        return new BenchHarness(azurite, shopify, etsy, app, options);
     }
 
     public async Task<BenchResult> RunAsync(int rate)
@@ -132,19 +123,20 @@ internal sealed class BenchHarness : IAsyncDisposable
         var probes = await probe;
         if (storage is not null)
         {
-            // The probe's reads and its table's creation.
-            perOrder = (double)(storage.Take().Values.Sum() - probes.Count - 1) / orders;
+            // The probe's reads and peeks and its table's and queue's creation.
+            perOrder = (double)(storage.Take().Values.Sum() - (2 * probes.Count) - 2) / orders;
         }
 
         var storageMax = probes.GroupBy(x => (int)(Stopwatch.GetElapsedTime(_runStarted, x.At).TotalSeconds / 10))
             .OrderBy(g => g.Key)
-            .Select(g => g.Max(x => x.Ms));
+            .Select(g => (g.Max(x => x.TableMs), g.Max(x => x.QueueMs)))
+            .ToList();
 
         // The 99th percentile of each 10 s of the run, by when the orders were accepted.
         var windows = _timed.GroupBy(x => (int)(Stopwatch.GetElapsedTime(_runStarted, x.AcceptedAt).TotalSeconds / 10))
             .OrderBy(g => g.Key)
             .Select(g => BenchReport.Percentile([.. g.Select(x => x.Ms).Order()], 0.99));
-        return new BenchResult(rate, orders, achieved, [.. _latencies], lost, failed, perOrder) { P99By10s = [.. windows], StorageMaxBy10s = [.. storageMax] };
+        return new BenchResult(rate, orders, achieved, [.. _latencies], lost, failed, perOrder) { P99By10s = [.. windows], StorageByKind = storage?.ByWindow() ?? [], StorageMaxBy10s = [.. storageMax.Select(m => m.Item1)], QueueMaxBy10s = [.. storageMax.Select(m => m.Item2)] };
     }
 
     /// <summary>Storage requests per one-line Shopify order, one order at a time (each waits until Etsy shows it), with
@@ -186,16 +178,23 @@ internal sealed class BenchHarness : IAsyncDisposable
         return new StorageOperationsResult(orders, busySeconds, idleSeconds, busy, idle);
     }
 
-    private async Task<List<(long At, double Ms)>> ProbeStorageAsync(CancellationToken cancellationToken)
+    /// <summary>Azurite's own latency beside the orders', one table point read and one queue peek every 100 ms: the two
+    /// services may run in different Azurite processes (<see cref="BenchStorage"/>), and either may pause.</summary>
+    private async Task<List<(long At, double TableMs, double QueueMs)>> ProbeStorageAsync(CancellationToken cancellationToken)
     {
         var table = new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "benchprobe");
         await table.CreateIfNotExistsAsync(CancellationToken.None);
-        var probes = new List<(long, double)>();
+        var queue = new Azure.Storage.Queues.QueueClient(_azurite.ConnectionString, "benchprobe");
+        await queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+        var probes = new List<(long, double, double)>();
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
             await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("probe", "probe", cancellationToken: CancellationToken.None);
-            probes.Add((started, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            var tableMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var peeked = Stopwatch.GetTimestamp();
+            await queue.PeekMessagesAsync(1, CancellationToken.None);
+            probes.Add((started, tableMs, Stopwatch.GetElapsedTime(peeked).TotalMilliseconds));
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
@@ -273,6 +272,5 @@ internal sealed class BenchHarness : IAsyncDisposable
         await _shopify.DisposeAsync();
         await _etsy.DisposeAsync();
         await _azurite.DisposeAsync();
-        Directory.Delete(_dataDirectory, recursive: true);
     }
 }

@@ -4,7 +4,9 @@ namespace FuncSync.Bench;
 
 /// <param name="CountStorage">Also count the storage requests of each run, per order (<c>--count-storage yes</c>): off by
 /// default, since listening to every HTTP request of the process costs the run a little.</param>
-internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int EtsyQueriesPerSecond, int Skus, bool CountStorage = false)
+/// <param name="TablesInMemory">Tables in an Azurite of their own, in memory (<c>--tables memory</c>, the default), or on
+/// disk with the blobs and queues (<c>--tables disk</c>): see <see cref="BenchStorage"/>.</param>
+internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int EtsyQueriesPerSecond, int Skus, bool CountStorage = false, bool TablesInMemory = true)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -13,6 +15,7 @@ internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int E
         var etsyQps = 1000;
         var skus = 400;
         var countStorage = false;
+        var tablesInMemory = true;
         for (var i = 0; i < args.Length - 1; i += 2)
         {
             var value = args[i + 1];
@@ -33,11 +36,19 @@ internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int E
                 case "--count-storage":
                     countStorage = value is "yes" or "true";
                     break;
+                case "--tables":
+                    tablesInMemory = value switch
+                    {
+                        "memory" => true,
+                        "disk" => false,
+                        _ => throw new ArgumentException($"--tables takes memory or disk, not {value}."),
+                    };
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --rates 10,50 --seconds 20 --etsy-qps 1000 --skus 400 --count-storage yes");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --rates 10,50 --seconds 20 --etsy-qps 1000 --skus 400 --count-storage yes --tables memory|disk");
             }
         }
 
-        return new BenchOptions(rates, seconds, etsyQps, skus, countStorage);
+        return new BenchOptions(rates, seconds, etsyQps, skus, countStorage, tablesInMemory);
     }
 }

@@ -11,6 +11,12 @@ internal sealed record BenchResult(int TargetRate, int Orders, double AchievedRa
 
     /// <summary>The slowest of Azurite's own point reads (one every 100 ms) in each 10 s of the run, in order.</summary>
     public IReadOnlyList<double> StorageMaxBy10s { get; init; } = [];
+
+    /// <summary>With storage counted: the most frequent kinds of request, mean ms/count by 10 s of the run.</summary>
+    public IReadOnlyList<string> StorageByKind { get; init; } = [];
+
+    /// <summary>The slowest of Azurite's queue peeks (one every 100 ms) in each 10 s of the run, in order.</summary>
+    public IReadOnlyList<double> QueueMaxBy10s { get; init; } = [];
 }
 
 internal static class BenchReport

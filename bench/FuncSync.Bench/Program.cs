@@ -2,7 +2,7 @@ using FuncSync.Bench;
 
 // Drives orders through the running app (Azurite, simulators and FuncSync on loopback) and reports
 // the time from Shopify's webhook being accepted to Etsy's simulator receiving the new quantity.
-// Usage: dotnet run -c Release --project bench/FuncSync.Bench -- [--rates 10,50] [--seconds 20] [--etsy-qps 1000] [--count-storage yes]
+// Usage: dotnet run -c Release --project bench/FuncSync.Bench -- [--rates 10,50] [--seconds 20] [--etsy-qps 1000] [--count-storage yes] [--tables memory|disk]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --ledger [events]   (ledger throughput vs raw transactions)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
@@ -142,5 +142,9 @@ foreach (var rate in options.Rates)
 {
     var result = await harness.RunAsync(rate);
     Console.WriteLine(BenchReport.Row(result));
-    Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  by 10 s of the run at {rate}/s: orders' p99 ms {string.Join(", ", result.P99By10s.Select(p => p.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}; Azurite's slowest point read ms {string.Join(", ", result.StorageMaxBy10s.Select(p => p.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}"));
+    Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  by 10 s of the run at {rate}/s: orders' p99 ms {string.Join(", ", result.P99By10s.Select(p => p.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}; Azurite's slowest table point read ms {string.Join(", ", result.StorageMaxBy10s.Select(p => p.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}; slowest queue peek ms {string.Join(", ", result.QueueMaxBy10s.Select(p => p.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}"));
+    foreach (var line in result.StorageByKind)
+    {
+        Console.Error.WriteLine("  " + line);
+    }
 }

@@ -15,6 +15,10 @@ internal sealed partial class StorageOperations : IDisposable
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
     private readonly bool _blobNames;
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    // Per kind and 10 s since counting started: the requests' total duration and count, for which kind slows when.
+    private readonly ConcurrentDictionary<(string Kind, int Window), (double Ms, int Count)> _windows = new();
 
     /// <param name="blobNames">Name each blob (e.g. a timer's lock or status blob) instead of only its container.</param>
     public StorageOperations(int blobPort, int queuePort, int tablePort, bool blobNames = false)
@@ -45,6 +49,16 @@ internal sealed partial class StorageOperations : IDisposable
         return taken;
     }
 
+    /// <summary>The most frequent kinds, one line each: mean duration in ms and count, by 10 s since counting started.
+    /// A kind that slows, or appears, in the 10 s where orders slow is where to look.</summary>
+    public IReadOnlyList<string> ByWindow(int kinds = 12) =>
+        [.. _windows.GroupBy(w => w.Key.Kind)
+            .OrderByDescending(g => g.Sum(w => w.Value.Count))
+            .Take(kinds)
+            .Select(g => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{g.Key,-48} {string.Join(" ", g.OrderBy(w => w.Key.Window).Select(w => $"{w.Value.Ms / w.Value.Count,5:F1}/{w.Value.Count}"))}"))];
+
     public void Dispose() => _listener.Dispose();
 
     private void Count(Activity activity)
@@ -56,7 +70,11 @@ internal sealed partial class StorageOperations : IDisposable
         }
 
         var method = activity.GetTagItem("http.request.method") as string ?? "?";
-        _counts.AddOrUpdate(Kind(service, method, uri, _blobNames), 1, static (_, n) => n + 1);
+        var kind = Kind(service, method, uri, _blobNames);
+        _counts.AddOrUpdate(kind, 1, static (_, n) => n + 1);
+        var window = (int)(Stopwatch.GetElapsedTime(_started).TotalSeconds / 10);
+        var ms = activity.Duration.TotalMilliseconds;
+        _windows.AddOrUpdate((kind, window), (ms, 1), (_, sum) => (sum.Ms + ms, sum.Count + 1));
     }
 
     // "queue POST inventory-events/messages", "table GET Ledger(PK,RK)", "table POST $batch"; with blob names,
