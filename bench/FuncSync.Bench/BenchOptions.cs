@@ -4,9 +4,9 @@ namespace FuncSync.Bench;
 
 /// <param name="CountStorage">Also count the storage requests of each run, per order (<c>--count-storage yes</c>): off by
 /// default, since listening to every HTTP request of the process costs the run a little.</param>
-/// <param name="TablesInMemory">Tables in an Azurite of their own, in memory (<c>--tables memory</c>, the default), or on
-/// disk with the blobs and queues (<c>--tables disk</c>): see <see cref="BenchStorage"/>.</param>
-internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int EtsyQueriesPerSecond, int Skus, bool CountStorage = false, bool TablesInMemory = true)
+/// <param name="TablesInMemory">Tables on disk with the blobs and queues, as <c>dotnet run</c> keeps them (<c>--tables
+/// disk</c>, the default), or in an Azurite of their own, in memory (<c>--tables memory</c>): see <see cref="BenchStorage"/>.</param>
+internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int EtsyQueriesPerSecond, int Skus, bool CountStorage = false, bool TablesInMemory = false)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -15,7 +15,7 @@ internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int E
         var etsyQps = 1000;
         var skus = 400;
         var countStorage = false;
-        var tablesInMemory = true;
+        var tablesInMemory = false;
         for (var i = 0; i < args.Length - 1; i += 2)
         {
             var value = args[i + 1];

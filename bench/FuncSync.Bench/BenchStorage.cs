@@ -4,12 +4,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FuncSync.Bench;
 
-/// <summary>The Azurite a rates run stands on: blobs and queues on disk, as <c>dotnet run</c> keeps them, and tables either
-/// there too or in a second Azurite of their own, in memory (<c>--tables memory</c>, the default).</summary>
-/// <remarks>Why two: on disk, Azurite's table store (LokiJS) writes its whole database to one JSON file every 5 s, on the
-/// one thread that answers every request of every service. The file grows with every row a run adds (about six an
-/// order), so by the end of a minute at 50 orders/s each save holds every request for a few hundred milliseconds: a
-/// pause of the emulator that grows with the run, which no Azure Storage account has. In memory there is no save. Queues
+/// <summary>The Azurite a rates run stands on: blobs and queues on disk, as <c>dotnet run</c> keeps them, and tables there
+/// too (the default) or in a second Azurite of their own, in memory (<c>--tables memory</c>).</summary>
+/// <remarks>Why the choice: on disk, Azurite's table store (LokiJS) writes its whole database to one JSON file every 5 s,
+/// on the one thread that answers every request of every service. The file grows with every row a run adds, so late in a
+/// minute at 50 orders/s a save holds every request for 100–300 ms: a pause of the emulator that grows with the run,
+/// which no Azure Storage account has. In memory there is no save, so the two tell the app's own tail from it. Queues
 /// stay on disk: in memory, Azurite keeps each message in an extent of its own, and its queue GC (every 60 s) removes
 /// them one by one, each removal updating an index of all of them; once a few thousand messages have come and gone that
 /// freezes every Azurite service for about 10 s, which no Azure Storage account and no Azurite on disk (many messages to

@@ -163,26 +163,57 @@ public sealed class ListingPusher(
         var waits = 0;
         var readBacks = 0;
         int? heldBeforeWrite = null;
-        for (var attempt = 1; ; attempt++)
+
+        // A write about to be read back, as it would be recorded, not yet stored: the read-back's own record replaces it.
+        PushRecord? unrecorded = null;
+        try
         {
-            var abandoned = false;
-            if (last is { WritingId: { } other } && other != writingId)
+            for (var attempt = 1; ; attempt++)
             {
-                if (time.GetUtcNow() - last.WritingSince < AnnouncedWriteLifetime)
+                var abandoned = false;
+                if (last is { WritingId: { } other } && other != writingId)
                 {
-                    // Another push of this listing is writing: whether its write landed decides what the
-                    // channel's count means, so wait for its record rather than guess.
-                    if (++waits > MaxWaits)
+                    if (time.GetUtcNow() - last.WritingSince < AnnouncedWriteLifetime)
                     {
-                        throw new ListingBusyException($"Another push of {command.Sku} to {command.Channel} is still writing.");
+                        // Another push of this listing is writing: whether its write landed decides what the
+                        // channel's count means, so wait for its record rather than guess.
+                        if (++waits > MaxWaits)
+                        {
+                            throw new ListingBusyException($"Another push of {command.Sku} to {command.Channel} is still writing.");
+                        }
+
+                        await Task.Delay(TimeSpan.FromMilliseconds(25 << waits), time, cancellationToken);
+                        (records, stock) = await LoadAsync(mapping, cancellationToken);
+                        last = Seen(records.GetValueOrDefault(command.Channel));
+                        if (writingId is null && IsCovered(command, last, stock))
+                        {
+                            // The push we waited for brought the channel to this ledger state or a newer one.
+                            return mayHaveFailed;
+                        }
+
+                        attempt--;
+                        continue;
                     }
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(25 << waits), time, cancellationToken);
+                    // Its writer died between announcing and recording: take the channel's count as it is.
+                    abandoned = true;
+                }
+
+                // The ledger (quantity and sold counters) was read before the channel: a sale counted in
+                // between shows as unseen for a moment, never a sale as seen that the channel has not made.
+                var views = Views(mapping, command.Channel, last, records);
+                (connector as IPushRecordObserver)?.Observe(last, stock);
+                var current = await connector.ReadAsync(mapping, cancellationToken);
+                if (unitKey is not null && connector.ReadShowsUnit && writeUnits.Learn(unitKey, connector.CarriesOthers(current)) && !unit.Held)
+                {
+                    // This write would carry other SKUs' quantities: it starts again under the unit's lease, from a fresh read,
+                    // unless a push that held it meanwhile brought this channel to this ledger state or a newer one.
+                    await RecordUnrecordedAsync();
+                    await unit.AcquireAsync(cancellationToken);
                     (records, stock) = await LoadAsync(mapping, cancellationToken);
                     last = Seen(records.GetValueOrDefault(command.Channel));
-                    if (writingId is null && IsCovered(command, last, stock))
+                    if (ownWrite is null && IsCovered(command, last, stock))
                     {
-                        // The push we waited for brought the channel to this ledger state or a newer one.
                         return mayHaveFailed;
                     }
 
@@ -190,47 +221,145 @@ public sealed class ListingPusher(
                     continue;
                 }
 
-                // Its writer died between announcing and recording: take the channel's count as it is.
-                abandoned = true;
-            }
-
-            // The ledger (quantity and sold counters) was read before the channel: a sale counted in
-            // between shows as unseen for a moment, never a sale as seen that the channel has not made.
-            var views = Views(mapping, command.Channel, last, records);
-            (connector as IPushRecordObserver)?.Observe(last, stock);
-            var current = await connector.ReadAsync(mapping, cancellationToken);
-            if (unitKey is not null && connector.ReadShowsUnit && writeUnits.Learn(unitKey, connector.CarriesOthers(current)) && !unit.Held)
-            {
-                // This write would carry other SKUs' quantities: it starts again under the unit's lease, from a fresh read,
-                // unless a push that held it meanwhile brought this channel to this ledger state or a newer one.
-                await unit.AcquireAsync(cancellationToken);
-                (records, stock) = await LoadAsync(mapping, cancellationToken);
-                last = Seen(records.GetValueOrDefault(command.Channel));
-                if (ownWrite is null && IsCovered(command, last, stock))
+                var own = abandoned ? new ChannelView(current.Quantity, stock.SoldOn(command.Channel))
+                    : ownWrite is not null && ownWrite.Shown == current.Quantity ? ownWrite
+                    : views[command.Channel];
+                views[command.Channel] = own;
+                var decision = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
+                if (decision.Action == PushAction.Write)
                 {
-                    return mayHaveFailed;
+                    writingId = Guid.NewGuid().ToString("N");
+                    var before = last ?? new PushRecord(command.Sku, command.Channel, current.Quantity, decision.Share, PushStatus.InSync, 0, time.GetUtcNow(), null) { SoldSeen = stock.SoldOn(command.Channel) };
+                    var intent = before with { WritingId = writingId, WritingTo = decision.Target, WritingSince = time.GetUtcNow() };
+                    var announced = await pushes.TryAnnounceAsync(intent, last?.ETag ?? default, cancellationToken);
+                    unrecorded = null;
+                    if (announced is null)
+                    {
+                        // Another push of this listing recorded first. Nothing was written yet, so if it brought the channel to
+                        // this ledger state or a newer one, this push has nothing left to do: a flash sale's many pushes of
+                        // one listing end here instead of racing each other to the queue's retry.
+                        if (readBacks > 0)
+                        {
+                            return TakenOver(command, mayHaveFailed);
+                        }
+
+                        (records, stock) = await LoadAsync(mapping, cancellationToken);
+                        last = Seen(records.GetValueOrDefault(command.Channel));
+                        if (ownWrite is null && IsCovered(command, last, stock))
+                        {
+                            return mayHaveFailed;
+                        }
+
+                        ThrowIfRacingTooLong(command, attempt);
+                        continue;
+                    }
+
+                    last = announced;
+                    if (decision.IsProtected && decision.Target > current.Quantity)
+                    {
+                        // Decide again now that the rise is announced: of two channels rising at once, at
+                        // least one sees the other's announcement and leaves it the units.
+                        views = Views(mapping, command.Channel, last, await pushes.GetAllAsync(command.Sku, cancellationToken));
+                        views[command.Channel] = own;
+                        var again = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
+                        decision = again.Target < decision.Target ? again : decision;
+                    }
                 }
 
-                attempt--;
-                continue;
-            }
-
-            var own = abandoned ? new ChannelView(current.Quantity, stock.SoldOn(command.Channel))
-                : ownWrite is not null && ownWrite.Shown == current.Quantity ? ownWrite
-                : views[command.Channel];
-            views[command.Channel] = own;
-            var decision = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
-            if (decision.Action == PushAction.Write)
-            {
-                writingId = Guid.NewGuid().ToString("N");
-                var before = last ?? new PushRecord(command.Sku, command.Channel, current.Quantity, decision.Share, PushStatus.InSync, 0, time.GetUtcNow(), null) { SoldSeen = stock.SoldOn(command.Channel) };
-                var intent = before with { WritingId = writingId, WritingTo = decision.Target, WritingSince = time.GetUtcNow() };
-                var announced = await pushes.TryAnnounceAsync(intent, last?.ETag ?? default, cancellationToken);
-                if (announced is null)
+                var status = decision.Action switch
                 {
-                    // Another push of this listing recorded first. Nothing was written yet, so if it brought the channel to
-                    // this ledger state or a newer one, this push has nothing left to do: a flash sale's many pushes of
-                    // one listing end here instead of racing each other to the queue's retry.
+                    PushAction.Write => PushStatus.Written,
+                    PushAction.Defer => PushStatus.Deferred,
+                    _ => PushStatus.InSync,
+                };
+                var soldSeen = stock.SoldOn(command.Channel);
+                if (status == PushStatus.Written)
+                {
+                    try
+                    {
+                        await connector.WriteAsync(mapping, current, decision.Target, cancellationToken);
+                        ownWrite = decision.View(decision.Target, soldSeen);
+                    }
+                    catch (StaleChannelQuantityException) when (attempt < MaxAttempts)
+                    {
+                        // A buyer bought between our read and our write. Re-read: the difference is this
+                        // channel's sale the ledger has not applied yet; it comes off every share and is
+                        // kept in the record until the sale's own event reaches the ledger.
+                        logger.LogInformation("{Channel} changed {Sku} while we wrote; re-reading", command.Channel, command.Sku);
+                        (records, stock) = await LoadAsync(mapping, cancellationToken);
+                        last = Seen(records.GetValueOrDefault(command.Channel));
+                        continue;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException && last is not null)
+                    {
+                        // Leave no announcement behind for the queue's retry to wait on: a refused write did
+                        // not land; after any other failure nobody knows, so the next push takes the
+                        // channel's count as it finds it.
+                        var refused = ex is StaleChannelQuantityException or ChannelRequestException or ChannelThrottledException { Refused: true };
+                        var released = refused
+                            ? last with { WritingId = null, WritingTo = null, WritingSince = null }
+                            : last with { WritingSince = DateTimeOffset.UnixEpoch };
+                        await pushes.TryRecordAsync(released, last.ETag, CancellationToken.None);
+                        throw;
+                    }
+                }
+
+                var now = time.GetUtcNow();
+                var shown = status == PushStatus.Written ? decision.Target : current.Quantity;
+
+                // A derived threshold fades with the velocity: units it partitioned are looked at again
+                // later, one re-check outstanding per listing. A re-check arriving a little before its due
+                // time (queue and clock do not agree to the second) counts as the one due.
+                var recheckDue = last?.RecheckAt is { } due && due > now + RecheckSlack ? due : (DateTimeOffset?)null;
+                var scheduleRecheck = recheckDue is null && inForce.Source == ThresholdSource.Derived && decision.IsProtected && decision.Left > 0;
+                if (scheduleRecheck)
+                {
+                    recheckDue = now + allocation.Value.RecheckEvery;
+                }
+
+                // The record keeps the channel's share as its target: a share held back until another
+                // channel's decrease lands shows as Shown < Target, which lets the next push through.
+                var record = new PushRecord(command.Sku, command.Channel, shown, decision.Share, status, stock.Version, now, status == PushStatus.Written ? now : last?.WrittenAt)
+                {
+                    SoldSeen = soldSeen,
+                    Unseen = decision.UnseenHere,
+                    RecheckAt = recheckDue,
+                };
+                var heldBefore = heldBeforeWrite ?? Math.Max(current.Quantity, last?.View.AtMost ?? 0);
+                if (status == PushStatus.Written && unitKey is not null && readBacks < MaxReadBacks)
+                {
+                    // A write that replaces a whole unit has no compare-and-set: it is read back (under the unit's lease, if
+                    // it holds one) and decided again. Showing what we wrote makes it InSync; showing less is our write
+                    // followed by a buyer, whom the record's sold counters keep as unseen until the sale's own event
+                    // arrives, never counted twice; showing anything else means the write did not stick, and the decision
+                    // writes again.
+                    readBacks++;
+                    logger.LogInformation("Push {Sku} to {Channel}: wrote {Target}; reading it back", command.Sku, command.Channel, decision.Target);
+                    heldBeforeWrite = heldBefore;
+                    if (scheduleRecheck)
+                    {
+                        await rechecks.SendAsync(new SyncListing(command.Sku, command.Channel), allocation.Value.RecheckEvery, cancellationToken);
+                    }
+
+                    // The record this write would get (Written: what we sent, with the sales seen so far) is kept, not
+                    // stored: the announcement stands for the write until the read-back's record replaces it in one
+                    // request, and another push of this listing waits for that as it would for the write. The read-back
+                    // decides from what this write was decided on, with this record: the ledger is still read before the
+                    // channel and no record is newer than it, so a sale the ledger applied since shows as unseen for a
+                    // moment, as after any read, and the next push of the SKU (that sale's own) sees it.
+                    unrecorded = record with { ETag = last!.ETag };
+                    records = new Dictionary<Channel, PushRecord>(records) { [command.Channel] = unrecorded };
+                    last = unrecorded;
+                    continue;
+                }
+
+                var stored = await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken);
+                unrecorded = null;
+                if (stored is null)
+                {
+                    // Another push of this listing ran alongside. If this one wrote, one of the two writes may have landed
+                    // last with an older ledger state: look at the channel again. If it did not, the other one's record
+                    // stands when it covers this ledger state.
                     if (readBacks > 0)
                     {
                         return TakenOver(command, mayHaveFailed);
@@ -238,7 +367,7 @@ public sealed class ListingPusher(
 
                     (records, stock) = await LoadAsync(mapping, cancellationToken);
                     last = Seen(records.GetValueOrDefault(command.Channel));
-                    if (ownWrite is null && IsCovered(command, last, stock))
+                    if (ownWrite is null && status != PushStatus.Written && IsCovered(command, last, stock))
                     {
                         return mayHaveFailed;
                     }
@@ -247,133 +376,39 @@ public sealed class ListingPusher(
                     continue;
                 }
 
-                last = announced;
-                if (decision.IsProtected && decision.Target > current.Quantity)
+                if (scheduleRecheck)
                 {
-                    // Decide again now that the rise is announced: of two channels rising at once, at
-                    // least one sees the other's announcement and leaves it the units.
-                    views = Views(mapping, command.Channel, last, await pushes.GetAllAsync(command.Sku, cancellationToken));
-                    views[command.Channel] = own;
-                    var again = Decide(command.Channel, current.Quantity, stock, rules, threshold, views);
-                    decision = again.Target < decision.Target ? again : decision;
-                }
-            }
-
-            var status = decision.Action switch
-            {
-                PushAction.Write => PushStatus.Written,
-                PushAction.Defer => PushStatus.Deferred,
-                _ => PushStatus.InSync,
-            };
-            var soldSeen = stock.SoldOn(command.Channel);
-            if (status == PushStatus.Written)
-            {
-                try
-                {
-                    await connector.WriteAsync(mapping, current, decision.Target, cancellationToken);
-                    ownWrite = decision.View(decision.Target, soldSeen);
-                }
-                catch (StaleChannelQuantityException) when (attempt < MaxAttempts)
-                {
-                    // A buyer bought between our read and our write. Re-read: the difference is this
-                    // channel's sale the ledger has not applied yet; it comes off every share and is
-                    // kept in the record until the sale's own event reaches the ledger.
-                    logger.LogInformation("{Channel} changed {Sku} while we wrote; re-reading", command.Channel, command.Sku);
-                    (records, stock) = await LoadAsync(mapping, cancellationToken);
-                    last = Seen(records.GetValueOrDefault(command.Channel));
-                    continue;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && last is not null)
-                {
-                    // Leave no announcement behind for the queue's retry to wait on: a refused write did
-                    // not land; after any other failure nobody knows, so the next push takes the
-                    // channel's count as it finds it.
-                    var refused = ex is StaleChannelQuantityException or ChannelRequestException or ChannelThrottledException { Refused: true };
-                    var released = refused
-                        ? last with { WritingId = null, WritingTo = null, WritingSince = null }
-                        : last with { WritingSince = DateTimeOffset.UnixEpoch };
-                    await pushes.TryRecordAsync(released, last.ETag, CancellationToken.None);
-                    throw;
-                }
-            }
-
-            var now = time.GetUtcNow();
-            var shown = status == PushStatus.Written ? decision.Target : current.Quantity;
-
-            // A derived threshold fades with the velocity: units it partitioned are looked at again
-            // later, one re-check outstanding per listing. A re-check arriving a little before its due
-            // time (queue and clock do not agree to the second) counts as the one due.
-            var recheckDue = last?.RecheckAt is { } due && due > now + RecheckSlack ? due : (DateTimeOffset?)null;
-            var scheduleRecheck = recheckDue is null && inForce.Source == ThresholdSource.Derived && decision.IsProtected && decision.Left > 0;
-            if (scheduleRecheck)
-            {
-                recheckDue = now + allocation.Value.RecheckEvery;
-            }
-
-            // The record keeps the channel's share as its target: a share held back until another
-            // channel's decrease lands shows as Shown < Target, which lets the next push through.
-            var record = new PushRecord(command.Sku, command.Channel, shown, decision.Share, status, stock.Version, now, status == PushStatus.Written ? now : last?.WrittenAt)
-            {
-                SoldSeen = soldSeen,
-                Unseen = decision.UnseenHere,
-                RecheckAt = recheckDue,
-            };
-            var heldBefore = heldBeforeWrite ?? Math.Max(current.Quantity, last?.View.AtMost ?? 0);
-            var stored = await pushes.TryRecordAsync(record, last?.ETag ?? default, cancellationToken);
-            if (stored is null)
-            {
-                // Another push of this listing ran alongside. If this one wrote, one of the two writes may have landed
-                // last with an older ledger state: look at the channel again. If it did not, the other one's record
-                // stands when it covers this ledger state.
-                if (readBacks > 0)
-                {
-                    return TakenOver(command, mayHaveFailed);
+                    await rechecks.SendAsync(new SyncListing(command.Sku, command.Channel), allocation.Value.RecheckEvery, cancellationToken);
                 }
 
-                (records, stock) = await LoadAsync(mapping, cancellationToken);
-                last = Seen(records.GetValueOrDefault(command.Channel));
-                if (ownWrite is null && status != PushStatus.Written && IsCovered(command, last, stock))
+                logger.LogInformation(
+                    "Push {Sku} to {Channel}: {Status} (channel showed {Current}, ledger wants {Target}, {Unseen} sold there not yet seen, threshold {Threshold} from {ThresholdSource})",
+                    command.Sku, command.Channel, status, current.Quantity, decision.Target, decision.UnseenHere, threshold, inForce.Source);
+                if (decision.IsProtected)
                 {
-                    return mayHaveFailed;
+                    await ReleaseHeldSharesAsync(command, mapping, record, heldBefore, stock, rules, threshold, cancellationToken);
                 }
 
-                ThrowIfRacingTooLong(command, attempt);
-                continue;
+                return mayHaveFailed;
             }
+        }
+        catch (Exception) when (unrecorded is not null)
+        {
+            // This push wrote and was to read the write back before recording it: whatever ended it, the write is
+            // recorded as Written (what was sent, with the sales seen so far), so the next push need not wait out the
+            // announcement.
+            await RecordUnrecordedAsync();
+            throw;
+        }
 
-            if (scheduleRecheck)
+        async Task RecordUnrecordedAsync()
+        {
+            var written = unrecorded;
+            unrecorded = null;
+            if (written is not null)
             {
-                await rechecks.SendAsync(new SyncListing(command.Sku, command.Channel), allocation.Value.RecheckEvery, cancellationToken);
+                await pushes.TryRecordAsync(written, written.ETag, CancellationToken.None);
             }
-
-            if (status == PushStatus.Written && unitKey is not null && ++readBacks <= MaxReadBacks)
-            {
-                // A write that replaces a whole unit has no compare-and-set: it is recorded as Written (what we sent,
-                // with the sales seen so far), then read back (under the unit's lease, if it holds one) and decided again. Showing what we
-                // wrote makes it InSync; showing less is our write followed by a buyer, whom the record's sold
-                // counters keep as unseen until the sale's own event arrives, never counted twice; showing anything
-                // else means the write did not stick, and the decision writes again.
-                logger.LogInformation("Push {Sku} to {Channel}: wrote {Target}; reading it back", command.Sku, command.Channel, decision.Target);
-                heldBeforeWrite = heldBefore;
-
-                // Decided from what this write was decided on, with this listing's record as just stored: the ledger is
-                // still read before the channel and no record is newer than it, so a sale the ledger applied since
-                // shows as unseen for a moment, as after any read, and the next push of the SKU (that sale's own) sees it. Another push of this listing recording meanwhile fails the record's
-                // compare-and-set as it would have.
-                records = new Dictionary<Channel, PushRecord>(records) { [command.Channel] = stored };
-                last = stored;
-                continue;
-            }
-
-            logger.LogInformation(
-                "Push {Sku} to {Channel}: {Status} (channel showed {Current}, ledger wants {Target}, {Unseen} sold there not yet seen, threshold {Threshold} from {ThresholdSource})",
-                command.Sku, command.Channel, status, current.Quantity, decision.Target, decision.UnseenHere, threshold, inForce.Source);
-            if (decision.IsProtected)
-            {
-                await ReleaseHeldSharesAsync(command, mapping, record, heldBefore, stock, rules, threshold, cancellationToken);
-            }
-
-            return mayHaveFailed;
         }
 
         // Every record of this listing the push reads passes here: one marked failing means an alert may be open.

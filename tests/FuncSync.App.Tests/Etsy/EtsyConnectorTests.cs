@@ -4,9 +4,11 @@ using System.Net.Http.Json;
 using System.Text;
 using FuncSync.App.Tests.Infrastructure;
 using FuncSync.Catalog;
+using FuncSync.Domain;
 using FuncSync.Etsy;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Testing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FuncSync.App.Tests.Etsy;
@@ -182,6 +184,55 @@ public sealed class EtsyConnectorTests(AzuriteFixture azurite)
         Assert.False((await locks.GetBlobClient($"etsy-listing-{single.EtsyListingId}").ExistsAsync()).Value);
         Assert.True((await locks.GetBlobClient($"etsy-listing-{shared}").ExistsAsync()).Value);
         Assert.Equal(4, app.Etsy.GetQuantity(shared, "RING-LEASE-7"));
+    }
+
+    [Fact]
+    public async Task Push_ReadBackAfterTheWriteFails_WriteRecordedAsWritten_NoAnnouncementLeftToWaitOut()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite, EtsyTestSettings.ManualPolling);
+        var item = new TestItem("BOWL-READBACK-01", 4, 24);
+        await app.LoadAsync(item);
+        await app.DrainedAsync(app.Names.ChannelPushQueue);
+
+        // Etsy takes the write, then answers every read of the listing with a 500 until told otherwise.
+        var inventory = $"/listings/{item.EtsyListingId}/inventory";
+        var written = false;
+        var failing = true;
+        app.Etsy.InjectFaults(
+            r =>
+            {
+                if (!r.Path.Value!.EndsWith(inventory, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                written |= HttpMethods.IsPut(r.Method);
+                return failing && written && HttpMethods.IsGet(r.Method);
+            },
+            int.MaxValue,
+            500);
+        (await app.CountAsync(item.Sku, """{"quantity": 7}""")).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(() => app.Etsy.GetQuantity(item.EtsyListingId, item.Sku) == 7, TimeSpan.FromSeconds(20), "Etsy takes the write");
+
+        // The read-back failed: the write is on record as Written, what was sent, with no announcement left that the
+        // queue's retry would wait out.
+        var pushes = app.App.Services.GetRequiredService<FuncSync.Push.PushStore>();
+        FuncSync.Push.PushRecord? record = null;
+        await Eventually.WaitAsync(
+            async () => (record = await pushes.GetAsync(item.Sku, Channel.Etsy, CancellationToken.None)) is { Status: FuncSync.Push.PushStatus.Written },
+            TimeSpan.FromSeconds(20),
+            "the write recorded");
+        Assert.Equal(7, record!.Shown);
+        Assert.Null(record.WritingId);
+
+        // Once Etsy answers again, the next change is written and read back as usual.
+        failing = false;
+        (await app.CountAsync(item.Sku, """{"quantity": 6}""")).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(
+            async () => await pushes.GetAsync(item.Sku, Channel.Etsy, CancellationToken.None) is { Status: FuncSync.Push.PushStatus.InSync, Shown: 6, WritingId: null },
+            TimeSpan.FromSeconds(20),
+            "the next push writes and reads back");
+        Assert.Equal(6, app.Etsy.GetQuantity(item.EtsyListingId, item.Sku));
     }
 
     [Fact]
