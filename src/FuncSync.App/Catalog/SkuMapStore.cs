@@ -10,7 +10,8 @@ namespace FuncSync.Catalog;
 /// listing so a sale on a channel finds its SKU with one point read. Each listing's fields are stored under its
 /// channel schema's property names. A mapping read here carries the enabled channels' listings only, so a channel
 /// the seller turned off is neither written nor counted in a share; its listing stays in the row for when it is
-/// turned on again. Every write touches the stock grid's change marker once it has committed, so an open grid
+/// turned on again. A listing belongs to one SKU: mapping it to another takes it off the SKU that had it, in the same
+/// transaction, or that SKU's pushes would go on writing its own count over the new one's. Every write touches the stock grid's change marker once it has committed, so an open grid
 /// picks the new or changed rows up.</summary>
 public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRegistry channels, GridChangeMarker? changes = null)
 {
@@ -23,13 +24,14 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         {
             try
             {
-                await TryUpsertAsync(mapping, cancellationToken);
+                await TryUpsertAsync(mapping, takeOver: attempt > 1, cancellationToken);
                 await TouchAsync(cancellationToken);
                 return;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
             {
-                // Another import touched the same rows; read them again.
+                // Another import touched the same rows, or a listing this mapping adds belongs to another SKU: read them
+                // again, and look up who has the listings it adds.
             }
         }
     }
@@ -67,19 +69,20 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
                     return new Dictionary<string, IReadOnlyList<string>>();
                 }
 
-                var usedBy = await TryUpsertBatchAsync(mappings, claimed, cancellationToken);
+                var usedBy = await TryUpsertBatchAsync(mappings, claimed, takeOver: attempt > 1, cancellationToken);
                 await TouchAsync(cancellationToken);
                 return usedBy;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
             {
-                // An edit touched one of the rows meanwhile; read the range again. Transactions already committed
-                // are planned again as replacements of themselves.
+                // An edit touched one of the rows meanwhile, or a listing a row adds belongs to another SKU: read the
+                // range again, and look up who has the listings the rows add. Transactions already committed are
+                // planned again as replacements of themselves.
             }
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> TryUpsertBatchAsync(IReadOnlyList<SkuMapping> mappings, IReadOnlySet<ListingRef> claimed, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> TryUpsertBatchAsync(IReadOnlyList<SkuMapping> mappings, IReadOnlySet<ListingRef> claimed, bool takeOver, CancellationToken cancellationToken)
     {
         var keys = mappings.Select(m => SkuKey(m.Sku)).ToList();
         var first = keys.Min(StringComparer.Ordinal)!;
@@ -91,10 +94,11 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
             existing[row.RowKey] = row;
         }
 
+        var taken = takeOver ? await TakeOverAsync(mappings, mappings.Select(m => m.Sku), existing, cancellationToken) : null;
         var actions = new List<TableTransactionAction>(TableBatch.MaxActions);
         foreach (var mapping in mappings)
         {
-            var planned = Plan(mapping, existing.GetValueOrDefault(SkuKey(mapping.Sku)), claimed);
+            var planned = Plan(mapping, existing.GetValueOrDefault(SkuKey(mapping.Sku)), claimed, taken);
             if (actions.Count + planned.Count > TableBatch.MaxActions)
             {
                 await table.SubmitTransactionAsync(TableBatch.Validate(actions), cancellationToken);
@@ -108,14 +112,19 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         return mappings.ToDictionary(m => m.Sku, m => (IReadOnlyList<string>)UsedBy(existing.GetValueOrDefault(SkuKey(m.Sku))), StringComparer.Ordinal);
     }
 
-    private async Task TryUpsertAsync(SkuMapping mapping, CancellationToken cancellationToken)
+    private async Task TryUpsertAsync(SkuMapping mapping, bool takeOver, CancellationToken cancellationToken)
     {
         var existingRow = await ReadAsync(mapping.Sku, cancellationToken);
         var existing = existingRow is not null && existingRow.GetBoolean("Mapped") != false ? FromEntity(existingRow, EnabledSchemas) : null;
-        var actions = Plan(mapping, existingRow, new HashSet<ListingRef>());
-
         var parts = mapping.Parts.Select(c => c.Sku).ToHashSet(StringComparer.Ordinal);
         var dropped = (existing?.Parts.Select(c => c.Sku) ?? []).Where(p => !parts.Contains(p)).ToHashSet(StringComparer.Ordinal);
+
+        // The parts' rows change in this transaction too: none of them is also updated as a listing's old owner.
+        var taken = takeOver
+            ? await TakeOverAsync([mapping], [mapping.Sku, .. parts, .. dropped], existingRow is null ? new Dictionary<string, TableEntity>() : new() { [existingRow.RowKey] = existingRow }, cancellationToken)
+            : null;
+        var actions = Plan(mapping, existingRow, new HashSet<ListingRef>(), taken);
+
         foreach (var part in parts.Concat(dropped))
         {
             var partRow = await ReadAsync(part, cancellationToken);
@@ -138,9 +147,13 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
 
     /// <summary>A SKU's own row (an Add, or a replace guarded by the ETag of <paramref name="existingRow"/>), its reverse
     /// listing rows, and the deletes of reverse rows it no longer maps.</summary>
-    private List<TableTransactionAction> Plan(SkuMapping mapping, TableEntity? existingRow, IReadOnlySet<ListingRef> claimed)
+    /// <param name="taken">Null on a first attempt: a listing the row did not map before is added as a new reverse row,
+    /// which fails if another SKU has it. Otherwise, what <see cref="TakeOverAsync"/> found: the listings' reverse rows
+    /// are replaced, and the rows of the SKUs that had them lose them in the same transaction.</param>
+    private List<TableTransactionAction> Plan(SkuMapping mapping, TableEntity? existingRow, IReadOnlySet<ListingRef> claimed, IReadOnlyDictionary<string, List<TableTransactionAction>>? taken)
     {
         var existing = existingRow is not null && existingRow.GetBoolean("Mapped") != false ? FromEntity(existingRow, EnabledSchemas) : null;
+        var had = MappedListings(existingRow);
         var entity = ToEntity(mapping);
 
         // A listing on a channel turned off is kept unless this mapping names one there.
@@ -169,8 +182,11 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
         foreach (var listing in current)
         {
             var reverse = new TableEntity(shop.Key, ListingKey(listing)) { ["Sku"] = mapping.Sku };
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, reverse));
+            var added = taken is null && !had.Contains(listing);
+            actions.Add(new TableTransactionAction(added ? TableTransactionActionType.Add : TableTransactionActionType.UpsertReplace, reverse));
         }
+
+        actions.AddRange(taken?.GetValueOrDefault(mapping.Sku) ?? []);
 
         // A listing moved to another SKU (or dropped) must stop resolving to this one.
         foreach (var stale in existing?.Listings.Where(l => !current.Contains(l) && !claimed.Contains(l)) ?? [])
@@ -180,6 +196,51 @@ public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRe
 
         return actions;
     }
+
+    /// <summary>Who has the listings <paramref name="mappings"/> add (one point read of each one's reverse row) and, for
+    /// each SKU outside <paramref name="writing"/> whose row maps one of them, its row without those listings, guarded by
+    /// its ETag, filed under the first SKU that takes one so each row changes once, in that SKU's transaction.</summary>
+    private async Task<Dictionary<string, List<TableTransactionAction>>> TakeOverAsync(
+        IReadOnlyList<SkuMapping> mappings, IEnumerable<string> writing, IReadOnlyDictionary<string, TableEntity> existing, CancellationToken cancellationToken)
+    {
+        var written = writing.ToHashSet(StringComparer.Ordinal);
+        var adds = mappings
+            .SelectMany(m => m.Listings.Except(MappedListings(existing.GetValueOrDefault(SkuKey(m.Sku)))).Select(listing => (Listing: listing, Sku: m.Sku)))
+            .ToList();
+        var owners = await Task.WhenAll(adds.Select(async a => (a.Listing, a.Sku, Owner: await FindSkuAsync(a.Listing, cancellationToken))));
+        var taken = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
+        foreach (var loser in owners.Where(o => o.Owner is { } owner && !written.Contains(owner)).GroupBy(o => o.Owner!, StringComparer.Ordinal))
+        {
+            var row = await ReadAsync(loser.Key, cancellationToken);
+            var had = MappedListings(row);
+            var lost = loser.Where(o => had.Contains(o.Listing)).ToList();
+            if (row is null || lost.Count == 0)
+            {
+                // A reverse row left pointing at a SKU that no longer maps the listing: replacing it is enough.
+                continue;
+            }
+
+            var dropped = lost.SelectMany(o => ChannelModules.Of(o.Listing.Channel).Listing.Fields.Select(f => f.Property)).ToHashSet(StringComparer.Ordinal);
+            var kept = new TableEntity(shop.Key, row.RowKey);
+            foreach (var (name, value) in row.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag") && !dropped.Contains(p.Key)))
+            {
+                kept[name] = value;
+            }
+
+            if (!taken.TryGetValue(lost[0].Sku, out var updates))
+            {
+                taken[lost[0].Sku] = updates = [];
+            }
+
+            updates.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, kept, row.ETag));
+        }
+
+        return taken;
+    }
+
+    /// <summary>Every listing a SKU row maps, on any channel, enabled or not; none for no row or a part's placeholder.</summary>
+    private static HashSet<ListingRef> MappedListings(TableEntity? row) =>
+        row is not null && row.GetBoolean("Mapped") != false ? FromEntity(row, ChannelModules.Schemas).Listings.ToHashSet() : [];
 
     /// <summary>The SKUs whose mapping rows the service wrote at or after <paramref name="since"/> (its own clock), in
     /// one query that reads only the SKU column.</summary>

@@ -107,6 +107,38 @@ public sealed class MappingApiTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ImportCsv_ListingAnotherSkuHad_MovesToTheNewSku_TheOldOneStopsMappingIt()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await ImportedAsync(app, Header + "MOVE-OLD,Old,3,7000000806,4100000806,4300000806,6500000001,1500000806,MOVE,,,,,,,,,,,\n");
+
+        // A later file gives the Etsy listing to a new SKU and leaves the old one out.
+        await ImportedAsync(app, Header + "MOVE-NEW,New,5,,,,,1500000806,MOVE,,,,,,,,,,,\n");
+
+        var map = app.App.Services.GetRequiredService<SkuMapStore>();
+        var old = (await map.GetAsync("MOVE-OLD", CancellationToken.None))!;
+        Assert.Null(old.Etsy);
+        Assert.Equal(4100000806, old.Shopify!.VariantId);
+        Assert.Equal(new EtsyListing(1500000806, "MOVE"), (await map.GetAsync("MOVE-NEW", CancellationToken.None))!.Etsy);
+        Assert.Equal("MOVE-NEW", await map.FindSkuAsync(new EtsyListing(1500000806, "MOVE").Ref, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task EditMapping_ListingAnotherSkuHad_MovesToTheEditedSku_TheOldOneStopsMappingIt()
+    {
+        await using var app = await FuncSyncTestApp.StartAsync(azurite);
+        await ImportedAsync(app, Header + "TAKE-OLD,Old,3,,,,,1500000807,TAKE,,,,,,,,,,,\nTAKE-NEW,New,5,,,,,,,,,,,,,,,,,\n");
+
+        var response = await app.Http.PutAsJsonAsync("api/mappings/TAKE-NEW", new Dictionary<string, object?> { ["title"] = "New", ["etsyListingId"] = 1500000807, ["etsySku"] = "TAKE" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var map = app.App.Services.GetRequiredService<SkuMapStore>();
+        Assert.Null((await map.GetAsync("TAKE-OLD", CancellationToken.None))!.Etsy);
+        Assert.Equal(new EtsyListing(1500000807, "TAKE"), (await map.GetAsync("TAKE-NEW", CancellationToken.None))!.Etsy);
+        Assert.Equal("TAKE-NEW", await map.FindSkuAsync(new EtsyListing(1500000807, "TAKE").Ref, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task EditMapping_UnitCost_KeptAndBadOneRefused()
     {
         await using var app = await FuncSyncTestApp.StartAsync(azurite);
