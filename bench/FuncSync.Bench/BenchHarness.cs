@@ -5,12 +5,14 @@ using System.Net;
 using FuncSync.Catalog;
 using FuncSync.Demo;
 using FuncSync.Etsy;
+using FuncSync.Hosting.Azurite;
 using FuncSync.Shopify;
 using FuncSync.Simulators.Etsy;
 using FuncSync.Simulators.Shopify;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FuncSync.Bench;
 
@@ -21,7 +23,8 @@ internal sealed class BenchHarness : IAsyncDisposable
 {
     private const int StartQuantity = 999;
 
-    private readonly BenchStorage _azurite;
+    private readonly AzuriteServer _azurite;
+    private readonly string _dataDirectory;
     private readonly ShopifySimulator _shopify;
     private readonly EtsySimulator _etsy;
     private readonly WebApplication _app;
@@ -34,9 +37,10 @@ internal sealed class BenchHarness : IAsyncDisposable
     private long _runStarted;
     private int _nextItem;
 
-    private BenchHarness(BenchStorage azurite, ShopifySimulator shopify, EtsySimulator etsy, WebApplication app, BenchOptions options)
+    private BenchHarness(AzuriteServer azurite, string dataDirectory, ShopifySimulator shopify, EtsySimulator etsy, WebApplication app, BenchOptions options)
     {
         _azurite = azurite;
+        _dataDirectory = dataDirectory;
         _shopify = shopify;
         _etsy = etsy;
         _app = app;
@@ -46,7 +50,12 @@ internal sealed class BenchHarness : IAsyncDisposable
 
     public static async Task<BenchHarness> StartAsync(BenchOptions options)
     {
-        var azurite = await BenchStorage.StartAsync(options.TablesInMemory);
+        // On disk, as `dotnet run` runs it locally: in memory, Azurite keeps each queue message in an extent of its own,
+        // and its queue GC (every 60 s) removes them one by one, each removal updating an index of all of them; once a
+        // few thousand messages have come and gone that freezes every Azurite service for about 10 s, which no Azure
+        // Storage account and no Azurite on disk (many messages to an extent) does.
+        var dataDirectory = Directory.CreateTempSubdirectory("funcsync-bench-").FullName;
+        var azurite = await AzuriteServer.StartAsync(dataDirectory, NullLogger.Instance, CancellationToken.None);
         var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { ThrottleMaximumAvailable = 1_000_000, ThrottleRestoreRate = 1_000_000 }, TimeProvider.System);
         var etsy = await EtsySimulator.StartAsync(new EtsySimulatorOptions { QueriesPerSecond = options.EtsyQueriesPerSecond, QueriesPerDay = 10_000_000 }, TimeProvider.System);
         var settings = SimulatedChannels.Settings(shopify, etsy);
@@ -55,7 +64,7 @@ internal sealed class BenchHarness : IAsyncDisposable
         settings["Etsy:PollSchedule"] = "0 0 0 1 1 *";
         var (app, baseUrl) = await FuncSyncHost.StartOnLoopbackAsync(settings, LogLevel.Error);
         shopify.Options.WebhookUrl = new Uri(baseUrl, "api/webhooks/shopify");
-        return new BenchHarness(azurite, shopify, etsy, app, options);
+        return new BenchHarness(azurite, dataDirectory, shopify, etsy, app, options);
     }
 
     public async Task<BenchResult> RunAsync(int rate)
@@ -178,8 +187,8 @@ internal sealed class BenchHarness : IAsyncDisposable
         return new StorageOperationsResult(orders, busySeconds, idleSeconds, busy, idle);
     }
 
-    /// <summary>Azurite's own latency beside the orders', one table point read and one queue peek every 100 ms: the two
-    /// services may run in different Azurite processes (<see cref="BenchStorage"/>), and either may pause.</summary>
+    /// <summary>Azurite's own latency beside the orders', one table point read and one queue peek every 100 ms: a slow
+    /// stretch of orders can be told from a pause of either service.</summary>
     private async Task<List<(long At, double TableMs, double QueueMs)>> ProbeStorageAsync(CancellationToken cancellationToken)
     {
         var table = new Azure.Data.Tables.TableClient(_azurite.ConnectionString, "benchprobe");
@@ -254,9 +263,18 @@ internal sealed class BenchHarness : IAsyncDisposable
             }
         }
 
-        // Let the import's own pushes (all "in sync") drain before measuring.
-        var pushQueue = _app.Services.GetRequiredService<Hosting.Storage.StorageClients>().Queue(_app.Services.GetRequiredService<Storage.StorageNames>().ChannelPushQueue);
-        while ((await pushQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
+        // Let the import's own pushes (all "in sync") finish before measuring: every listing recorded at its SKU's
+        // counted version, none writing. An empty push queue is not enough, since the pushes it handed out may still run.
+        var pushes = _app.Services.GetRequiredService<Push.PushStore>();
+        var skus = rows.Select(r => r.Mapping.Sku).Order(StringComparer.Ordinal).ToList();
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var sku in skus)
+        {
+            versions[sku] = (await ledger.GetStockAsync(sku, CancellationToken.None)).Version;
+        }
+
+        while ((await pushes.ListAsync(skus[0], skus[^1], CancellationToken.None))
+            .Count(r => versions.TryGetValue(r.Sku, out var version) && r.LedgerVersion >= version && r.WritingId is null) < rows.Sum(r => r.Mapping.Channels.Count()))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
         }
@@ -272,5 +290,6 @@ internal sealed class BenchHarness : IAsyncDisposable
         await _shopify.DisposeAsync();
         await _etsy.DisposeAsync();
         await _azurite.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 }

@@ -4,9 +4,7 @@ namespace FuncSync.Bench;
 
 /// <param name="CountStorage">Also count the storage requests of each run, per order (<c>--count-storage yes</c>): off by
 /// default, since listening to every HTTP request of the process costs the run a little.</param>
-/// <param name="TablesInMemory">Tables on disk with the blobs and queues, as <c>dotnet run</c> keeps them (<c>--tables
-/// disk</c>, the default), or in an Azurite of their own, in memory (<c>--tables memory</c>): see <see cref="BenchStorage"/>.</param>
-internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int EtsyQueriesPerSecond, int Skus, bool CountStorage = false, bool TablesInMemory = false)
+internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int EtsyQueriesPerSecond, int Skus, bool CountStorage = false)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -15,7 +13,6 @@ internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int E
         var etsyQps = 1000;
         var skus = 400;
         var countStorage = false;
-        var tablesInMemory = false;
         for (var i = 0; i < args.Length - 1; i += 2)
         {
             var value = args[i + 1];
@@ -36,19 +33,11 @@ internal sealed record BenchOptions(IReadOnlyList<int> Rates, int Seconds, int E
                 case "--count-storage":
                     countStorage = value is "yes" or "true";
                     break;
-                case "--tables":
-                    tablesInMemory = value switch
-                    {
-                        "memory" => true,
-                        "disk" => false,
-                        _ => throw new ArgumentException($"--tables takes memory or disk, not {value}."),
-                    };
-                    break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --rates 10,50 --seconds 20 --etsy-qps 1000 --skus 400 --count-storage yes --tables memory|disk");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --rates 10,50 --seconds 20 --etsy-qps 1000 --skus 400 --count-storage yes");
             }
         }
 
-        return new BenchOptions(rates, seconds, etsyQps, skus, countStorage, tablesInMemory);
+        return new BenchOptions(rates, seconds, etsyQps, skus, countStorage);
     }
 }

@@ -2,7 +2,7 @@ using FuncSync.Bench;
 
 // Drives orders through the running app (Azurite, simulators and FuncSync on loopback) and reports
 // the time from Shopify's webhook being accepted to Etsy's simulator receiving the new quantity.
-// Usage: dotnet run -c Release --project bench/FuncSync.Bench -- [--rates 10,50] [--seconds 20] [--etsy-qps 1000] [--count-storage yes] [--tables memory|disk]
+// Usage: dotnet run -c Release --project bench/FuncSync.Bench -- [--rates 10,50] [--seconds 20] [--etsy-qps 1000] [--count-storage yes]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --ledger [events]   (ledger throughput vs raw transactions)
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --shopify-throughput [skus] [plan points/s]
 //        dotnet run -c Release --project bench/FuncSync.Bench -- --fuzz [deliveries per endpoint] [seed]   (webhook fuzz)
