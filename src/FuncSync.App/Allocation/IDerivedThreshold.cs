@@ -90,7 +90,7 @@ public sealed class LedgerSalesVelocity(LedgerStore ledger, IOptions<AllocationO
         var now = time.GetUtcNow();
         var halfLife = options.Value.VelocityHalfLife;
         var since = now - (halfLife * 8);
-        if (_recent.TryGetValue(mapping.Sku, out var remembered) && remembered.Serves(stock, now, RememberFor) is { } current)
+        if (_recent.TryGetValue(mapping.Sku, out var remembered) && remembered.Serves(stock, since, now, RememberFor) is { } current)
         {
             if (current != remembered)
             {
@@ -138,9 +138,9 @@ internal sealed record RememberedSale(string EventId, DateTimeOffset CommittedAt
 /// when the reader did not know it).</summary>
 internal sealed record RememberedSales(DateTimeOffset At, long? Version, IReadOnlyList<RememberedSale> Sales)
 {
-    /// <summary>These sales, or these and the stock's own last change, when they answer for <paramref name="stock"/>;
-    /// null when the history must be read again.</summary>
-    public RememberedSales? Serves(SkuAvailability? stock, DateTimeOffset now, TimeSpan rememberFor)
+    /// <summary>These sales, or these and the stock's own last change (those older than <paramref name="since"/> let go),
+    /// when they answer for <paramref name="stock"/>; null when the history must be read again.</summary>
+    public RememberedSales? Serves(SkuAvailability? stock, DateTimeOffset since, DateTimeOffset now, TimeSpan rememberFor)
     {
         if (stock is null || Version is not { } version)
         {
@@ -155,9 +155,10 @@ internal sealed record RememberedSales(DateTimeOffset At, long? Version, IReadOn
         if (stock.Version == version + 1 && stock.LastChange is { } change)
         {
             // The one change since: a sale the history read may already have held (it can run past the version) counts once.
-            return RememberedSale.From(change) is { } sale && Sales.All(s => s.EventId != sale.EventId)
-                ? this with { Version = stock.Version, Sales = [sale, .. Sales.Take(LedgerSalesVelocity.MaxEntries - 1)] }
-                : this with { Version = stock.Version };
+            var kept = Sales.Where(s => s.CommittedAt >= since).Take(LedgerSalesVelocity.MaxEntries - 1).ToList();
+            return RememberedSale.From(change) is { } sale && kept.All(s => s.EventId != sale.EventId)
+                ? this with { Version = stock.Version, Sales = [sale, .. kept] }
+                : this with { Version = stock.Version, Sales = kept };
         }
 
         return null;

@@ -11,8 +11,8 @@ namespace FuncSync.Catalog;
 /// channel schema's property names. A mapping read here carries the enabled channels' listings only, so a channel
 /// the seller turned off is neither written nor counted in a share; its listing stays in the row for when it is
 /// turned on again. A listing belongs to one SKU: mapping it to another takes it off the SKU that had it, in the same
-/// transaction, or that SKU's pushes would go on writing its own count over the new one's. Every write touches the stock grid's change marker once it has committed, so an open grid
-/// picks the new or changed rows up.</summary>
+/// transaction, or that SKU's pushes would go on writing its own count over the new one's. Every write touches the stock
+/// grid's change marker once it has committed, so an open grid picks the new or changed rows up.</summary>
 public sealed class SkuMapStore(TableClient table, ShopPartition shop, ChannelRegistry channels, GridChangeMarker? changes = null)
 {
     private const string SkuPrefix = "sku";
