@@ -49,15 +49,18 @@ internal sealed partial class StorageOperations : IDisposable
         return taken;
     }
 
-    /// <summary>The most frequent kinds, one line each: mean duration in ms and count, by 10 s since counting started.
-    /// A kind that slows, or appears, in the 10 s where orders slow is where to look.</summary>
-    public IReadOnlyList<string> ByWindow(int kinds = 12) =>
-        [.. _windows.GroupBy(w => w.Key.Kind)
+    /// <summary>The most frequent kinds, one line each: mean duration in ms and count in each 10 s since counting started
+    /// ("-" for none). A kind that slows, or appears, in the 10 s where orders slow is where to look.</summary>
+    public IReadOnlyList<string> ByWindow(int kinds = 12)
+    {
+        var windows = _windows.IsEmpty ? 0 : _windows.Keys.Max(k => k.Window) + 1;
+        return [.. _windows.GroupBy(w => w.Key.Kind)
             .OrderByDescending(g => g.Sum(w => w.Value.Count))
             .Take(kinds)
             .Select(g => string.Create(
                 CultureInfo.InvariantCulture,
-                $"{g.Key,-48} {string.Join(" ", g.OrderBy(w => w.Key.Window).Select(w => $"{w.Value.Ms / w.Value.Count,5:F1}/{w.Value.Count}"))}"))];
+                $"{g.Key,-48} {string.Join(" ", Enumerable.Range(0, windows).Select(i => _windows.TryGetValue((g.Key, i), out var w) ? $"{w.Ms / w.Count,5:F1}/{w.Count}" : "-"))}"))];
+    }
 
     public void Dispose() => _listener.Dispose();
 
