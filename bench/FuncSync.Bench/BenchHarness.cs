@@ -273,9 +273,16 @@ internal sealed class BenchHarness : IAsyncDisposable
             versions[sku] = (await ledger.GetStockAsync(sku, CancellationToken.None)).Version;
         }
 
+        var listings = rows.Sum(r => r.Mapping.Channels.Count());
+        var settling = Stopwatch.StartNew();
         while ((await pushes.ListAsync(skus[0], skus[^1], CancellationToken.None))
-            .Count(r => versions.TryGetValue(r.Sku, out var version) && r.LedgerVersion >= version && r.WritingId is null) < rows.Sum(r => r.Mapping.Channels.Count()))
+            .Count(r => versions.TryGetValue(r.Sku, out var version) && r.LedgerVersion >= version && r.WritingId is null) < listings)
         {
+            if (settling.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"The import's pushes of {rows.Count} SKUs did not all finish within 2 minutes.");
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
         }
 
